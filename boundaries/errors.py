@@ -1,0 +1,17 @@
+"""Exceptions a user can act on: each names the file, row, column or id at fault."""
+
+
+class PimapError(ValueError):
+    """Base class for errors reported to the user without a traceback."""
+
+
+class DataFileError(PimapError):
+    """A registered data file is missing, corrupt or could not be downloaded."""
+
+
+class GeographyError(PimapError):
+    """An unknown geography id, or a layer that failed its checks on load."""
+
+
+class PopulationError(PimapError):
+    """An unknown population year or inconsistent population data."""

@@ -1,0 +1,1 @@
+"""Analysis and maps: teams, coverage, FOI replies, provision levels, figures."""
