@@ -1,0 +1,107 @@
+"""`pimap data fetch|check` and `pimap geographies`: the open data and what it adds up to."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from boundaries.errors import DataFileError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    data = subparsers.add_parser("data", help="fetch and check the pinned open-data files")
+    data_sub = data.add_subparsers(dest="data_command", required=True)
+
+    fetch = data_sub.add_parser("fetch", help="download (or copy from a mirror) every missing file, hash-checked")
+    fetch.add_argument("--mirror", help="directory holding the same files (default: $PIMAP_DATA_MIRROR)")
+    fetch.add_argument("--no-build", action="store_true", help="do not build the processed layers afterwards")
+    fetch.set_defaults(func=_fetch)
+
+    check = data_sub.add_parser("check", help="say per file whether it is present, missing or corrupt")
+    check.add_argument("--no-lookups", action="store_true", help="skip the centroid-in-polygon agreement report")
+    check.set_defaults(func=_check)
+
+    geos = subparsers.add_parser("geographies", help="areas and children aged 0 and 0-2 per geography and year")
+    geos.add_argument("--json", action="store_true", help="print a JSON list instead of a table")
+    geos.set_defaults(func=_geographies)
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    from boundaries.fetch import fetch_all
+
+    results = fetch_all(mirror=args.mirror, progress=sys.stderr.isatty())
+    failed = {k: v for k, v in results.items() if isinstance(v, DataFileError)}
+    for file_id, result in results.items():
+        print(f"{file_id}: {'FAILED: ' + str(result) if file_id in failed else 'ok'}")
+    if failed:
+        print(f"{len(failed)} of {len(results)} files failed; nothing partial was left in the cache", file=sys.stderr)
+        return 1
+    if not args.no_build:
+        from boundaries import GEOGRAPHY_IDS, POPULATION_YEARS, load_geography, load_population
+
+        for gid in GEOGRAPHY_IDS:
+            load_geography(gid)
+            load_geography(gid, simplified=True)
+        for year in POPULATION_YEARS:
+            load_population(year)
+        print(f"built {len(GEOGRAPHY_IDS)} geographies and {len(POPULATION_YEARS)} population years")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from boundaries.fetch import file_status, raw_dir, registry
+
+    print(f"cache: {raw_dir()}")
+    states = {file_id: file_status(file_id) for file_id in registry()}
+    for file_id, state in states.items():
+        print(f"{file_id}: {state}")
+    bad = [k for k, v in states.items() if v != "present"]
+    print(f"{len(states) - len(bad)} present, {sum(v == 'missing' for v in states.values())} missing, "
+          f"{sum(v == 'corrupt' for v in states.values())} corrupt")
+    if bad:
+        return 1
+    if not args.no_lookups:
+        from boundaries.lookups import centroid_agreement
+
+        print("\ncentroid-in-polygon against official lookups (judges the derived ccg2020/sicbl2023/icb2023 layers):")
+        for row in centroid_agreement().itertuples():
+            print(
+                f"{row.geography}: {row.outside_official_parent} of {row.units} LSOA centroids outside their "
+                f"official parent ({row.share_outside_official_parent:.2%}); {row.outside_every_polygon} outside "
+                "every polygon"
+            )
+    return 0
+
+
+def geography_totals() -> list[dict]:
+    """Per geography and population year: areas and the children aged 0 and 0-2 living in them."""
+    from boundaries import GEOGRAPHY_IDS, POPULATION_YEARS, area_population
+
+    rows = []
+    for gid in GEOGRAPHY_IDS:
+        for year in POPULATION_YEARS:
+            pop = area_population(gid, year)
+            rows.append(
+                {
+                    "id": gid,
+                    "areas": int(len(pop)),
+                    "year": year,
+                    "age0": round(float(pop["age0"].sum()), 1),
+                    "age0_2": round(float(pop["age0_2"].sum()), 1),
+                    "estimated": bool(pop["estimated"].any()),
+                }
+            )
+    return rows
+
+
+def _geographies(args: argparse.Namespace) -> int:
+    rows = geography_totals()
+    if args.json:
+        print(json.dumps(rows, indent=1))
+        return 0
+    print(f"{'id':<10} {'year':>4} {'areas':>6} {'age 0':>10} {'age 0-2':>11}  note")
+    for r in rows:
+        note = "includes estimates (Northern Ireland, or a nearer year standing in)" if r["estimated"] else ""
+        print(f"{r['id']:<10} {r['year']:>4} {r['areas']:>6} {r['age0']:>10,.0f} {r['age0_2']:>11,.0f}  {note}")
+    return 0

@@ -1,0 +1,45 @@
+"""Shared test set-up: real layers come from the data mirror into a per-run cache.
+
+Tests read the pinned open data through ``PIMAP_DATA_MIRROR`` (``.ci/run`` sets it to
+``../shared/data/raw``; ``../shared/data/raw`` beside the clone is used when present);
+with no mirror the files are downloaded from their pinned URLs, hash-checked.
+The processed-layer cache is shared across runs (``PIMAP_CACHE_DIR`` or the user cache),
+because its entries are keyed by the source hashes and so can never be stale.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _mirror() -> Path | None:
+    env = os.environ.get("PIMAP_DATA_MIRROR")
+    if env:
+        return Path(env)
+    default = REPO.parent / "shared" / "data" / "raw"
+    return default if default.is_dir() else None
+
+
+MIRROR = _mirror()
+if MIRROR is not None:
+    os.environ["PIMAP_DATA_MIRROR"] = str(MIRROR)
+
+
+@pytest.fixture(scope="session")
+def mirror() -> Path | None:
+    """Marks a test that reads real open data (from the mirror, or downloaded when there is none)."""
+    return MIRROR
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("PIMAP_NETWORK_TESTS") == "1":
+        return
+    skip = pytest.mark.skip(reason="needs the internet; set PIMAP_NETWORK_TESTS=1")
+    for item in items:
+        if "network" in item.keywords:
+            item.add_marker(skip)
