@@ -16,6 +16,7 @@ from boundaries.errors import PimapError
 # stored as ``func`` on its parser and returns the process exit code.
 COMMAND_MODULES = [
     "mapping.cli.data",
+    "mapping.cli.teams",
 ]
 
 

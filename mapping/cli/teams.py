@@ -1,0 +1,101 @@
+"""`pimap teams`: the teams operating or in development on a date, as CSV or JSON on stdout."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TextIO
+
+import pandas as pd
+
+OUTPUT_COLUMNS = (
+    "team_id",
+    "name",
+    "also_known_as",
+    "host_organisation",
+    "nation",
+    "status",
+    "from",
+    "from_basis",
+    "to",
+    "catchment",
+    "base_lon",
+    "base_lat",
+    "location_precision",
+    "source",
+    "notes",
+)
+# Columns printed as lists in JSON (they hold ';'-separated items in the CSV).
+LIST_COLUMNS = ("also_known_as", "host_organisation", "catchment")
+
+
+def _as_of(text: str) -> date:
+    """argparse type: YYYY, YYYY-MM or YYYY-MM-DD (a partial date means its first day)."""
+    from mapping.teams import parse_date
+
+    try:
+        return parse_date(text).date()
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    teams = subparsers.add_parser(
+        "teams",
+        help="list the parent-infant teams operating or in development on a date",
+        description="Print the teams from data/teams.csv that are operating or in development on a date. "
+        "Empty bases are filled with the catchment centroid.",
+    )
+    teams.add_argument("--as-of", type=_as_of, default=None, metavar="DATE",
+                       help="YYYY, YYYY-MM or YYYY-MM-DD (default: today)")
+    teams.add_argument("--format", choices=("csv", "json"), default="csv", help="output format (default: csv)")
+    teams.add_argument("--include-specialists", action="store_true",
+                       help="also list areas with CAMHS parent-infant specialists but no team")
+    teams.add_argument("--file", type=Path, default=None, metavar="PATH",
+                       help="teams CSV to read (default: data/teams.csv in the repository)")
+    teams.set_defaults(func=_teams)
+
+
+def select_teams(teams: pd.DataFrame, as_of: date, *, include_specialists: bool = False) -> pd.DataFrame:
+    """Rows current on ``as_of`` with status operating or in development (and specialists if asked)."""
+    from mapping.teams import SPECIALIST_STATUS, teams_as_of
+
+    wanted = {"operating", "in development"} | ({SPECIALIST_STATUS} if include_specialists else set())
+    current = teams_as_of(teams, as_of)
+    return current.loc[current["status"].isin(wanted)].reset_index(drop=True)
+
+
+def _json_value(column: str, value: object) -> object:
+    if column in LIST_COLUMNS:
+        return [part.strip() for part in str(value).split(";")] if str(value).strip() else []
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    return value
+
+
+def write_teams(teams: pd.DataFrame, fmt: str, out: TextIO) -> None:
+    """Write the output columns as CSV (same layout as data/teams.csv) or a JSON list of objects."""
+    frame = teams.loc[:, list(OUTPUT_COLUMNS)]
+    if fmt == "json":
+        records = [{c: _json_value(c, v) for c, v in zip(frame.columns, row)} for row in frame.itertuples(index=False)]
+        json.dump(records, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(OUTPUT_COLUMNS)
+    for row in frame.itertuples(index=False):
+        writer.writerow("" if isinstance(v, float) and math.isnan(v) else v for v in row)
+
+
+def _teams(args: argparse.Namespace) -> int:
+    from mapping.teams import load_teams
+
+    teams = load_teams(args.file)
+    as_of = args.as_of or date.today()
+    write_teams(select_teams(teams, as_of, include_specialists=args.include_specialists), args.format, sys.stdout)
+    return 0
