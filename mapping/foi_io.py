@@ -1,0 +1,172 @@
+"""Reading FOI reply files (CSV, XLSX) and fetching the tables the pure FOI functions take.
+
+Row numbers are the file's own: the row a person sees in a spreadsheet (for a CSV, the record
+number counting the header and any ``#`` comment rows above it). Every cell is read as text so
+that nothing ("<5", "1-5", "N/A") is converted before validation sees it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime, time
+from pathlib import Path
+
+import pandas as pd
+
+from mapping.foi import FoiError, Issue, RawReplies
+from mapping.foi_schema import normalise_header
+
+__all__ = ["FOI_FILE_ENV", "read_replies", "resolve_foi_file", "AreaTables"]
+
+# Environment variable naming a replies file for the app and the CLI when none is given.
+FOI_FILE_ENV = "PIMAP_FOI_FILE"
+REPLIES_SHEET = "replies"
+
+
+def resolve_foi_file(given: str | os.PathLike | None, environ: Mapping[str, str] | None = None) -> Path | None:
+    """The replies file to show: the one given, else ``PIMAP_FOI_FILE``, else none (no FOI layer)."""
+    env = os.environ if environ is None else environ
+    value = given if given not in (None, "") else env.get(FOI_FILE_ENV) or None
+    if value is None:
+        return None
+    path = Path(value)
+    if not path.is_file():
+        origin = "--foi" if given not in (None, "") else FOI_FILE_ENV
+        raise FoiError(f"FOI replies file {str(path)!r} (from {origin}) does not exist")
+    return path
+
+
+def _cell_text(value: object) -> str:
+    """A spreadsheet cell as the text a person typed: whole floats without '.0', dates as ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _rows_from_csv(data: bytes, source: str) -> tuple[Iterator[list[str]], list[Issue]]:
+    issues: list[Issue] = []
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="strict") if _is_cp1252(data) else None
+        if text is None:
+            raise FoiError(f"{source}: not a UTF-8 or Windows-1252 text file; save it as 'CSV UTF-8'") from None
+        issues.append(Issue(1, "file", "warning", "not UTF-8: read as Windows-1252 (Excel's 'CSV'); check accents"))
+    return csv.reader(io.StringIO(text, newline="")), issues
+
+
+def _is_cp1252(data: bytes) -> bool:
+    try:
+        data.decode("cp1252")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _rows_from_xlsx(path: Path) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = workbook[REPLIES_SHEET] if REPLIES_SHEET in workbook.sheetnames else workbook.worksheets[0]
+        for values in sheet.iter_rows(values_only=True):
+            yield [_cell_text(v) for v in values]
+    finally:
+        workbook.close()
+
+
+def read_replies(path: str | os.PathLike) -> RawReplies:
+    """Read a replies file (.csv or .xlsx) as text, keeping the file's row numbers; leading '#' rows are comments."""
+    path = Path(path)
+    if not path.is_file():
+        raise FoiError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    issues: list[Issue] = []
+    if suffix == ".csv":
+        rows, issues = _rows_from_csv(path.read_bytes(), str(path))
+    elif suffix in (".xlsx", ".xlsm"):
+        rows = _rows_from_xlsx(path)
+    else:
+        raise FoiError(f"{path}: unsupported file type {suffix!r}; use .csv or .xlsx")
+    return _frame_from_rows(rows, str(path), issues)
+
+
+def _frame_from_rows(rows: Iterator[list[str]], source: str, issues: list[Issue]) -> RawReplies:
+    comments: list[str] = []
+    header: list[str] | None = None
+    header_row = 0
+    records: list[dict[str, str]] = []
+    pending_blank: list[int] = []
+    number = 0
+    for number, cells in enumerate(rows, start=1):
+        cells = [("" if c is None else str(c)) for c in cells]
+        first = cells[0].strip() if cells else ""
+        if header is None:
+            if first.startswith("#"):
+                comments.append(",".join(c for c in cells if c).lstrip("# ").strip())
+                continue
+            if not any(c.strip() for c in cells):
+                continue
+            header = [normalise_header(c) for c in cells]
+            header_row = number
+            for i, name in enumerate(header):
+                if name and name in header[:i]:
+                    issues.append(Issue(number, name, "error", f"column {name!r} appears twice in the header"))
+            continue
+        if not any(c.strip() for c in cells):
+            pending_blank.append(number)
+            continue
+        for blank in pending_blank:  # blank rows between replies are reported, trailing ones are not
+            issues.append(Issue(blank, header[0] or "A", "warning", "blank row: no reply read here"))
+        pending_blank = []
+        extra = [c for c in cells[len(header):] if c.strip()]
+        if extra:
+            issues.append(Issue(number, "file", "error",
+                                f"{len(cells)} cells but the header has {len(header)}: values beyond the last column"))
+        record = {"source_row": number}
+        for i, name in enumerate(header):
+            if name and name not in record:
+                record[name] = cells[i] if i < len(cells) else ""
+        records.append(record)
+    if header is None:
+        raise FoiError(f"{source}: no header row found (the template's first row names the columns)")
+    names = ["source_row", *dict.fromkeys(n for n in header if n)]
+    frame = pd.DataFrame.from_records(records, columns=names) if records else pd.DataFrame(columns=names)
+    frame = frame.astype({c: object for c in names if c != "source_row"})
+    return RawReplies(frame=frame, source=source, header_row=header_row, comments=tuple(comments), issues=tuple(issues))
+
+
+class AreaTables(Mapping[str, pd.DataFrame]):
+    """Area tables of every geography in ``boundaries``, each loaded only when first asked for."""
+
+    def __init__(self) -> None:
+        import boundaries
+
+        self._ids = tuple(boundaries.GEOGRAPHY_IDS)
+        self._loaded: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, geography_id: str) -> pd.DataFrame:
+        if geography_id not in self._ids:
+            raise KeyError(geography_id)
+        if geography_id not in self._loaded:
+            import boundaries
+
+            self._loaded[geography_id] = boundaries.area_table(geography_id)
+        return self._loaded[geography_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
