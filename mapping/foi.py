@@ -643,6 +643,7 @@ def classify_areas(
     frame["age_data"] = frame["age_data"].astype("boolean").fillna(False).astype(bool)
     frame["full_data"] = frame["full_data"].astype("boolean").fillna(False).astype(bool)
     frame["n_replies"] = frame["n_replies"].fillna(0).astype(int)
+    frame["source_row"] = frame["source_row"].astype("Int64")
     status = frame["accepts_status"].fillna("no reply")
     frame["accepts_status"] = status
     accept = frame["usable"] & (status == "accept")

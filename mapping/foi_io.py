@@ -11,15 +11,38 @@ import csv
 import io
 import os
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
 import pandas as pd
 
-from mapping.foi import FoiError, Issue, RawReplies
+from mapping.foi import (
+    FoiError,
+    Issue,
+    RawReplies,
+    ValidationReport,
+    area_population,
+    carry_classes,
+    classify_areas,
+    combine_replies,
+    funnel,
+    validate_replies,
+)
 from mapping.foi_schema import normalise_header
 
-__all__ = ["FOI_FILE_ENV", "read_replies", "resolve_foi_file", "AreaTables"]
+__all__ = [
+    "FOI_FILE_ENV",
+    "AreaTables",
+    "FoiAnalysis",
+    "read_replies",
+    "resolve_foi_file",
+    "check_file",
+    "analyse_file",
+    "classes_in",
+    "default_population_year",
+    "population_share_0_2",
+]
 
 # Environment variable naming a replies file for the app and the CLI when none is given.
 FOI_FILE_ENV = "PIMAP_FOI_FILE"
@@ -170,3 +193,87 @@ class AreaTables(Mapping[str, pd.DataFrame]):
 
     def __len__(self) -> int:
         return len(self._ids)
+
+
+# --- the whole pipeline from a file, for the CLI and the app ---------------------------------------
+
+
+@dataclass
+class FoiAnalysis:
+    """A replies file taken through validation, combining, classification and the funnel."""
+
+    report: ValidationReport
+    per_area: pd.DataFrame
+    conflicts: pd.DataFrame
+    classified: pd.DataFrame
+    funnel: dict
+
+    @property
+    def geography(self) -> str:
+        return self.report.geography  # type: ignore[return-value]
+
+    @property
+    def synthetic(self) -> bool:
+        return self.report.synthetic
+
+
+def check_file(path: str | os.PathLike, area_tables: Mapping[str, pd.DataFrame] | None = None) -> ValidationReport:
+    """Read and validate a replies file against the area tables of ``boundaries``."""
+    return validate_replies(read_replies(path), AreaTables() if area_tables is None else area_tables)
+
+
+def analyse_file(path: str | os.PathLike, area_tables: Mapping[str, pd.DataFrame] | None = None) -> FoiAnalysis:
+    """Validate, combine and classify a replies file; refuses a file with errors (they are listed by check)."""
+    tables = AreaTables() if area_tables is None else area_tables
+    report = check_file(path, tables)
+    if report.geography is None and not report.errors:
+        raise FoiError(f"{path}: no reply names a known geography in area_geography")
+    per_area, conflicts = combine_replies(report)
+    classified = classify_areas(per_area, tables[report.geography])
+    return FoiAnalysis(report, per_area, conflicts, classified, funnel(classified))
+
+
+def default_population_year(report: ValidationReport, years: tuple[int, ...]) -> int:
+    """The population year for a FOI: the latest available year not after the period's start, else the earliest."""
+    starts = report.replies["period_start"].dropna()
+    if starts.empty:
+        return max(years)
+    start = int(starts.dt.year.mode().iloc[0])
+    before = [y for y in years if y <= start]
+    return max(before) if before else min(years)
+
+
+def classes_in(analysis: FoiAnalysis, geography_id: str, year: int | None = None) -> pd.DataFrame:
+    """The FOI's classes in any geography: per area in the FOI's own, carried through small areas otherwise.
+
+    In the FOI's geography each area also gets its population share aged 0-2 (of 0-18) for ``year``;
+    elsewhere each area gets the share of its children aged 0-2 in each class.
+    """
+    import boundaries
+
+    years = tuple(boundaries.POPULATION_YEARS)
+    year = default_population_year(analysis.report, years) if year is None else year
+    if year not in years:
+        raise FoiError(f"no population for {year}; choose one of {', '.join(map(str, years))}")
+    boundaries.get_geography(geography_id)
+    lookup = boundaries.load_unit_lookup()
+    population = boundaries.load_population(year)
+    if geography_id == analysis.geography:
+        pop = area_population(lookup, population, geography_id)
+        tables_area = analysis.classified[["code", "name", *(["nation"] if "nation" in analysis.classified else [])]]
+        out = classify_areas(analysis.per_area, tables_area, population=pop)
+    else:
+        out = carry_classes(analysis.classified, lookup, population, analysis.geography, geography_id)
+        names = boundaries.area_table(geography_id)[["code", "name"]]
+        out = names.merge(out, on="code", how="right")
+    out.insert(0, "population_year", year)
+    out.insert(0, "synthetic", analysis.synthetic)
+    return out
+
+
+def population_share_0_2(geography_id: str, year: int) -> float:
+    """Children aged 0-2 as a share of those aged 0-18 across a geography (Rare Jewels says about 16%)."""
+    import boundaries
+
+    pop = area_population(boundaries.load_unit_lookup(), boundaries.load_population(year), geography_id)
+    return float(pop["age0_2"].sum() / pop["age0_18"].sum())

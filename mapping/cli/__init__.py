@@ -17,6 +17,7 @@ from boundaries.errors import PimapError
 COMMAND_MODULES = [
     "mapping.cli.data",
     "mapping.cli.teams",
+    "mapping.cli.foi",
 ]
 
 
