@@ -16,6 +16,7 @@ from boundaries.errors import PimapError
 # stored as ``func`` on its parser and returns the process exit code.
 COMMAND_MODULES = [
     "mapping.cli.data",
+    "mapping.cli.gaps",
     "mapping.cli.teams",
     "mapping.cli.foi",
 ]
@@ -40,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     except PimapError as exc:
         print(f"pimap: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

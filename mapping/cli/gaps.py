@@ -1,0 +1,104 @@
+"""`pimap gaps`, `pimap summary` and `pimap capacity`: the coverage engine on the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from boundaries.errors import PimapError
+
+FORMATS = ("csv", "json", "geojson", "gpkg")
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options every coverage-based command shares: geography, population year, date, age band."""
+    parser.add_argument("--geography", required=True, help="geography id, e.g. uk2018, uk2023, ccg2018")
+    parser.add_argument("--year", type=int, required=True, help="mid-year population (2017, 2019 or 2020)")
+    parser.add_argument("--as-of", type=parse_date, default=None, help="teams operating on this date (default today)")
+    parser.add_argument("--age", choices=("0", "0-2"), default="0-2", help="age band for share covered")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    gaps = subparsers.add_parser("gaps", help="per-area coverage table")
+    add_selection_arguments(gaps)
+    gaps.add_argument("--format", choices=FORMATS, default="csv")
+    gaps.add_argument("--out", type=Path, help="output file (default: stdout; gpkg needs --out)")
+    gaps.set_defaults(func=_gaps)
+
+    summary = subparsers.add_parser("summary", help="UK and per-nation coverage summary")
+    add_selection_arguments(summary)
+    summary.add_argument("--json", action="store_true", help="print one JSON object")
+    summary.set_defaults(func=_summary)
+
+    capacity = subparsers.add_parser("capacity", help="staff and teams needed against the reference team size")
+    add_selection_arguments(capacity)
+    capacity.add_argument("--json", action="store_true", help="print one JSON object")
+    capacity.set_defaults(func=_capacity)
+
+
+def _compute(args: argparse.Namespace):
+    from mapping.coverage import compute_gaps
+
+    return compute_gaps(args.geography, args.year, as_of=args.as_of or date.today(), age=args.age)
+
+
+def _gaps(args: argparse.Namespace) -> int:
+    gaps = _compute(args)
+    if args.format == "gpkg":
+        if args.out is None:
+            raise PimapError("--format gpkg needs --out PATH")
+        gaps.to_file(args.out, driver="GPKG", layer="gaps")
+        return 0
+    if args.format == "geojson":
+        text = gaps.to_json(drop_id=True)
+    else:
+        table = gaps.drop(columns="geometry")
+        text = table.to_csv(index=False) if args.format == "csv" else table.to_json(orient="records", indent=1)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+def _summary(args: argparse.Namespace) -> int:
+    from mapping.coverage import summarise
+
+    result = summarise(_compute(args))
+    if args.json:
+        print(json.dumps(result, indent=1))
+        return 0
+    print(f"{args.geography}, teams as of {args.as_of or date.today()}, mid-{args.year} population")
+    for label, row in [("UK", result), *result["nations"].items()]:
+        share = row["share_covered"]
+        print(
+            f"{label}: {row['teams_operating']} team{'' if row['teams_operating'] == 1 else 's'}; {row['areas_without_team']} of {row['areas']} areas with no "
+            f"team; {row['age0_2_uncovered']:,.0f} of {row['age0_2_total']:,.0f} children aged 0-2 uncovered "
+            f"({'n/a' if share is None else f'{share:.1%}'} covered)"
+        )
+    return 0
+
+
+def _capacity(args: argparse.Namespace) -> int:
+    from mapping.capacity import national_capacity
+    from mapping.coverage import summarise
+
+    gaps = _compute(args)
+    result = national_capacity(gaps, summarise(gaps)["teams_operating"])
+    if args.json:
+        print(json.dumps(result, indent=1, default=float))
+    else:
+        print(result["arithmetic"])
+        print(f"reference: {result['reference']['source']}")
+        print(f"compare: {result['tenfold_claim']}")
+    return 0
