@@ -312,3 +312,36 @@ def normalise_name(name: str) -> str:
     text = str(name).lower().replace("&", " and ")
     text = re.sub(r"[^a-z0-9 ]+", " ", text)
     return " ".join(w for w in text.split() if w not in _NAME_NOISE)
+
+
+# One line per column, shown in the XLSX template and data/foi/README.md.
+COLUMN_HELP: dict[str, str] = {
+    "reply_id": "Optional. Your own id for the reply, unique in the file (default: 'row N').",
+    "responder_type": "Who replied: CCG, ICB, Sub-ICB location, mental health trust, or other.",
+    "responder_code": "The responder's code: the GSS code for a CCG / Sub-ICB (E38...), the ODS code for a trust.",
+    "responder_name": "The responder's name as on the reply.",
+    "area_geography": "Geography id of the codes in area_codes, the FOI's vintage (e.g. ccg2018); one per file.",
+    "area_codes": "Areas the reply covers, separated by ';'. A trust reply lists every CCG / Sub-ICB it serves.",
+    "area_names": "Optional. The same areas' names, in the same order, separated by ';' (checked against codes).",
+    "request_reference": "Your FOI request reference (the reply's reference may go in notes).",
+    "request_date": "Optional. Date the request was sent: YYYY-MM-DD or DD/MM/YYYY.",
+    "reply_date": "Date of the reply: YYYY-MM-DD or DD/MM/YYYY. A later reply wins over an earlier one.",
+    "period": "Period the counts cover: a financial year such as 2017-18, or 'YYYY-MM-DD to YYYY-MM-DD'.",
+    **{
+        f"accepts_{b}": f"Does CAMHS accept referrals at {BAND_LABELS[b]}? yes / no / not recorded;"
+        " a qualifier may follow a dash: 'yes - consultation only'."
+        for b in BANDS
+    },
+    **{
+        f"referrals_{b}": f"Children aged {BAND_LABELS[b]} referred in the period, as the reply gives it:"
+        " 12, '<5', '*', '1-5', 'not recorded'."
+        for b in BANDS
+    },
+    **{
+        f"seen_{b}": f"Children aged {BAND_LABELS[b]} seen (accessing the service) in the period, as given."
+        for b in BANDS
+    },
+    "referrals_0_18": "All children aged 0-18 referred in the period.",
+    "seen_0_18": "All children aged 0-18 seen in the period.",
+    "notes": "Optional free text: caveats, the reply's own reference, what 'seen' meant.",
+}
