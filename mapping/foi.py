@@ -455,13 +455,13 @@ _ANSWER_FIELDS = ACCEPTS_COLUMNS + tuple(f"{c}_{s}" for c in COUNT_COLUMNS for s
 def _duplicate_issues(replies: pd.DataFrame) -> list[Issue]:
     """Same responder, request and reply date for overlapping areas: a duplicate if the answers match, else a clash."""
     issues: list[Issue] = []
-    keyed = replies[replies["responder_code"].astype(str) != ""]
-    groups = keyed.groupby(
-        [keyed["responder_code"], keyed["request_reference"].str.lower(), keyed["reply_date"].astype(str)], sort=False
-    )
-    for _, group in groups:
-        if len(group) < 2:
-            continue
+    key = pd.DataFrame({
+        "code": replies["responder_code"].astype(str),
+        "request": replies["request_reference"].astype(str).str.lower(),
+        "date": replies["reply_date"].astype(str),
+    })
+    keyed = replies[(key["code"] != "") & key.duplicated(keep=False)]  # only groups of two or more
+    for _, group in keyed.groupby([key["code"], key["request"], key["date"]], sort=False):
         rows = group.to_dict("records")
         for j, later in enumerate(rows):
             later_codes = set(filter(None, later["area_codes"].split("; ")))
@@ -564,58 +564,79 @@ def combine_replies(report: ValidationReport) -> tuple[pd.DataFrame, pd.DataFram
     runner_up = others[others["rank"] == 1].set_index("code")
     per_area["choice_reason"] = "only reply"
     if len(runner_up):
-        per_area.loc[runner_up.index, "choice_reason"] = [
-            _reason(chosen.loc[code], runner_up.loc[code]) for code in runner_up.index
-        ]
+        per_area.loc[runner_up.index, "choice_reason"] = _reasons(
+            chosen.loc[runner_up.index], runner_up
+        ).to_numpy()
     per_area = per_area.reset_index()
     conflicts = _conflicts(chosen, others)
     return per_area, conflicts
 
 
-def _reason(best: pd.Series, other: pd.Series) -> str:
-    if best["usable"] != other["usable"]:
-        return "usable reply over one that does not say whether under-3s are accepted"
-    if best["role_rank"] != other["role_rank"]:
-        return f"{best['responder_role']}'s reply over {other['responder_role']}'s"
-    if best["reply_date"] != other["reply_date"]:
-        return "later reply over earlier"
-    if best["n_known"] != other["n_known"]:
-        return "more complete reply"
-    return "same standing: later row in the file"
-
-
-def _field_value(row: pd.Series, column: str) -> tuple[object, str]:
-    """A comparable value and its display text for an accepts or count field."""
-    if column in ACCEPTS_COLUMNS:
-        value = row[column]
-        text = value + (f" - {row[f'{column}_qualifier']}" if row[f"{column}_qualifier"] else "")
-        return (None if value == "unknown" else value), text
-    low, high = float(row[f"{column}_low"]), float(row[f"{column}_high"])
-    return (None if math.isnan(low) else (low, high)), row[f"{column}_text"]
+def _reasons(best: pd.DataFrame, other: pd.DataFrame) -> pd.Series:
+    """Why each chosen reply beat the other reply on the same row (frames aligned row by row)."""
+    b, o = best.reset_index(drop=True), other.reset_index(drop=True)
+    roles = b["responder_role"].astype(str) + "'s reply over " + o["responder_role"].astype(str) + "'s"
+    reasons = np.select(
+        [b["usable"] != o["usable"], b["role_rank"] != o["role_rank"], b["reply_date"] != o["reply_date"],
+         b["n_known"] != o["n_known"]],
+        ["usable reply over one that does not say whether under-3s are accepted", roles,
+         "later reply over earlier", "more complete reply"],
+        "same standing: later row in the file",
+    )
+    return pd.Series(reasons, index=best.index)
 
 
 _CONFLICT_COLUMNS = ["code", "field", "kind", "chosen_reply_id", "chosen_row", "chosen_value",
                      "other_reply_id", "other_row", "other_value", "choice_reason"]
 
 
+def _display(frame: pd.DataFrame, column: str) -> pd.Series:
+    """The value as the reply gave it: 'yes - consultation only', '<5'."""
+    if column in ACCEPTS_COLUMNS:
+        qualifier = frame[f"{column}_qualifier"].fillna("")
+        return frame[column] + np.where(qualifier != "", " - " + qualifier, "")
+    return frame[f"{column}_text"].fillna("")
+
+
 def _conflicts(chosen: pd.DataFrame, others: pd.DataFrame) -> pd.DataFrame:
-    rows = []
-    for _, other in others.iterrows():
-        best = chosen.loc[other["code"]]
-        reason = _reason(best, other)
-        for column in _COMPARED:
-            b_val, b_text = _field_value(best, column)
-            o_val, o_text = _field_value(other, column)
-            if o_val is None or b_val == o_val:
-                continue
-            rows.append({
-                "code": other["code"], "field": column,
-                "kind": "different answer" if b_val is not None else "only in other reply",
-                "chosen_reply_id": best["reply_id"], "chosen_row": int(best["source_row"]), "chosen_value": b_text,
-                "other_reply_id": other["reply_id"], "other_row": int(other["source_row"]), "other_value": o_text,
-                "choice_reason": reason,
-            })
-    return pd.DataFrame(rows, columns=_CONFLICT_COLUMNS)
+    """Every field where another reply differs from the chosen one, or answers what it leaves unknown."""
+    if others.empty:
+        return pd.DataFrame(columns=_CONFLICT_COLUMNS)
+    best = chosen.loc[others["code"]].reset_index()
+    other = others.reset_index(drop=True)
+    reason = _reasons(best, other).to_numpy()
+    parts = []
+    for column in _COMPARED:
+        if column in ACCEPTS_COLUMNS:
+            b_known, o_known = best[column] != "unknown", other[column] != "unknown"
+            same = best[column] == other[column]
+        else:
+            b_lo, o_lo = best[f"{column}_low"].astype(float), other[f"{column}_low"].astype(float)
+            b_hi, o_hi = best[f"{column}_high"].astype(float), other[f"{column}_high"].astype(float)
+            b_known, o_known = b_lo.notna(), o_lo.notna()
+            same = (b_lo == o_lo) & (b_hi == o_hi)
+        hit = (o_known & ~(b_known & same)).to_numpy()
+        if not hit.any():
+            continue
+        parts.append(pd.DataFrame({
+            "code": other["code"][hit].to_numpy(),
+            "field": column,
+            "kind": np.where(b_known[hit], "different answer", "only in other reply"),
+            "chosen_reply_id": best["reply_id"][hit].to_numpy(),
+            "chosen_row": best["source_row"][hit].astype(int).to_numpy(),
+            "chosen_value": _display(best, column)[hit].to_numpy(),
+            "other_reply_id": other["reply_id"][hit].to_numpy(),
+            "other_row": other["source_row"][hit].astype(int).to_numpy(),
+            "other_value": _display(other, column)[hit].to_numpy(),
+            "choice_reason": reason[hit],
+        }))
+    if not parts:
+        return pd.DataFrame(columns=_CONFLICT_COLUMNS)
+    order = {c: i for i, c in enumerate(_COMPARED)}
+    out = pd.concat(parts, ignore_index=True)
+    out["_f"] = out["field"].map(order)
+    out = out.sort_values(["code", "other_row", "_f"], kind="stable").drop(columns="_f")
+    return out.reset_index(drop=True)[_CONFLICT_COLUMNS]
 
 
 # --- classification and funnel ---------------------------------------------------------------------

@@ -36,9 +36,11 @@ __all__ = [
     "AreaTables",
     "FoiAnalysis",
     "read_replies",
+    "read_replies_bytes",
     "resolve_foi_file",
     "check_file",
     "analyse_file",
+    "analyse_replies",
     "classes_in",
     "default_population_year",
     "population_share_0_2",
@@ -97,10 +99,15 @@ def _is_cp1252(data: bytes) -> bool:
         return False
 
 
-def _rows_from_xlsx(path: Path) -> Iterator[list[str]]:
+def _rows_from_xlsx(source: io.BytesIO, name: str) -> Iterator[list[str]]:
+    from zipfile import BadZipFile
+
     from openpyxl import load_workbook
 
-    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        workbook = load_workbook(source, read_only=True, data_only=True)
+    except (BadZipFile, KeyError, OSError) as exc:
+        raise FoiError(f"{name}: not a readable .xlsx workbook ({exc})") from None
     try:
         sheet = workbook[REPLIES_SHEET] if REPLIES_SHEET in workbook.sheetnames else workbook.worksheets[0]
         for values in sheet.iter_rows(values_only=True):
@@ -114,15 +121,20 @@ def read_replies(path: str | os.PathLike) -> RawReplies:
     path = Path(path)
     if not path.is_file():
         raise FoiError(f"{path}: no such file")
-    suffix = path.suffix.lower()
+    return read_replies_bytes(path.read_bytes(), str(path))
+
+
+def read_replies_bytes(data: bytes, name: str) -> RawReplies:
+    """Read replies from bytes (an upload in the app); ``name`` gives the type (.csv / .xlsx) and the source."""
+    suffix = Path(name).suffix.lower()
     issues: list[Issue] = []
     if suffix == ".csv":
-        rows, issues = _rows_from_csv(path.read_bytes(), str(path))
+        rows, issues = _rows_from_csv(data, name)
     elif suffix in (".xlsx", ".xlsm"):
-        rows = _rows_from_xlsx(path)
+        rows = _rows_from_xlsx(io.BytesIO(data), name)
     else:
-        raise FoiError(f"{path}: unsupported file type {suffix!r}; use .csv or .xlsx")
-    return _frame_from_rows(rows, str(path), issues)
+        raise FoiError(f"{name}: unsupported file type {suffix!r}; use .csv or .xlsx")
+    return _frame_from_rows(rows, name, issues)
 
 
 def _frame_from_rows(rows: Iterator[list[str]], source: str, issues: list[Issue]) -> RawReplies:
@@ -224,10 +236,15 @@ def check_file(path: str | os.PathLike, area_tables: Mapping[str, pd.DataFrame] 
 
 def analyse_file(path: str | os.PathLike, area_tables: Mapping[str, pd.DataFrame] | None = None) -> FoiAnalysis:
     """Validate, combine and classify a replies file; refuses a file with errors (they are listed by check)."""
+    return analyse_replies(read_replies(path), area_tables)
+
+
+def analyse_replies(raw: RawReplies, area_tables: Mapping[str, pd.DataFrame] | None = None) -> FoiAnalysis:
+    """Validate, combine and classify replies already read (e.g. an upload: ``read_replies_bytes``)."""
     tables = AreaTables() if area_tables is None else area_tables
-    report = check_file(path, tables)
+    report = validate_replies(raw, tables)
     if report.geography is None and not report.errors:
-        raise FoiError(f"{path}: no reply names a known geography in area_geography")
+        raise FoiError(f"{raw.source}: no replies, or none names a known geography in area_geography")
     per_area, conflicts = combine_replies(report)
     classified = classify_areas(per_area, tables[report.geography])
     return FoiAnalysis(report, per_area, conflicts, classified, funnel(classified))

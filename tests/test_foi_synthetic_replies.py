@@ -411,3 +411,37 @@ def test_no_foi_layer_unless_a_file_is_given(tmp_path):
     assert resolve_foi_file(str(path), environ={"PIMAP_FOI_FILE": "/nonexistent.csv"}) == path
     with pytest.raises(FoiError, match="PIMAP_FOI_FILE"):
         resolve_foi_file(None, environ={"PIMAP_FOI_FILE": str(tmp_path / "missing.csv")})
+
+
+# --- reading files --------------------------------------------------------------------------------
+
+
+def test_blank_rows_extra_cells_and_windows_encoding(tmp_path):
+    path = write_csv(tmp_path / "synthetic_layout.csv", [reply(), reply("E38000902")])
+    lines = path.read_text(encoding="utf-8").splitlines()
+    # Row 3 blank between replies, row 4 has a stray cell, two blank rows at the end (not reported).
+    text = "\n".join([lines[0], lines[1], "", lines[2] + ",stray", "", ""]) + "\n"
+    path.write_text(text, encoding="utf-8")
+    report = validate_replies(read_replies(path), TABLES)
+    assert report.replies["source_row"].tolist() == [2, 4]
+    assert [(i.row, i.column, i.severity) for i in report.issues] == [(3, "reply_id", "warning"),
+                                                                      (4, "file", "error")]
+
+    cp = tmp_path / "synthetic_cp1252.csv"
+    write_csv(cp, [reply(notes="cost \u00a3100")])
+    cp.write_bytes(cp.read_text(encoding="utf-8").encode("cp1252"))
+    report = validate_replies(read_replies(cp), TABLES)
+    assert [(i.row, i.column, i.severity) for i in report.issues] == [(1, "file", "warning")]
+    assert report.replies.loc[0, "notes"] == "cost \u00a3100"
+
+
+def test_upload_bytes_and_unsupported_files(tmp_path):
+    from mapping.foi_io import analyse_replies, read_replies_bytes
+
+    path = write_xlsx(tmp_path / "synthetic_upload.xlsx", [reply(), reply("E38000902")])
+    analysis = analyse_replies(read_replies_bytes(path.read_bytes(), "synthetic_upload.xlsx"), TABLES)
+    assert analysis.funnel["accept"] == 2 and analysis.synthetic
+    with pytest.raises(FoiError, match="unsupported file type '.txt'"):
+        read_replies_bytes(b"x", "replies.txt")
+    with pytest.raises(FoiError, match="not a readable .xlsx"):
+        read_replies_bytes(b"not a zip", "replies.xlsx")
