@@ -220,5 +220,5 @@ def test_templates(tmp_path):
     for column in ("responder_type", "area_geography", "accepts_0_12", "accepts_12_24", "accepts_24_36"):
         assert f"{letter[column]}2" in lists, column
         assert lists[f"{letter[column]}2"].formula1.startswith("lists!")
-    assert [c.value for c in wb["lists"]["A"] if c.value][1:] == ["CCG", "ICB", "Sub-ICB location", "mental health trust",
-                                                        "other"]
+    responder_types = [c.value for c in wb["lists"]["A"] if c.value][1:]
+    assert responder_types == ["CCG", "ICB", "Sub-ICB location", "mental health trust", "other"]

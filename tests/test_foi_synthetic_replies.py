@@ -116,7 +116,8 @@ def test_unknown_area_code(tmp_path, suffix):
 
 def test_wrong_vintage_code_suggests_the_right_one_by_name(tmp_path):
     # E38000999 is the 2019 merged area; the name given is area B of 2018.
-    rows = [reply(), reply("E38000999", area_names="NHS Synthetic Area B CCG", responder_name="NHS Synthetic Area B CCG")]
+    b_name = "NHS Synthetic Area B CCG"
+    rows = [reply(), reply("E38000999", area_names=b_name, responder_name=b_name)]
     report = check(tmp_path, rows)
     assert only(report.issues) == [(3, "area_codes")]
     message = report.errors[0].message

@@ -71,7 +71,6 @@ def _pct(value: float | None) -> str:
 
 def _summary(args: argparse.Namespace) -> int:
     import boundaries
-
     from mapping.foi_io import analyse_file, default_population_year, population_share_0_2
 
     analysis = analyse_file(args.file)
