@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "mapping.cli.gaps",
     "mapping.cli.teams",
     "mapping.cli.foi",
+    "mapping.cli.ladder",
 ]
 
 
