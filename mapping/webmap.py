@@ -1,0 +1,527 @@
+"""The national map: measures, colour classes, folium layers and the legend, as pure functions.
+
+Nothing here reads files or knows about Streamlit: tables and shapes come in, folium objects and
+HTML strings go out, so the app can cache each piece and tests can check each one.
+
+Colour is never the only carrier of a figure: every class has a text label, the tooltip gives
+the exact value and its class, and the app prints the same table beside the map. Palettes are
+colour-blind safe: ColorBrewer sequential schemes (YlGnBu, YlOrRd, BuPu) for amounts and the
+Okabe-Ito palette for FOI classes; team markers differ in shape and fill as well as colour.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import folium
+import numpy as np
+import pandas as pd
+from branca.element import MacroElement, Template
+
+__all__ = [
+    "MEASURES",
+    "Measure",
+    "ColourClass",
+    "NO_DATA",
+    "LEAFLET_JS",
+    "LEAFLET_CSS",
+    "TEAM_STYLES",
+    "nice_breaks",
+    "classify",
+    "format_value",
+    "measure_values",
+    "area_properties",
+    "feature_collection",
+    "base_map",
+    "choropleth_layer",
+    "team_points",
+    "team_markers",
+    "catchment_layer",
+    "catchment_shapes",
+    "legend_html",
+    "Legend",
+    "nation_bounds",
+    "build_map",
+]
+
+# The one script and stylesheet the map needs (folium's other defaults, jQuery, Bootstrap and
+# Font Awesome, are not used here and would cost four more downloads before the map draws).
+LEAFLET_JS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"
+LEAFLET_CSS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css"
+
+NO_DATA = ("no data", "#d9d9d9")
+ZERO_COLOUR = "#f7f7f7"
+
+# ColorBrewer (Cynthia Brewer, Penn State), all marked colour-blind safe.
+YLGNBU_6 = ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494")
+YLORRD_5 = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
+BUPU_5 = ("#edf8fb", "#b3cde3", "#8c96c6", "#8856a7", "#810f7c")
+# Okabe & Ito (2008), "Color Universal Design".
+OKABE_ITO = {
+    "orange": "#E69F00", "sky blue": "#56B4E9", "bluish green": "#009E73", "yellow": "#F0E442",
+    "blue": "#0072B2", "vermillion": "#D55E00", "reddish purple": "#CC79A7", "grey": "#999999",
+}
+FOI_COLOURS = {
+    "does not accept under-3s": OKABE_ITO["vermillion"],
+    "accepts, no age breakdown": OKABE_ITO["orange"],
+    "accepts, none referred": OKABE_ITO["yellow"],
+    "accepts, none seen": OKABE_ITO["reddish purple"],
+    "accepts, 1-5 seen": OKABE_ITO["sky blue"],
+    "accepts, more than 5 seen": OKABE_ITO["blue"],
+    "accepts, number seen unclear": OKABE_ITO["bluish green"],
+    "no usable reply": OKABE_ITO["grey"],
+    "outside the FOI's geography": "#f0f0f0",
+}
+SHARE_CLASSES = (
+    ("none (0%)", lambda v: v <= 0),
+    ("under 25%", lambda v: 0 < v < 0.25),
+    ("25% to under 50%", lambda v: 0.25 <= v < 0.5),
+    ("50% to under 75%", lambda v: 0.5 <= v < 0.75),
+    ("75% to under 100%", lambda v: 0.75 <= v < 1),
+    ("all (100%)", lambda v: v >= 1),
+)
+
+# Team markers: shape and fill differ, not only colour.
+TEAM_STYLES = {
+    "operating": {"color": "#ffffff", "weight": 2, "fill": True, "fill_color": OKABE_ITO["blue"],
+                  "fill_opacity": 1.0, "radius": 7, "symbol": "●", "label": "team operating (filled circle)"},
+    "in development": {"color": OKABE_ITO["vermillion"], "weight": 3, "fill": True, "fill_color": "#ffffff",
+                       "fill_opacity": 0.9, "radius": 7, "dash_array": "3 3", "symbol": "◌",
+                       "label": "team in development (hollow dashed circle)"},
+}
+CATCHMENT_STYLE = {"color": OKABE_ITO["blue"], "weight": 2, "fill": False}
+SPECIALIST_STYLE = {"color": OKABE_ITO["bluish green"], "weight": 2, "fill": False, "dashArray": "1 4"}
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One thing the map can colour areas by, with where its figures come from."""
+
+    id: str
+    label: str
+    column: str
+    kind: Literal["share", "count", "category"]
+    palette: tuple[str, ...]
+    source: str
+    needs_foi: bool = False
+
+
+MEASURES: dict[str, Measure] = {
+    m.id: m
+    for m in (
+        Measure("share_covered", "Share of babies aged 0-2 covered by a team", "share_covered", "share", YLGNBU_6,
+                "covered children aged 0-2 / all children aged 0-2, summed over small areas in an operating "
+                "team's catchment (teams: data/teams.csv; population: ONS, NRS, NISRA mid-year estimates)"),
+        Measure("uncovered_age0_2", "Babies aged 0-2 with no team", "uncovered_age0_2", "count", YLORRD_5,
+                "children aged 0-2 living in small areas outside every operating team's catchment "
+                "(ONS, NRS mid-year estimates; Northern Ireland estimated)"),
+        Measure("foi_class", "CAMHS FOI reply class", "foi_class", "category", tuple(FOI_COLOURS.values()),
+                "the loaded FOI replies, classified as in Rare Jewels (2019) section 8; carried to other "
+                "geographies by the share of children aged 0-2", needs_foi=True),
+        Measure("age0_2", "Babies aged 0-2 (population)", "age0_2", "count", BUPU_5,
+                "mid-year population estimates aged 0-2 (ONS, NRS; Northern Ireland estimated from the 0-15 band)"),
+    )
+}
+
+
+@dataclass(frozen=True)
+class ColourClass:
+    """A class of values: its label (what the legend and tooltip say) and its colour."""
+
+    label: str
+    colour: str
+
+
+# --- classes ---------------------------------------------------------------------------------------
+
+
+def _round_sig(value: float, digits: int = 2) -> float:
+    if value <= 0:
+        return 0.0
+    magnitude = 10 ** (math.floor(math.log10(value)) - digits + 1)
+    return float(round(value / magnitude) * magnitude)
+
+
+def nice_breaks(values: Iterable[float], classes: int = 5) -> list[float]:
+    """Upper-open class edges for positive amounts: quantiles rounded to 2 significant figures.
+
+    Returns ``classes - 1`` or fewer strictly increasing edges ``b``; class ``i`` holds
+    ``b[i-1] <= v < b[i]`` (the first class starts above 0, the last is open-ended). Zero is
+    always a class of its own, so it is not part of the edges.
+    """
+    positive = np.asarray([v for v in values if v is not None and not pd.isna(v) and v > 0], dtype=float)
+    if positive.size == 0:
+        return []
+    quantiles = np.quantile(positive, np.linspace(0, 1, classes + 1)[1:-1])
+    edges: list[float] = []
+    for q in quantiles:
+        edge = _round_sig(float(q))
+        if edge > 0 and (not edges or edge > edges[-1]):
+            edges.append(edge)
+    return edges
+
+
+def _count_label(low: float, high: float | None) -> str:
+    if high is None:
+        return f"{low:,.0f} or more" if low > 0 else "more than 0"
+    if low <= 0:
+        return f"more than 0, under {high:,.0f}"
+    return f"{low:,.0f} to under {high:,.0f}"
+
+
+def classify(values: Sequence, measure: Measure, *, edges: Sequence[float] | None = None) -> tuple[list[ColourClass], list[ColourClass]]:
+    """Each value's class, and the legend (every class in order, "no data" last if any value lacks one).
+
+    Shares use fixed classes (0, under 25%, ... , 100%); counts a class for 0 and classes between
+    ``edges`` (default :func:`nice_breaks` of the values); categories their own name.
+    """
+    values = list(values)
+    missing = [v is None or (not isinstance(v, str) and pd.isna(v)) for v in values]
+    if measure.kind == "share":
+        legend = [ColourClass(label, colour) for (label, _), colour in zip(SHARE_CLASSES, measure.palette)]
+
+        def pick(v: float) -> ColourClass:
+            return next(legend[i] for i, (_, test) in enumerate(SHARE_CLASSES) if test(v))
+    elif measure.kind == "count":
+        edges = list(nice_breaks(values, len(measure.palette)) if edges is None else edges)
+        lows, highs = [0.0, *edges], [*edges, None]
+        n = len(lows)
+        legend = [ColourClass("0", ZERO_COLOUR)]
+        for i, (low, high) in enumerate(zip(lows, highs)):
+            colour = measure.palette[round(i * (len(measure.palette) - 1) / (n - 1)) if n > 1 else 0]
+            legend.append(ColourClass(_count_label(low, high), colour))
+
+        def pick(v: float) -> ColourClass:
+            if v <= 0:
+                return legend[0]
+            return legend[1 + sum(v >= e for e in edges)]
+    else:
+        colours = FOI_COLOURS if measure.id == "foi_class" else {}
+        legend = [ColourClass(label, colour) for label, colour in colours.items()]
+        by_label = {c.label: c for c in legend}
+
+        def pick(v: str) -> ColourClass:
+            if v not in by_label:
+                by_label[v] = ColourClass(str(v), OKABE_ITO["grey"])
+                legend.append(by_label[v])
+            return by_label[v]
+
+    no_data = ColourClass(*NO_DATA)
+    out = [no_data if m else pick(v) for v, m in zip(values, missing)]
+    if measure.kind == "category":
+        used = {c.label for c in out}
+        legend = [c for c in legend if c.label in used]
+    if any(missing):
+        legend.append(no_data)
+    return out, legend
+
+
+def format_value(value, measure: Measure, *, estimated: bool = False) -> str:
+    """A figure as the tooltip and tables print it: '75.0%', '4,932', a class name, or 'no data'."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return NO_DATA[0]
+    if measure.kind == "share":
+        text = f"{100 * float(value):.1f}%"
+    elif measure.kind == "count":
+        text = f"{float(value):,.0f}"
+    else:
+        text = str(value)
+    return text + (" (estimate)" if estimated and measure.kind != "category" else "")
+
+
+# --- area properties and GeoJSON -------------------------------------------------------------------
+
+
+def measure_values(gaps: pd.DataFrame, measure: Measure, foi: pd.DataFrame | None = None) -> list:
+    """The raw values a measure colours by, one per row of ``gaps`` (FOI classes joined by code)."""
+    if measure.needs_foi:
+        if foi is None:
+            raise ValueError("the FOI measure needs FOI replies: load a replies file first")
+        return gaps[["code"]].merge(foi[["code", "foi_class"]], on="code", how="left")["foi_class"].tolist()
+    return gaps[measure.column].tolist()
+
+
+def area_properties(gaps: pd.DataFrame, measure: Measure, foi: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per area, everything the tooltip shows and the style needs, as text (one row per area of ``gaps``).
+
+    ``foi`` (``code, foi_class`` and optionally ``class_share``) is needed for the FOI measure.
+    Columns: code, name, nation, value (formatted), class (label), fill (colour), babies, uncovered,
+    coverage, teams, nearest.
+    """
+    frame = gaps.copy()
+    if measure.needs_foi:
+        if foi is None:
+            raise ValueError("the FOI measure needs FOI replies: load a replies file first")
+        keep = [c for c in ("code", "foi_class", "class_share") if c in foi.columns]
+        frame = frame.drop(columns=[c for c in keep if c != "code" and c in frame.columns]).merge(
+            foi[keep], on="code", how="left")
+    raw = frame[measure.column].tolist()
+    classes, _ = classify(raw, measure)
+    estimated = frame["estimated"].astype(bool).tolist() if "estimated" in frame else [False] * len(frame)
+    values = [format_value(v, measure, estimated=e) for v, e in zip(raw, estimated)]
+    if measure.needs_foi and "class_share" in frame:
+        values = [
+            v if pd.isna(s) or s >= 0.999 else f"{v} ({100 * s:.0f}% of babies aged 0-2)"
+            for v, s in zip(values, frame["class_share"])
+        ]
+    babies = [format_value(v, MEASURES["age0_2"], estimated=e) for v, e in zip(frame["age0_2"], estimated)]
+    uncovered = [format_value(v, MEASURES["uncovered_age0_2"], estimated=e)
+                 for v, e in zip(frame["uncovered_age0_2"], estimated)]
+    nearest = [
+        "" if pd.isna(name) or name is None else f"{name} ({km:,.0f} km from the area's centre)"
+        for name, km in zip(frame.get("nearest_team_name", [None] * len(frame)),
+                            frame.get("nearest_team_km", [np.nan] * len(frame)))
+    ]
+    coverage = [
+        f"{c}: {100 * s:.1f}% of babies aged 0-2 covered" if not pd.isna(s) else str(c)
+        for c, s in zip(frame["coverage"], frame["share_covered"])
+    ]
+    return pd.DataFrame({
+        "code": frame["code"].astype(str).values,
+        "name": frame["name"].astype(str).values,
+        "nation": frame["nation"].astype(str).values,
+        "value": values,
+        "class": [c.label for c in classes],
+        "fill": [c.colour for c in classes],
+        "babies": babies,
+        "uncovered": uncovered,
+        "coverage": coverage,
+        "teams": [t if t else "none" for t in frame["team_names"].fillna("").astype(str)],
+        "nearest": nearest,
+    })
+
+
+def feature_collection(geometries: Sequence[dict], codes: Sequence[str], properties: pd.DataFrame) -> dict:
+    """A GeoJSON FeatureCollection from cached geometry dicts (in ``codes`` order) and per-area properties."""
+    by_code = properties.set_index("code", drop=False)
+    features = []
+    for code, geometry in zip(codes, geometries):
+        if code not in by_code.index:
+            continue
+        features.append({"type": "Feature", "geometry": geometry, "properties": by_code.loc[code].to_dict()})
+    return {"type": "FeatureCollection", "features": features}
+
+
+# --- folium layers -------------------------------------------------------------------------------
+
+
+def base_map(bounds: Sequence[Sequence[float]] | None = None, *, tiles: str | None = "OpenStreetMap",
+             leaflet_js: str = LEAFLET_JS, leaflet_css: str = LEAFLET_CSS) -> folium.Map:
+    """A canvas-rendered map fitted to ``bounds`` ([[south, west], [north, east]]), UK by default.
+
+    Only Leaflet itself is loaded (see :data:`LEAFLET_JS`); ``tiles=None`` draws no base tiles.
+    """
+    bounds = bounds or [[49.86, -8.65], [60.86, 1.77]]
+    centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
+    m = folium.Map(location=centre, zoom_start=5, tiles=tiles, prefer_canvas=True, control_scale=True,
+                   min_zoom=4, max_zoom=13)
+    m.default_js = [("leaflet", leaflet_js)]
+    m.default_css = [("leaflet_css", leaflet_css)]
+    m.fit_bounds(bounds)
+    return m
+
+
+TOOLTIP_FIELDS = ("name", "code", "nation", "value", "class", "babies", "uncovered", "coverage", "teams", "nearest")
+
+
+def choropleth_layer(collection: dict, measure: Measure) -> folium.GeoJson:
+    """The areas filled by class colour, with a tooltip giving name, code and every figure in words."""
+    aliases = ("Area", "Code", "Nation", measure.label, "Class", "Babies aged 0-2", "Babies aged 0-2 with no team",
+               "Coverage", "Serving teams", "Nearest team")
+    return folium.GeoJson(
+        collection,
+        name=f"Areas: {measure.label}",
+        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#555555", "weight": 0.6,
+                                  "fillOpacity": 0.75},
+        highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
+        tooltip=folium.GeoJsonTooltip(list(TOOLTIP_FIELDS), aliases=list(aliases), sticky=True),
+        smooth_factor=0.5,
+    )
+
+
+def team_points(teams: pd.DataFrame) -> dict:
+    """Team bases as GeoJSON points with the tooltip text and the marker style's status.
+
+    ``teams`` has team_id, name, status, base_lon, base_lat, location_precision (and optionally
+    ``from``). Only operating and in-development teams are kept (specialist areas are their own layer).
+    """
+    features = []
+    for row in teams.to_dict("records"):
+        style = TEAM_STYLES.get(row["status"])
+        if style is None or pd.isna(row["base_lon"]) or pd.isna(row["base_lat"]):
+            continue
+        precision = row.get("location_precision", "")
+        where = {"exact": "base address", "town": "base town",
+                 "catchment centroid": "no base published: shown at the centre of its catchment"}.get(precision, precision)
+        since = row.get("from", "")
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(float(row["base_lon"]), 5), round(float(row["base_lat"]), 5)]},
+            "properties": {
+                "name": str(row["name"]),
+                "status": f"{style['symbol']} {row['status']}" + (f" (since {since})" if since else ""),
+                "location": str(where),
+                "style": row["status"],
+            },
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _marker_style(feature: dict) -> dict:
+    style = TEAM_STYLES[feature["properties"]["style"]]
+    out = {"color": style["color"], "weight": style["weight"], "fillColor": style["fill_color"],
+           "fillOpacity": style["fill_opacity"], "radius": style["radius"]}
+    if "dash_array" in style:
+        out["dashArray"] = style["dash_array"]
+    return out
+
+
+def team_markers(teams: pd.DataFrame) -> folium.GeoJson:
+    """Team bases in one layer: operating teams as filled circles, teams in development as hollow dashed circles."""
+    return folium.GeoJson(
+        team_points(teams),
+        name="Team bases (● operating, ◌ in development)",
+        marker=folium.CircleMarker(radius=7),
+        style_function=_marker_style,
+        tooltip=folium.GeoJsonTooltip(["name", "status", "location"], aliases=["Team", "Status", "Location"]),
+    )
+
+
+def catchment_shapes(teams: pd.DataFrame, load_layer: Callable[[str], "object"], *, tolerance: float = 0.002):
+    """One outline per team: the union of its catchment areas, lightly simplified for the web.
+
+    ``load_layer(geography_id)`` returns a GeoDataFrame with ``code`` and ``geometry`` (EPSG:4326),
+    normally the simplified web layer. Teams with the same catchment share one union.
+    """
+    import geopandas as gpd
+    import shapely
+
+    from mapping.teams import parse_catchment
+
+    layers: dict[str, gpd.GeoDataFrame] = {}
+    unions: dict[str, object] = {}
+    rows = []
+    for row in teams.itertuples(index=False):
+        text = row.catchment
+        if text not in unions:
+            pieces = []
+            for geography, code in parse_catchment(text):
+                if geography not in layers:
+                    layers[geography] = load_layer(geography).set_index("code")
+                pieces.append(layers[geography].geometry.loc[code])
+            merged = shapely.union_all(pieces)
+            unions[text] = shapely.set_precision(merged.simplify(tolerance), 1e-4) if tolerance else merged
+        rows.append({"team_id": row.team_id, "name": row.name, "status": row.status, "geometry": unions[text]})
+    return gpd.GeoDataFrame(rows, columns=["team_id", "name", "status", "geometry"], geometry="geometry",
+                            crs="EPSG:4326")
+
+
+def catchment_layer(shapes, *, name: str, style: dict, show: bool = True) -> folium.GeoJson:
+    """Catchments (or specialist areas) as outlines with the team's name and status in the tooltip."""
+    frame = shapes[["name", "status", "geometry"]].copy()
+    frame["status"] = frame["status"].astype(str)
+    return folium.GeoJson(
+        frame.to_json(drop_id=True),
+        name=name,
+        style_function=lambda f, s=dict(style): s,
+        tooltip=folium.GeoJsonTooltip(["name", "status"], aliases=["Team or area", "Status"]),
+        show=show,
+    )
+
+
+# --- legend --------------------------------------------------------------------------------------
+
+
+def legend_html(title: str, classes: Sequence[ColourClass], *, markers: bool = True) -> str:
+    """The legend as HTML: a swatch and a text label per class, then the marker and outline keys."""
+    rows = "".join(
+        f'<div><span style="display:inline-block;width:14px;height:14px;background:{c.colour};'
+        f'border:1px solid #555;margin-right:6px;vertical-align:middle"></span>{html.escape(c.label)}</div>'
+        for c in classes
+    )
+    keys = ""
+    if markers:
+        keys = (
+            '<div style="margin-top:6px"><svg width="16" height="16"><circle cx="8" cy="8" r="6" '
+            f'fill="{OKABE_ITO["blue"]}" stroke="#fff" stroke-width="2"/></svg> team operating</div>'
+            '<div><svg width="16" height="16"><circle cx="8" cy="8" r="6" fill="#fff" '
+            f'stroke="{OKABE_ITO["vermillion"]}" stroke-width="2.5" stroke-dasharray="3 3"/></svg> team in development</div>'
+            '<div><svg width="16" height="16"><rect x="2" y="2" width="12" height="12" fill="none" '
+            f'stroke="{OKABE_ITO["blue"]}" stroke-width="2"/></svg> team catchment</div>'
+            '<div><svg width="16" height="16"><rect x="2" y="2" width="12" height="12" fill="none" '
+            f'stroke="{OKABE_ITO["bluish green"]}" stroke-width="2" stroke-dasharray="1 3"/></svg> '
+            "CAMHS specialist practitioners, no team</div>"
+        )
+    return (
+        '<div class="pimap-legend" style="background:rgba(255,255,255,0.92);padding:8px 10px;'
+        'font:12px/1.5 sans-serif;border-radius:4px;box-shadow:0 0 4px rgba(0,0,0,0.3);max-width:260px">'
+        f"<b>{html.escape(title)}</b>{rows}{keys}</div>"
+    )
+
+
+class Legend(MacroElement):
+    """A Leaflet control holding :func:`legend_html` (drawn by the map's own script, so st_folium shows it)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: "bottomright"});
+        {{ this.get_name() }}.onAdd = function (map) {
+            var div = L.DomUtil.create("div");
+            div.innerHTML = {{ this.html_json }};
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, legend: str) -> None:
+        super().__init__()
+        import json
+
+        self._name = "Legend"
+        self.html_json = json.dumps(legend)
+
+
+# --- putting it together -------------------------------------------------------------------------
+
+
+def nation_bounds(areas, nation: str | None) -> list[list[float]] | None:
+    """[[south, west], [north, east]] of a nation's areas (all areas when ``nation`` is None)."""
+    chosen = areas if not nation else areas[areas["nation"] == nation]
+    if len(chosen) == 0:
+        return None
+    west, south, east, north = chosen.total_bounds
+    return [[float(south), float(west)], [float(north), float(east)]]
+
+
+def build_map(
+    collection: dict,
+    measure: Measure,
+    legend: Sequence[ColourClass],
+    *,
+    bounds: Sequence[Sequence[float]] | None = None,
+    teams: pd.DataFrame | None = None,
+    catchments=None,
+    specialists=None,
+    tiles: str | None = "OpenStreetMap",
+) -> folium.Map:
+    """The whole national map: areas, catchments, specialist areas, team bases, legend, layer control."""
+    m = base_map(bounds, tiles=tiles)
+    choropleth_layer(collection, measure).add_to(m)
+    if catchments is not None and len(catchments):
+        in_dev = catchments["status"] == "in development"
+        catchment_layer(catchments[~in_dev], name="Team catchments (operating)", style=CATCHMENT_STYLE).add_to(m)
+        if in_dev.any():
+            catchment_layer(catchments[in_dev], name="Team catchments (in development)",
+                            style={**CATCHMENT_STYLE, "dashArray": "6 4", "color": OKABE_ITO["vermillion"]}).add_to(m)
+    if specialists is not None and len(specialists):
+        catchment_layer(specialists, name="CAMHS specialist practitioners, no team", style=SPECIALIST_STYLE).add_to(m)
+    if teams is not None:
+        team_markers(teams).add_to(m)
+    Legend(legend_html(measure.label, legend)).add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    return m
