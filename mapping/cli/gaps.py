@@ -9,39 +9,30 @@ from datetime import date
 from pathlib import Path
 
 from boundaries.errors import PimapError
+from mapping.cli.options import add_selection_arguments
 
 FORMATS = ("csv", "json", "geojson", "gpkg")
 
 
-def parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
-
-
-def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options every coverage-based command shares: geography, population year, date, age band."""
-    parser.add_argument("--geography", required=True, help="geography id, e.g. uk2018, uk2023, ccg2018")
-    parser.add_argument("--year", type=int, required=True, help="mid-year population (2017, 2019 or 2020)")
-    parser.add_argument("--as-of", type=parse_date, default=None, help="teams operating on this date (default today)")
+def _coverage_arguments(parser: argparse.ArgumentParser) -> None:
+    add_selection_arguments(parser)
     parser.add_argument("--age", choices=("0", "0-2"), default="0-2", help="age band for share covered")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     gaps = subparsers.add_parser("gaps", help="per-area coverage table")
-    add_selection_arguments(gaps)
+    _coverage_arguments(gaps)
     gaps.add_argument("--format", choices=FORMATS, default="csv")
     gaps.add_argument("--out", type=Path, help="output file (default: stdout; gpkg needs --out)")
     gaps.set_defaults(func=_gaps)
 
     summary = subparsers.add_parser("summary", help="UK and per-nation coverage summary")
-    add_selection_arguments(summary)
+    _coverage_arguments(summary)
     summary.add_argument("--json", action="store_true", help="print one JSON object")
     summary.set_defaults(func=_summary)
 
     capacity = subparsers.add_parser("capacity", help="staff and teams needed against the reference team size")
-    add_selection_arguments(capacity)
+    _coverage_arguments(capacity)
     capacity.add_argument("--json", action="store_true", help="print one JSON object")
     capacity.set_defaults(func=_capacity)
 

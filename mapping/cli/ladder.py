@@ -13,26 +13,9 @@ from pathlib import Path
 import pandas as pd
 
 from boundaries.errors import PimapError
+from mapping.cli.options import add_selection_arguments
 
 FORMATS = ("csv", "json", "geojson")
-
-
-def _as_of(text: str) -> date:
-    """argparse type: YYYY, YYYY-MM or YYYY-MM-DD (a partial date means its first day)."""
-    from mapping.teams import parse_date
-
-    try:
-        return parse_date(text).date()
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _selection(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--geography", required=True, help="geography id, e.g. uk2018, uk2023, ccg2018")
-    parser.add_argument("--year", type=int, required=True, help="mid-year population (2017, 2019 or 2020)")
-    parser.add_argument("--as-of", type=_as_of, default=None, metavar="DATE",
-                        help="teams and specialist areas current on this date: YYYY, YYYY-MM or YYYY-MM-DD "
-                        "(default today)")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -43,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "and the evidence (team ids, specialist areas and their source, FOI reply ids). "
         "See docs/methodology_ladder.md.",
     )
-    _selection(ladder)
+    add_selection_arguments(ladder)
     ladder.add_argument("--foi", metavar="FILE", default=None,
                         help="FOI replies file (.csv or .xlsx, data/foi/README.md) for levels 1 and 0; "
                         "without it no area can be at level 1 or 0 (only --foi is read, never PIMAP_FOI_FILE)")
@@ -63,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "the teams serving it can support (130 a team by default, Leeds), and reach = families / need. "
         "--national prints the arithmetic and the published figures instead.",
     )
-    _selection(reach)
+    add_selection_arguments(reach)
     reach.add_argument("--families-per-team", type=float, default=None,
                        help="families a team supports a year (default 130, Leeds, Rare Jewels section 9)")
     reach.add_argument("--need-share", type=float, default=None,

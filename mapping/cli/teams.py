@@ -13,35 +13,13 @@ from typing import TextIO
 
 import pandas as pd
 
-OUTPUT_COLUMNS = (
-    "team_id",
-    "name",
-    "also_known_as",
-    "host_organisation",
-    "nation",
-    "status",
-    "from",
-    "from_basis",
-    "to",
-    "catchment",
-    "base_lon",
-    "base_lat",
-    "location_precision",
-    "source",
-    "notes",
-)
+from mapping.cli.options import as_of_date
+from mapping.teams import TEAM_COLUMNS
+
+# The columns of data/teams.csv, in its order.
+OUTPUT_COLUMNS = TEAM_COLUMNS
 # Columns printed as lists in JSON (they hold ';'-separated items in the CSV).
 LIST_COLUMNS = ("also_known_as", "host_organisation", "catchment")
-
-
-def _as_of(text: str) -> date:
-    """argparse type: YYYY, YYYY-MM or YYYY-MM-DD (a partial date means its first day)."""
-    from mapping.teams import parse_date
-
-    try:
-        return parse_date(text).date()
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -51,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Print the teams from data/teams.csv that are operating or in development on a date. "
         "Empty bases are filled with the catchment centroid.",
     )
-    teams.add_argument("--as-of", type=_as_of, default=None, metavar="DATE",
+    teams.add_argument("--as-of", type=as_of_date, default=None, metavar="DATE",
                        help="YYYY, YYYY-MM or YYYY-MM-DD (default: today)")
     teams.add_argument("--format", choices=("csv", "json"), default="csv", help="output format (default: csv)")
     teams.add_argument("--include-specialists", action="store_true",
