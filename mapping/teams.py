@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import csv
+import functools
 import re
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
@@ -406,9 +407,17 @@ def load_teams(path: Path | None = None, *, fill_bases: bool = True) -> pd.DataF
     filled with the catchment centroid (``location_precision`` already says so). The ``row``
     column keeps each row's spreadsheet number (header = row 1, first data row = row 2).
     """
+    path = Path(path) if path is not None else DEFAULT_TEAMS_PATH
+    stat = path.stat() if path.is_file() else None
+    version = (stat.st_mtime_ns, stat.st_size) if stat else None
+    return _load_teams_cached(path.resolve(), version, fill_bases).copy()
+
+
+@functools.lru_cache(maxsize=8)
+def _load_teams_cached(path: Path, version: tuple[int, int] | None, fill_bases: bool) -> pd.DataFrame:
+    """Validated teams, remembered per file version (mtime and size) so repeated calls skip validation."""
     import boundaries
 
-    path = Path(path) if path is not None else DEFAULT_TEAMS_PATH
     raw = read_teams_csv(path)
     geography_ids = [g for g in boundaries.GEOGRAPHY_IDS if not boundaries.get_geography(g).is_composite]
     teams = validate_teams(raw, area_table=boundaries.area_table, geography_ids=geography_ids, path=path)
