@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "mapping.cli.teams",
     "mapping.cli.foi",
     "mapping.cli.ladder",
+    "mapping.cli.report",
 ]
 
 

@@ -1,0 +1,44 @@
+"""`pimap report`: write the report pack (maps, charts, tables, summary.md, manifest.json) into a directory."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+
+
+def _as_of(text: str) -> date:
+    """argparse type: YYYY, YYYY-MM or YYYY-MM-DD (a partial date means its first day)."""
+    from mapping.teams import parse_date
+
+    try:
+        return parse_date(text).date()
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    from mapping.report import PACK_GEOGRAPHIES
+
+    report = subparsers.add_parser(
+        "report",
+        help="write the report pack: maps, charts, tables, summary.md and manifest.json",
+        description="Build the publication pack for one geography and population year into DIR. "
+        "The same inputs always give byte-identical files (manifest.json lists their sha256).",
+    )
+    report.add_argument("--geography", required=True, choices=PACK_GEOGRAPHIES, help="UK-wide areas to report on")
+    report.add_argument("--year", required=True, type=int, help="population year (pimap geographies lists them)")
+    report.add_argument("--as-of", type=_as_of, default=None, metavar="DATE",
+                        help="teams on this date: YYYY, YYYY-MM or YYYY-MM-DD (default: today)")
+    report.add_argument("--foi", default=None, metavar="FILE",
+                        help="FOI replies (.csv or .xlsx) to add the FOI map, chart and tables")
+    report.add_argument("--out", required=True, metavar="DIR",
+                        help="new or empty directory, or an earlier pack to replace")
+    report.set_defaults(func=_report)
+
+
+def _report(args: argparse.Namespace) -> int:
+    from mapping.report import build_pack
+
+    manifest = build_pack(args.geography, args.year, as_of=args.as_of or date.today(), out=args.out, foi=args.foi)
+    print(f"{args.out}: {len(manifest['files']) + 1} files (manifest.json lists them with their sha256)")
+    return 0

@@ -1,0 +1,838 @@
+"""The report pack: maps, charts, tables, ``summary.md`` and ``manifest.json`` in one directory.
+
+A pack is what goes into a briefing or a parliamentary answer, so every number in it comes from one
+place: :func:`pack_tables` builds the tables from the library's figures, :func:`headline_figures`
+picks the headline numbers out of those tables (naming the table, row and column of each), and
+``summary.md`` is written from those same rows. The pack is deterministic: the same inputs give
+byte-identical tables, figures and manifest (no dates or random ids in any file), so a pack can be
+rebuilt and checked against its manifest.
+
+Only :func:`load_inputs` and :func:`write_pack` touch files; everything between takes and returns
+frames. Other modules add figures to the pack by appending a :class:`PackFigure` in
+:func:`pack_figures` (for example a provision-ladder map drawn with :func:`mapping.figures.class_map`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import platform
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from boundaries.errors import PimapError
+
+__all__ = [
+    "PACK_GEOGRAPHIES",
+    "ReportError",
+    "FoiInputs",
+    "PackInputs",
+    "PackFigure",
+    "load_inputs",
+    "pack_tables",
+    "headline_figures",
+    "summary_markdown",
+    "pack_figures",
+    "xlsx_bytes",
+    "write_pack",
+    "build_pack",
+]
+
+PACK_GEOGRAPHIES: tuple[str, ...] = ("uk2018", "uk2023")
+NATION_ORDER: tuple[str, ...] = ("England", "Wales", "Scotland", "Northern Ireland")
+PACKAGE = "parent-infant-provision-map"
+FIGURE_FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
+DPI = 300
+# Files in a pack are written with this fixed time (the zip epoch), so a rebuild is byte-identical.
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+_XLSX_STAMP = "2000-01-01T00:00:00Z"
+
+
+class ReportError(PimapError):
+    """A pack cannot be built as asked: the message names the option or file and what to do."""
+
+
+@dataclass(frozen=True)
+class FoiInputs:
+    """FOI replies taken through mapping.foi: classes in the FOI's geography and in the pack's."""
+
+    file_name: str
+    sha256: str
+    geography: str
+    synthetic: bool
+    funnel: dict
+    own: pd.DataFrame  # classes_in(analysis, FOI geography, year): one row per FOI area
+    in_pack: pd.DataFrame  # classes_in(analysis, pack geography, year): one row per pack area
+
+
+@dataclass(frozen=True)
+class PackInputs:
+    """Everything a pack is made from, already computed by the library (see :func:`load_inputs`)."""
+
+    geography: str
+    geography_label: str
+    year: int
+    as_of: date
+    gaps: gpd.GeoDataFrame
+    summary: dict
+    current_teams: pd.DataFrame  # teams operating or in development on as_of
+    growth: pd.DataFrame  # mapping.growth.growth_table
+    published: pd.DataFrame  # mapping.growth.load_published_counts
+    targets: object  # mapping.growth.VisionTargets
+    capacity: dict | None  # mapping.capacity.national_capacity, or None without the module
+    capacity_reference: object | None
+    team_points: gpd.GeoDataFrame
+    catchments: gpd.GeoDataFrame
+    attribution: str
+    inputs: dict  # name -> sha256 of every input file
+    foi: FoiInputs | None = None
+    extra: dict = field(default_factory=dict)  # room for other modules' inputs (e.g. the ladder)
+
+
+# --- loading (the only place that reads the data) ------------------------------------------------------
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _check_options(geography: str, year: int, as_of: date) -> None:
+    import boundaries
+
+    if geography not in PACK_GEOGRAPHIES:
+        raise ReportError(
+            f"--geography must be one of {', '.join(PACK_GEOGRAPHIES)} (the UK-wide layers), not {geography!r}"
+        )
+    if year not in boundaries.POPULATION_YEARS:
+        raise ReportError(
+            f"--year {year} has no population estimates; choose one of {', '.join(map(str, boundaries.POPULATION_YEARS))}"
+        )
+    if not isinstance(as_of, date):
+        raise ReportError(f"as_of must be a date, not {as_of!r}")
+
+
+def load_inputs(geography: str, year: int, *, as_of: date, foi: str | os.PathLike | None = None) -> PackInputs:
+    """Compute everything a pack needs from the real data: gaps, teams, growth, capacity, FOI classes.
+
+    Raises :class:`ReportError` for a geography other than the UK-wide layers or a year without
+    population, and :class:`mapping.foi.FoiError` for an FOI file with errors.
+    """
+    import boundaries
+    from boundaries.fetch import registry
+    from mapping import figures
+    from mapping.coverage import compute_gaps, summarise
+    from mapping.growth import VISION_2019, growth_table, load_published_counts, PUBLISHED_COUNTS_PATH
+    from mapping.teams import DEFAULT_TEAMS_PATH, catchment_table, load_teams, teams_as_of
+
+    _check_options(geography, year, as_of)
+    foi_path = None
+    if foi is not None:
+        foi_path = Path(foi)
+        if not foi_path.is_file():
+            raise ReportError(f"--foi {str(foi_path)!r}: no such file")
+    teams = load_teams()
+    gaps = compute_gaps(geography, year, as_of=as_of, teams=teams)
+    summary = summarise(gaps)
+    current = teams_as_of(teams, as_of)
+    current = current[current["status"].isin(["operating", "in development"])].sort_values("team_id")
+    operating = current[current["status"] == "operating"]
+    catchments = catchment_table(operating)
+    layers = {g: boundaries.load_geography(g) for g in sorted(set(catchments["geography"]))}
+    years = list(range(min(VISION_2019.baseline_year, as_of.year), max(VISION_2019.by_year, as_of.year) + 1))
+    growth = growth_table(teams, years)
+    try:
+        from mapping.capacity import GREATER_MANCHESTER, national_capacity
+    except ImportError:  # pragma: no cover - capacity is part of the package; kept optional for forks
+        capacity, reference = None, None
+    else:
+        capacity, reference = national_capacity(gaps, summary["teams_operating"]), GREATER_MANCHESTER
+
+    inputs = {f"registry:{k}": v.sha256 for k, v in sorted(registry().items())}
+    inputs["data/teams.csv"] = _sha256(DEFAULT_TEAMS_PATH)
+    inputs["data/published_team_counts.csv"] = _sha256(PUBLISHED_COUNTS_PATH)
+    foi_inputs = _load_foi(foi_path, geography, year) if foi_path is not None else None
+    if foi_inputs is not None:
+        inputs[f"foi:{foi_inputs.file_name}"] = foi_inputs.sha256
+    return PackInputs(
+        geography=geography,
+        geography_label=boundaries.get_geography(geography).label,
+        year=year,
+        as_of=as_of,
+        gaps=gaps,
+        summary=summary,
+        current_teams=current.reset_index(drop=True),
+        growth=growth,
+        published=load_published_counts(),
+        targets=VISION_2019,
+        capacity=capacity,
+        capacity_reference=reference,
+        team_points=figures.team_points(current),
+        catchments=figures.catchment_outlines(catchments, layers),
+        attribution=boundaries.ATTRIBUTION,
+        inputs=inputs,
+        foi=foi_inputs,
+    )
+
+
+def _load_foi(path: Path, geography: str, year: int) -> FoiInputs:
+    from mapping.foi_io import analyse_file, classes_in
+
+    analysis = analyse_file(path)
+    return FoiInputs(
+        file_name=path.name,
+        sha256=_sha256(path),
+        geography=analysis.geography,
+        synthetic=bool(analysis.synthetic),
+        funnel=dict(analysis.funnel),
+        own=classes_in(analysis, analysis.geography, year),
+        in_pack=classes_in(analysis, geography, year),
+    )
+
+
+# --- tables ---------------------------------------------------------------------------------------------
+
+_AREA_COLUMNS = [
+    "code", "name", "nation", "coverage", "share_covered", "age0_2", "covered_age0_2", "uncovered_age0_2",
+    "age0", "covered_age0", "uncovered_age0", "teams", "team_names", "nearest_team", "nearest_team_name",
+    "nearest_team_km", "estimated", "geography", "population_year", "as_of",
+]
+_SUMMARY_KEYS = [
+    "teams_operating", "areas", "areas_without_team", "areas_partly_covered", "areas_fully_covered",
+    "age0_2_total", "age0_2_covered", "age0_2_uncovered", "share_covered", "share_uncovered",
+    "age0_total", "age0_uncovered", "share_covered_age0", "share_uncovered_age0", "estimated",
+]
+_TEAM_COLUMNS = [
+    "team_id", "name", "nation", "status", "from", "from_basis", "to", "host_organisation", "catchment",
+    "areas_served", "base_lon", "base_lat", "location_precision", "source",
+]
+_FOI_AREA_COLUMNS = [
+    "code", "name", "foi_class", "accepts_status", "referrals_u3", "seen_u3", "referrals_0_18_text",
+    "seen_0_18_text", "referrals_u3_share_low", "referrals_u3_share_high", "seen_u3_share_low",
+    "seen_u3_share_high", "population_0_2", "population_0_18", "population_share_0_2", "full_data",
+    "responder_type", "responder_name", "reply_id", "n_replies", "population_year", "synthetic",
+]
+_FUNNEL_DEFINITIONS: dict[str, str] = {
+    "areas_total": "areas the FOI was sent to (every area of its geography)",
+    "areas_with_reply": "areas with at least one reply",
+    "areas_usable": "areas whose chosen reply says whether CAMHS accepts under-3s",
+    "accept": "of the usable: CAMHS accepts referrals for children aged 2 and under",
+    "do_not_accept": "of the usable: CAMHS does not accept them",
+    "accept_share": "accept / areas_usable",
+    "do_not_accept_share": "do_not_accept / areas_usable",
+    "with_age_data": "accepting areas with counts by age band (referrals or children seen)",
+    "with_referrals": "of those: at least 1 referral aged 2 and under",
+    "referrals_1_to_5": "of those: between 1 and 5 referrals for certain",
+    "no_referrals": "of those: no referrals aged 2 and under",
+    "with_seen": "of those with age data: at least 1 child aged 2 and under seen",
+    "seen_1_to_5": "of those: between 1 and 5 seen for certain",
+    "none_seen": "of those with age data: none seen",
+    "with_age_data_from_commissioner": "age data given by a commissioner",
+    "with_age_data_from_provider": "age data given by a provider",
+    "with_age_data_from_other": "age data given by another responder",
+    "with_full_data": "age data with under-3 and 0-18 counts of both referrals and children seen",
+}
+
+
+def _summary_row(scope: str, values: dict) -> dict:
+    total, uncovered = values["age0_2_total"], values["age0_2_uncovered"]
+    total0, uncovered0 = values["age0_total"], values["age0_uncovered"]
+    row = {"scope": scope, **{k: values[k] for k in values if k != "nations"}}
+    row["age0_2_covered"] = round(total - uncovered, 1)
+    row["share_uncovered"] = uncovered / total if total else None
+    row["share_uncovered_age0"] = uncovered0 / total0 if total0 else None
+    return {"scope": scope, **{k: row[k] for k in _SUMMARY_KEYS}}
+
+
+def _areas_served(gaps: pd.DataFrame) -> dict[str, str]:
+    served: dict[str, list[str]] = {}
+    for code, ids in zip(gaps["code"], gaps["teams"]):
+        for team in filter(None, str(ids).split("; ")):
+            served.setdefault(team, []).append(code)
+    return {team: "; ".join(sorted(codes)) for team, codes in served.items()}
+
+
+def pack_tables(data: PackInputs) -> dict[str, pd.DataFrame]:
+    """Every table of the pack, sorted so that a rebuild writes the same bytes.
+
+    ``nations`` (UK and each nation: the headline figures), ``areas`` (one row per area),
+    ``teams`` (operating or in development on the date), ``team_counts`` (growth against the
+    targets), ``capacity`` (if mapping.capacity is present), and with FOI data ``foi_funnel``,
+    ``foi_areas`` (the FOI's own areas) and ``foi_classes`` (the classes carried to the pack's areas).
+    """
+    summary = data.summary
+    nations = [_summary_row("UK", summary)]
+    nations += [_summary_row(n, summary["nations"][n]) for n in NATION_ORDER if n in summary["nations"]]
+    tables: dict[str, pd.DataFrame] = {"nations": pd.DataFrame(nations, columns=["scope", *_SUMMARY_KEYS])}
+
+    rank = {n: i for i, n in enumerate(NATION_ORDER)}
+    areas = pd.DataFrame(data.gaps.drop(columns="geometry"))[_AREA_COLUMNS].copy()
+    areas["nearest_team_km"] = areas["nearest_team_km"].round(1)
+    areas = areas.sort_values(["nation", "code"], key=lambda s: s.map(rank) if s.name == "nation" else s)
+    tables["areas"] = areas.reset_index(drop=True)
+
+    teams = data.current_teams.copy()
+    teams["areas_served"] = teams["team_id"].map(_areas_served(data.gaps)).fillna("")
+    tables["teams"] = teams[_TEAM_COLUMNS].sort_values("team_id").reset_index(drop=True)
+
+    counts = data.growth.copy()
+    counts["target"] = counts["target"].round(1)
+    tables["team_counts"] = counts.sort_values("year").reset_index(drop=True)
+    tables["published_team_counts"] = data.published.sort_values("as_of").reset_index(drop=True)
+
+    if data.capacity is not None:
+        cap = {k: v for k, v in data.capacity.items() if not isinstance(v, dict)}
+        ref = data.capacity["reference"]
+        cap.update({f"reference_{k}": v for k, v in ref.items()})
+        tables["capacity"] = pd.DataFrame([{"scope": "UK", **cap}])
+
+    if data.foi is not None:
+        f = data.foi
+        rows = [{"step": k, "value": v, "definition": _FUNNEL_DEFINITIONS.get(k, "")} for k, v in f.funnel.items()]
+        own = f.own
+        pop = own.dropna(subset=["population_0_2", "population_0_18"])
+        rows.append({"step": "population_share_0_2",
+                     "value": float(pop["population_0_2"].sum() / pop["population_0_18"].sum()),
+                     "definition": f"children aged 0-2 / children aged 0-18, all areas of the FOI, mid-{data.year}"})
+        funnel = pd.DataFrame(rows, columns=["step", "value", "definition"])
+        funnel.insert(0, "synthetic", f.synthetic)
+        tables["foi_funnel"] = funnel
+        cols = [c for c in _FOI_AREA_COLUMNS if c in own.columns]
+        foi_areas = own[cols].copy()
+        foi_areas["foi_class"] = foi_areas["foi_class"].astype(str)
+        tables["foi_areas"] = foi_areas.sort_values("code").reset_index(drop=True)
+        carried = f.in_pack.drop(columns=[c for c in ("geometry",) if c in f.in_pack.columns]).copy()
+        carried["foi_class"] = carried["foi_class"].astype(object).where(carried["foi_class"].notna(), "")
+        carried["foi_class"] = carried["foi_class"].astype(str)
+        tables["foi_classes"] = carried.sort_values("code").reset_index(drop=True)
+    return tables
+
+
+# --- headline figures and summary.md --------------------------------------------------------------------
+
+
+def _whole(v: float) -> str:
+    return f"{round(float(v)):,}"
+
+
+def _pct(v: float) -> str:
+    return f"{100 * float(v):.1f}%"
+
+
+def _one(v: float) -> str:
+    return f"{float(v):,.1f}"
+
+
+def _long_date(d: date) -> str:
+    return f"{d.day} {d.strftime('%B %Y')}"
+
+
+@dataclass(frozen=True)
+class _Figure:
+    id: str
+    value: object
+    text: str
+    table: str
+    row: str
+    column: str
+
+
+def headline_figures(data: PackInputs, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The figures ``summary.md`` quotes: id, value, the text as written, and the table row it comes from."""
+    out: list[_Figure] = []
+    nations = tables["nations"].set_index("scope")
+
+    def from_nations(scope: str, column: str, fmt: Callable[[float], str]) -> None:
+        value = nations.loc[scope, column]
+        out.append(_Figure(f"{scope}.{column}", value, fmt(value), "nations", f"scope = {scope}", column))
+
+    for scope in ["UK", *[n for n in NATION_ORDER if n in nations.index]]:
+        from_nations(scope, "teams_operating", lambda v: f"{int(v):,}")
+        from_nations(scope, "areas", lambda v: f"{int(v):,}")
+        from_nations(scope, "areas_without_team", lambda v: f"{int(v):,}")
+        from_nations(scope, "age0_2_total", _whole)
+        from_nations(scope, "age0_2_uncovered", _whole)
+        from_nations(scope, "share_uncovered", _pct)
+    for column in ("areas_partly_covered", "areas_fully_covered", "age0_2_covered", "share_covered"):
+        from_nations("UK", column, _pct if column.startswith("share") else
+                     (_whole if column.startswith("age") else lambda v: f"{int(v):,}"))
+    for column, fmt in (("age0_total", _whole), ("age0_uncovered", _whole), ("share_uncovered_age0", _pct)):
+        from_nations("UK", column, fmt)
+
+    teams = tables["teams"]
+    n_dev = int((teams["status"] == "in development").sum())
+    out.append(_Figure("teams_in_development", n_dev, f"{n_dev:,}", "teams", "status = in development",
+                       "team_id (rows)"))
+
+    from mapping.teams import parse_date
+
+    published = tables["published_team_counts"]
+    # A count dated by month ("2023-09") is only known to be published by the end of that month.
+    dated = published["as_of"].map(lambda s: parse_date(str(s), end=True).date())
+    known = published[dated <= data.as_of]
+    if not known.empty:
+        latest = known.iloc[-1]
+        out.append(_Figure("published.teams", int(latest["teams"]), f"{int(latest['teams']):,}",
+                           "published_team_counts", f"as_of = {latest['as_of']}", "teams"))
+        out.append(_Figure("published.as_of", latest["as_of"], str(latest["as_of"]), "published_team_counts",
+                           f"as_of = {latest['as_of']}", "as_of"))
+    targets = data.targets
+    out.append(_Figure("target.baseline_teams", targets.baseline_teams, f"{targets.baseline_teams}",
+                       "team_counts", f"year = {targets.baseline_year}", "target"))
+    out.append(_Figure("target.baseline_year", targets.baseline_year, f"{targets.baseline_year}",
+                       "team_counts", f"year = {targets.baseline_year}", "year"))
+    out.append(_Figure("target.target_teams", targets.target_teams, f"{targets.target_teams}",
+                       "team_counts", f"year = {targets.by_year}", "target"))
+    out.append(_Figure("target.by_year", targets.by_year, f"{targets.by_year}", "team_counts",
+                       f"year = {targets.by_year}", "year"))
+    out.append(_Figure("target.every_area_year", targets.every_area_year, f"{targets.every_area_year}",
+                       "-", "-", "Vision & Strategy target year (mapping.growth)"))
+
+    if "capacity" in tables:
+        cap = tables["capacity"].iloc[0]
+        for column, fmt in (("teams_needed", _one), ("shortfall_teams", _one), ("multiple_of_current", _one),
+                            ("reference_wte", lambda v: f"{float(v):g}"), ("reference_births", _whole)):
+            out.append(_Figure(f"capacity.{column}", cap[column], fmt(cap[column]), "capacity", "scope = UK",
+                               column))
+
+    if "foi_funnel" in tables:
+        funnel = tables["foi_funnel"].set_index("step")["value"]
+        for step in ("areas_total", "areas_with_reply", "areas_usable", "accept", "accept_share", "do_not_accept",
+                     "with_age_data", "with_referrals", "referrals_1_to_5", "no_referrals", "with_seen",
+                     "seen_1_to_5", "none_seen", "with_full_data", "population_share_0_2"):
+            value = funnel.get(step)
+            if value is None or pd.isna(value):
+                continue
+            text = _pct(value) if step.endswith("share") or step.endswith("_0_2") else f"{int(value):,}"
+            out.append(_Figure(f"foi.{step}", value, text, "foi_funnel", f"step = {step}", "value"))
+    frame = pd.DataFrame([f.__dict__ for f in out], columns=["id", "value", "text", "table", "row", "column"])
+    frame["value"] = frame["value"].map(lambda v: v.item() if hasattr(v, "item") else v)
+    return frame
+
+
+def _plural(text: str, noun: str) -> str:
+    return f"{text} {noun}" + ("" if text == "1" else "s")
+
+
+def _nation_sentence(nation: str, t: Callable[[str], str]) -> str:
+    return (f"- {nation}: {t(f'{nation}.age0_2_uncovered')} of {t(f'{nation}.age0_2_total')} children aged 0-2 "
+            f"({t(f'{nation}.share_uncovered')}) outside every team's catchment; {t(f'{nation}.areas_without_team')} "
+            f"of {_plural(t(f'{nation}.areas'), 'area')} with no team; "
+            f"{_plural(t(f'{nation}.teams_operating'), 'team')} operating there.")
+
+
+def summary_markdown(data: PackInputs, figures: pd.DataFrame, files: Sequence[str]) -> str:
+    """``summary.md``: the headline figures as sentences, with definitions, sources and limitations.
+
+    Every number is the ``text`` of a row of ``figures`` (:func:`headline_figures`), so the prose and
+    ``tables/figures.csv`` cannot disagree; the last section says which table row each comes from.
+    """
+    texts = dict(zip(figures["id"], figures["text"]))
+
+    def t(key: str) -> str:
+        try:
+            return texts[key]
+        except KeyError:
+            raise KeyError(f"summary.md needs figure {key!r}, which headline_figures did not produce") from None
+
+    as_of = data.as_of.isoformat()
+    nations = [n for n in NATION_ORDER if n in data.summary["nations"]]
+    lines: list[str] = [f"# Parent-infant relationship teams and the babies without one: UK, {as_of}", ""]
+    if data.foi is not None and data.foi.synthetic:
+        lines += ["> **The FOI file in this pack is SYNTHETIC test data, not real replies.** Its figures below "
+                  "and in the FOI map, chart and tables only show how the pack works; do not quote them.", ""]
+    lines += [
+        f"Teams operating on {as_of}; areas: {data.geography_label} (`{data.geography}`); children aged 0-2 "
+        f"from the mid-{data.year} population estimates.",
+        "",
+        "## Headline figures",
+        "",
+        f"- On {as_of}, {t('UK.teams_operating')} specialised parent-infant relationship teams in this dataset were "
+        f"operating in the UK and {t('teams_in_development')} more were in development.",
+        f"- {t('UK.age0_2_uncovered')} of the UK's {t('UK.age0_2_total')} children aged 0-2 "
+        f"({t('UK.share_uncovered')}) lived outside every team's catchment; {t('UK.age0_2_covered')} "
+        f"({t('UK.share_covered')}) lived inside one.",
+        f"- Of babies under 1, {t('UK.age0_uncovered')} of {t('UK.age0_total')} ({t('UK.share_uncovered_age0')}) "
+        "lived outside every team's catchment.",
+        f"- {t('UK.areas_without_team')} of the {t('UK.areas')} areas had no team at all; "
+        f"{t('UK.areas_partly_covered')} were partly and {t('UK.areas_fully_covered')} wholly inside team catchments.",
+        "",
+        "By nation:",
+        "",
+        *[_nation_sentence(n, t) for n in nations],
+        "",
+        "## Growth against the Vision & Strategy targets",
+        "",
+        f"- The Parent-Infant Foundation's target was at least {t('target.target_teams')} teams by "
+        f"{t('target.by_year')}, from {t('target.baseline_teams')} in {t('target.baseline_year')}, and a team in "
+        f"every area by {t('target.every_area_year')}.",
+    ]
+    if "published.teams" in texts:
+        lines.append(f"- The latest published UK count dated by {as_of} is {t('published.teams')} teams "
+                     f"(dated {t('published.as_of')}); this dataset lists {t('UK.teams_operating')} operating on "
+                     f"{as_of}, because it holds only the teams that published reports name with a place.")
+    if "capacity.teams_needed" in texts:
+        lines += [
+            "",
+            "## What it would take",
+            "",
+            f"- At the Greater Manchester reference size ({t('capacity.reference_wte')} whole-time-equivalent staff "
+            f"for {t('capacity.reference_births')} births a year), and taking the UK's {t('UK.age0_total')} children "
+            f"aged 0 as a year's births, the UK would need {t('capacity.teams_needed')} teams: {t('capacity.shortfall_teams')} more than the "
+            f"{t('UK.teams_operating')} operating, or {t('capacity.multiple_of_current')} times today's number.",
+        ]
+    if data.foi is not None:
+        f = data.foi
+        lines += [
+            "",
+            "## CAMHS and children aged 2 and under (FOI replies)" + (" - SYNTHETIC TEST DATA" if f.synthetic else ""),
+            "",
+            f"- Of {t('foi.areas_total')} areas asked, {t('foi.areas_with_reply')} replied and "
+            f"{t('foi.areas_usable')} gave a usable answer: {t('foi.accept')} ({t('foi.accept_share')}) accept "
+            f"referrals of children aged 2 and under and {t('foi.do_not_accept')} do not.",
+            f"- Of the {t('foi.with_age_data')} accepting areas with figures by age, {t('foi.with_referrals')} had any "
+            f"referrals aged 2 and under ({t('foi.referrals_1_to_5')} of them between 1 and 5) and "
+            f"{t('foi.no_referrals')} had none; {t('foi.with_seen')} saw any child aged 2 and under "
+            f"({t('foi.seen_1_to_5')} of them between 1 and 5) and {t('foi.none_seen')} saw none.",
+        ]
+        if "foi.population_share_0_2" in texts:
+            lines.append(f"- Children aged 0-2 are {t('foi.population_share_0_2')} of all children aged 0-18 in "
+                         f"these areas; the FOI chart sets each area's shares of referrals and of children seen "
+                         f"against that area's share ({t('foi.with_full_data')} areas have every count needed).")
+    lines += [
+        "",
+        "## Definitions",
+        "",
+        "- **Team**: a specialised parent-infant relationship team as listed in `data/teams.csv` (sources: Rare "
+        "Jewels and later Parent-Infant Foundation documents); CAMHS areas with a few parent-infant specialists "
+        "but no team are not counted. *Operating* and *in development* are the statuses on the date.",
+        "- **Catchment**: the areas a team serves, by the conventions in `data/README.md` (a team named after a "
+        "borough serves that borough, one named after a county its CCGs or districts).",
+        "- **Covered**: a child is covered when the small area (LSOA, Data Zone or NI Small Area) they live in "
+        "lies in the catchment of at least one operating team; areas are then summed. An area has *no team* when "
+        "none of its children is covered, is *wholly* inside when all are, *partly* otherwise.",
+        "- **Children aged 0-2**: mid-year population estimates of ages 0, 1 and 2; **babies under 1**: age 0.",
+        "",
+        "## Sources",
+        "",
+        "- Teams: `data/teams.csv`, typed in from published reports, each row naming its source.",
+        "- Published team counts: `data/published_team_counts.csv` (each count names its source).",
+        f"- Targets: {data.targets.source}.",
+    ]
+    if data.capacity_reference is not None:
+        lines.append(f"- Reference team: {data.capacity_reference.source}.")
+    lines += [
+        "- Population: ONS (England, Wales), NRS (Scotland) and NISRA (Northern Ireland) mid-year estimates; "
+        "boundaries: ONS Open Geography Portal and the national statistics agencies. Every file is pinned with "
+        "its sha256 in `boundaries/registry.csv` and listed in `manifest.json`.",
+    ]
+    if data.foi is not None:
+        lines.append(f"- FOI replies: `{data.foi.file_name}` (sha256 in `manifest.json`), classified and "
+                     "summarised as in Rare Jewels (2019), section 8.")
+    lines += [
+        f"- Attribution: {data.attribution}",
+        "",
+        "## Limitations",
+        "",
+        "- The teams list holds only the teams that published reports name and place, so it counts fewer "
+        "teams than the published UK totals: coverage here is a floor, not an estimate of all provision.",
+        "- A team's base is placed at the centre of its catchment where no address is published; catchments "
+        "follow the areas reports name, not service specifications.",
+        "- Northern Ireland's children aged 0-2 are estimated from a 0-15 figure per trust, so every UK and "
+        "Northern Ireland total includes an estimate.",
+        f"- Population is for mid-{data.year}; teams are those on {as_of}.",
+    ]
+    if data.year == 2017:
+        lines.append("- Mid-2017 has no Scottish file, so Scotland's mid-2019 figures stand in.")
+    if data.foi is not None:
+        lines.append("- FOI replies describe CAMHS, not parent-infant teams, and a reply can be wrong or "
+                     "incomplete; areas without a usable reply are shown as such, never guessed.")
+    lines += [
+        "",
+        "## Where each figure comes from",
+        "",
+        "| figure | as written | table | row | column |",
+        "|---|---|---|---|---|",
+        *[f"| {r.id} | {r.text} | `tables/{r.table}.csv` | {r.row} | {r.column} |"
+          for r in figures.itertuples() if r.table != "-"],
+        "",
+        "## Files",
+        "",
+        *[f"- `{name}`" for name in files],
+        "",
+    ]
+    return "\n".join(lines)
+
+
+# --- figures --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PackFigure:
+    """One figure of the pack: where it goes, the sizes it is drawn at, and how to draw it."""
+
+    folder: str
+    name: str
+    sizes: tuple[str, ...]
+    draw: Callable[[str], object]  # size -> matplotlib Figure
+
+
+def _size_suffix(size: str) -> str:
+    return size.replace("-", "")
+
+
+def _data_note(data: PackInputs, extra: str = "", *, teams: bool = True) -> str:
+    from boundaries import get_geography
+
+    areas = get_geography(data.geography).label.split(":", 1)[-1].strip()
+    note = f"Areas: {areas}."
+    if teams:
+        note += (f" Teams on {data.as_of.isoformat()} (data/teams.csv: teams named in published reports), drawn at "
+                 "their base or, where no address is published, their catchment's centre.")
+    note += f" Children aged 0-2: mid-{data.year} estimates; Northern Ireland's estimated."
+    return f"{note} {extra}".strip()
+
+
+def pack_figures(data: PackInputs) -> list[PackFigure]:
+    """The pack's maps and charts as drawing functions (nothing is drawn until ``draw`` is called)."""
+    from mapping import figures as F
+
+    as_of = _long_date(data.as_of)
+    figs: list[PackFigure] = []
+    coverage_text = F.FigureText(
+        title="Specialised parent-infant relationship teams, UK",
+        subtitle=f"Each area by how much of it lies in a team's catchment; teams operating on {as_of}",
+        note=_data_note(data),
+        attribution=data.attribution,
+    )
+    figs.append(PackFigure("maps", "coverage", ("a4", "slide"), lambda size: F.coverage_map(
+        data.gaps, text=coverage_text, size=size, teams=data.team_points, catchments=data.catchments)))
+
+    nations = pd.DataFrame([_summary_row(n, data.summary["nations"][n])
+                            for n in NATION_ORDER if n in data.summary["nations"]]).rename(columns={"scope": "nation"})
+    gap_text = F.FigureText(
+        title="Babies without a parent-infant team, by nation",
+        subtitle=f"Children aged 0-2 outside and inside team catchments; teams on {as_of}, population mid-{data.year}",
+        note=_data_note(data),
+        attribution=data.attribution,
+    )
+    figs.append(PackFigure("charts", "babies_without_team_by_nation", ("a4-half", "slide"),
+                           lambda size: F.nation_gap_chart(nations, text=gap_text, size=size)))
+
+    t = data.targets
+    growth_text = F.FigureText(
+        title="Parent-infant teams by year against the Vision & Strategy target",
+        subtitle=f"Teams in this dataset (1 July each year), published UK counts, and the path from {t.baseline_teams} "
+                 f"teams in {t.baseline_year} to at least {t.target_teams} by {t.by_year}",
+        note="Published counts: data/published_team_counts.csv (sources there). The dataset lists only teams "
+             "that published reports name, so it runs below the published counts.",
+        attribution=f"Target: Parent-Infant Foundation, Vision & Strategy 2019-2024; every area by "
+                    f"{t.every_area_year}.",
+    )
+    figs.append(PackFigure("charts", "teams_by_year", ("a4-half", "slide"), lambda size: F.teams_by_year_chart(
+        data.growth, text=growth_text, size=size,
+        target_label=f"Target path: {t.baseline_teams} in {t.baseline_year} to {t.target_teams} in {t.by_year}")))
+
+    if data.foi is not None:
+        f = data.foi
+        flag = "SYNTHETIC TEST DATA: not real FOI replies" if f.synthetic else ""
+        foi_text = F.FigureText(
+            title="Does CAMHS accept children aged 2 and under?",
+            subtitle=f"Each area's answer to the FOI ({f.file_name}); areas of another geography take the class "
+                     "of most of their children aged 0-2",
+            note=_data_note(data, f"FOI replies: {f.file_name}" + (" (SYNTHETIC: not real replies)." if f.synthetic
+                                                                  else "."), teams=False),
+            attribution=data.attribution,
+            flag=flag,
+        )
+        classes = data.gaps[["code", "nation", "geometry"]].merge(
+            f.in_pack[["code", "foi_class"]].astype({"foi_class": object}), on="code", how="left")
+        classes = gpd.GeoDataFrame(classes, geometry="geometry", crs=data.gaps.crs)
+        figs.append(PackFigure("maps", "foi_classes", ("a4", "slide"), lambda size: F.class_map(
+            classes, "foi_class", F.FOI_STYLES, text=foi_text, size=size,
+            legend_title="CAMHS, from the FOI replies")))
+        share_text = F.FigureText(
+            title="Under-3s' share of CAMHS referrals and of children seen",
+            subtitle="Per area with every count, against children aged 0-2 as a share of the 0-18 population "
+                     "(as in Rare Jewels, section 8)",
+            note=f"FOI replies: {f.file_name}" + (" (SYNTHETIC: not real replies)" if f.synthetic else "")
+                 + f"; population mid-{data.year}.",
+            attribution=data.attribution,
+            flag=flag,
+        )
+        figs.append(PackFigure("charts", "foi_shares", ("a4", "slide"),
+                               lambda size: F.foi_share_chart(f.own, text=share_text, size=size)))
+    return figs
+
+
+# --- writing --------------------------------------------------------------------------------------------
+
+
+def _csv_bytes(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def _normalise_zip(data: bytes) -> bytes:
+    """The same zip with fixed entry times and creation dates, so identical content gives identical bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)",
+                                 rb"\g<1>" + _XLSX_STAMP.encode() + rb"\g<3>", content)
+            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, content)
+    return out.getvalue()
+
+
+def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """A workbook with one sheet per table (numbers as numbers), byte-identical for identical tables."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, frame in sheets.items():
+        sheet = book.create_sheet(name[:31])
+        sheet.append([str(c) for c in frame.columns])
+        for row in frame.itertuples(index=False):
+            sheet.append([_cell(v) for v in row])
+        sheet.freeze_panes = "A2"
+        for i, column in enumerate(frame.columns, start=1):
+            width = max([len(str(column))] + [len(str(v)) for v in frame[column].head(200)])
+            sheet.column_dimensions[get_column_letter(i)].width = min(60, max(8, width + 2))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _normalise_zip(buffer.getvalue())
+
+
+def _cell(value: object) -> object:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
+        return "'" + value  # never a formula
+    return value
+
+
+def _save_figure(fig, stem: Path) -> list[Path]:
+    """PNG at 300 dpi, SVG and PDF, with no dates or random ids inside."""
+    import matplotlib as mpl
+
+    from mapping.figures import RC
+
+    title = next((t.get_text() for t in fig.texts), "")
+    written = []
+    with mpl.rc_context(RC):
+        for ext in FIGURE_FORMATS:
+            path = stem.with_name(f"{stem.name}.{ext}")
+            metadata = {"png": {"Title": title},
+                        "svg": {"Title": title, "Date": None},
+                        "pdf": {"Title": title, "CreationDate": None, "ModDate": None}}[ext]
+            fig.savefig(path, format=ext, dpi=DPI, metadata=metadata)
+            written.append(path)
+    return written
+
+
+def _package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(PACKAGE)
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree without installing
+        return "unknown"
+
+
+def _software() -> dict[str, str]:
+    from importlib.metadata import version
+
+    names = ("matplotlib", "geopandas", "pandas", "numpy", "shapely", "pyproj", "openpyxl")
+    return {"python": platform.python_version(), **{n: version(n) for n in names}}
+
+
+def write_pack(data: PackInputs, out: str | os.PathLike) -> dict:
+    """Write the pack into ``out`` and return the manifest (also written as ``manifest.json``).
+
+    The pack is built in a temporary directory beside ``out`` and moved into place at the end, so a
+    failure leaves no half-written pack. ``out`` must be new, empty, or an earlier pack (it has a
+    ``manifest.json``), which is replaced.
+    """
+    out = Path(out)
+    if out.exists():
+        if not out.is_dir():
+            raise ReportError(f"--out {str(out)!r} is a file; give a directory")
+        if any(out.iterdir()) and not (out / "manifest.json").is_file():
+            raise ReportError(f"--out {str(out)!r} is not empty and holds no earlier pack (no manifest.json); "
+                              "give a new or empty directory")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        for folder in ("maps", "charts", "tables"):
+            (tmp / folder).mkdir()
+        tables = pack_tables(data)
+        figures = headline_figures(data, tables)
+        tables["figures"] = figures
+        for name, frame in tables.items():
+            (tmp / "tables" / f"{name}.csv").write_bytes(_csv_bytes(frame))
+        (tmp / "tables" / "tables.xlsx").write_bytes(xlsx_bytes(tables))
+        for spec in pack_figures(data):
+            for size in spec.sizes:
+                fig = spec.draw(size)
+                _save_figure(fig, tmp / spec.folder / f"{spec.name}_{_size_suffix(size)}")
+        files = sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file())
+        files_listed = sorted([*files, "summary.md", "manifest.json"])
+        (tmp / "summary.md").write_text(summary_markdown(data, figures, files_listed), encoding="utf-8")
+        manifest = {
+            "package": PACKAGE,
+            "version": _package_version(),
+            "command": _command(data),
+            "parameters": {"geography": data.geography, "population_year": data.year,
+                           "as_of": data.as_of.isoformat(), "age": "0-2",
+                           "foi": data.foi.file_name if data.foi else None},
+            "inputs": data.inputs,
+            "software": _software(),
+            "files": [{"path": p, "bytes": (tmp / p).stat().st_size, "sha256": _sha256(tmp / p)}
+                      for p in sorted([*files, "summary.md"])],
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        if out.exists():
+            shutil.rmtree(out)
+        tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return manifest
+
+
+def _command(data: PackInputs) -> str:
+    parts = ["pimap report", f"--geography {data.geography}", f"--year {data.year}", f"--as-of {data.as_of.isoformat()}"]
+    if data.foi is not None:
+        parts.append(f"--foi {data.foi.file_name}")
+    return " ".join(parts) + " --out DIR"
+
+
+def build_pack(geography: str, year: int, *, as_of: date, out: str | os.PathLike,
+               foi: str | os.PathLike | None = None) -> dict:
+    """Load the inputs and write the whole pack into ``out``; returns the manifest."""
+    return write_pack(load_inputs(geography, year, as_of=as_of, foi=foi), out)
