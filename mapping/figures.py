@@ -233,13 +233,22 @@ def _layout(size: str) -> _MapLayout:
 
 
 def _new_figure(size: str) -> Figure:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
     if size not in SIZES:
         raise ValueError(f"size must be one of {sorted(SIZES)}, not {size!r}")
-    fig = Figure(figsize=SIZES[size], facecolor="white")
-    FigureCanvasAgg(fig)  # a renderer to measure text with before saving
-    return fig
+    return Figure(figsize=SIZES[size], facecolor="white")
+
+
+def _renderer(fig: Figure):
+    """An Agg renderer to measure text with before saving. It is kept off the figure's canvas: with
+    an Agg canvas attached, every geopandas ``plot`` call would redraw the whole figure."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    renderer = getattr(fig, "_pimap_renderer", None)
+    if renderer is None:
+        width, height = fig.get_size_inches() * fig.dpi
+        renderer = RendererAgg(int(width), int(height), fig.dpi)
+        fig._pimap_renderer = renderer
+    return renderer
 
 
 def _wrap(fig: Figure, text: str, font: float, width: float, weight: str = "normal") -> str:
@@ -247,7 +256,7 @@ def _wrap(fig: Figure, text: str, font: float, width: float, weight: str = "norm
     measured with the renderer (so a line never runs off the page whatever its letters)."""
     from matplotlib.font_manager import FontProperties
 
-    renderer = fig.canvas.get_renderer()
+    renderer = _renderer(fig)
     props = FontProperties(family=RC["font.family"], size=font, weight=weight)
     limit = fig.get_figwidth() * fig.dpi * width
 
@@ -270,7 +279,7 @@ def _wrap(fig: Figure, text: str, font: float, width: float, weight: str = "norm
 
 def _extent(fig: Figure, artist) -> tuple[float, float, float, float]:
     """An artist's bounding box in figure fractions (x0, y0, x1, y1)."""
-    box = artist.get_window_extent(fig.canvas.get_renderer()).transformed(fig.transFigure.inverted())
+    box = artist.get_window_extent(_renderer(fig)).transformed(fig.transFigure.inverted())
     return box.x0, box.y0, box.x1, box.y1
 
 
@@ -490,16 +499,21 @@ def class_map(
                           fontsize=font * 0.85, color=INK, fontweight="bold", linespacing=1.1)
 
         if layout.inset_region is not None:
+            # Kept inside the page whatever the map shows (a map of a few areas is not the UK).
             x_max, y_min, y_max = layout.inset_region
             x1, y0 = to_fig(x_max, y_min)
             _, y1 = to_fig(x_max, y_max)
+            x1, y0, y1 = min(max(x1, 0.3), 0.97), max(y0, bottom), min(y1, top)
             region = (_MARGIN, y0, x1 - _MARGIN, y1 - y0)
         else:
             region = (layout.inset_column[0], bottom, layout.inset_column[1], top - bottom)
         title_room = font * 1.9 / 72 / fig.get_figheight()
-        n = max(1, len(insets))
-        slot = region[3] / n
-        for i, inset in enumerate(insets):
+        # Only the insets that show some of the areas, each given an equal share of the region.
+        shown = [i for i in insets if not _clip(main_parts, i.bounds).empty]
+        slot = region[3] / max(1, len(shown))
+        if slot <= 2 * title_room:
+            shown = []
+        for i, inset in enumerate(shown):
             bounds = inset.bounds
             rect = (region[0], region[1] + region[3] - (i + 1) * slot, region[2], slot - title_room)
             inset_ax = fig.add_axes(rect, anchor="NW")
@@ -711,7 +725,7 @@ def foi_share_chart(areas: pd.DataFrame, *, text: FigureText, size: Literal["a4"
         if vertical:
             from matplotlib.font_manager import FontProperties
 
-            renderer = fig.canvas.get_renderer()
+            renderer = _renderer(fig)
             props = FontProperties(family=RC["font.family"], size=tick_font)
             longest = max(renderer.get_text_width_height_descent(nm, props, ismath=False)[0] for nm in names)
             below = longest / fig.dpi * 72 / font + 1.5

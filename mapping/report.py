@@ -326,7 +326,10 @@ def pack_tables(data: PackInputs) -> dict[str, pd.DataFrame]:
 
 
 def _whole(v: float) -> str:
-    return f"{round(float(v)):,}"
+    """A whole number with thousands separators, halves rounded up (not to even, as ``round`` does)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return f"{int(Decimal(repr(float(v))).quantize(Decimal(1), rounding=ROUND_HALF_UP)):,}"
 
 
 def _pct(v: float) -> str:
@@ -367,7 +370,7 @@ def headline_figures(data: PackInputs, tables: dict[str, pd.DataFrame]) -> pd.Da
         from_nations(scope, "age0_2_total", _whole)
         from_nations(scope, "age0_2_uncovered", _whole)
         from_nations(scope, "share_uncovered", _pct)
-    for column in ("areas_partly_covered", "areas_fully_covered", "age0_2_covered", "share_covered"):
+    for column in ("areas_partly_covered", "areas_fully_covered", "share_covered"):
         from_nations("UK", column, _pct if column.startswith("share") else
                      (_whole if column.startswith("age") else lambda v: f"{int(v):,}"))
     for column, fmt in (("age0_total", _whole), ("age0_uncovered", _whole), ("share_uncovered_age0", _pct)):
@@ -464,8 +467,7 @@ def summary_markdown(data: PackInputs, figures: pd.DataFrame, files: Sequence[st
         f"- On {as_of}, {t('UK.teams_operating')} specialised parent-infant relationship teams in this dataset were "
         f"operating in the UK and {t('teams_in_development')} more were in development.",
         f"- {t('UK.age0_2_uncovered')} of the UK's {t('UK.age0_2_total')} children aged 0-2 "
-        f"({t('UK.share_uncovered')}) lived outside every team's catchment; {t('UK.age0_2_covered')} "
-        f"({t('UK.share_covered')}) lived inside one.",
+        f"({t('UK.share_uncovered')}) lived outside every team's catchment and {t('UK.share_covered')} inside one.",
         f"- Of babies under 1, {t('UK.age0_uncovered')} of {t('UK.age0_total')} ({t('UK.share_uncovered_age0')}) "
         "lived outside every team's catchment.",
         f"- {t('UK.areas_without_team')} of the {t('UK.areas')} areas had no team at all; "
@@ -553,7 +555,8 @@ def summary_markdown(data: PackInputs, figures: pd.DataFrame, files: Sequence[st
         "- A team's base is placed at the centre of its catchment where no address is published; catchments "
         "follow the areas reports name, not service specifications.",
         "- Northern Ireland's children aged 0-2 are estimated from a 0-15 figure per trust, so every UK and "
-        "Northern Ireland total includes an estimate.",
+        "Northern Ireland total includes an estimate (with fractions of a child, rounded here to whole numbers, "
+        "halves up; `tables/nations.csv` keeps one decimal).",
         f"- Population is for mid-{data.year}; teams are those on {as_of}.",
     ]
     if data.year == 2017:

@@ -5,15 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-
-def _as_of(text: str) -> date:
-    """argparse type: YYYY, YYYY-MM or YYYY-MM-DD (a partial date means its first day)."""
-    from mapping.teams import parse_date
-
-    try:
-        return parse_date(text).date()
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+from mapping.cli.options import as_of_date
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,7 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     report.add_argument("--geography", required=True, choices=PACK_GEOGRAPHIES, help="UK-wide areas to report on")
     report.add_argument("--year", required=True, type=int, help="population year (pimap geographies lists them)")
-    report.add_argument("--as-of", type=_as_of, default=None, metavar="DATE",
+    report.add_argument("--as-of", type=as_of_date, default=None, metavar="DATE",
                         help="teams on this date: YYYY, YYYY-MM or YYYY-MM-DD (default: today)")
     report.add_argument("--foi", default=None, metavar="FILE",
                         help="FOI replies (.csv or .xlsx) to add the FOI map, chart and tables")

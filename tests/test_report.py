@@ -1,0 +1,466 @@
+"""The report pack: complete, every quoted number the library's, byte-identical on a rebuild.
+
+The first part draws figures from tiny synthetic areas (boxes near Birmingham, invented teams) to
+test the drawing rules; the rest builds real packs from the data mirror (the FOI file used is the
+repository's synthetic fixture, and the pack says so).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+import re
+import struct
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+from openpyxl import load_workbook
+
+from mapping import figures as F
+from mapping import report as R
+from mapping.cli import main
+from mapping.foi import FoiError
+
+REPO = Path(__file__).resolve().parents[1]
+FOI_FIXTURE = REPO / "tests" / "fixtures" / "synthetic_foi_rare_jewels.csv"
+AS_OF = date(2023, 9, 1)
+INCH = 300  # pixels per inch in the PNGs
+
+
+# --- drawing rules on synthetic areas --------------------------------------------------------------
+
+
+def _boxes(values: list[str]) -> gpd.GeoDataFrame:
+    """Synthetic: side-by-side 0.2-degree boxes near Birmingham, one per value."""
+    shapes = [shapely.box(-2.0 + 0.2 * i, 52.4, -1.8 + 0.2 * i, 52.6) for i in range(len(values))]
+    return gpd.GeoDataFrame({"code": [f"A{i}" for i in range(len(values))], "nation": "England", "cls": values},
+                            geometry=shapes, crs="EPSG:4326")
+
+
+STYLES = {"x": F.ClassStyle("Class X", "#111111"), "y": F.ClassStyle("Class Y", "#eeeeee", "///")}
+
+
+def _legend_texts(fig) -> list[str]:
+    return [t.get_text() for legend in fig.legends for t in legend.get_texts()]
+
+
+def test_class_map_counts_each_class_in_the_legend_and_says_its_flag():
+    fig = F.class_map(_boxes(["x", "y", "y"]), "cls", STYLES, size="a4",
+                      text=F.FigureText("Title", "Sub", "Note", "Attribution", flag="SYNTHETIC"))
+    assert _legend_texts(fig)[:2] == ["Class X (1 area)", "Class Y (2 areas)"]
+    assert {"Title", "Sub", "SYNTHETIC"} <= {t.get_text() for t in fig.texts}
+
+
+def test_class_map_refuses_a_value_without_a_style():
+    with pytest.raises(ValueError, match="no style for cls value.*z"):
+        F.class_map(_boxes(["x", "z"]), "cls", STYLES, text=F.FigureText("t"))
+    missing = _boxes(["x", "y"])
+    missing.loc[0, "cls"] = None
+    with pytest.raises(ValueError, match=r"\(missing\)"):
+        F.class_map(missing, "cls", STYLES, text=F.FigureText("t"))
+
+
+def test_class_map_refuses_an_unknown_size():
+    with pytest.raises(ValueError, match="size must be one of"):
+        F.class_map(_boxes(["x"]), "cls", STYLES, text=F.FigureText("t"), size="a3")
+
+
+def test_coverage_map_marks_teams_sharing_a_base_with_their_number():
+    teams = pd.DataFrame({"team_id": ["t1", "t2", "t3"], "name": ["T1", "T2", "T3"],
+                          "status": ["operating", "operating", "in development"],
+                          "base_lon": [-1.9, -1.9, -1.7], "base_lat": [52.5, 52.5, 52.5]})
+    gaps = _boxes(["full", "none"]).rename(columns={"cls": "coverage"})
+    fig = F.coverage_map(gaps, text=F.FigureText("t"), teams=F.team_points(teams))
+    labels = _legend_texts(fig)
+    assert "Team operating (2)" in labels and "Team in development (1)" in labels
+    assert "Teams sharing a base (their number)" in labels
+    main_ax = fig.axes[0]
+    assert [t.get_text() for t in main_ax.texts if t.get_text().isdigit()] == ["2"]
+
+
+def test_team_points_refuses_a_team_without_a_base():
+    teams = pd.DataFrame({"team_id": ["t1"], "name": ["T1"], "status": ["operating"],
+                          "base_lon": [float("nan")], "base_lat": [52.5]})
+    with pytest.raises(ValueError, match="without a base.*t1"):
+        F.team_points(teams)
+
+
+def test_catchment_outlines_dissolve_areas_of_different_layers_per_team():
+    a = gpd.GeoDataFrame({"code": ["A"]}, geometry=[shapely.box(400_000, 300_000, 410_000, 310_000)], crs=F.MAP_CRS)
+    b = gpd.GeoDataFrame({"code": ["B"]}, geometry=[shapely.box(410_000, 300_000, 420_000, 310_000)], crs=F.MAP_CRS)
+    catchments = pd.DataFrame({"team_id": ["t1", "t1", "t2"], "geography": ["ga", "gb", "gb"],
+                               "code": ["A", "B", "B"]})
+    out = F.catchment_outlines(catchments, {"ga": a, "gb": b}).set_index("team_id")
+    assert out.loc["t1", "geometry"].geom_type == "Polygon"  # one shape, not two
+    assert out.loc["t1", "geometry"].area == pytest.approx(200e6, rel=1e-3)
+    assert out.loc["t2", "geometry"].area == pytest.approx(100e6, rel=1e-3)
+    with pytest.raises(ValueError, match="gb: no boundary for C"):
+        F.catchment_outlines(pd.DataFrame({"team_id": ["t"], "geography": ["gb"], "code": ["C"]}), {"gb": b})
+    with pytest.raises(ValueError, match="no boundary layer given for catchment geography 'gc'"):
+        F.catchment_outlines(pd.DataFrame({"team_id": ["t"], "geography": ["gc"], "code": ["C"]}), {"gb": b})
+
+
+def test_nation_chart_labels_are_the_table_numbers():
+    nations = pd.DataFrame({"nation": ["Wales", "England"], "age0_2_total": [100.0, 1000.4],
+                            "age0_2_uncovered": [25.0, 999.6]})
+    fig = F.nation_gap_chart(nations, text=F.FigureText("t"))
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    assert labels == ["1,000 of 1,000 outside (99.9%)", "25 of 100 outside (25.0%)"]  # England first
+
+
+def test_foi_chart_draws_only_areas_with_every_count():
+    areas = pd.DataFrame({
+        "name": ["NHS Full CCG", "NHS Partial CCG"], "full_data": [True, False],
+        "referrals_u3_share_low": [0.02, 0.0], "referrals_u3_share_high": [0.03, 1.0],
+        "seen_u3_share_low": [0.01, 0.0], "seen_u3_share_high": [0.01, 1.0], "population_share_0_2": [0.16, 0.15],
+    })
+    for size in ("a4", "slide"):
+        fig = F.foi_share_chart(areas, text=F.FigureText("t"), size=size)
+        ax = fig.axes[0]
+        names = [t.get_text() for t in (ax.get_xticklabels() if size == "slide" else ax.get_yticklabels())]
+        assert names == ["Full"]
+    with pytest.raises(ValueError, match="no area has"):
+        F.foi_share_chart(areas.assign(full_data=False), text=F.FigureText("t"))
+
+
+def test_long_titles_are_wrapped_inside_the_page():
+    text = F.FigureText("A title " * 12, "A subtitle that goes on " * 10, "A note " * 40, "Attribution " * 20)
+    fig = F.nation_gap_chart(pd.DataFrame({"nation": ["England"], "age0_2_total": [10.0], "age0_2_uncovered": [5.0]}),
+                             text=text)
+    renderer = F._renderer(fig)
+    for t in fig.texts:
+        box = t.get_window_extent(renderer).transformed(fig.transFigure.inverted())
+        assert 0 <= box.x0 and box.x1 <= 1, t.get_text()[:30]
+
+
+def test_insets_frame_london_and_greater_manchester(mirror):
+    import boundaries
+
+    lad = boundaries.load_geography("lad2018").to_crs(F.MAP_CRS)
+    wanted = {"London": lad[lad["code"].str.startswith("E09")],
+              "Greater Manchester": lad[lad["code"].isin([f"E080000{i:02d}" for i in range(1, 11)])]}
+    for inset in F.INSETS:
+        xmin, ymin, xmax, ymax = wanted[inset.name].total_bounds
+        bx0, by0, bx1, by1 = inset.bounds
+        assert bx0 < xmin and by0 < ymin and xmax < bx1 and ymax < by1, inset.name
+        assert max(xmin - bx0, ymin - by0, bx1 - xmax, by1 - ymax) < 5_000, inset.name
+
+
+# --- tables and workbook --------------------------------------------------------------------------
+
+
+def test_xlsx_is_byte_identical_for_identical_tables_and_neutralises_formulas():
+    sheets = {"one": pd.DataFrame({"a": [1, 2], "b": ["=SUM(A1)", "x"], "c": [0.5, None]})}
+    first, second = R.xlsx_bytes(sheets), R.xlsx_bytes(sheets)
+    assert first == second
+    sheet = load_workbook(io.BytesIO(first))["one"]
+    assert [c.value for c in sheet[2]] == [1, "'=SUM(A1)", 0.5]
+    assert sheet["C3"].value is None
+
+
+# --- real packs -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def foi_pack(mirror, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("packs") / "uk2023"
+    R.build_pack("uk2023", 2020, as_of=AS_OF, out=out, foi=FOI_FIXTURE)
+    return out
+
+
+@pytest.fixture(scope="module")
+def plain_pack(mirror, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("packs") / "uk2018"
+    assert main(["report", "--geography", "uk2018", "--year", "2017", "--as-of", "2019-07-01", "--out", str(out)]) == 0
+    return out
+
+
+MAPS = ["coverage"]
+CHARTS = {"babies_without_team_by_nation": ("a4half", "slide"), "teams_by_year": ("a4half", "slide")}
+TABLES = ["areas", "figures", "nations", "published_team_counts", "team_counts", "teams", "capacity"]
+FOI_TABLES = ["foi_areas", "foi_classes", "foi_funnel"]
+PAGE_INCHES = {"a4": (8.27, 11.69), "a4half": (8.27, 5.83), "slide": (13.333, 7.5)}
+
+
+def _expected_files(foi: bool) -> set[str]:
+    maps = MAPS + (["foi_classes"] if foi else [])
+    charts = dict(CHARTS, **({"foi_shares": ("a4", "slide")} if foi else {}))
+    files = {"summary.md", "manifest.json", "tables/tables.xlsx"}
+    files |= {f"tables/{t}.csv" for t in TABLES + (FOI_TABLES if foi else [])}
+    for ext in ("png", "svg", "pdf"):
+        files |= {f"maps/{m}_{size}.{ext}" for m in maps for size in ("a4", "slide")}
+        files |= {f"charts/{c}_{size}.{ext}" for c, sizes in charts.items() for size in sizes}
+    return files
+
+
+def _png_size_and_dpi(path: Path) -> tuple[int, int, float]:
+    """Width and height in pixels and the dpi stored in the pHYs chunk (read by hand, no PIL needed)."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    at = data.index(b"pHYs")
+    ppx, ppy, unit = struct.unpack(">IIB", data[at + 4: at + 13])
+    assert unit == 1 and ppx == ppy  # pixels per metre
+    return width, height, ppx * 0.0254
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("which", ["foi", "plain"])
+def test_pack_is_complete(which, request):
+    pack: Path = request.getfixturevalue(f"{which}_pack")
+    files = {p.relative_to(pack).as_posix() for p in pack.rglob("*") if p.is_file()}
+    assert files == _expected_files(which == "foi")
+    for name in files:
+        assert (pack / name).stat().st_size > 0, name
+    manifest = json.loads((pack / "manifest.json").read_text())
+    listed = {f["path"]: f for f in manifest["files"]}
+    assert set(listed) == files - {"manifest.json"}
+    for name, entry in listed.items():
+        data = (pack / name).read_bytes()
+        assert entry["bytes"] == len(data)
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest()
+    assert manifest["version"] == R._package_version()
+    assert manifest["inputs"]["data/teams.csv"] and any(k.startswith("registry:") for k in manifest["inputs"])
+    assert ("foi:synthetic_foi_rare_jewels.csv" in manifest["inputs"]) == (which == "foi")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("which", ["foi", "plain"])
+def test_every_pdf_is_one_page_and_every_png_is_300_dpi_at_its_page_size(which, request):
+    pack: Path = request.getfixturevalue(f"{which}_pack")
+    for pdf in pack.rglob("*.pdf"):
+        raw = pdf.read_bytes()
+        pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", raw))
+        assert pages == 1, pdf.name
+        assert b"CreationDate" not in raw, pdf.name
+    for png in pack.rglob("*.png"):
+        size = png.stem.rsplit("_", 1)[1]
+        width_in, height_in = PAGE_INCHES[size]
+        width, height, dpi = _png_size_and_dpi(png)
+        assert dpi == pytest.approx(INCH, abs=0.1), png.name
+        assert abs(width - width_in * INCH) <= 1 and abs(height - height_in * INCH) <= 1, png.name
+    for svg in pack.rglob("*.svg"):
+        head = svg.read_text()[:2000]
+        assert "<dc:date>" not in head, svg.name
+
+
+@pytest.mark.slow
+def test_a_second_run_gives_identical_tables_figures_and_manifest(foi_pack, tmp_path):
+    again = tmp_path / "again"
+    R.build_pack("uk2023", 2020, as_of=AS_OF, out=again, foi=FOI_FIXTURE)
+    for path in sorted(foi_pack.rglob("*")):
+        if path.is_file():
+            name = path.relative_to(foi_pack)
+            assert (again / name).read_bytes() == path.read_bytes(), name
+
+
+# --- every number in summary.md is the library's ---------------------------------------------------
+
+# Words around numbers that are not figures: ages, bands and section numbers written into the prose.
+NOT_FIGURES = [
+    "aged 0-2", "aged 0-18", "0-18 population", "a 0-15 figure", "aged 2 and under", "children aged 0 as",
+    "babies under 1", "under-3", "ages 0, 1 and 2", "between 1 and 5", "Rare Jewels (2019), section 8",
+    "aged 0-2", "age 0", "0-2",
+]
+NUMBER = re.compile(
+    r"(?<![\w.\-/])(\d{4}-\d{2}(?:-\d{2})?|\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|\d+(?:\.\d+)?%?)(?![\w\-])"
+)
+
+
+def _renderings(value: object) -> set[str]:
+    """Every way summary.md may write a library figure: whole numbers, one decimal, percentages."""
+    if isinstance(value, str):
+        return {value}
+    if value is None or isinstance(value, bool):
+        return set()
+    v = float(value)
+    out = {f"{math.floor(v + 0.5):,}", f"{v:,.1f}", f"{v:g}"}  # whole numbers: halves up
+    if 0 <= v <= 1:
+        out.add(f"{100 * v:.1f}%")
+    return out
+
+
+def _library_figures(geography: str, year: int, as_of: date, foi: Path | None) -> dict[str, object]:
+    """The figures computed straight from the library, without mapping.report."""
+    from mapping.capacity import GREATER_MANCHESTER, national_capacity
+    from mapping.coverage import compute_gaps, summarise
+    from mapping.growth import VISION_2019, load_published_counts
+    from mapping.teams import load_teams, parse_date, teams_as_of
+
+    teams = load_teams()
+    gaps = compute_gaps(geography, year, as_of=as_of, teams=teams)
+    summary = summarise(gaps)
+    figures: dict[str, object] = {"as_of": as_of.isoformat(), "year": year}
+    for scope, values in [("UK", summary), *summary["nations"].items()]:
+        for key, value in values.items():
+            if key != "nations":
+                figures[f"{scope}.{key}"] = value
+        figures[f"{scope}.age0_2_covered"] = values["age0_2_total"] - values["age0_2_uncovered"]
+        figures[f"{scope}.share_uncovered"] = values["age0_2_uncovered"] / values["age0_2_total"]
+        figures[f"{scope}.share_uncovered_age0"] = values["age0_uncovered"] / values["age0_total"]
+    current = teams_as_of(teams, as_of)
+    figures["teams_in_development"] = current.loc[current["status"] == "in development", "team_id"].nunique()
+    published = load_published_counts()
+    known = published[[parse_date(s, end=True).date() <= as_of for s in published["as_of"]]]
+    if len(known):
+        figures["published.teams"] = int(known["teams"].iloc[-1])
+        figures["published.as_of"] = str(known["as_of"].iloc[-1])
+    for key in ("baseline_teams", "baseline_year", "target_teams", "by_year", "every_area_year"):
+        figures[f"target.{key}"] = getattr(VISION_2019, key)
+    capacity = national_capacity(gaps, summary["teams_operating"])
+    for key in ("teams_needed", "shortfall_teams", "multiple_of_current"):
+        figures[f"capacity.{key}"] = capacity[key]
+    figures["capacity.reference_wte"] = GREATER_MANCHESTER.wte
+    figures["capacity.reference_births"] = GREATER_MANCHESTER.births
+    if foi is not None:
+        from mapping.foi_io import analyse_file, classes_in
+
+        analysis = analyse_file(foi)
+        for key, value in analysis.funnel.items():
+            figures[f"foi.{key}"] = value
+        own = classes_in(analysis, analysis.geography, year)
+        figures["foi.population_share_0_2"] = own["population_0_2"].sum() / own["population_0_18"].sum()
+    return figures
+
+
+def _check_summary(pack: Path, geography: str, year: int, as_of: date, foi: Path | None) -> None:
+    import boundaries
+    from mapping.capacity import GREATER_MANCHESTER
+    from mapping.growth import VISION_2019
+
+    library = _library_figures(geography, year, as_of, foi)
+    # Each row of figures.csv is the library's figure for its id...
+    table = pd.read_csv(pack / "tables" / "figures.csv", dtype={"value": str, "text": str})
+    assert len(table) >= 30
+    for row in table.itertuples():
+        expected = library[row.id]
+        if isinstance(expected, str):
+            assert row.value == expected, row.id
+        else:
+            assert float(row.value) == pytest.approx(float(expected), rel=1e-9, abs=1e-9), row.id
+        assert row.text in _renderings(expected), row.id
+    # ...and every number in summary.md is one of the library's figures.
+    text = (pack / "summary.md").read_text()
+    label = boundaries.get_geography(geography).label  # names the areas' vintage, e.g. "2023"
+    for fixed in [VISION_2019.source, GREATER_MANCHESTER.source, boundaries.ATTRIBUTION, label, *NOT_FIGURES]:
+        text = text.replace(fixed, " ")
+    allowed = set().union(*(_renderings(v) for v in library.values()))
+    tokens = NUMBER.findall(text)
+    assert len(tokens) > 60
+    strays = sorted({t for t in tokens if t not in allowed})
+    assert not strays, f"numbers in summary.md that are not library figures: {strays}"
+
+
+@pytest.mark.slow
+def test_every_number_in_the_summary_is_the_librarys_with_foi(foi_pack):
+    _check_summary(foi_pack, "uk2023", 2020, AS_OF, FOI_FIXTURE)
+    text = (foi_pack / "summary.md").read_text()
+    assert "SYNTHETIC test data" in text and "## CAMHS and children aged 2 and under" in text
+
+
+@pytest.mark.slow
+def test_every_number_in_the_summary_is_the_librarys_without_foi(plain_pack):
+    _check_summary(plain_pack, "uk2018", 2017, date(2019, 7, 1), None)
+    text = (plain_pack / "summary.md").read_text()
+    assert "## CAMHS" not in text and "FOI replies" not in text and "Scotland's mid-2019 figures stand in" in text
+
+
+@pytest.mark.slow
+def test_summary_figures_trace_to_their_table_rows(foi_pack):
+    """Each figure's (table, row, column) holds its value, so a reader can find it in the CSVs."""
+    figures = pd.read_csv(foi_pack / "tables" / "figures.csv", dtype=str)
+    for row in figures.itertuples():
+        if row.table == "-":
+            continue
+        table = pd.read_csv(foi_pack / "tables" / f"{row.table}.csv", dtype=str)
+        key, _, wanted = row.row.partition(" = ")
+        if row.column.endswith("(rows)"):
+            assert (table[key] == wanted).sum() == int(row.value), row.id
+            continue
+        cell = table.loc[table[key] == wanted, row.column]
+        assert len(cell) == 1, row.id
+        if row.id == "published.as_of":
+            assert cell.iloc[0] == row.value
+        else:
+            assert float(cell.iloc[0]) == pytest.approx(float(row.value)), row.id
+
+
+@pytest.mark.slow
+def test_pack_tables_agree_with_the_map_data(foi_pack):
+    areas = pd.read_csv(foi_pack / "tables" / "areas.csv")
+    nations = pd.read_csv(foi_pack / "tables" / "nations.csv").set_index("scope")
+    assert len(areas) == nations.loc["UK", "areas"] == 132
+    for scope, group in [("UK", areas), *areas.groupby("nation")]:
+        assert group["uncovered_age0_2"].sum() == pytest.approx(nations.loc[scope, "age0_2_uncovered"], abs=0.1)
+        assert (group["coverage"] == "none").sum() == nations.loc[scope, "areas_without_team"]
+    workbook = load_workbook(foi_pack / "tables" / "tables.xlsx", read_only=True)
+    assert set(workbook.sheetnames) == {p.stem for p in (foi_pack / "tables").glob("*.csv")}
+
+
+# --- bad input --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--geography", "ccg2018", "--year", "2020"], "invalid choice: 'ccg2018'"),
+        (["--geography", "uk2023", "--year", "2018"], "--year 2018 has no population estimates"),
+        (["--geography", "uk2023", "--year", "2020", "--as-of", "2023-13"], "month 13 is not 01-12"),
+        (["--geography", "uk2023", "--year", "2020", "--foi", "no/such/file.csv"], "no such file"),
+    ],
+)
+def test_bad_options_get_a_clear_error(args, message, tmp_path, capsys, mirror):
+    try:
+        code = main(["report", *args, "--out", str(tmp_path / "out")])
+    except SystemExit as exc:  # argparse's own errors
+        code = exc.code
+    assert code == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_library_refuses_a_geography_that_is_not_uk_wide():
+    with pytest.raises(R.ReportError, match="--geography must be one of uk2018, uk2023"):
+        R.load_inputs("ccg2018", 2020, as_of=AS_OF)
+
+
+def test_out_must_be_new_empty_or_an_earlier_pack(tmp_path):
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "notes.txt").write_text("mine")
+    with pytest.raises(R.ReportError, match="not empty and holds no earlier pack"):
+        R.write_pack(None, busy)  # refused before anything is read
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(R.ReportError, match="is a file"):
+        R.write_pack(None, tmp_path / "file")
+    assert (busy / "notes.txt").read_text() == "mine"
+
+
+@pytest.mark.slow
+def test_a_failed_build_leaves_nothing_behind(mirror, tmp_path, monkeypatch):
+    data = R.load_inputs("uk2023", 2020, as_of=AS_OF)
+
+    def broken(_data):
+        raise RuntimeError("drawing failed")
+
+    monkeypatch.setattr(R, "pack_figures", broken)
+    with pytest.raises(RuntimeError, match="drawing failed"):
+        R.write_pack(data, tmp_path / "out")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_foi_file_with_errors_is_refused(tmp_path, mirror):
+    bad = tmp_path / "bad.csv"
+    lines = FOI_FIXTURE.read_text().splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("reply_id"))
+    row = lines[header + 2]
+    assert ",Y," in row
+    bad.write_text("\n".join([*lines[: header + 1], row.replace(",Y,", ",perhaps,", 1)]) + "\n")
+    with pytest.raises(FoiError, match="error"):
+        R.load_inputs("uk2023", 2020, as_of=AS_OF, foi=bad)
