@@ -347,8 +347,9 @@ def _draw_classes(ax: Axes, parts: gpd.GeoDataFrame, column: str, styles: Mappin
 
 
 def _draw_teams(ax: Axes, points: gpd.GeoDataFrame | None, outlines: gpd.GeoDataFrame | None,
-                *, marker_size: float, line_scale: float, font: float) -> None:
-    """Catchment edges, then team bases; teams sharing a base become one larger marker with their number."""
+                *, marker_size: float, line_scale: float, font: float, number_shared: bool = True) -> None:
+    """Catchment edges, then team bases. With ``number_shared``, teams sharing a base become one larger
+    marker with their number (the insets); on the UK map that marker would cover its neighbours."""
     if outlines is not None and not outlines.empty:
         outlines.boundary.plot(ax=ax, color=CATCHMENT_LINE["color"], linestyle=CATCHMENT_LINE["linestyle"],
                                linewidth=CATCHMENT_LINE["linewidth"] * line_scale)
@@ -361,10 +362,11 @@ def _draw_teams(ax: Axes, points: gpd.GeoDataFrame | None, outlines: gpd.GeoData
         chosen = groups[groups["status"] == status]
         if chosen.empty:
             continue
-        sizes = np.where(chosen["n"] > 1, marker_size * 3.2, marker_size)
+        shared = (chosen["n"] > 1) & number_shared
+        sizes = np.where(shared, marker_size * 2.4, marker_size)
         ax.scatter(chosen["x"], chosen["y"], s=sizes, marker=spec["marker"], facecolor="white",
                    edgecolor="black", linewidth=0.7 * line_scale ** 0.5, zorder=5)
-        for row in chosen[chosen["n"] > 1].itertuples():
+        for row in chosen[shared].itertuples():
             ax.text(row.x, row.y, str(row.n), ha="center", va="center", fontsize=font * 0.75,
                     fontweight="bold", color=INK, zorder=6)
 
@@ -467,7 +469,8 @@ def class_map(
         left, right = layout.map_x
         ax = fig.add_axes((left, bottom, right - left, top - bottom), anchor=layout.anchor)
         _draw_classes(ax, main_parts, column, styles, nation_main, edge_width=0.25, coast_width=0.6)
-        _draw_teams(ax, points, outlines, marker_size=layout.marker, line_scale=0.8, font=font * 0.8)
+        _draw_teams(ax, points, outlines, marker_size=layout.marker, line_scale=0.8, font=font * 0.8,
+                    number_shared=False)
         _frame(ax, main_bounds, None, font)
         for spine in ax.spines.values():
             spine.set_visible(False)
@@ -570,10 +573,11 @@ def coverage_map(
     size: Size = "a4",
     teams: gpd.GeoDataFrame | None = None,
     catchments: gpd.GeoDataFrame | None = None,
+    insets: Sequence[Inset] = INSETS,
 ) -> Figure:
     """Areas shaded by coverage class (``mapping.coverage.compute_gaps``), with team bases and catchments."""
     return class_map(gaps, "coverage", COVERAGE_STYLES, text=text, size=size, teams=teams, catchments=catchments,
-                     legend_title="Area")
+                     legend_title="Area", insets=insets)
 
 
 # --- charts -----------------------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ __all__ = [
     "PackInputs",
     "PackFigure",
     "load_inputs",
+    "growth_as_of",
     "pack_tables",
     "headline_figures",
     "summary_markdown",
@@ -154,7 +155,7 @@ def load_inputs(geography: str, year: int, *, as_of: date, foi: str | os.PathLik
     catchments = catchment_table(operating)
     layers = {g: boundaries.load_geography(g) for g in sorted(set(catchments["geography"]))}
     years = list(range(min(VISION_2019.baseline_year, as_of.year), max(VISION_2019.by_year, as_of.year) + 1))
-    growth = growth_table(teams, years)
+    growth = growth_as_of(growth_table(teams, years), load_published_counts(), as_of)
     try:
         from mapping.capacity import GREATER_MANCHESTER, national_capacity
     except ImportError:  # pragma: no cover - capacity is part of the package; kept optional for forks
@@ -187,6 +188,25 @@ def load_inputs(geography: str, year: int, *, as_of: date, foi: str | os.PathLik
         inputs=inputs,
         foi=foi_inputs,
     )
+
+
+def growth_as_of(growth: pd.DataFrame, published: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """The growth table as it stood on ``as_of``: no team counts for later years, and per year only
+    the published counts dated by then (a count dated "2023-09" is known by the end of September).
+
+    ``growth`` is ``mapping.growth.growth_table``; ``published`` ``load_published_counts``. The target
+    line is kept whole, since the target was set in advance.
+    """
+    from mapping.teams import parse_date
+
+    out = growth.copy()
+    later = out["year"] > as_of.year
+    out.loc[later, ["listed_operating", "listed_in_development"]] = float("nan")
+    known = published[[parse_date(str(s), end=True).date() <= as_of for s in published["as_of"]]]
+    latest = known.sort_values("as_of").groupby("year").last()
+    out["published_teams"] = out["year"].map(latest["teams"]).astype(float)
+    out["published_source"] = out["year"].map(latest["source"])
+    return out
 
 
 def _load_foi(path: Path, geography: str, year: int) -> FoiInputs:

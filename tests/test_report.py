@@ -80,8 +80,12 @@ def test_coverage_map_marks_teams_sharing_a_base_with_their_number():
     labels = _legend_texts(fig)
     assert "Team operating (2)" in labels and "Team in development (1)" in labels
     assert "Teams sharing a base (their number)" in labels
-    main_ax = fig.axes[0]
-    assert [t.get_text() for t in main_ax.texts if t.get_text().isdigit()] == ["2"]
+    numbers = [t.get_text() for ax in fig.axes for t in ax.texts if t.get_text().isdigit()]
+    assert numbers == []  # on the UK map a numbered marker would hide its neighbours; only insets number
+    inner = dict(F.INSETS[0].__dict__, bounds=(400_000.0, 270_000.0, 430_000.0, 300_000.0))  # around the boxes
+    fig = F.coverage_map(gaps, text=F.FigureText("t"), teams=F.team_points(teams), insets=[F.Inset(**inner)])
+    numbers = [t.get_text() for ax in fig.axes for t in ax.texts if t.get_text().isdigit()]
+    assert numbers == ["2"]
 
 
 def test_team_points_refuses_a_team_without_a_base():
@@ -162,6 +166,21 @@ def test_xlsx_is_byte_identical_for_identical_tables_and_neutralises_formulas():
     sheet = load_workbook(io.BytesIO(first))["one"]
     assert [c.value for c in sheet[2]] == [1, "'=SUM(A1)", 0.5]
     assert sheet["C3"].value is None
+
+
+def test_growth_as_of_drops_later_counts_and_counts_not_yet_published():
+    """Synthetic growth and published tables: only what was known on the date is kept."""
+    growth = pd.DataFrame({"year": [2019, 2020, 2021], "listed_operating": [28, 28, 30],
+                           "listed_in_development": [5, 5, 1], "published_teams": [29.0, None, 40.0],
+                           "published_source": ["b", None, "c"], "target": [27.0, 29.8, 32.6]})
+    published = pd.DataFrame({"as_of": ["2019", "2019-12", "2021-03"], "teams": [27, 29, 40],
+                              "source": ["a", "b", "c"], "year": [2019, 2019, 2021]})
+    out = R.growth_as_of(growth, published, date(2020, 6, 30)).set_index("year")
+    assert out.loc[2019, "published_teams"] == 29 and out.loc[2019, "published_source"] == "b"
+    assert pd.isna(out.loc[2021, "published_teams"]) and pd.isna(out.loc[2021, "listed_operating"])
+    assert out.loc[2020, "listed_operating"] == 28 and out.loc[2021, "target"] == 32.6
+    early = R.growth_as_of(growth, published, date(2019, 12, 30)).set_index("year")
+    assert pd.isna(early.loc[2019, "published_teams"])  # "2019" and "2019-12" are known only by their ends
 
 
 # --- real packs -------------------------------------------------------------------------------------
