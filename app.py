@@ -37,7 +37,7 @@ PAGES = {
 }
 # UK-wide composites first, then the single-nation and local-government geographies.
 GEOGRAPHY_ORDER = ("uk2023", "uk2018", *[g for g in boundaries.GEOGRAPHY_IDS if g not in ("uk2023", "uk2018")])
-MAP_HEIGHT = 620
+MAP_HEIGHT = 680
 
 
 # --- cached data (shared by every session; keyed by the data version) ----------------------------
@@ -299,7 +299,8 @@ def page_map(view: View) -> None:
     st.caption(f"{boundaries.get_geography(view.geography).label}; population mid-{view.year}; "
                f"teams as of {view.as_of:%d %B %Y}.")
     cols = st.columns(4)
-    cols[0].metric("Teams operating here (named in sources)", scope["teams_operating"])
+    cols[0].metric("Teams operating", scope["teams_operating"],
+                   help="Operating teams named in public documents whose catchment includes part of this area.")
     cols[1].metric("Babies aged 0-2 with no team", _fmt_int(scope["age0_2_uncovered"]))
     cols[2].metric("Share of babies aged 0-2 covered", _fmt_share(scope["share_covered"]))
     cols[3].metric("Areas with no team", f"{scope['areas_without_team']} of {scope['areas']}")

@@ -215,7 +215,7 @@ def find_postcode(text: str, directory: Directory) -> PostcodePoint:
     compact = postcode.replace(" ", "")
     row = directory.row(compact)
     if row is None:
-        raise PostcodeError(f"{postcode} is not in the {directory.source}: check it, it does not exist")
+        raise PostcodeError(f"{postcode} does not exist: it is not in the {directory.source}; check it for typing errors")
     laua = "" if _missing(row.get("laua")) else str(row["laua"])
     if laua in _CROWN_DEPENDENCIES:
         raise PostcodeError(f"{postcode} is in {_CROWN_DEPENDENCIES[laua]}, outside the UK: this map covers the UK only")

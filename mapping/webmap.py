@@ -318,7 +318,7 @@ def base_map(bounds: Sequence[Sequence[float]] | None = None, *, tiles: str | No
     bounds = bounds or [[49.86, -8.65], [60.86, 1.77]]
     centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
     m = folium.Map(location=centre, zoom_start=5, tiles=tiles, prefer_canvas=True, control_scale=True,
-                   min_zoom=4, max_zoom=13)
+                   min_zoom=4, max_zoom=13, zoom_snap=0.25, zoom_delta=0.5)
     m.default_js = [("leaflet", leaflet_js)]
     m.default_css = [("leaflet_css", leaflet_css)]
     m.fit_bounds(bounds)
@@ -523,5 +523,5 @@ def build_map(
     if teams is not None:
         team_markers(teams).add_to(m)
     Legend(legend_html(measure.label, legend)).add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
     return m

@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "mapping.cli.foi",
     "mapping.cli.ladder",
     "mapping.cli.report",
+    "mapping.cli.postcode",
 ]
 
 
