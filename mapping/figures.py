@@ -663,8 +663,9 @@ def teams_by_year_chart(growth: pd.DataFrame, *, text: FigureText, target_label:
         ax.plot(years, growth["listed_operating"], color="#542788", linewidth=2.0, marker="o", markersize=4,
                 label="Operating, in this dataset (1 July)")
         published = growth.dropna(subset=["published_teams"])
-        ax.scatter(published["year"], published["published_teams"], marker="s", s=34, color="#e08214",
-                   edgecolor=INK, linewidth=0.6, zorder=5, label="Published UK count (latest in the year)")
+        if not published.empty:  # no legend entry for a series that is not drawn
+            ax.scatter(published["year"], published["published_teams"], marker="s", s=34, color="#e08214",
+                       edgecolor=INK, linewidth=0.6, zorder=5, label="Published UK count (latest in the year)")
         for x, v in zip(published["year"], published["published_teams"]):
             ax.annotate(f"{v:.0f}", (x, v), xytext=(0, 7), textcoords="offset points", ha="center",
                         fontsize=font * 0.95, color=INK)

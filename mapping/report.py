@@ -659,8 +659,8 @@ def pack_figures(data: PackInputs) -> list[PackFigure]:
     t = data.targets
     growth_text = F.FigureText(
         title="Parent-infant teams by year against the Vision & Strategy target",
-        subtitle=f"Teams in this dataset (1 July each year), published UK counts, and the path from {t.baseline_teams} "
-                 f"teams in {t.baseline_year} to at least {t.target_teams} by {t.by_year}",
+        subtitle=f"Teams in this dataset (1 July), published UK counts, and the path from {t.baseline_teams} teams "
+                 f"in {t.baseline_year} to at least {t.target_teams} by {t.by_year}",
         note="Published counts: data/published_team_counts.csv (sources there). The dataset lists only teams "
              "that published reports name, so it runs below the published counts.",
         attribution=f"Target: Parent-Infant Foundation, Vision & Strategy 2019-2024; every area by "
