@@ -99,9 +99,10 @@ def to_csv_bytes(frame: pd.DataFrame, meta: DownloadMeta) -> bytes:
     """
     buffer = io.StringIO()
     for label, text in meta.lines():
-        buffer.write(f"# {label}: {_one_line(text)}\n")
+        buffer.write(f"# {label}: {_one_line(text)}\r\n")
     safe = neutralise_frame(frame)
-    writer = csv.writer(buffer, lineterminator="\n")
+    # RFC 4180 line ends: with "\r\n" as terminator, a cell holding either character is quoted.
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(list(safe.columns))
     for row in safe.itertuples(index=False, name=None):
         writer.writerow(["" if (v := _plain(x)) is None else v for x in row])
@@ -195,5 +196,5 @@ def _round_geometry(geometry: dict | None, precision: int) -> dict | None:
 def download_name(kind: str, geography: str, extension: str, *, parts: Sequence[str] = ()) -> str:
     """``pimap-gaps-uk2023-2025-07-01.csv``: named after what it holds and the geography chosen."""
     pieces = ["pimap", kind, geography, *parts]
-    stem = "-".join(re.sub(r"[^A-Za-z0-9_.]+", "_", str(p)).strip("_") for p in pieces if str(p))
+    stem = "-".join(re.sub(r"[^A-Za-z0-9_.-]+", "_", str(p)).strip("_") for p in pieces if str(p))
     return f"{stem}.{extension.lstrip('.')}"

