@@ -8,8 +8,9 @@ byte-identical tables, figures and manifest (no dates or random ids in any file)
 rebuilt and checked against its manifest.
 
 Only :func:`load_inputs` and :func:`write_pack` touch files; everything between takes and returns
-frames. Other modules add figures to the pack by appending a :class:`PackFigure` in
-:func:`pack_figures` (for example a provision-ladder map drawn with :func:`mapping.figures.class_map`).
+frames. Other modules add to the pack without editing this one: a module named in ``EXTRA_MODULES``
+may define ``report_figures(data: PackInputs) -> list[PackFigure]`` (e.g. a provision-ladder map
+drawn with :func:`mapping.figures.class_map`) and ``report_tables(data) -> dict[str, DataFrame]``.
 """
 
 from __future__ import annotations
@@ -58,6 +59,22 @@ DPI = 300
 # Files in a pack are written with this fixed time (the zip epoch), so a rebuild is byte-identical.
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _XLSX_STAMP = "2000-01-01T00:00:00Z"
+
+
+# Modules that may add figures and tables to the pack (see the module docstring); a module without
+# ``report_figures`` / ``report_tables`` adds nothing.
+EXTRA_MODULES: tuple[str, ...] = ("mapping.ladder",)
+
+
+def _extras(name: str) -> list[Callable]:
+    import importlib
+
+    found = []
+    for module in EXTRA_MODULES:
+        function = getattr(importlib.import_module(module), name, None)
+        if function is not None:
+            found.append(function)
+    return found
 
 
 class ReportError(PimapError):
@@ -339,6 +356,12 @@ def pack_tables(data: PackInputs) -> dict[str, pd.DataFrame]:
         carried["foi_class"] = carried["foi_class"].astype(object).where(carried["foi_class"].notna(), "")
         carried["foi_class"] = carried["foi_class"].astype(str)
         tables["foi_classes"] = carried.sort_values("code").reset_index(drop=True)
+    for extra in _extras("report_tables"):
+        for name, frame in extra(data).items():
+            if name in tables:
+                raise ReportError(f"{extra.__module__}.report_tables gives a table named {name!r}, which the pack "
+                                  "already has")
+            tables[name] = frame
     return tables
 
 
@@ -699,6 +722,11 @@ def pack_figures(data: PackInputs) -> list[PackFigure]:
         )
         figs.append(PackFigure("charts", "foi_shares", ("a4", "slide"),
                                lambda size: F.foi_share_chart(f.own, text=share_text, size=size)))
+    for extra in _extras("report_figures"):
+        figs.extend(extra(data))
+    names = [(f.folder, f.name) for f in figs]
+    if len(set(names)) != len(names):
+        raise ReportError(f"two pack figures share a name: {sorted(n for n in names if names.count(n) > 1)}")
     return figs
 
 
