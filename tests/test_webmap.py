@@ -1,0 +1,157 @@
+"""Map classes, labels, layers and size: what the map says must equal what the tables say.
+
+Hand-made values are SYNTHETIC; the size and tooltip checks use the real uk2018 and uk2023 layers.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from mapping import webmap
+from mapping.webmap import MEASURES, classify, format_value, nice_breaks
+
+
+def test_nice_breaks_are_rounded_increasing_quantiles():
+    values = [0, 0, 120, 480, 990, 1510, 2020, 2990, 4100, 5900, 8000]  # SYNTHETIC
+    edges = nice_breaks(values, 5)
+    assert edges == sorted(set(edges))
+    assert all(e > 0 for e in edges)
+    # 2 significant figures: each edge is a multiple of a power of ten at its second digit.
+    assert all(float(f"{e:.2g}") == e for e in edges)
+    assert nice_breaks([0, None, float("nan")], 5) == []
+
+
+def test_share_classes_have_exact_boundaries():
+    measure = MEASURES["share_covered"]
+    classes, legend = classify([0.0, 0.001, 0.2499, 0.25, 0.5, 0.75, 0.9999, 1.0, float("nan")], measure)
+    assert [c.label for c in classes] == [
+        "none (0%)", "under 25%", "under 25%", "25% to under 50%", "50% to under 75%", "75% to under 100%",
+        "75% to under 100%", "all (100%)", "no data"]
+    assert [c.label for c in legend][-1] == "no data"
+    assert len({c.colour for c in legend}) == len(legend)
+
+
+def test_count_classes_follow_the_edges():
+    measure = MEASURES["uncovered_age0_2"]
+    classes, legend = classify([0, 1, 999, 1000, 5000, 25000], measure, edges=[1000, 5000])
+    assert [c.label for c in classes] == ["0", "more than 0, under 1,000", "more than 0, under 1,000",
+                                          "1,000 to under 5,000", "5,000 or more", "5,000 or more"]
+    assert [c.label for c in legend] == ["0", "more than 0, under 1,000", "1,000 to under 5,000", "5,000 or more"]
+
+
+def test_foi_classes_use_their_own_names_and_only_those_present():
+    measure = MEASURES["foi_class"]
+    classes, legend = classify(["accepts, 1-5 seen", "does not accept under-3s", None], measure)
+    assert [c.label for c in classes] == ["accepts, 1-5 seen", "does not accept under-3s", "no data"]
+    assert [c.label for c in legend] == ["does not accept under-3s", "accepts, 1-5 seen", "no data"]
+
+
+def test_format_value():
+    assert format_value(0.75, MEASURES["share_covered"]) == "75.0%"
+    assert format_value(4932.0, MEASURES["age0_2"]) == "4,932"
+    assert format_value(12024.8, MEASURES["age0_2"], estimated=True) == "12,025 (estimate)"
+    assert format_value(float("nan"), MEASURES["share_covered"]) == "no data"
+
+
+def test_legend_html_lists_every_class_in_words():
+    _, legend = classify([0.0, 1.0], MEASURES["share_covered"])
+    text = webmap.legend_html("Share covered", legend)
+    for c in legend:
+        assert c.label.replace("%", "%") in text and c.colour in text
+    assert "team in development" in text and "team operating" in text
+
+
+@pytest.fixture(scope="module")
+def uk2023_view(mirror):
+    import boundaries
+    from mapping.coverage import compute_gaps
+    from mapping.teams import load_teams, teams_as_of
+
+    teams = load_teams()
+    as_of = date(2025, 7, 1)
+    gaps = compute_gaps("uk2023", 2020, as_of=as_of, teams=teams)
+    current = teams_as_of(teams, as_of)
+    load = lambda g: boundaries.load_geography(g, simplified=True)  # noqa: E731
+    shapes = webmap.catchment_shapes(current[current["status"].isin(["operating", "in development"])], load)
+    specialists = webmap.catchment_shapes(current[current["status"] == "specialist practitioners only"], load)
+    return gaps, current, shapes, specialists
+
+
+@pytest.mark.slow
+def test_tooltip_figures_equal_the_gaps_table(uk2023_view):
+    gaps = uk2023_view[0]
+    props = webmap.area_properties(gaps, MEASURES["share_covered"])
+    assert props["code"].tolist() == gaps["code"].tolist()
+    for (_, p), (_, g) in zip(props.iterrows(), gaps.iterrows()):
+        expected = "no data" if pd.isna(g["share_covered"]) else f"{100 * g['share_covered']:.1f}%"
+        assert p["value"].startswith(expected)
+        assert p["babies"].startswith(f"{g['age0_2']:,.0f}")
+        assert p["uncovered"].startswith(f"{g['uncovered_age0_2']:,.0f}")
+        assert p["teams"] == (g["team_names"] or "none")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("geography", ["uk2018", "uk2023"])
+def test_uk_map_html_is_under_2_mb_and_has_every_layer(mirror, geography):
+    import boundaries
+    from mapping.coverage import compute_gaps
+    from mapping.teams import load_teams, teams_as_of
+
+    teams = load_teams()
+    as_of = date(2025, 7, 1)
+    gaps = compute_gaps(geography, 2020, as_of=as_of, teams=teams)
+    layer = json.loads(gaps[["code", "geometry"]].to_json(drop_id=True))
+    codes = [f["properties"]["code"] for f in layer["features"]]
+    geometries = [f["geometry"] for f in layer["features"]]
+    measure = MEASURES["uncovered_age0_2"]
+    props = webmap.area_properties(gaps, measure)
+    _, legend = classify(webmap.measure_values(gaps, measure), measure)
+    current = teams_as_of(teams, as_of)
+    load = lambda g: boundaries.load_geography(g, simplified=True)  # noqa: E731
+    shapes = webmap.catchment_shapes(current[current["status"].isin(["operating", "in development"])], load)
+    specialists = webmap.catchment_shapes(current[current["status"] == "specialist practitioners only"], load)
+    fmap = webmap.build_map(webmap.feature_collection(geometries, codes, props), measure, legend,
+                            teams=current, catchments=shapes, specialists=specialists)
+    html = fmap.get_root().render()
+    assert len(html.encode()) < 2_000_000
+    for name in ("Areas: Babies aged 0-2 with no team", "Team catchments (operating)",
+                 "CAMHS specialist practitioners, no team", "Team bases"):
+        assert name in html
+    # Only Leaflet is loaded: no jQuery, Bootstrap or Font Awesome downloads before the map draws.
+    assert "jquery" not in html.lower() and "bootstrap" not in html.lower()
+
+
+@pytest.mark.slow
+def test_team_points_mark_status_in_words(uk2023_view):
+    current = uk2023_view[1]
+    points = webmap.team_points(current)
+    shown = current[current["status"].isin(["operating", "in development"])]
+    assert len(points["features"]) == len(shown)
+    statuses = {f["properties"]["style"] for f in points["features"]}
+    assert statuses <= {"operating", "in development"}
+    assert all(f["properties"]["status"].split(" ", 1)[1].startswith(f["properties"]["style"])
+               for f in points["features"])
+
+
+@pytest.mark.slow
+def test_catchment_shapes_one_per_team(uk2023_view):
+    _, current, shapes, specialists = uk2023_view
+    assert sorted(shapes["team_id"]) == sorted(
+        current.loc[current["status"].isin(["operating", "in development"]), "team_id"])
+    assert set(specialists["status"]) == {"specialist practitioners only"}
+    assert shapes.geometry.is_valid.all() and not shapes.geometry.is_empty.any()
+
+
+@pytest.mark.slow
+def test_nation_bounds_zoom_to_the_nation(mirror):
+    import boundaries
+
+    layer = boundaries.load_geography("uk2023", simplified=True)
+    wales = webmap.nation_bounds(layer, "Wales")
+    uk = webmap.nation_bounds(layer, None)
+    assert uk[0][0] < wales[0][0] < wales[1][0] < uk[1][0]
+    assert 51.3 < wales[0][0] < 51.5 and 53.4 < wales[1][0] < 53.5  # Wales runs from about 51.4 N to 53.4 N
