@@ -541,17 +541,8 @@ def page_foi(view: View) -> None:
         "Upload a CSV or XLSX of replies in the template's columns (`data/foi/foi_template.csv`). The file is read "
         "in memory for **this session only**: it is not stored on the server and no other visitor can see it. "
         f"Limit: {FOI_MAX_MB} MB.")
-    upload = st.file_uploader("Replies file", type=["csv", "xlsx"], key="foi_upload", max_upload_size=FOI_MAX_MB)
-    if upload is not None and st.session_state.get("foi_token") != upload.file_id:
-        data = upload.getvalue()
-        st.session_state["foi_token"] = upload.file_id
-        for key in ("foi", "foi_report", "foi_classes", "foi_error"):
-            st.session_state.pop(key, None)
-        if len(data) > FOI_MAX_MB * 1024 * 1024:
-            st.session_state["foi_error"] = (f"{upload.name} is {len(data) / 1024 / 1024:.1f} MB; the limit is "
-                                             f"{FOI_MAX_MB} MB. Split the file or remove unused columns.")
-        else:
-            load_foi(upload.name, data)
+    st.file_uploader("Replies file", type=["csv", "xlsx"], key="foi_upload", max_upload_size=FOI_MAX_MB,
+                     on_change=on_foi_upload)
     if st.session_state.get("foi_error"):
         st.error(st.session_state["foi_error"])
     report = st.session_state.get("foi_report")
@@ -577,6 +568,21 @@ def page_foi(view: View) -> None:
     st.download_button("Download FOI classes (CSV)", to_csv_bytes(classes, _foi_meta(view)), key="dl_foi_classes",
                        file_name=download_name("foi-classes", view.geography, "csv"), mime="text/csv",
                        on_click="ignore")
+
+
+def on_foi_upload() -> None:
+    """Read a new upload before the page is drawn, so the sidebar already offers the FOI measure."""
+    for key in ("foi", "foi_report", "foi_classes", "foi_error", "foi_name"):
+        st.session_state.pop(key, None)
+    upload = st.session_state.get("foi_upload")
+    if upload is None:
+        return
+    data = upload.getvalue()
+    if len(data) > FOI_MAX_MB * 1024 * 1024:
+        st.session_state["foi_error"] = (f"{upload.name} is {len(data) / 1024 / 1024:.1f} MB; the limit is "
+                                         f"{FOI_MAX_MB} MB. Split the file or remove unused columns.")
+        return
+    load_foi(upload.name, data)
 
 
 def load_foi(name: str, data: bytes) -> None:
