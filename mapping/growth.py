@@ -36,11 +36,11 @@ VISION_2019 = VisionTargets(
     baseline_teams=27,
     growth=0.5,
     by_year=2024,
-    every_area_year=2029,
+    every_area_year=2030,
     source=(
         "Parent-Infant Foundation, Vision & Strategy 2019-2024, priority 1: 'at least a 50% growth in provision' "
         "by 2024 from the 27 teams of 2019; 'in ten years ... all areas benefitting from such a team' "
-        "(ten years from 2019; ../shared/FACTS.md gives 2030)"
+        "(../shared/FACTS.md: 'teams in every area by 2030')"
     ),
 )
 
