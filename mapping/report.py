@@ -15,7 +15,6 @@ drawn with :func:`mapping.figures.class_map`) and ``report_tables(data) -> dict[
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import os
@@ -33,6 +32,7 @@ import geopandas as gpd
 import pandas as pd
 
 from boundaries.errors import PimapError
+from boundaries.fetch import sha256_of
 
 __all__ = [
     "PACK_GEOGRAPHIES",
@@ -121,14 +121,6 @@ class PackInputs:
 # --- loading (the only place that reads the data) ------------------------------------------------------
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _check_options(geography: str, year: int, as_of: date) -> None:
     import boundaries
 
@@ -181,8 +173,8 @@ def load_inputs(geography: str, year: int, *, as_of: date, foi: str | os.PathLik
         capacity, reference = national_capacity(gaps, summary["teams_operating"]), GREATER_MANCHESTER
 
     inputs = {f"registry:{k}": v.sha256 for k, v in sorted(registry().items())}
-    inputs["data/teams.csv"] = _sha256(DEFAULT_TEAMS_PATH)
-    inputs["data/published_team_counts.csv"] = _sha256(PUBLISHED_COUNTS_PATH)
+    inputs["data/teams.csv"] = sha256_of(DEFAULT_TEAMS_PATH)
+    inputs["data/published_team_counts.csv"] = sha256_of(PUBLISHED_COUNTS_PATH)
     foi_inputs = _load_foi(foi_path, geography, year) if foi_path is not None else None
     if foi_inputs is not None:
         inputs[f"foi:{foi_inputs.file_name}"] = foi_inputs.sha256
@@ -232,7 +224,7 @@ def _load_foi(path: Path, geography: str, year: int) -> FoiInputs:
     analysis = analyse_file(path)
     return FoiInputs(
         file_name=path.name,
-        sha256=_sha256(path),
+        sha256=sha256_of(path),
         geography=analysis.geography,
         synthetic=bool(analysis.synthetic),
         funnel=dict(analysis.funnel),
@@ -863,7 +855,7 @@ def write_pack(data: PackInputs, out: str | os.PathLike) -> dict:
                            "foi": data.foi.file_name if data.foi else None},
             "inputs": data.inputs,
             "software": _software(),
-            "files": [{"path": p, "bytes": (tmp / p).stat().st_size, "sha256": _sha256(tmp / p)}
+            "files": [{"path": p, "bytes": (tmp / p).stat().st_size, "sha256": sha256_of(tmp / p)}
                       for p in sorted([*files, "summary.md"])],
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
