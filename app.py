@@ -38,6 +38,9 @@ PAGES = {
 # UK-wide composites first, then the single-nation and local-government geographies.
 GEOGRAPHY_ORDER = ("uk2023", "uk2018", *[g for g in boundaries.GEOGRAPHY_IDS if g not in ("uk2023", "uk2018")])
 MAP_HEIGHT = 680
+# The map's width on a typical screen, for choosing the zoom that fits a nation (st_folium sets the view
+# without reloading the map, but it needs a zoom level rather than bounds).
+MAP_WIDTH = 760
 
 
 # --- cached data (shared by every session; keyed by the data version) ----------------------------
@@ -331,14 +334,29 @@ def page_map(view: View) -> None:
 
     current = teams_as_of(teams_table(version), view.as_of)
     bounds = nation_view(version, view.geography, view.nation) if view.nation else uk_bounds
-    fmap = webmap.build_map(collection, measure, legend, bounds=bounds, teams=current, catchments=catchments,
-                            specialists=specialists)
+    centre, zoom = webmap.view_for_bounds(bounds, MAP_WIDTH, MAP_HEIGHT)
+    groups = webmap.layer_groups(collection, measure, teams=current, catchments=catchments, specialists=specialists)
+    map_col, legend_col = st.columns([5, 1])
+    with map_col:
+        show_map(groups, centre, zoom)
+    with legend_col:
+        st.markdown(webmap.legend_html(measure.label, legend, markers=False), unsafe_allow_html=True)
+    st.markdown("**Legend in words:** " + "; ".join(c.label for c in legend)
+                + ". Markers: ● team operating, ◌ team in development (hollow, dashed); blue outlines: team "
+                  "catchments; dotted green outlines: areas with CAMHS specialist practitioners but no team. "
+                  "Hover over an area for its name, code and figures.")
+
+
+def show_map(groups: list, centre: tuple[float, float], zoom: float) -> None:
+    """The map: a base that never changes (so the browser keeps it), with the view's layers swapped in."""
+    import folium
     from streamlit_folium import st_folium
 
-    st_folium(fmap, key="national_map", height=MAP_HEIGHT, use_container_width=True, returned_objects=[])
-    st.markdown("**Legend** (the same as on the map): " + "; ".join(f"{c.label}" for c in legend)
-                + ". Markers: ● team operating, ◌ team in development (hollow, dashed); blue outlines: team "
-                  "catchments; dotted green outlines: areas with CAMHS specialist practitioners but no team.")
+    base = webmap.base_map(fit=False)
+    webmap.Legend(webmap.legend_html(None, [], markers=True)).add_to(base)
+    st_folium(base, key="national_map", height=MAP_HEIGHT, use_container_width=True, returned_objects=[],
+              feature_group_to_add=groups, layer_control=folium.LayerControl(collapsed=True),
+              center=centre, zoom=zoom)
 
 
 def page_profile(view: View) -> None:

@@ -45,6 +45,8 @@ __all__ = [
     "legend_html",
     "Legend",
     "nation_bounds",
+    "view_for_bounds",
+    "layer_groups",
     "build_map",
 ]
 
@@ -309,20 +311,51 @@ def feature_collection(geometries: Sequence[dict], codes: Sequence[str], propert
 # --- folium layers -------------------------------------------------------------------------------
 
 
-def base_map(bounds: Sequence[Sequence[float]] | None = None, *, tiles: str | None = "OpenStreetMap",
-             leaflet_js: str = LEAFLET_JS, leaflet_css: str = LEAFLET_CSS) -> folium.Map:
-    """A canvas-rendered map fitted to ``bounds`` ([[south, west], [north, east]]), UK by default.
+UK_BOUNDS = [[49.86, -8.65], [60.86, 1.77]]
 
-    Only Leaflet itself is loaded (see :data:`LEAFLET_JS`); ``tiles=None`` draws no base tiles.
+
+def base_map(bounds: Sequence[Sequence[float]] | None = None, *, tiles: str | None = "OpenStreetMap",
+             fit: bool = True, leaflet_js: str = LEAFLET_JS, leaflet_css: str = LEAFLET_CSS) -> folium.Map:
+    """A canvas-rendered map centred on ``bounds`` ([[south, west], [north, east]]), the UK by default.
+
+    With ``fit`` the map also fits the bounds in the browser (the app instead passes a centre and
+    zoom from :func:`view_for_bounds`, which st_folium applies without reloading the map). Only
+    Leaflet itself is loaded (see :data:`LEAFLET_JS`); ``tiles=None`` draws no base tiles.
     """
-    bounds = bounds or [[49.86, -8.65], [60.86, 1.77]]
+    bounds = bounds or UK_BOUNDS
     centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
     m = folium.Map(location=centre, zoom_start=5, tiles=tiles, prefer_canvas=True, control_scale=True,
                    min_zoom=4, max_zoom=13, zoom_snap=0.25, zoom_delta=0.5)
     m.default_js = [("leaflet", leaflet_js)]
     m.default_css = [("leaflet_css", leaflet_css)]
-    m.fit_bounds(bounds)
+    if fit:
+        m.fit_bounds(bounds)
     return m
+
+
+def _mercator_y(lat: float) -> float:
+    """Latitude as Web Mercator y, in the same units as longitude degrees."""
+    return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+
+
+def view_for_bounds(bounds: Sequence[Sequence[float]], width_px: int, height_px: int, *,
+                    snap: float = 0.25, padding_px: int = 10) -> tuple[tuple[float, float], float]:
+    """The centre and the largest zoom (a multiple of ``snap``) at which ``bounds`` fit a map of that size.
+
+    Web Mercator: at zoom z the world is 256 * 2**z pixels wide, so a span of d degrees of longitude
+    (or of Mercator y) takes 256 * 2**z * d / 360 pixels. The centre is the middle of the bounds in
+    Mercator y, as Leaflet's fitBounds uses.
+    """
+    (south, west), (north, east) = bounds
+    dx = max(east - west, 1e-9)
+    y_south, y_north = _mercator_y(south), _mercator_y(north)
+    dy = max(y_north - y_south, 1e-9)
+    fit_x = math.log2((width_px - 2 * padding_px) * 360 / (256 * dx))
+    fit_y = math.log2((height_px - 2 * padding_px) * 360 / (256 * dy))
+    zoom = math.floor(min(fit_x, fit_y) / snap) * snap
+    y_mid = (y_south + y_north) / 2
+    lat_mid = math.degrees(2 * math.atan(math.exp(math.radians(y_mid))) - math.pi / 2)
+    return (round(lat_mid, 5), round((west + east) / 2, 5)), zoom
 
 
 TOOLTIP_FIELDS = ("name", "code", "nation", "value", "class", "babies", "uncovered", "coverage", "teams", "nearest")
@@ -436,7 +469,7 @@ def catchment_layer(shapes, *, name: str, style: dict, show: bool = True) -> fol
 # --- legend --------------------------------------------------------------------------------------
 
 
-def legend_html(title: str, classes: Sequence[ColourClass], *, markers: bool = True) -> str:
+def legend_html(title: str | None, classes: Sequence[ColourClass], *, markers: bool = True) -> str:
     """The legend as HTML: a swatch and a text label per class, then the marker and outline keys."""
     rows = "".join(
         f'<div><span style="display:inline-block;width:14px;height:14px;background:{c.colour};'
@@ -459,7 +492,7 @@ def legend_html(title: str, classes: Sequence[ColourClass], *, markers: bool = T
     return (
         '<div class="pimap-legend" style="background:rgba(255,255,255,0.92);padding:8px 10px;'
         'font:12px/1.5 sans-serif;border-radius:4px;box-shadow:0 0 4px rgba(0,0,0,0.3);max-width:260px">'
-        f"<b>{html.escape(title)}</b>{rows}{keys}</div>"
+        f"{f'<b>{html.escape(title)}</b>' if title else ''}{rows}{keys}</div>"
     )
 
 
@@ -468,7 +501,7 @@ class Legend(MacroElement):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.control({position: "bottomright"});
+        var {{ this.get_name() }} = L.control({position: "bottomleft"});
         {{ this.get_name() }}.onAdd = function (map) {
             var div = L.DomUtil.create("div");
             div.innerHTML = {{ this.html_json }};
@@ -496,6 +529,42 @@ def nation_bounds(areas, nation: str | None) -> list[list[float]] | None:
         return None
     west, south, east, north = chosen.total_bounds
     return [[float(south), float(west)], [float(north), float(east)]]
+
+
+def layer_groups(
+    collection: dict,
+    measure: Measure,
+    *,
+    teams: pd.DataFrame | None = None,
+    catchments=None,
+    specialists=None,
+) -> list[folium.FeatureGroup]:
+    """The layers that change with the view (areas, catchments, specialist areas, team bases), each in a group.
+
+    st_folium swaps these groups in an open map (``feature_group_to_add``) instead of reloading it.
+    """
+    groups = []
+
+    def group(name: str, layer) -> None:
+        fg = folium.FeatureGroup(name=name)
+        layer.add_to(fg)
+        groups.append(fg)
+
+    group(f"Areas: {measure.label}", choropleth_layer(collection, measure))
+    if catchments is not None and len(catchments):
+        in_dev = catchments["status"] == "in development"
+        group("Team catchments (operating)",
+              catchment_layer(catchments[~in_dev], name="operating", style=CATCHMENT_STYLE))
+        if in_dev.any():
+            group("Team catchments (in development)",
+                  catchment_layer(catchments[in_dev], name="in development",
+                                  style={**CATCHMENT_STYLE, "dashArray": "6 4", "color": OKABE_ITO["vermillion"]}))
+    if specialists is not None and len(specialists):
+        group("CAMHS specialist practitioners, no team",
+              catchment_layer(specialists, name="specialists", style=SPECIALIST_STYLE))
+    if teams is not None:
+        group("Team bases (● operating, ◌ in development)", team_markers(teams))
+    return groups
 
 
 def build_map(

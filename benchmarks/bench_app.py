@@ -1,0 +1,224 @@
+"""App benchmarks in headless Debian chromium: first map (cold and warm), measure change, bytes, postcode.
+
+Prints:
+- server start to first map rendered in the browser, with a cold cache (a fresh HOME: no processed
+  layers, no Streamlit disk cache; raw files copied from the mirror) and then warm (same HOME again);
+- the time from clicking another measure to the new map's legend;
+- the bytes the browser received over Streamlit's websocket for the UK view (map HTML/JSON included);
+- a postcode lookup's latency, in the library (first lookup of a letter, then warm) and in the browser.
+
+Targets (issue 5): warm first map under 2 s, a measure change under 1 s, the UK view under 2 MB.
+Needs /usr/bin/chromium, Playwright for Python and Debian's libjs-leaflet (the map's one script,
+served to the browser in place of the CDN copy, since CI has no network). Also used by
+tests/test_e2e_browser.py for starting the server and the browser.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+LEAFLET_DIR = Path("/usr/share/javascript/leaflet")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+
+
+def missing_requirements() -> str | None:
+    """Why the browser checks cannot run here, or None when they can."""
+    if not Path(CHROMIUM).exists():
+        return f"{CHROMIUM} is missing (apt-get install chromium)"
+    if not (LEAFLET_DIR / "leaflet.js").exists():
+        return f"{LEAFLET_DIR}/leaflet.js is missing (apt-get install libjs-leaflet)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright for Python is not installed (pip install playwright; never 'playwright install')"
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def app_server(home: Path | None = None, extra_env: dict | None = None) -> Iterator[tuple[str, float]]:
+    """Start ``streamlit run app.py`` on loopback; yield (url, start time); stop it afterwards."""
+    port = free_port()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
+    if home is not None:
+        env["HOME"] = str(home)
+        env.pop("PIMAP_CACHE_DIR", None)
+    env.setdefault("PIMAP_DATA_MIRROR", str(REPO.parent / "shared" / "data" / "raw"))
+    cmd = [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless", "true",
+           "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+           "--server.fileWatcherType", "none"]
+    log = tempfile.TemporaryFile()
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.time() > deadline:
+                log.seek(0)
+                raise RuntimeError(f"streamlit did not start: {log.read().decode(errors='replace')[-2000:]}")
+            time.sleep(0.05)
+        yield url, started
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def serve_offline(page) -> None:
+    """Loopback passes; Leaflet comes from Debian's package in place of the CDN; nothing else leaves the machine."""
+    def route(request_route):
+        url = request_route.request.url
+        name = url.rsplit("/", 1)[-1].split("?", 1)[0]
+        if url.startswith("http://127.0.0.1"):
+            request_route.continue_()
+        elif name in ("leaflet.js", "leaflet.css"):
+            kind = "application/javascript" if name.endswith(".js") else "text/css"
+            request_route.fulfill(path=str(LEAFLET_DIR / name), content_type=kind)
+        elif "/images/" in url and (LEAFLET_DIR / "images" / name).exists():
+            request_route.fulfill(path=str(LEAFLET_DIR / "images" / name), content_type="image/png")
+        else:
+            request_route.abort()
+    page.route("**/*", route)
+
+
+@contextlib.contextmanager
+def browser_page(width: int = 1400, height: int = 1000):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)
+            serve_offline(page)
+            yield page
+        finally:
+            browser.close()
+
+
+def wait_for_map(page, measure_label: str | None = None, timeout_ms: int = 120_000) -> None:
+    """Until the map's canvas is drawn with the areas layer (of ``measure_label``, if given) added.
+
+    The areas layer's name ("Areas: <measure>") is listed in the layer control, which st_folium
+    rebuilds after swapping in the new layers, so it appearing means the new map is in place.
+    """
+    frame = page.frame_locator(MAP_FRAME).first
+    frame.locator("canvas.leaflet-zoom-animated").first.wait_for(timeout=timeout_ms)
+    text = f"Areas: {measure_label}" if measure_label else "Areas:"
+    frame.locator(".leaflet-control-layers-overlays").filter(has_text=text).first.wait_for(
+        state="attached", timeout=timeout_ms)
+
+
+def first_map(home: Path, query: str = "") -> tuple[float, int]:
+    """Seconds from server start to the first map drawn, and websocket bytes received meanwhile."""
+    with browser_page() as page:
+        received = []
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(len(payload))))
+        with app_server(home) as (url, started):
+            page.goto(f"{url}/{query}", wait_until="domcontentloaded")
+            wait_for_map(page)
+            elapsed = time.perf_counter() - started
+            time.sleep(0.5)  # let the last frames of the run arrive
+            return elapsed, sum(received)
+
+
+def measure_change(home: Path) -> list[float]:
+    """Seconds from clicking a measure to its legend on the map, three changes on a warm server."""
+    times = []
+    with app_server(home) as (url, _), browser_page() as page:
+        page.goto(url, wait_until="domcontentloaded")
+        wait_for_map(page)
+        for label in ("Babies aged 0-2 with no team", "Babies aged 0-2 (population)",
+                      "Share of babies aged 0-2 covered by a team"):
+            time.sleep(0.5)
+            started = time.perf_counter()
+            page.get_by_text(label, exact=True).first.click()
+            wait_for_map(page, measure_label=label)
+            times.append(time.perf_counter() - started)
+    return times
+
+
+def browser_postcode(home: Path, postcode: str = "TR21 0HU") -> float:
+    """Seconds from pressing Enter in the profile's search box to the area's profile."""
+    with app_server(home) as (url, _), browser_page() as page:
+        page.goto(f"{url}/?page=profile", wait_until="domcontentloaded")
+        box = page.get_by_label("Area name or UK postcode (press Enter)")
+        box.wait_for(timeout=120_000)
+        box.fill(postcode)
+        started = time.perf_counter()
+        box.press("Enter")
+        page.get_by_text("E38000089").first.wait_for(timeout=60_000)
+        return time.perf_counter() - started
+
+
+def library_postcode() -> tuple[float, float]:
+    """Seconds for a first lookup in a new process's letter file, then for a warm lookup."""
+    from mapping.postcodes import lookup_postcode
+
+    started = time.perf_counter()
+    lookup_postcode("SW1A 1AA", "uk2023")
+    first = time.perf_counter() - started
+    started = time.perf_counter()
+    for pc in ("SE1 7PB", "SW1P 3BU", "SW11 1AA", "SE10 9NF", "SW19 5AE"):
+        lookup_postcode(pc, "uk2023")
+    return first, (time.perf_counter() - started) / 5
+
+
+def main() -> None:
+    reason = missing_requirements()
+    first, warm = library_postcode()
+    print(f"postcode lookup (library, uk2023): first in a process {first * 1000:.0f} ms "
+          f"(reads one letter file and the boundaries), then {warm * 1000:.1f} ms each")
+    if reason:
+        print(f"browser benchmarks skipped: {reason}")
+        return
+    home = Path(tempfile.mkdtemp(prefix="pimap-bench-home-"))
+    try:
+        cold, cold_bytes = first_map(home)
+        print(f"server start to first map, cold cache (fresh HOME, layers built from the mirror): {cold:.2f} s")
+        warm_times = [first_map(home) for _ in range(3)]
+        best = min(t for t, _ in warm_times)
+        print(f"server start to first map, warm cache: {best:.2f} s (best of 3: "
+              f"{', '.join(f'{t:.2f}' for t, _ in warm_times)}; target under 2 s)")
+        sizes = [b for _, b in warm_times]
+        print(f"UK view (uk2023): {max(sizes) / 1e6:.2f} MB received over the websocket, map HTML/JSON included "
+              f"(cold run {cold_bytes / 1e6:.2f} MB; target under 2 MB)")
+        uk2018 = first_map(home, "?geo=uk2018")[1]
+        print(f"UK view (uk2018): {uk2018 / 1e6:.2f} MB received over the websocket")
+        changes = measure_change(home)
+        print(f"measure change to new map: {', '.join(f'{t:.2f}' for t in changes)} s (target under 1 s)")
+        print(f"postcode lookup in the browser (Enter to profile shown): {browser_postcode(home):.2f} s")
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
