@@ -117,6 +117,15 @@ def capacity_table(version: str, geography: str, year: int, as_of: date) -> pd.D
     return capacity_by_area(gaps_table(version, geography, year, as_of))
 
 
+@st.cache_data(show_spinner=False)
+def styled_areas(version: str, geography: str, year: int, as_of: date, measure_id: str):
+    """Per-area tooltip text and colour for a measure (not the FOI one), and the legend's classes."""
+    gaps = gaps_table(version, geography, year, as_of)
+    measure = webmap.MEASURES[measure_id]
+    _, legend = webmap.classify(webmap.measure_values(gaps, measure), measure)
+    return webmap.area_properties(gaps, measure), legend
+
+
 @st.cache_resource(show_spinner=False)
 def full_layer(geography: str):
     """Full-detail areas for placing postcodes (kept once per process, never copied per session)."""
@@ -283,6 +292,7 @@ def _fmt_share(value: float | None) -> str:
     return "no data" if value is None or pd.isna(value) else f"{100 * value:.1f}%"
 
 
+@st.cache_data(show_spinner=False)
 def _published_count(as_of: date) -> pd.Series | None:
     from mapping.growth import load_published_counts
     from mapping.teams import parse_date
@@ -315,9 +325,12 @@ def page_map(view: View) -> None:
         st.caption("Includes estimates: Northern Ireland ages 0-2 are estimated from the 0-15 band.")
 
     measure = webmap.MEASURES[view.measure]
-    foi = foi_classes(view) if measure.needs_foi else None
-    properties = webmap.area_properties(gaps, measure, foi)
-    _, legend = webmap.classify(webmap.measure_values(gaps, measure, foi), measure)
+    if measure.needs_foi:  # this session's own FOI replies: never in a cache shared with other sessions
+        foi = foi_classes(view)
+        properties = webmap.area_properties(gaps, measure, foi)
+        _, legend = webmap.classify(webmap.measure_values(gaps, measure, foi), measure)
+    else:
+        properties, legend = styled_areas(version, view.geography, view.year, view.as_of, view.measure)
     table = properties[properties["nation"] == view.nation] if view.nation else properties
     with st.expander(f"The map as a table ({len(table)} areas): {measure.label}", expanded=False):
         st.dataframe(
@@ -328,7 +341,7 @@ def page_map(view: View) -> None:
     st.caption(f"Measure: {measure.label}. Source: {measure.source}.")
 
     codes, geometries, uk_bounds = area_shapes(version, view.geography)
-    collection = webmap.feature_collection(geometries, codes, properties)
+    collection = webmap.feature_collection(geometries, codes, properties)  # ~10 ms: geometries are shared
     catchments, specialists = team_shapes(version, view.as_of)
     from mapping.teams import teams_as_of
 
@@ -441,13 +454,15 @@ def _set_area(code: str | None) -> None:
 
 
 def show_profile(p: dict, view: View) -> None:
-    est = " (estimate)" if p["estimated"] else ""
     st.subheader(f"{p['name']} ({p['code']}), {p['nation']}")
     cols = st.columns(4)
-    cols[0].metric("Babies aged 0 (mid-year)", _fmt_int(p["age0"]) + est)
-    cols[1].metric("Babies aged 0-2", _fmt_int(p["age0_2"]) + est)
+    cols[0].metric("Babies aged 0 (mid-year)", _fmt_int(p["age0"]))
+    cols[1].metric("Babies aged 0-2", _fmt_int(p["age0_2"]))
     cols[2].metric("Share of babies aged 0-2 covered", _fmt_share(p["share_covered"]))
-    cols[3].metric("Babies aged 0-2 with no team", _fmt_int(p["uncovered_age0_2"]) + est)
+    cols[3].metric("Babies aged 0-2 with no team", _fmt_int(p["uncovered_age0_2"]))
+    if p["estimated"]:
+        st.caption("These population figures are estimates: Northern Ireland publishes only a 0-15 band by trust "
+                   "(see 'Methodology and sources').")
     st.markdown(f"**Coverage:** {p['coverage']} "
                 f"({_fmt_int(p['covered_age0_2'])} of {_fmt_int(p['age0_2'])} babies aged 0-2 live in a team's catchment).")
     if p["teams"]:
@@ -496,10 +511,10 @@ def page_tables(view: View) -> None:
     shown = ["name", "code", "nation", "age0", "age0_2", "covered_age0_2", "uncovered_age0_2", "share_covered",
              "coverage", "team_names", "nearest_team_name", "nearest_team_km", "estimated"]
     st.dataframe(gaps[shown], hide_index=True, key="gaps_table", column_config={
-        "age0": st.column_config.NumberColumn("babies aged 0", format="%.0f"),
-        "age0_2": st.column_config.NumberColumn("babies aged 0-2", format="%.0f"),
-        "covered_age0_2": st.column_config.NumberColumn("covered 0-2", format="%.0f"),
-        "uncovered_age0_2": st.column_config.NumberColumn("no team 0-2", format="%.0f"),
+        "age0": st.column_config.NumberColumn("babies aged 0", format="localized"),
+        "age0_2": st.column_config.NumberColumn("babies aged 0-2", format="localized"),
+        "covered_age0_2": st.column_config.NumberColumn("covered 0-2", format="localized"),
+        "uncovered_age0_2": st.column_config.NumberColumn("no team 0-2", format="localized"),
         "share_covered": st.column_config.NumberColumn("share covered", format="percent"),
         "nearest_team_km": st.column_config.NumberColumn("nearest team km", format="%.1f"),
     })

@@ -155,3 +155,23 @@ def test_nation_bounds_zoom_to_the_nation(mirror):
     uk = webmap.nation_bounds(layer, None)
     assert uk[0][0] < wales[0][0] < wales[1][0] < uk[1][0]
     assert 51.3 < wales[0][0] < 51.5 and 53.4 < wales[1][0] < 53.5  # Wales runs from about 51.4 N to 53.4 N
+
+
+@pytest.mark.parametrize("bounds", [webmap.UK_BOUNDS, [[51.37, -5.67], [53.44, -2.65]], [[54.0, -8.2], [55.3, -5.4]]])
+def test_view_for_bounds_is_the_largest_zoom_that_fits(bounds):
+    import math
+
+    (centre_lat, centre_lon), zoom = webmap.view_for_bounds(bounds, 760, 680, padding_px=0)
+
+    def pixels(z: float) -> tuple[float, float]:
+        scale = 256 * 2 ** z / 360
+        dy = webmap._mercator_y(bounds[1][0]) - webmap._mercator_y(bounds[0][0])
+        return (bounds[1][1] - bounds[0][1]) * scale, dy * scale
+
+    width, height = pixels(zoom)
+    assert width <= 760 and height <= 680
+    wider, taller = pixels(zoom + 0.25)
+    assert wider > 760 or taller > 680
+    assert zoom == math.floor(zoom * 4) / 4
+    assert centre_lon == pytest.approx((bounds[0][1] + bounds[1][1]) / 2)
+    assert bounds[0][0] < centre_lat < bounds[1][0]
