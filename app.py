@@ -11,8 +11,6 @@ across sessions.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -619,28 +617,20 @@ def on_foi_upload() -> None:
 
 
 def load_foi(name: str, data: bytes) -> None:
-    """Validate and analyse uploaded replies into this session's state; nothing outlives the call on disk.
+    """Validate and analyse uploaded replies into this session's state only; nothing is written to disk."""
+    from mapping.foi import FoiError, validate_replies
+    from mapping.foi_io import AreaTables, analyse_replies, read_replies_bytes
 
-    mapping.foi_io reads from a path, so the bytes are written to a private temporary directory that is
-    deleted before this function returns.
-    """
-    from mapping.foi import FoiError
-    from mapping.foi_io import AreaTables, analyse_file, check_file
-
-    suffix = Path(name).suffix.lower()
-    with tempfile.TemporaryDirectory(prefix="pimap-foi-") as folder:
-        path = Path(folder) / f"replies{suffix}"
-        path.write_bytes(data)
-        os.chmod(path, 0o600)
-        try:
-            tables = AreaTables()
-            report = check_file(path, tables)
-            st.session_state["foi_report"] = report
-            st.session_state["foi_name"] = name
-            if not report.errors:
-                st.session_state["foi"] = analyse_file(path, tables)
-        except (FoiError, PimapError) as exc:
-            st.session_state["foi_error"] = f"{name}: {str(exc).replace(str(path), name)}"
+    try:
+        raw = read_replies_bytes(data, name)
+        tables = AreaTables()
+        report = validate_replies(raw, tables)
+        st.session_state["foi_report"] = report
+        st.session_state["foi_name"] = name
+        if not report.errors:
+            st.session_state["foi"] = analyse_replies(raw, tables)
+    except (FoiError, PimapError) as exc:
+        st.session_state["foi_error"] = f"{name}: {exc}"
 
 
 def page_about(view: View) -> None:
