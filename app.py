@@ -1,11 +1,12 @@
 """Parent-Infant Provision Map: the Streamlit app, a thin layer of widgets over `mapping` and `boundaries`.
 
 Every figure shown comes from a library call (`mapping.coverage`, `mapping.capacity`, `mapping.profile`,
-`mapping.foi_io`); this file only chooses, caches and lays out. Data that does not depend on a widget
+`mapping.foi_io`, `mapping.ladder`, `mapping.reach`, `mapping.growth`, `mapping.report`); this file only
+chooses, caches and lays out. Data that does not depend on a widget
 is cached (`st.cache_data`, keyed by a hash of the data files so a changed file is never served stale),
 so changing the measure or the nation only restyles the map. The view lives in the URL query string.
-An uploaded FOI file stays in the visitor's own session state: never written to disk, never cached
-across sessions.
+An uploaded FOI file stays in the visitor's own session state: never cached across sessions, and
+written to disk only inside the temporary directory a report pack is built in (deleted when the build ends).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ FIRST_YEAR = 2019
 FOI_MAX_MB = 5
 PAGES = {
     "map": "National map",
+    "ladder": "Provision ladder",
     "profile": "Area profile",
     "tables": "Tables and downloads",
     "foi": "FOI replies",
@@ -115,13 +117,93 @@ def capacity_table(version: str, geography: str, year: int, as_of: date) -> pd.D
     return capacity_by_area(gaps_table(version, geography, year, as_of))
 
 
+@st.cache_data(show_spinner=False, persist="disk")
+def ladder_table(version: str, geography: str, year: int, as_of: date) -> pd.DataFrame:
+    """The provision ladder with no FOI answers (mapping.ladder.compute_ladder): levels 3, 2 and unknown only."""
+    from mapping.ladder import compute_ladder
+
+    return compute_ladder(geography, year, as_of=as_of, teams=teams_table(version), geometry=False)
+
+
 @st.cache_data(show_spinner=False)
 def styled_areas(version: str, geography: str, year: int, as_of: date, measure_id: str):
-    """Per-area tooltip text and colour for a measure (not the FOI one), and the legend's classes."""
+    """Per-area tooltip text and colour for a measure (not the FOI one; the ladder without FOI), and the legend."""
     gaps = gaps_table(version, geography, year, as_of)
     measure = webmap.MEASURES[measure_id]
-    _, legend = webmap.classify(webmap.measure_values(gaps, measure), measure)
-    return webmap.area_properties(gaps, measure), legend
+    ladder = ladder_table(version, geography, year, as_of) if measure.needs_ladder else None
+    _, legend = webmap.classify(webmap.measure_values(gaps, measure, ladder=ladder), measure)
+    return webmap.area_properties(gaps, measure, ladder=ladder), legend
+
+
+@st.cache_data(show_spinner=False)
+def ladder_summary(version: str, geography: str, year: int, as_of: date) -> pd.DataFrame:
+    """summarise_ladder of the ladder without FOI answers (UK, or all areas, and each nation)."""
+    from mapping.ladder import summarise_ladder
+
+    return summarise_ladder(ladder_table(version, geography, year, as_of))
+
+
+@st.cache_data(show_spinner=False)
+def reach_summary(version: str, geography: str, year: int, as_of: date) -> pd.DataFrame:
+    """Babies, need, families teams can support and reach, for the whole geography and each nation."""
+    from mapping.reach import compute_reach, summarise_reach
+
+    return summarise_reach(compute_reach(geography, year, as_of=as_of, teams=teams_table(version)))
+
+
+@st.cache_data(show_spinner=False)
+def known_published_counts(as_of: date) -> pd.DataFrame:
+    """The published UK team counts known on the date (a count dated "2023-09" is known by 30 September),
+    as the report pack takes them."""
+    from mapping.growth import load_published_counts
+    from mapping.teams import parse_date
+
+    counts = load_published_counts()
+    known = counts[[parse_date(str(a), end=True).date() <= as_of for a in counts["as_of"]]]
+    return known.sort_values("as_of", kind="stable").reset_index(drop=True)
+
+
+@st.cache_data(show_spinner=False)
+def record_table(version: str, as_of: date) -> pd.DataFrame:
+    """Each published count known on the date beside the teams data/teams.csv lists (mapping.reach.published_record)."""
+    from mapping.reach import published_record
+
+    return published_record(teams_table(version), known_published_counts(as_of))
+
+
+@st.cache_data(show_spinner=False)
+def growth_on(version: str, as_of: date) -> pd.DataFrame:
+    """Teams by year against the Vision & Strategy target, as the report pack has it on the date
+    (years as mapping.report.load_inputs takes them; mapping.report.growth_as_of)."""
+    from mapping.growth import VISION_2019, growth_table, load_published_counts
+    from mapping.report import growth_as_of
+
+    years = range(min(VISION_2019.baseline_year, as_of.year), max(VISION_2019.by_year, as_of.year) + 1)
+    return growth_as_of(growth_table(teams_table(version), years), load_published_counts(), as_of)
+
+
+@st.cache_data(show_spinner=False)
+def growth_chart_png(version: str, as_of: date) -> bytes:
+    """mapping.figures.teams_by_year_chart of :func:`growth_on`, as PNG (the pack's chart, screen size)."""
+    import io
+
+    from mapping import figures
+    from mapping.growth import VISION_2019 as t
+
+    text = figures.FigureText(
+        title="Parent-infant teams by year against the Vision & Strategy target",
+        subtitle=f"Teams in this dataset (1 July), published UK counts known on {as_of.isoformat()}, and the path "
+                 f"from {t.baseline_teams} teams in {t.baseline_year} to at least {t.target_teams} by {t.by_year}",
+        note="Published counts: data/published_team_counts.csv (sources there). The dataset lists only teams "
+             "that published reports name, so it runs below the published counts.",
+        attribution=f"Target: Parent-Infant Foundation, Vision & Strategy 2019-2024; every area by "
+                    f"{t.every_area_year}.")
+    fig = figures.teams_by_year_chart(
+        growth_on(version, as_of), text=text, size="slide",
+        target_label=f"Target path: {t.baseline_teams} in {t.baseline_year} to {t.target_teams} in {t.by_year}")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110)
+    return buffer.getvalue()
 
 
 @st.cache_resource(show_spinner=False)
@@ -279,6 +361,42 @@ def foi_classes(view: View) -> pd.DataFrame | None:
     return cache[key]
 
 
+def session_ladder(view: View) -> pd.DataFrame:
+    """The provision ladder for the view: with this session's FOI replies (levels 1 and 0) if loaded,
+    computed and kept in this session only; otherwise the shared cached ladder (no area at 1 or 0)."""
+    analysis = st.session_state.get("foi")
+    if analysis is None:
+        return ladder_table(data_version(), view.geography, view.year, view.as_of)
+    cache = st.session_state.setdefault("foi_ladder", {})
+    key = (view.geography, view.year, view.as_of)
+    if key not in cache:
+        from mapping.ladder import compute_ladder, foi_areas_from_classes
+
+        cache[key] = compute_ladder(view.geography, view.year, as_of=view.as_of,
+                                    foi_areas=foi_areas_from_classes(analysis.classified, analysis.geography),
+                                    teams=teams_table(data_version()), geometry=False)
+    return cache[key]
+
+
+def show_ladder_note(extra: str = "") -> None:
+    """:func:`ladder_foi_note` as a warning when the FOI replies are synthetic, else as information."""
+    synthetic = getattr(st.session_state.get("foi"), "synthetic", False)
+    (st.warning if synthetic else st.info)(ladder_foi_note() + extra)
+
+
+def ladder_foi_note() -> str:
+    """Where levels 1 and 0 come from in this session, in words."""
+    if st.session_state.get("foi") is None:
+        return ("No FOI replies are loaded in this session, so no area is at level 1 or 0: every place without a "
+                "team or CAMHS parent-infant specialists is 'unknown' (the per-area replies behind Rare Jewels are "
+                "not published). Load replies on page 'FOI replies' to add levels 1 and 0.")
+    name = st.session_state.get("foi_name", "uploaded file")
+    synthetic = " They are marked SYNTHETIC test data: do not quote these levels." if getattr(
+        st.session_state["foi"], "synthetic", False) else ""
+    return (f"Levels 1 and 0 come from the FOI replies loaded in this session ({name}); areas outside the FOI's "
+            f"geography or without a usable reply stay 'unknown'.{synthetic}")
+
+
 # --- pages ---------------------------------------------------------------------------------------
 
 
@@ -290,14 +408,10 @@ def _fmt_share(value: float | None) -> str:
     return "no data" if value is None or pd.isna(value) else f"{100 * value:.1f}%"
 
 
-@st.cache_data(show_spinner=False)
 def _published_count(as_of: date) -> pd.Series | None:
-    from mapping.growth import load_published_counts
-    from mapping.teams import parse_date
-
-    counts = load_published_counts()
-    dated = counts[[parse_date(str(a)).date() <= as_of for a in counts["as_of"]]]
-    return None if dated.empty else dated.iloc[-1]
+    """The latest published UK count known on the date (the rule the report pack uses), or None."""
+    known = known_published_counts(as_of)
+    return None if known.empty else known.iloc[-1]
 
 
 def page_map(view: View) -> None:
@@ -323,19 +437,26 @@ def page_map(view: View) -> None:
         st.caption("Includes estimates: Northern Ireland ages 0-2 are estimated from the 0-15 band.")
 
     measure = webmap.MEASURES[view.measure]
-    if measure.needs_foi:  # this session's own FOI replies: never in a cache shared with other sessions
-        foi = foi_classes(view)
-        properties = webmap.area_properties(gaps, measure, foi)
-        _, legend = webmap.classify(webmap.measure_values(gaps, measure, foi), measure)
+    own_foi = st.session_state.get("foi") is not None
+    if measure.needs_foi or (measure.needs_ladder and own_foi):
+        # this session's own FOI replies: never in a cache shared with other sessions
+        foi = foi_classes(view) if measure.needs_foi else None
+        ladder = session_ladder(view) if measure.needs_ladder else None
+        properties = webmap.area_properties(gaps, measure, foi, ladder)
+        _, legend = webmap.classify(webmap.measure_values(gaps, measure, foi, ladder), measure)
     else:
         properties, legend = styled_areas(version, view.geography, view.year, view.as_of, view.measure)
     table = properties[properties["nation"] == view.nation] if view.nation else properties
     with st.expander(f"The map as a table ({len(table)} areas): {measure.label}", expanded=False):
-        st.dataframe(
-            table[["name", "code", "nation", "value", "class", "babies", "uncovered", "coverage", "teams"]].rename(
-                columns={"value": measure.label, "babies": "babies aged 0-2",
-                         "uncovered": "babies aged 0-2 with no team"}),
-            hide_index=True, key="map_table")
+        if measure.needs_ladder:
+            columns = {"name": "name", "code": "code", "nation": "nation", "value": measure.label,
+                       "levels": "babies aged 0-2 at each level", "babies": "babies aged 0-2",
+                       "evidence": "evidence (team ids; specialist areas; FOI reply ids)", "teams": "teams"}
+        else:
+            columns = {"name": "name", "code": "code", "nation": "nation", "value": measure.label, "class": "class",
+                       "babies": "babies aged 0-2", "uncovered": "babies aged 0-2 with no team",
+                       "coverage": "coverage", "teams": "teams"}
+        st.dataframe(table[list(columns)].rename(columns=columns), hide_index=True, key="map_table")
     st.caption(f"Measure: {measure.label}. Source: {measure.source}.")
 
     codes, geometries, uk_bounds = area_shapes(version, view.geography)
@@ -352,10 +473,122 @@ def page_map(view: View) -> None:
         show_map(groups, centre, zoom)
     with legend_col:
         st.markdown(webmap.legend_html(measure.label, legend, markers=False), unsafe_allow_html=True)
-    st.markdown("**Legend in words:** " + "; ".join(c.label for c in legend)
+    st.markdown(f"**Legend in words ({measure.label}):** " + "; ".join(c.label for c in legend)
                 + ". Markers: ● team operating, ◌ team in development (hollow, dashed); blue outlines: team "
                   "catchments; dotted green outlines: areas with CAMHS specialist practitioners but no team. "
                   "Hover over an area for its name, code and figures.")
+    if measure.needs_ladder:
+        show_ladder_note(" Babies at each level, the table of every area and the published record: page "
+                         "'Provision ladder'.")
+
+
+def ladder_summary_tables(summary: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """summarise_ladder as two reader's tables, a row per level and a column per scope: babies aged 0-2
+    (with their share) and areas (with their share), formatted as every page formats them."""
+    from mapping.ladder import LEVEL_LABELS, LEVEL_SLUGS, LEVELS
+
+    rows = summary.to_dict("records")
+    babies, areas = [], []
+    for lv in LEVELS:
+        slug = LEVEL_SLUGS[lv]
+        babies.append({"level": LEVEL_LABELS[lv], **{r["scope"]: f"{_fmt_int(r[f'age0_2_{slug}'])} "
+                                                                  f"({_fmt_share(r[f'share_{slug}'])})" for r in rows}})
+        areas.append({"level": LEVEL_LABELS[lv], **{r["scope"]: f"{r[f'areas_{slug}']} "
+                                                                 f"({_fmt_share(r[f'areas_share_{slug}'])})" for r in rows}})
+    babies.append({"level": "all levels", **{r["scope"]: _fmt_int(r["age0_2"]) for r in rows}})
+    areas.append({"level": "all areas", **{r["scope"]: str(r["areas"]) for r in rows}})
+    areas.append({"level": "areas with babies at more than one level", **{r["scope"]: str(r["areas_split"]) for r in rows}})
+    return (pd.DataFrame(babies).set_index("level").rename_axis("babies aged 0-2 at"),
+            pd.DataFrame(areas).set_index("level").rename_axis("areas at"))
+
+
+def page_ladder(view: View) -> None:
+    from mapping.ladder import LEVEL_LABELS, LEVELS, ladder_display_table, summarise_ladder
+
+    version = data_version()
+    ladder = session_ladder(view)
+    own_foi = st.session_state.get("foi") is not None
+    summary = summarise_ladder(ladder) if own_foi else ladder_summary(version, view.geography, view.year, view.as_of)
+    st.header("Provision ladder: the level of parent-infant provision by area")
+    st.caption(f"{boundaries.get_geography(view.geography).label}; population mid-{view.year}; teams as of "
+               f"{view.as_of:%d %B %Y}. Levels: " + "; ".join(LEVEL_LABELS[lv] for lv in LEVELS)
+               + ". Rules: page 'Methodology and sources'.")
+    show_ladder_note()
+
+    st.subheader("Babies aged 0-2 at each level")
+    babies, areas = ladder_summary_tables(summary)
+    st.table(babies)
+    st.caption("Babies aged 0-2 living in small areas at each level (share of all babies aged 0-2 in the nation). "
+               "Population-weighted: an area split between levels counts in part at each. Northern Ireland's "
+               "babies are estimated from the 0-15 band.")
+    st.table(areas)
+    st.caption("Areas counted by their level: the level of most of the area's babies aged 0-2 (the MMHA way).")
+
+    st.subheader("Every area's level")
+    nations = [view.nation] if view.nation else [n for n in boundaries.NATIONS if (ladder["nation"] == n).any()]
+    tabs = st.tabs(nations) if len(nations) > 1 else [st.container()]
+    for tab, nation in zip(tabs, nations):
+        with tab:
+            table = ladder_display_table(ladder, nation)
+            st.dataframe(table, hide_index=True, key=f"ladder_table_{nation}", column_config={
+                "Area": st.column_config.TextColumn("Area", width="medium"),
+                **{c: st.column_config.NumberColumn(c, format="%.0f%%") for c in table.columns if c.startswith("% ")}})
+    st.caption("Per cent of each area's babies aged 0-2 at each level, rounded to whole per cent (exact shares: "
+               "the map's table and the report pack's ladder_areas.csv). Evidence: ids of the teams, the CAMHS "
+               "specialist areas and the FOI replies found in the area (data/teams.csv; the FOI file).")
+
+    st.subheader("Published team counts beside this list")
+    record = record_table(version, view.as_of)
+    if record.empty:
+        st.info(f"No published UK team count is dated on or before {view.as_of.isoformat()} (a count dated only "
+                "by its year counts from 31 December of that year, as in the report pack).")
+    else:
+        # A static table: the explanations are sentences, and wrap here rather than being cut off.
+        st.table(record[["as_of", "teams", "listed_operating", "listed_in_development", "difference", "explanation",
+                         "source"]].rename(columns={
+            "as_of": "published", "teams": "published UK count", "listed_operating": "operating in this list",
+            "listed_in_development": "in development in this list", "difference": "published minus listed",
+            "explanation": "why they differ"}).set_index("published"))
+        st.caption("Our list holds only the teams named in public documents, so after 2019 it is a lower bound: "
+                   f"quote the published count. Counts published after {view.as_of.isoformat()} are left out.")
+    st.image(growth_chart_png(version, view.as_of),
+             caption="Teams by year: operating teams in this list on 1 July (line), published UK counts (squares, "
+                     "with their numbers), and the Vision & Strategy target path (dashed).")
+    with st.expander("The chart as a table"):
+        st.dataframe(growth_on(version, view.as_of), hide_index=True, key="growth_table")
+
+    page_reach(view)
+
+
+def page_reach(view: View) -> None:
+    """The national reach with its arithmetic, reach by nation, and reach at the published team counts."""
+    from mapping.reach import compare_with_published, national_reach
+
+    version = data_version()
+    summary = summary_of(version, view.geography, view.year, view.as_of)
+    by_nation = reach_summary(version, view.geography, view.year, view.as_of)
+    scope = by_nation["scope"].iloc[0]
+    st.subheader(f"Reach: families supported a year against babies in need ({scope})")
+    reach = national_reach(int(summary["teams_operating"]), float(summary["age0_total"]))
+    st.metric(f"Reach of the {reach['teams']} teams in this list", f"{100 * reach['reach']:.1f}%",
+              help="Families a year the teams can support / babies a year estimated to need specialised help.")
+    st.markdown(f"**Arithmetic:** {reach['arithmetic']}.")
+    st.caption(f"{reach['parameters']['families_source']}. {reach['parameters']['need_source']}. Babies a year: "
+               f"{reach['parameters']['births_note']} (mid-{view.year}). An upper estimate: it assumes every team "
+               "supports as many families as Leeds.")
+    st.table(pd.DataFrame({
+        "teams": by_nation["teams"].astype(str), "babies aged 0": by_nation["babies"].map(_fmt_int),
+        "babies in need (15%)": by_nation["need"].map(_fmt_int),
+        "families teams can support a year": by_nation["families"].map(_fmt_int),
+        "reach": by_nation["reach"].map(_fmt_share)}, index=pd.Index(by_nation["scope"], name="scope")))
+    st.caption("A team serving two nations' areas is shared between them by its babies, so families add up to "
+               "teams × 130.")
+    with st.expander("Reach at the published team counts"):
+        st.dataframe(compare_with_published(float(summary["age0_total"])), hide_index=True, key="reach_published",
+                     column_config={c: st.column_config.NumberColumn(c, format="percent")
+                                    for c in ("published_reach_low", "published_reach_high", "our_reach")})
+        st.caption("our_reach applies the same arithmetic to the published number of teams; implied need = "
+                   "published families / published reach (our division, not the source's figure).")
 
 
 def show_map(groups: list, centre: tuple[float, float], zoom: float) -> None:
@@ -543,6 +776,8 @@ def page_tables(view: View) -> None:
                             key="dl_teams_xlsx", file_name=download_name("teams", view.geography, "xlsx", parts=parts[1:]),
                             on_click="ignore")
 
+    pack_section(view)
+
     st.subheader("FOI validation report")
     report = st.session_state.get("foi_report")
     if report is None:
@@ -553,6 +788,77 @@ def page_tables(view: View) -> None:
         st.download_button("Download FOI validation report (CSV)", to_csv_bytes(issues, _foi_meta(view)),
                            key="dl_foi_report", file_name=download_name("foi-report", view.geography, "csv"),
                            mime="text/csv", on_click="ignore")
+
+
+def pack_section(view: View) -> None:
+    """Build the report pack for the view on request and offer it as one ZIP (kept in this session only)."""
+    from mapping.report import PACK_GEOGRAPHIES
+
+    st.subheader("Report pack (ZIP)")
+    if view.geography not in PACK_GEOGRAPHIES:
+        st.info(f"The report pack is built for the UK-wide geographies only ({', '.join(PACK_GEOGRAPHIES)}); "
+                f"{view.geography} is not one. Choose one of them under 'Geography' to build it.")
+        return
+    foi_name = st.session_state.get("foi_name") if st.session_state.get("foi") is not None else None
+    wanted = (view.geography, view.year, view.as_of.isoformat(), foi_name)
+    st.markdown(
+        f"Maps, charts (PNG, SVG, PDF), tables (CSV and one XLSX), `summary.md` and `manifest.json` for "
+        f"{view.geography}, population mid-{view.year}, teams as of {view.as_of.isoformat()}"
+        + (f", with this session's FOI replies ({foi_name})" if foi_name else ", without FOI replies")
+        + ". Always the whole UK (the nation filter does not apply). Building takes about a minute. The pack is "
+          "built in a temporary directory that is deleted as soon as the ZIP is made; the ZIP stays only in "
+          "this session.")
+    pack = st.session_state.get("report_pack")
+    if pack is not None and pack["key"] != wanted:  # built for another view: free the memory
+        st.session_state.pop("report_pack")
+        pack = None
+    if pack is None:
+        if st.button("Build the report pack", key="build_pack"):
+            foi = (foi_name, st.session_state["foi_bytes"]) if foi_name else None
+            with st.spinner("Building the report pack (about a minute)..."):
+                try:
+                    name, data, manifest = pack_zip(view.geography, view.year, view.as_of, foi)
+                except PimapError as exc:
+                    st.error(f"The pack could not be built: {exc}")
+                    return
+            # + 1: manifest.json, which lists every other file
+            st.session_state["report_pack"] = {"key": wanted, "name": name, "data": data,
+                                               "files": len(manifest["files"]) + 1}
+            st.rerun()
+        return
+    st.download_button(f"Download the report pack ({pack['files']} files, {len(pack['data']) / 1e6:.1f} MB ZIP)",
+                       pack["data"], file_name=pack["name"], mime="application/zip", key="dl_pack",
+                       on_click="ignore", type="primary")
+    st.caption(f"{pack['name']}: built for this view. Change the geography, year, date or FOI file to build another.")
+
+
+def pack_zip(geography: str, year: int, as_of: date, foi: tuple[str, bytes] | None) -> tuple[str, bytes, dict]:
+    """Build the pack (mapping.report.build_pack) in a temporary directory, deleted on return; the ZIP's
+    name, its bytes (files under one folder of the same name) and the manifest."""
+    import io
+    import tempfile
+    import zipfile
+
+    from mapping.report import build_pack
+
+    name = download_name("report-pack", geography, "zip",
+                         parts=[f"pop{year}", f"teams{as_of.isoformat()}", *(["foi"] if foi else [])])
+    folder = name.removesuffix(".zip")
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory(prefix="pimap-pack-") as tmp:
+        foi_path = None
+        if foi is not None:
+            foi_path = Path(tmp) / "foi" / (Path(foi[0]).name or "replies.csv")
+            foi_path.parent.mkdir()
+            foi_path.write_bytes(foi[1])
+        out = Path(tmp) / folder
+        manifest = build_pack(geography, year, as_of=as_of, out=out, foi=foi_path)
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(p for p in out.rglob("*") if p.is_file()):
+                entry = zipfile.ZipInfo(f"{folder}/{path.relative_to(out).as_posix()}", date_time=(1980, 1, 1, 0, 0, 0))
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(entry, path.read_bytes())
+    return name, buffer.getvalue(), manifest
 
 
 def issues_frame(report) -> pd.DataFrame:
@@ -570,8 +876,9 @@ def page_foi(view: View) -> None:
     st.header("FOI replies on CAMHS and under-3s")
     st.markdown(
         "Upload a CSV or XLSX of replies in the template's columns (`data/foi/foi_template.csv`). The file is read "
-        "in memory for **this session only**: it is not stored on the server and no other visitor can see it. "
-        f"Limit: {FOI_MAX_MB} MB.")
+        "in memory for **this session only**: it is not stored on the server and no other visitor can see it "
+        "(building a report pack with it writes a copy into a temporary directory that is deleted when the build "
+        f"ends). Limit: {FOI_MAX_MB} MB.")
     st.file_uploader("Replies file", type=["csv", "xlsx"], key="foi_upload", max_upload_size=FOI_MAX_MB,
                      on_change=on_foi_upload)
     if st.session_state.get("foi_error"):
@@ -603,7 +910,8 @@ def page_foi(view: View) -> None:
 
 def on_foi_upload() -> None:
     """Read a new upload before the page is drawn, so the sidebar already offers the FOI measure."""
-    for key in ("foi", "foi_report", "foi_classes", "foi_error", "foi_name"):
+    for key in ("foi", "foi_report", "foi_classes", "foi_ladder", "foi_error", "foi_name", "foi_bytes",
+                "report_pack"):
         st.session_state.pop(key, None)
     upload = st.session_state.get("foi_upload")
     if upload is None:
@@ -629,8 +937,17 @@ def load_foi(name: str, data: bytes) -> None:
         st.session_state["foi_name"] = name
         if not report.errors:
             st.session_state["foi"] = analyse_replies(raw, tables)
+            st.session_state["foi_bytes"] = data  # for the report pack (page 'Tables and downloads')
     except (FoiError, PimapError) as exc:
         st.session_state["foi_error"] = f"{name}: {exc}"
+
+
+def ladder_methodology() -> str:
+    """docs/methodology_ladder.md, its headings moved two levels down to sit under the page's header."""
+    import re
+
+    text = (REPO / "docs" / "methodology_ladder.md").read_text(encoding="utf-8")
+    return re.sub(r"^(#{1,4}) ", lambda m: "#" * (len(m.group(1)) + 2) + " ", text, flags=re.MULTILINE)
 
 
 def page_about(view: View) -> None:
@@ -640,6 +957,10 @@ def page_about(view: View) -> None:
 
     st.markdown(f"**Capacity arithmetic.** teams needed = babies aged 0 / {GREATER_MANCHESTER.births:,.0f}; "
                 f"staff needed = teams needed × {GREATER_MANCHESTER.wte} WTE. Source: {GREATER_MANCHESTER.source}.")
+    st.caption("The ladder's rules as documented in docs/methodology_ladder.md. In the app, the FOI replies are "
+               "those uploaded on page 'FOI replies' (the command line's --foi); the map, page 'Provision ladder' "
+               "and the report pack apply these rules.")
+    st.markdown(ladder_methodology())
     st.subheader("Data sources")
     registry = boundaries.fetch.registry()
     sources = pd.DataFrame([{"id": f.id, "what and date": f.description, "licence": f.license, "url": f.url}
@@ -704,7 +1025,7 @@ def main() -> None:
     view = sidebar()
     st.title("Parent-Infant Provision Map")
     try:
-        {"map": page_map, "profile": page_profile, "tables": page_tables, "foi": page_foi,
+        {"map": page_map, "ladder": page_ladder, "profile": page_profile, "tables": page_tables, "foi": page_foi,
          "about": page_about}[view.page](view)
     except PimapError as exc:
         st.error(str(exc))

@@ -5,8 +5,9 @@ HTML strings go out, so the app can cache each piece and tests can check each on
 
 Colour is never the only carrier of a figure: every class has a text label, the tooltip gives
 the exact value and its class, and the app prints the same table beside the map. Palettes are
-colour-blind safe: ColorBrewer sequential schemes (YlGnBu, YlOrRd, BuPu) for amounts and the
-Okabe-Ito palette for FOI classes; team markers differ in shape and fill as well as colour.
+colour-blind safe: ColorBrewer sequential schemes (YlGnBu, YlOrRd, BuPu) for amounts, the
+Okabe-Ito palette for FOI classes and ``mapping.ladder.LEVEL_COLOURS`` for the provision ladder
+(whose labels start with the level's number); team markers differ in shape and fill as well as colour.
 """
 
 from __future__ import annotations
@@ -22,11 +23,15 @@ import numpy as np
 import pandas as pd
 from branca.element import MacroElement, Template
 
+from mapping.ladder import LEVEL_COLOURS, LEVEL_LABELS, LEVEL_SLUGS, LEVELS
+
 __all__ = [
     "MEASURES",
     "Measure",
     "ColourClass",
     "NO_DATA",
+    "NO_SMALL_AREAS",
+    "LADDER_COLOURS",
     "LEAFLET_JS",
     "LEAFLET_CSS",
     "TEAM_STYLES",
@@ -35,6 +40,9 @@ __all__ = [
     "format_value",
     "measure_values",
     "area_properties",
+    "ladder_levels_text",
+    "ladder_evidence_text",
+    "tooltip_fields",
     "feature_collection",
     "base_map",
     "choropleth_layer",
@@ -78,6 +86,10 @@ FOI_COLOURS = {
     "no usable reply": OKABE_ITO["grey"],
     "outside the FOI's geography": "#f0f0f0",
 }
+# The provision ladder's levels by label (mapping.ladder), best provision first; an area with no small
+# areas (none in the UK-wide layers) is white, as in the report pack's ladder maps.
+NO_SMALL_AREAS = "no small areas"
+LADDER_COLOURS = {**{LEVEL_LABELS[lv]: LEVEL_COLOURS[lv] for lv in LEVELS}, NO_SMALL_AREAS: "#ffffff"}
 SHARE_CLASSES = (
     ("none (0%)", lambda v: v <= 0),
     ("under 25%", lambda v: 0 < v < 0.25),
@@ -110,6 +122,7 @@ class Measure:
     palette: tuple[str, ...]
     source: str
     needs_foi: bool = False
+    needs_ladder: bool = False
 
 
 MEASURES: dict[str, Measure] = {
@@ -126,6 +139,11 @@ MEASURES: dict[str, Measure] = {
                 "geographies by the share of children aged 0-2", needs_foi=True),
         Measure("age0_2", "Babies aged 0-2 (population)", "age0_2", "count", BUPU_5,
                 "mid-year population estimates aged 0-2 (ONS, NRS; Northern Ireland estimated from the 0-15 band)"),
+        Measure("ladder_level", "Provision ladder", "level_label", "category", tuple(LADDER_COLOURS.values()),
+                "mapping.ladder: 3 operating team, 2 CAMHS parent-infant specialists but no team (Rare Jewels "
+                "section 7; data/teams.csv), 1 / 0 CAMHS accepts / does not accept under-3s (FOI replies loaded "
+                "in this session, Rare Jewels section 8), else unknown; each area takes the level of most of its "
+                "babies aged 0-2", needs_ladder=True),
     )
 }
 
@@ -202,7 +220,7 @@ def classify(values: Sequence, measure: Measure, *, edges: Sequence[float] | Non
                 return legend[0]
             return legend[1 + sum(v >= e for e in edges)]
     else:
-        colours = FOI_COLOURS if measure.id == "foi_class" else {}
+        colours = {"foi_class": FOI_COLOURS, "ladder_level": LADDER_COLOURS}.get(measure.id, {})
         legend = [ColourClass(label, colour) for label, colour in colours.items()]
         by_label = {c.label: c for c in legend}
 
@@ -216,7 +234,8 @@ def classify(values: Sequence, measure: Measure, *, edges: Sequence[float] | Non
     out = [no_data if m else pick(v) for v, m in zip(values, missing)]
     if measure.kind == "category":
         used = {c.label for c in out}
-        legend = [c for c in legend if c.label in used]
+        # The ladder is a fixed scale: every level stays in the legend, even with no area at it.
+        legend = [c for c in legend if c.label in used or (measure.needs_ladder and c.label != NO_SMALL_AREAS)]
     if any(missing):
         legend.append(no_data)
     return out, legend
@@ -238,23 +257,63 @@ def format_value(value, measure: Measure, *, estimated: bool = False) -> str:
 # --- area properties and GeoJSON -------------------------------------------------------------------
 
 
-def measure_values(gaps: pd.DataFrame, measure: Measure, foi: pd.DataFrame | None = None) -> list:
-    """The raw values a measure colours by, one per row of ``gaps`` (FOI classes joined by code)."""
+def _ladder_labels(gaps: pd.DataFrame, ladder: pd.DataFrame | None) -> pd.Series:
+    if ladder is None:
+        raise ValueError("the ladder measure needs the ladder table (mapping.ladder.compute_ladder)")
+    labels = gaps[["code"]].merge(ladder[["code", "level_label"]], on="code", how="left")["level_label"]
+    return labels.astype(object).where(labels.notna(), NO_SMALL_AREAS)
+
+
+def measure_values(gaps: pd.DataFrame, measure: Measure, foi: pd.DataFrame | None = None,
+                   ladder: pd.DataFrame | None = None) -> list:
+    """The raw values a measure colours by, one per row of ``gaps`` (FOI classes or ladder levels joined by code)."""
     if measure.needs_foi:
         if foi is None:
             raise ValueError("the FOI measure needs FOI replies: load a replies file first")
         return gaps[["code"]].merge(foi[["code", "foi_class"]], on="code", how="left")["foi_class"].tolist()
+    if measure.needs_ladder:
+        return _ladder_labels(gaps, ladder).tolist()
     return gaps[measure.column].tolist()
 
 
-def area_properties(gaps: pd.DataFrame, measure: Measure, foi: pd.DataFrame | None = None) -> pd.DataFrame:
+def ladder_levels_text(row: pd.Series | dict, *, estimated: bool = False) -> str:
+    """The babies aged 0-2 at each level of an area's ladder row, levels with none left out.
+
+    E.g. ``"3: 7,561 (75.0%); unknown: 2,520 (25.0%)"``, from ``age0_2_<slug>`` and ``share_<slug>``.
+    """
+    parts = []
+    for lv in LEVELS:
+        babies, share = row[f"age0_2_{LEVEL_SLUGS[lv]}"], row[f"share_{LEVEL_SLUGS[lv]}"]
+        if not pd.isna(babies) and babies > 0:
+            parts.append(f"{lv}: {babies:,.0f}{' (estimate)' if estimated else ''} ({100 * share:.1f}%)")
+    return "; ".join(parts) or "no babies aged 0-2"
+
+
+def ladder_evidence_text(row: pd.Series | dict) -> str:
+    """What the ladder found in an area: team ids, specialist areas and FOI reply ids, or "none found"."""
+    parts = [f"{name}: {row[column]}" for name, column in (("teams", "teams"), ("specialists", "specialist_areas"),
+                                                            ("FOI replies", "foi_reply_ids"))
+             if isinstance(row[column], str) and row[column]]
+    return "; ".join(parts) or "none found"
+
+
+def area_properties(gaps: pd.DataFrame, measure: Measure, foi: pd.DataFrame | None = None,
+                    ladder: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per area, everything the tooltip shows and the style needs, as text (one row per area of ``gaps``).
 
-    ``foi`` (``code, foi_class`` and optionally ``class_share``) is needed for the FOI measure.
+    ``foi`` (``code, foi_class`` and optionally ``class_share``) is needed for the FOI measure, and
+    ``ladder`` (:func:`mapping.ladder.compute_ladder`) for the ladder measure.
     Columns: code, name, nation, value (formatted), class (label), fill (colour), babies, uncovered,
-    coverage, teams, nearest.
+    coverage, teams, nearest; for the ladder also levels (:func:`ladder_levels_text`) and evidence
+    (:func:`ladder_evidence_text`).
     """
     frame = gaps.copy()
+    if measure.needs_ladder:
+        if ladder is None:
+            raise ValueError("the ladder measure needs the ladder table (mapping.ladder.compute_ladder)")
+        frame["level_label"] = _ladder_labels(gaps, ladder).to_numpy()
+        rungs = gaps[["code"]].merge(ladder.drop(columns=[c for c in ("name", "nation", "age0_2", "estimated")
+                                                          if c in ladder.columns]), on="code", how="left")
     if measure.needs_foi:
         if foi is None:
             raise ValueError("the FOI measure needs FOI replies: load a replies file first")
@@ -270,6 +329,9 @@ def area_properties(gaps: pd.DataFrame, measure: Measure, foi: pd.DataFrame | No
             v if pd.isna(s) or s >= 0.999 else f"{v} ({100 * s:.0f}% of babies aged 0-2)"
             for v, s in zip(values, frame["class_share"])
         ]
+    if measure.needs_ladder:  # a split area says how many of its babies are at its level
+        values = [v if not split else f"{v} ({100 * s:.1f}% of babies aged 0-2)"
+                  for v, s, split in zip(values, rungs["level_share"], rungs["split"].eq(True))]
     babies = [format_value(v, MEASURES["age0_2"], estimated=e) for v, e in zip(frame["age0_2"], estimated)]
     uncovered = [format_value(v, MEASURES["uncovered_age0_2"], estimated=e)
                  for v, e in zip(frame["uncovered_age0_2"], estimated)]
@@ -282,7 +344,7 @@ def area_properties(gaps: pd.DataFrame, measure: Measure, foi: pd.DataFrame | No
         f"{c}: {100 * s:.1f}% of babies aged 0-2 covered" if not pd.isna(s) else str(c)
         for c, s in zip(frame["coverage"], frame["share_covered"])
     ]
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "code": frame["code"].astype(str).values,
         "name": frame["name"].astype(str).values,
         "nation": frame["nation"].astype(str).values,
@@ -295,6 +357,12 @@ def area_properties(gaps: pd.DataFrame, measure: Measure, foi: pd.DataFrame | No
         "teams": [t if t else "none" for t in frame["team_names"].fillna("").astype(str)],
         "nearest": nearest,
     })
+    if measure.needs_ladder:
+        rows = rungs.to_dict("records")
+        out["levels"] = [ladder_levels_text(r, estimated=e) if not pd.isna(r["level_share"]) else NO_SMALL_AREAS
+                         for r, e in zip(rows, estimated)]
+        out["evidence"] = [ladder_evidence_text(r) for r in rows]
+    return out
 
 
 def feature_collection(geometries: Sequence[dict], codes: Sequence[str], properties: pd.DataFrame) -> dict:
@@ -312,6 +380,8 @@ def feature_collection(geometries: Sequence[dict], codes: Sequence[str], propert
 
 
 UK_BOUNDS = [[49.86, -8.65], [60.86, 1.77]]
+TOOLTIP_CSS = ("<style>.leaflet-tooltip.foliumtooltip{white-space:normal;width:max-content;max-width:340px;"
+               "font-size:12px}.foliumtooltip th{text-align:left;vertical-align:top;padding-right:6px}</style>")
 
 
 def base_map(bounds: Sequence[Sequence[float]] | None = None, *, tiles: str | None = "OpenStreetMap",
@@ -328,6 +398,8 @@ def base_map(bounds: Sequence[Sequence[float]] | None = None, *, tiles: str | No
                    min_zoom=4, max_zoom=13, zoom_snap=0.25, zoom_delta=0.5)
     m.default_js = [("leaflet", leaflet_js)]
     m.default_css = [("leaflet_css", leaflet_css)]
+    # Tooltips wrap rather than run off the map's edge (the ladder's evidence and FOI classes are long).
+    m.get_root().header.add_child(folium.Element(TOOLTIP_CSS))
     if fit:
         m.fit_bounds(bounds)
     return m
@@ -359,19 +431,29 @@ def view_for_bounds(bounds: Sequence[Sequence[float]], width_px: int, height_px:
 
 
 TOOLTIP_FIELDS = ("name", "code", "nation", "value", "class", "babies", "uncovered", "coverage", "teams", "nearest")
+LADDER_TOOLTIP_FIELDS = ("name", "code", "nation", "value", "levels", "babies", "evidence", "teams")
+
+
+def tooltip_fields(measure: Measure) -> tuple[list[str], list[str]]:
+    """The area properties a measure's tooltip shows, and their labels."""
+    if measure.needs_ladder:
+        return list(LADDER_TOOLTIP_FIELDS), ["Area", "Code", "Nation", "Level (of most babies)",
+                                             "Babies 0-2 by level", "Babies aged 0-2", "Evidence (ids)",
+                                             "Serving teams"]
+    return list(TOOLTIP_FIELDS), ["Area", "Code", "Nation", measure.label, "Class", "Babies aged 0-2",
+                                  "Babies aged 0-2 with no team", "Coverage", "Serving teams", "Nearest team"]
 
 
 def choropleth_layer(collection: dict, measure: Measure) -> folium.GeoJson:
     """The areas filled by class colour, with a tooltip giving name, code and every figure in words."""
-    aliases = ("Area", "Code", "Nation", measure.label, "Class", "Babies aged 0-2", "Babies aged 0-2 with no team",
-               "Coverage", "Serving teams", "Nearest team")
+    fields, aliases = tooltip_fields(measure)
     return folium.GeoJson(
         collection,
         name=f"Areas: {measure.label}",
         style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#555555", "weight": 0.6,
                                   "fillOpacity": 0.75},
         highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
-        tooltip=folium.GeoJsonTooltip(list(TOOLTIP_FIELDS), aliases=list(aliases), sticky=True),
+        tooltip=folium.GeoJsonTooltip(fields, aliases=aliases, sticky=True),
         smooth_factor=0.5,
     )
 

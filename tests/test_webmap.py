@@ -50,6 +50,62 @@ def test_foi_classes_use_their_own_names_and_only_those_present():
     assert [c.label for c in legend] == ["does not accept under-3s", "accepts, 1-5 seen", "no data"]
 
 
+def test_ladder_legend_keeps_every_level_in_ladder_order():
+    from mapping.ladder import LEVEL_COLOURS, LEVEL_LABELS, LEVELS
+
+    measure = MEASURES["ladder_level"]
+    classes, legend = classify([LEVEL_LABELS["3"], LEVEL_LABELS["unknown"], webmap.NO_SMALL_AREAS], measure)
+    assert [c.colour for c in classes] == [LEVEL_COLOURS["3"], LEVEL_COLOURS["unknown"], "#ffffff"]
+    # A fixed scale: levels with no area stay in the legend; "no small areas" only when used.
+    assert [c.label for c in legend] == [*[LEVEL_LABELS[lv] for lv in LEVELS], webmap.NO_SMALL_AREAS]
+    _, legend = classify([LEVEL_LABELS["2"]], measure)
+    assert [c.label for c in legend] == [LEVEL_LABELS[lv] for lv in LEVELS]
+    # Every label starts with its level, so the level never rests on colour alone.
+    assert all(LEVEL_LABELS[lv].startswith(f"{lv}:") for lv in LEVELS)
+
+
+def _synthetic_ladder_inputs() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Two SYNTHETIC areas: one split between a team and unknown, one wholly at level 2."""
+    gaps = pd.DataFrame({
+        "code": ["A1", "A2"], "name": ["Area one", "Area two"], "nation": ["England", "Wales"],
+        "age0_2": [1000.0, 300.0], "uncovered_age0_2": [250.0, 300.0], "share_covered": [0.75, 0.0],
+        "coverage": ["partial", "none"], "team_names": ["Team One", ""], "estimated": [False, False],
+    })
+    ladder = pd.DataFrame({
+        "code": ["A2", "A1"], "name": ["Area two", "Area one"], "nation": ["Wales", "England"],
+        "age0_2": [300.0, 1000.0], "level": ["2", "3"],
+        "level_label": ["2: CAMHS parent-infant specialists, no team", "3: specialised parent-infant team"],
+        "level_share": [1.0, 0.75], "split": [False, True],
+        "age0_2_level_3": [0.0, 750.0], "age0_2_level_2": [300.0, 0.0], "age0_2_level_1": [0.0, 0.0],
+        "age0_2_level_0": [0.0, 0.0], "age0_2_unknown": [0.0, 250.0],
+        "share_level_3": [0.0, 0.75], "share_level_2": [1.0, 0.0], "share_level_1": [0.0, 0.0],
+        "share_level_0": [0.0, 0.0], "share_unknown": [0.0, 0.25], "estimated": [False, False],
+        "teams": ["", "team-one"], "specialist_areas": ["sp-two", ""], "foi_reply_ids": ["", "R7"],
+    })
+    return gaps, ladder
+
+
+def test_ladder_properties_give_level_shares_and_evidence():
+    gaps, ladder = _synthetic_ladder_inputs()
+    props = webmap.area_properties(gaps, MEASURES["ladder_level"], ladder=ladder)
+    assert props["code"].tolist() == ["A1", "A2"]  # the order of the gaps table
+    assert props["value"].tolist() == ["3: specialised parent-infant team (75.0% of babies aged 0-2)",
+                                       "2: CAMHS parent-infant specialists, no team"]
+    assert props["class"].tolist() == ["3: specialised parent-infant team",
+                                       "2: CAMHS parent-infant specialists, no team"]
+    assert props["levels"].tolist() == ["3: 750 (75.0%); unknown: 250 (25.0%)", "2: 300 (100.0%)"]
+    assert props["evidence"].tolist() == ["teams: team-one; FOI replies: R7", "specialists: sp-two"]
+    fields, aliases = webmap.tooltip_fields(MEASURES["ladder_level"])
+    assert set(fields) <= set(props.columns) and len(fields) == len(aliases)
+    with pytest.raises(ValueError, match="ladder table"):
+        webmap.area_properties(gaps, MEASURES["ladder_level"])
+
+
+def test_tooltips_wrap_inside_the_map():
+    html = webmap.base_map(tiles=None).get_root().render()
+    assert ".leaflet-tooltip.foliumtooltip{white-space:normal" in html
+
+
 def test_format_value():
     assert format_value(0.75, MEASURES["share_covered"]) == "75.0%"
     assert format_value(4932.0, MEASURES["age0_2"]) == "4,932"
@@ -92,6 +148,26 @@ def test_tooltip_figures_equal_the_gaps_table(uk2023_view):
         assert p["babies"].startswith(f"{g['age0_2']:,.0f}")
         assert p["uncovered"].startswith(f"{g['uncovered_age0_2']:,.0f}")
         assert p["teams"] == (g["team_names"] or "none")
+
+
+@pytest.mark.slow
+def test_ladder_tooltips_equal_the_ladder_table(uk2023_view):
+    from mapping.ladder import compute_ladder
+
+    gaps, current = uk2023_view[0], uk2023_view[1]
+    ladder = compute_ladder("uk2023", 2020, as_of=date(2025, 7, 1), teams=current, geometry=False)
+    props = webmap.area_properties(gaps, MEASURES["ladder_level"], ladder=ladder).set_index("code")
+    for row in ladder.to_dict("records"):
+        p = props.loc[row["code"]]
+        assert p["class"] == row["level_label"] and p["value"].startswith(row["level_label"])
+        shown = dict(part.split(": ", 1) for part in p["levels"].split("; "))
+        for lv, slug in (("3", "level_3"), ("2", "level_2"), ("1", "level_1"), ("0", "level_0"),
+                         ("unknown", "unknown")):
+            babies = row[f"age0_2_{slug}"]
+            if babies > 0:
+                assert shown[lv].startswith(f"{babies:,.0f}") and f"({100 * row[f'share_{slug}']:.1f}%)" in shown[lv]
+            else:
+                assert lv not in shown
 
 
 @pytest.mark.slow
