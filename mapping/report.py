@@ -63,7 +63,7 @@ _XLSX_STAMP = "2000-01-01T00:00:00Z"
 
 # Modules that may add figures and tables to the pack (see the module docstring); a module without
 # ``report_figures`` / ``report_tables`` adds nothing.
-EXTRA_MODULES: tuple[str, ...] = ("mapping.ladder",)
+EXTRA_MODULES: tuple[str, ...] = ("mapping.ladder_report",)
 
 
 def _extras(name: str) -> list[Callable]:
