@@ -32,6 +32,7 @@ import pandas as pd
 
 from boundaries.errors import PimapError
 from mapping.coverage import AGE_BANDS, unit_coverage
+from mapping.foi import FOI_CLASSES
 from mapping.teams import SPECIALIST_STATUS
 
 if TYPE_CHECKING:
@@ -83,16 +84,9 @@ LEVEL_COLOURS: dict[str, str] = {
 }
 LEVEL_HATCHES: dict[str, str] = {"3": "", "2": "///", "1": "\\\\\\", "0": "xxx", "unknown": "..."}
 
-# mapping.foi's class names (kept here as data so the ladder works without reading any FOI file).
+# mapping.foi's classes, split by what they say about under-3s (one list of names, in mapping.foi).
 NO_FOI_CLASS = "no usable reply"
-FOI_ACCEPTING_CLASSES: tuple[str, ...] = (
-    "accepts, no age breakdown",
-    "accepts, none referred",
-    "accepts, none seen",
-    "accepts, 1-5 seen",
-    "accepts, more than 5 seen",
-    "accepts, number seen unclear",
-)
+FOI_ACCEPTING_CLASSES: tuple[str, ...] = tuple(c for c in FOI_CLASSES if c.startswith("accepts"))
 FOI_REFUSING_CLASSES: tuple[str, ...] = ("does not accept under-3s",)
 
 FOI_AREA_COLUMNS = ("geography", "code", "accepts", "reply_id")

@@ -7,35 +7,15 @@ direct library calls, formatted the way the page formats them.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parents[1]
-APP = str(REPO / "app.py")
-FOI_FIXTURE = REPO / "tests" / "fixtures" / "synthetic_foi_rare_jewels.csv"
+from app_helpers import FOI_FIXTURE, frame, run_app
 
 
-def run_app(mirror, **params):
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(APP, default_timeout=300)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def frame(at, column: str) -> pd.DataFrame:
-    """The first table on the page that has ``column`` (tables without selection have no key in AppTest)."""
-    for element in at.dataframe:
-        if column in element.value.columns:
-            return element.value
-    raise AssertionError(f"no table with column {column!r}")
 
 
 FOI_LABEL = "CAMHS FOI reply class"
@@ -64,13 +44,13 @@ def expected_metrics(scope: dict) -> dict[str, str]:
 
 
 def test_map_page_shows_the_uk_summary(mirror):
-    at = run_app(mirror)
+    at = run_app()
     assert metrics(at) == expected_metrics(summary("uk2023", 2020, date.today()))
     assert at.query_params["geo"] == "uk2023" and at.query_params["page"] == "map"
 
 
 def test_map_page_reopens_a_shared_link(mirror):
-    at = run_app(mirror, geo="uk2018", year="2019", date="2023", measure="uncovered_age0_2", nation="Wales")
+    at = run_app(geo="uk2018", year="2019", date="2023", measure="uncovered_age0_2", nation="Wales")
     assert at.selectbox(key="geo").value == "uk2018"
     assert at.selectbox(key="nation").value == "Wales"
     assert at.radio(key="measure").value == "uncovered_age0_2"
@@ -82,7 +62,7 @@ def test_map_page_reopens_a_shared_link(mirror):
 
 
 def test_bad_url_values_fall_back_to_defaults(mirror):
-    at = run_app(mirror, geo="nowhere", measure="bogus", date="1999", nation="Atlantis", page="nope")
+    at = run_app(geo="nowhere", measure="bogus", date="1999", nation="Atlantis", page="nope")
     assert (at.selectbox(key="geo").value, at.radio(key="measure").value) == ("uk2023", "share_covered")
     assert (at.select_slider(key="when").value, at.selectbox(key="nation").value) == ("today", "UK")
 
@@ -101,7 +81,7 @@ def test_widget_changes_recompute_only_what_changed(mirror, monkeypatch):
 
     st.cache_data.clear()
     monkeypatch.setattr(mapping.coverage, "compute_gaps", counting)
-    at = run_app(mirror, geo="uk2018", date="2021")
+    at = run_app(geo="uk2018", date="2021")
     assert len(calls) == 1
     at.radio(key="measure").set_value("age0_2").run()
     at.selectbox(key="nation").set_value("Scotland").run()
@@ -124,7 +104,7 @@ def _profile(geography: str, code: str, as_of: date | None = None) -> dict:
 
 
 def test_profile_by_postcode_shows_the_library_figures(mirror):
-    at = run_app(mirror, page="profile")
+    at = run_app(page="profile")
     at.text_input(key="search").input("tr21 0hu").run()
     assert not at.exception
     assert "E38000089" in at.success[0].value and "outside every boundary polygon" in at.success[0].value
@@ -145,19 +125,19 @@ def test_profile_by_postcode_shows_the_library_figures(mirror):
     ("B13 3AH", "no grid reference"),
 ])
 def test_profile_refuses_bad_postcodes_clearly(mirror, postcode, message):
-    at = run_app(mirror, page="profile")
+    at = run_app(page="profile")
     at.text_input(key="search").input(postcode).run()
     assert not at.exception and message in at.error[0].value
 
 
 def test_profile_by_forgiving_name_and_from_url(mirror):
-    at = run_app(mirror, page="profile", geo="uk2018", date="2023")
+    at = run_app(page="profile", geo="uk2018", date="2023")
     at.text_input(key="search").input("nhs BRIGHTON & hove").run()
     assert not at.exception
     assert at.subheader[0].value.startswith("NHS Brighton and Hove CCG (E38000021)")
     p = _profile("uk2018", "E38000021", date(2023, 7, 1))
     assert metrics(at)["Share of babies aged 0-2 covered"] == f"{100 * p['share_covered']:.1f}%"
-    again = run_app(mirror, page="profile", geo="uk2018", date="2023", area="E38000021")
+    again = run_app(page="profile", geo="uk2018", date="2023", area="E38000021")
     assert again.subheader[0].value.startswith("NHS Brighton and Hove CCG (E38000021)")
 
 
@@ -168,7 +148,7 @@ def test_tables_page_shows_the_gaps_and_teams(mirror):
     from mapping.coverage import compute_gaps
     from mapping.teams import load_teams, teams_as_of
 
-    at = run_app(mirror, page="tables", geo="uk2023", date="2024", nation="Scotland")
+    at = run_app(page="tables", geo="uk2023", date="2024", nation="Scotland")
     gaps = compute_gaps("uk2023", 2020, as_of=date(2024, 7, 1))
     gaps = gaps[gaps["nation"] == "Scotland"]
     shown = frame(at, "uncovered_age0_2")
@@ -188,7 +168,7 @@ def test_tables_page_shows_the_gaps_and_teams(mirror):
 def test_foi_upload_shows_funnel_and_enables_the_measure(mirror):
     from mapping.foi_io import analyse_file
 
-    at = run_app(mirror, page="foi", geo="uk2018")
+    at = run_app(page="foi", geo="uk2018")
     at.file_uploader(key="foi_upload").upload("replies.csv", FOI_FIXTURE.read_bytes(), "text/csv").run()
     assert not at.exception
     funnel = analyse_file(FOI_FIXTURE).funnel
@@ -213,7 +193,7 @@ def test_foi_errors_name_row_and_column(mirror):
     cells = lines[header_at + 2].split(",")  # a simple row: no quoted commas
     cells[header.index("referrals_0_12")] = "-4"
     lines[header_at + 2] = ",".join(cells)
-    at = run_app(mirror, page="foi")
+    at = run_app(page="foi")
     at.file_uploader(key="foi_upload").upload("bad.csv", "\n".join(lines).encode(), "text/csv").run()
     assert not at.exception
     issues = frame(at, "severity")
@@ -225,16 +205,16 @@ def test_foi_errors_name_row_and_column(mirror):
 
 
 def test_foi_size_limit(mirror):
-    at = run_app(mirror, page="foi")
+    at = run_app(page="foi")
     at.file_uploader(key="foi_upload").upload("huge.csv", b"x" * (5 * 1024 * 1024 + 1), "text/csv").run()
     assert not at.exception and "the limit is 5 MB" in at.error[0].value
 
 
 def test_foi_upload_is_not_seen_by_another_session(mirror):
-    first = run_app(mirror, page="foi")
+    first = run_app(page="foi")
     first.file_uploader(key="foi_upload").upload("replies.csv", FOI_FIXTURE.read_bytes(), "text/csv").run()
     assert FOI_LABEL in first.radio(key="measure").options
-    second = run_app(mirror, page="tables")
+    second = run_app(page="tables")
     assert FOI_LABEL not in second.radio(key="measure").options
     assert any("No FOI replies loaded in this session" in i.value for i in second.info)
 
@@ -245,7 +225,7 @@ def test_foi_upload_is_not_seen_by_another_session(mirror):
 def test_methodology_lists_every_source_and_the_limitations(mirror):
     import boundaries
 
-    at = run_app(mirror, page="about")
+    at = run_app(page="about")
     sources = frame(at, "licence")
     assert set(boundaries.fetch.registry()) <= set(sources["id"])
     assert {"teams", "postcodes"} <= set(sources["id"])

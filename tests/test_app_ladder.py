@@ -18,29 +18,10 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parents[1]
-APP = str(REPO / "app.py")
-FOI_FIXTURE = REPO / "tests" / "fixtures" / "synthetic_foi_rare_jewels.csv"
+from app_helpers import FOI_FIXTURE, REPO, frame, run_app
 LADDER_LABEL = "Provision ladder"
 
 
-def run_app(**params):
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(APP, default_timeout=300)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def frame(at, column: str) -> pd.DataFrame:
-    """The first interactive table on the page that has ``column``."""
-    for element in at.dataframe:
-        if column in element.value.columns:
-            return element.value
-    raise AssertionError(f"no table with column {column!r}")
 
 
 def static_table(at, index_name: str) -> pd.DataFrame:

@@ -1,0 +1,31 @@
+"""Helpers shared by the AppTest modules: run the real app script and read its tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+APP = str(REPO / "app.py")
+FOI_FIXTURE = REPO / "tests" / "fixtures" / "synthetic_foi_rare_jewels.csv"
+
+
+def run_app(**params):
+    """Run app.py with these URL query parameters; fail on any exception the page raised."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=300)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def frame(at, column: str) -> pd.DataFrame:
+    """The first table on the page that has ``column``."""
+    for element in at.dataframe:
+        if column in element.value.columns:
+            return element.value
+    raise AssertionError(f"no table with column {column!r}")
