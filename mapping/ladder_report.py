@@ -3,7 +3,8 @@ published record chart, and the tables behind them (issue 7, item 5).
 
 :mod:`mapping.report` adds whatever :func:`report_figures` and :func:`report_tables` return (this
 module is named in its ``EXTRA_MODULES``), so the ladder reaches the pack without report.py knowing
-about it. Every number drawn comes from the library (:func:`mapping.ladder.compute_ladder`,
+about it; :func:`report_summary` adds a "Provision ladder" section to ``summary.md`` whose every
+number is a row of ``ladder_summary`` or ``reach``. Every number drawn comes from the library (:func:`mapping.ladder.compute_ladder`,
 :func:`mapping.ladder.summarise_ladder`, :func:`mapping.reach.published_record`,
 :func:`mapping.reach.national_reach`) and is written to a table beside the figure, so a reader can
 check a figure against its row. The nation pages follow the MMHA perinatal map: the map, and every
@@ -37,7 +38,13 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from mapping import figures as F
-from mapping.ladder import LEVEL_COLOURS, LEVEL_HATCHES, LEVEL_LABELS, LEVELS
+from mapping.ladder import (
+    LEVEL_COLOURS,
+    LEVEL_HATCHES,
+    LEVEL_LABELS,
+    LEVEL_SLUGS,
+    LEVELS,
+)
 
 __all__ = [
     "LEVEL_STYLES",
@@ -56,6 +63,7 @@ __all__ = [
     "published_record_chart",
     "report_tables",
     "report_figures",
+    "report_summary",
 ]
 
 NATION_ORDER: tuple[str, ...] = ("England", "Wales", "Scotland", "Northern Ireland")
@@ -186,6 +194,76 @@ def report_tables(data) -> dict[str, pd.DataFrame]:
         "published_record": pack.record.copy(),
         "reach": pd.DataFrame([reach]),
     }
+
+
+# --- summary.md -----------------------------------------------------------------------------------------
+
+# How summary.md names each level (short forms of mapping.ladder.LEVEL_LABELS).
+SUMMARY_LEVELS: dict[str, str] = {
+    "3": "level 3 (a specialised parent-infant team)",
+    "2": "level 2 (CAMHS parent-infant specialists only)",
+    "1": "level 1 (CAMHS accepts under-3s, FOI)",
+    "0": "level 0 (CAMHS does not accept under-3s, FOI)",
+    "unknown": "unknown",
+}
+_REACH_FIGURES: tuple[str, ...] = ("teams", "families_per_team", "families", "need_share", "babies", "need",
+                                   "reach", "teams_for_all", "multiple")
+
+
+def report_summary(data, tables: dict[str, pd.DataFrame]) -> list[tuple[str, list[str], list]]:
+    """The "Provision ladder" section of ``summary.md``: the share of children aged 0-2 at each level,
+    UK and per nation (``ladder_summary``), and the national reach with its arithmetic (``reach``).
+
+    Each number is a :class:`mapping.report.SummaryFigure` naming its table, row and column; the
+    sentences name the figures as ``{id}`` and mapping.report writes their text in. The title says
+    SYNTHETIC TEST DATA when the pack's FOI file is synthetic, as the FOI section's does.
+    """
+    from mapping.report import SummaryFigure, _one, _pct, _whole
+
+    figures: list[SummaryFigure] = []
+
+    def figure(id_: str, value, text: str, table: str, row: str, column: str) -> str:
+        value = value.item() if hasattr(value, "item") else value
+        figures.append(SummaryFigure(id_, value, text, table, row, column))
+        return "{" + id_ + "}"
+
+    summary = tables["ladder_summary"]
+    sentences = [("Share of children aged 0-2 living in small areas at each level of provision (population-"
+                  "weighted; every area's level in `tables/ladder_areas.csv`):")]
+    for row in summary.itertuples(index=False):
+        scope = str(row.scope)
+        parts = []
+        for lv in LEVELS:
+            column = f"share_{LEVEL_SLUGS[lv]}"
+            value = getattr(row, column)
+            ref = figure(f"ladder.{scope}.{column}", value, _pct(value), "ladder_summary", f"scope = {scope}",
+                         column)
+            parts.append(f"{ref} {SUMMARY_LEVELS[lv]}" if lv == "unknown" else f"{ref} at {SUMMARY_LEVELS[lv]}")
+        sentences.append(f"{scope}: " + ", ".join(parts[:-1]) + f"; {parts[-1]}.")
+    pack = ladder_pack_data(data)
+    if pack.foi_file:
+        sentences.append(f"Levels 1 and 0 come from the FOI file `{pack.foi_file}`"
+                         + (" (SYNTHETIC: not real replies; do not quote them)." if pack.synthetic else "."))
+    else:
+        sentences.append("Without an FOI file no area can be at level 1 or level 0: areas with neither a team nor "
+                         "specialists are unknown.")
+
+    reach = tables["reach"].iloc[0]
+    scope = str(reach["scope"])
+    r = {}
+    for column in _REACH_FIGURES:
+        value = reach[column]
+        fmt = {"need_share": _pct, "reach": _pct, "multiple": _one}.get(column, _whole)
+        r[column] = figure(f"reach.{column}", value, fmt(value), "reach", f"scope = {scope}", column)
+    sentences.append(
+        f"National reach: if each of the {r['teams']} teams operating on {data.as_of.isoformat()} supported "
+        f"{r['families_per_team']} families a year, as the Leeds service does, they would support "
+        f"{r['families']} families a year, against {r['need_share']} x {r['babies']} babies under 1 = "
+        f"{r['need']} babies a year needing help: reach = {r['families']} / {r['need']} = {r['reach']}; "
+        f"{r['need']} / {r['families_per_team']} = {r['teams_for_all']} teams would reach all, "
+        f"{r['multiple']} times as many (sources and `arithmetic` in `tables/reach.csv`).")
+    title = "Provision ladder" + (" - SYNTHETIC TEST DATA" if pack.synthetic else "")
+    return [(title, sentences, figures)]
 
 
 # --- what the pages print --------------------------------------------------------------------------------

@@ -10,7 +10,11 @@ rebuilt and checked against its manifest.
 Only :func:`load_inputs` and :func:`write_pack` touch files; everything between takes and returns
 frames. Other modules add to the pack without editing this one: a module named in ``EXTRA_MODULES``
 may define ``report_figures(data: PackInputs) -> list[PackFigure]`` (e.g. a provision-ladder map
-drawn with :func:`mapping.figures.class_map`) and ``report_tables(data) -> dict[str, DataFrame]``.
+drawn with :func:`mapping.figures.class_map`), ``report_tables(data) -> dict[str, DataFrame]`` and
+``report_summary(data, tables) -> list[(title, sentences, figures)]``: a section of ``summary.md``
+whose figures (:class:`SummaryFigure`, each naming the table row it comes from) join
+``tables/figures.csv`` and whose sentences name them as ``{figure id}``, so its numbers are traced
+exactly like the headline figures.
 """
 
 from __future__ import annotations
@@ -43,6 +47,9 @@ __all__ = [
     "load_inputs",
     "growth_as_of",
     "pack_tables",
+    "SummaryFigure",
+    "SummarySection",
+    "summary_sections",
     "headline_figures",
     "summary_markdown",
     "pack_figures",
@@ -61,8 +68,8 @@ _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _XLSX_STAMP = "2000-01-01T00:00:00Z"
 
 
-# Modules that may add figures and tables to the pack (see the module docstring); a module without
-# ``report_figures`` / ``report_tables`` adds nothing.
+# Modules that may add figures, tables and summary sections to the pack (see the module docstring); a
+# module without ``report_figures`` / ``report_tables`` / ``report_summary`` adds nothing.
 EXTRA_MODULES: tuple[str, ...] = ("mapping.ladder_report",)
 
 
@@ -380,7 +387,9 @@ def _long_date(d: date) -> str:
 
 
 @dataclass(frozen=True)
-class _Figure:
+class SummaryFigure:
+    """A number ``summary.md`` quotes: its value, the text as written, and the table row it comes from."""
+
     id: str
     value: object
     text: str
@@ -389,8 +398,47 @@ class _Figure:
     column: str
 
 
-def headline_figures(data: PackInputs, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """The figures ``summary.md`` quotes: id, value, the text as written, and the table row it comes from."""
+_Figure = SummaryFigure
+
+
+@dataclass(frozen=True)
+class SummarySection:
+    """A section another module adds to ``summary.md`` (``report_summary``): a title, its sentences with
+    each number written as ``{figure id}``, and those figures."""
+
+    title: str
+    sentences: tuple[str, ...]
+    figures: tuple[SummaryFigure, ...]
+
+
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+
+
+def summary_sections(data: PackInputs, tables: dict[str, pd.DataFrame]) -> list[SummarySection]:
+    """The sections the modules in ``EXTRA_MODULES`` add through ``report_summary(data, tables)``.
+
+    Raises :class:`ReportError` when a sentence names a figure its section does not give.
+    """
+    sections = []
+    for extra in _extras("report_summary"):
+        for title, sentences, figures in extra(data, tables):
+            section = SummarySection(str(title), tuple(sentences), tuple(figures))
+            ids = {f.id for f in section.figures}
+            missing = sorted({m for s in section.sentences for m in _PLACEHOLDER.findall(s)} - ids)
+            if missing:
+                raise ReportError(f"{extra.__module__}.report_summary section {title!r} names figures it does not "
+                                  f"give: {missing}")
+            sections.append(section)
+    return sections
+
+
+def headline_figures(data: PackInputs, tables: dict[str, pd.DataFrame],
+                     sections: Sequence[SummarySection] | None = None) -> pd.DataFrame:
+    """The figures ``summary.md`` quotes: id, value, the text as written, and the table row it comes from.
+
+    The figures of other modules' summary sections (:func:`summary_sections`, computed here unless
+    given) come last.
+    """
     out: list[_Figure] = []
     nations = tables["nations"].set_index("scope")
 
@@ -457,6 +505,13 @@ def headline_figures(data: PackInputs, tables: dict[str, pd.DataFrame]) -> pd.Da
                 continue
             text = _pct(value) if step.endswith("share") or step.endswith("_0_2") else f"{int(value):,}"
             out.append(_Figure(f"foi.{step}", value, text, "foi_funnel", f"step = {step}", "value"))
+    if sections is None:
+        sections = summary_sections(data, tables)
+    for section in sections:
+        out.extend(section.figures)
+    ids = [f.id for f in out]
+    if len(set(ids)) != len(ids):
+        raise ReportError(f"two summary figures share an id: {sorted({i for i in ids if ids.count(i) > 1})}")
     frame = pd.DataFrame([f.__dict__ for f in out], columns=["id", "value", "text", "table", "row", "column"])
     frame["value"] = frame["value"].map(lambda v: v.item() if hasattr(v, "item") else v)
     return frame
@@ -473,11 +528,14 @@ def _nation_sentence(nation: str, t: Callable[[str], str]) -> str:
             f"{_plural(t(f'{nation}.teams_operating'), 'team')} operating there.")
 
 
-def summary_markdown(data: PackInputs, figures: pd.DataFrame, files: Sequence[str]) -> str:
+def summary_markdown(data: PackInputs, figures: pd.DataFrame, files: Sequence[str],
+                     sections: Sequence[SummarySection] = ()) -> str:
     """``summary.md``: the headline figures as sentences, with definitions, sources and limitations.
 
     Every number is the ``text`` of a row of ``figures`` (:func:`headline_figures`), so the prose and
     ``tables/figures.csv`` cannot disagree; the last section says which table row each comes from.
+    ``sections`` (:func:`summary_sections`) follow the FOI section, each ``{figure id}`` in their
+    sentences replaced by that figure's text.
     """
     texts = dict(zip(figures["id"], figures["text"]))
 
@@ -550,6 +608,9 @@ def summary_markdown(data: PackInputs, figures: pd.DataFrame, files: Sequence[st
             lines.append(f"- Children aged 0-2 are {t('foi.population_share_0_2')} of all children aged 0-18 in "
                          f"these areas; the FOI chart sets each area's shares of referrals and of children seen "
                          f"against that area's share ({t('foi.with_full_data')} areas have every count needed).")
+    for section in sections:
+        lines += ["", f"## {section.title}", ""]
+        lines += [f"- {_PLACEHOLDER.sub(lambda m: t(m.group(1)), s)}" for s in section.sentences]
     lines += [
         "",
         "## Definitions",
@@ -834,7 +895,8 @@ def write_pack(data: PackInputs, out: str | os.PathLike) -> dict:
         for folder in ("maps", "charts", "tables"):
             (tmp / folder).mkdir()
         tables = pack_tables(data)
-        figures = headline_figures(data, tables)
+        sections = summary_sections(data, tables)
+        figures = headline_figures(data, tables, sections)
         tables["figures"] = figures
         for name, frame in tables.items():
             (tmp / "tables" / f"{name}.csv").write_bytes(_csv_bytes(frame))
@@ -845,7 +907,7 @@ def write_pack(data: PackInputs, out: str | os.PathLike) -> dict:
                 _save_figure(fig, tmp / spec.folder / f"{spec.name}_{_size_suffix(size)}")
         files = sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file())
         files_listed = sorted([*files, "summary.md", "manifest.json"])
-        (tmp / "summary.md").write_text(summary_markdown(data, figures, files_listed), encoding="utf-8")
+        (tmp / "summary.md").write_text(summary_markdown(data, figures, files_listed, sections), encoding="utf-8")
         manifest = {
             "package": PACKAGE,
             "version": _package_version(),

@@ -8,6 +8,7 @@ fixture, which the pack flags) and checks its ladder files and figures against t
 
 from __future__ import annotations
 
+import math
 import re
 import struct
 from datetime import date
@@ -321,6 +322,75 @@ def test_published_record_and_reach_tables_are_the_librarys(pack, mirror):
     assert reach["arithmetic"].startswith("29 teams x 130 families a year = 3,770 families")
 
 
+@pytest.mark.slow
+def test_summary_ladder_section_is_the_librarys(pack, library_ladder, mirror):
+    """Every number of the "Provision ladder" section of summary.md is summarise_ladder's share or
+    national_reach's figure, written as the figures table says and traced to its table row."""
+    from mapping.ladder import summarise_ladder
+    from mapping.reach import compute_reach, national_reach, summarise_reach
+
+    text = (pack / "summary.md").read_text()
+    start = text.index("## Provision ladder - SYNTHETIC TEST DATA")  # the FOI fixture is synthetic
+    section = text[start:text.index("\n## ", start + 1)]
+    assert "SYNTHETIC: not real replies" in section
+    figures = pd.read_csv(pack / "tables" / "figures.csv", dtype={"value": str, "text": str})
+    mine = figures[figures["id"].str.startswith(("ladder.", "reach."))].set_index("id")
+
+    expected = summarise_ladder(library_ladder)
+    want: dict[str, float] = {}
+    for row in expected.to_dict("records"):
+        for lv in LEVELS:
+            want[f"ladder.{row['scope']}.share_{LEVEL_SLUGS[lv]}"] = row[f"share_{LEVEL_SLUGS[lv]}"]
+    uk = summarise_reach(compute_reach("uk2023", 2020, as_of=AS_OF)).iloc[0]
+    reach = national_reach(int(uk["teams"]), float(uk["babies"]))
+    for key in ("teams", "families", "babies", "need", "reach", "teams_for_all", "multiple"):
+        want[f"reach.{key}"] = reach[key]
+    want["reach.families_per_team"] = reach["parameters"]["families_per_team"]
+    want["reach.need_share"] = reach["parameters"]["need_share"]
+    assert set(mine.index) == set(want)
+    assert len(want) == 5 * 5 + 9
+
+    def written(key: str) -> str:
+        value = float(want[key])
+        if key.startswith("ladder.") or key in ("reach.reach", "reach.need_share"):
+            return f"{100 * value:.1f}%"
+        if key == "reach.multiple":
+            return f"{value:,.1f}"
+        return f"{math.floor(value + 0.5):,}"
+
+    for key, value in want.items():
+        assert float(mine.loc[key, "value"]) == pytest.approx(float(value), rel=1e-12, abs=1e-12), key
+        assert mine.loc[key, "text"] == written(key), key
+        table, row, column = mine.loc[key, ["table", "row", "column"]]
+        assert (table, row) == (("ladder_summary", f"scope = {key.split('.')[1]}") if key.startswith("ladder.")
+                                else ("reach", "scope = United Kingdom")), key
+        assert column == key.rsplit(".", 1)[1], key
+        assert f"| {key} | {written(key)} | `tables/{table}.csv` | {row} | {column} |" in text, key
+
+    # Each scope's sentence gives its five shares in the ladder's order...
+    for scope in expected["scope"]:
+        line = next(l for l in section.splitlines() if l.startswith(f"- {scope}: "))
+        shares = [written(f"ladder.{scope}.share_{LEVEL_SLUGS[lv]}") for lv in LEVELS]
+        labels = [LR.SUMMARY_LEVELS[lv] for lv in LEVELS]
+        assert line == (f"- {scope}: " + ", ".join(f"{s} at {lab}" for s, lab in zip(shares[:-1], labels[:-1]))
+                        + f"; {shares[-1]} unknown.")
+    # ...and the reach sentence is the library's arithmetic, number for number.
+    r = {k.split(".", 1)[1]: written(k) for k in want if k.startswith("reach.")}
+    assert (f"{r['teams']} teams operating on {AS_OF.isoformat()} supported {r['families_per_team']} families a year"
+            in section)
+    assert (f"{r['need_share']} x {r['babies']} babies under 1 = {r['need']} babies a year needing help: "
+            f"reach = {r['families']} / {r['need']} = {r['reach']}; {r['need']} / {r['families_per_team']} = "
+            f"{r['teams_for_all']} teams would reach all, {r['multiple']} times as many") in section
+    assert reach["arithmetic"].startswith(f"{r['teams']} teams x {r['families_per_team']} families a year = "
+                                          f"{r['families']} families")
+    # No other number in the section (level names and the date aside).
+    rest = section
+    for fixed in [*LR.SUMMARY_LEVELS.values(), "aged 0-2", "Levels 1 and 0", "babies under 1", AS_OF.isoformat(),
+                  *sorted((written(k) for k in want), key=len, reverse=True)]:
+        rest = rest.replace(fixed, " ")
+    assert not re.findall(r"\d", rest.replace("under-3s", " ")), rest
+
+
 @pytest.fixture(scope="module")
 def drawn(data) -> dict:
     """The ladder figures of the real inputs, drawn once (A4 only), by name."""
@@ -401,6 +471,8 @@ def test_without_foi_no_area_is_at_level_1_or_0_and_no_page_is_flagged(mirror):
     assert names[:2] == ["ladder_uk", "ladder_england"]
     assert "ladder_england_table" in names and "charts" in {f.folder for f in figures}
     assert len(tables["ladder_areas"]) == 221
+    ((title, sentences, _),) = LR.report_summary(plain, tables)
+    assert title == "Provision ladder" and not any("SYNTHETIC" in s or "FOI file `" in s for s in sentences)
     chart = next(f for f in figures if f.name == "teams_published_record").draw("a4-half")
     assert any("No published count is dated by 2019-07-01." in t for t in _texts(chart))
     assert not any(LR.SYNTHETIC_FLAG in t for t in _texts(chart))

@@ -293,6 +293,8 @@ NOT_FIGURES = [
     "aged 0-2", "aged 0-18", "0-18 population", "a 0-15 figure", "aged 2 and under", "children aged 0 as",
     "babies under 1", "under-3", "ages 0, 1 and 2", "between 1 and 5", "Rare Jewels (2019), section 8",
     "aged 0-2", "age 0", "0-2",
+    # the provision ladder's level names (mapping.ladder_report.SUMMARY_LEVELS)
+    "Levels 1 and 0", "level 3", "level 2", "level 1", "level 0",
 ]
 NUMBER = re.compile(
     r"(?<![\w.\-/])(\d{4}-\d{2}(?:-\d{2})?|\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|\d+(?:\.\d+)?%?)(?![\w\-])"
@@ -352,6 +354,22 @@ def _library_figures(geography: str, year: int, as_of: date, foi: Path | None) -
             figures[f"foi.{key}"] = value
         own = classes_in(analysis, analysis.geography, year)
         figures["foi.population_share_0_2"] = own["population_0_2"].sum() / own["population_0_18"].sum()
+    # The provision ladder (mapping.ladder_report's section) and the national reach.
+    from mapping.ladder import compute_ladder, foi_areas_from_file, summarise_ladder
+    from mapping.reach import compute_reach, national_reach, summarise_reach
+
+    foi_areas = foi_areas_from_file(str(foi))[0] if foi is not None else None
+    ladder = summarise_ladder(compute_ladder(geography, year, as_of=as_of, foi_areas=foi_areas, geometry=False))
+    for row in ladder.to_dict("records"):
+        for key, value in row.items():
+            if key.startswith("share_"):
+                figures[f"ladder.{row['scope']}.{key}"] = value
+    uk = summarise_reach(compute_reach(geography, year, as_of=as_of)).iloc[0]
+    reach = national_reach(int(uk["teams"]), float(uk["babies"]))
+    for key in ("teams", "families", "babies", "need", "reach", "teams_for_all", "multiple"):
+        figures[f"reach.{key}"] = reach[key]
+    for key in ("families_per_team", "need_share"):
+        figures[f"reach.{key}"] = reach["parameters"][key]
     return figures
 
 
@@ -471,6 +489,25 @@ def test_other_modules_add_figures_and_tables_through_the_hooks(monkeypatch):
     module.report_figures = lambda data: [R.PackFigure("maps", "x", ("a4",), print)] * 2
     with pytest.raises(R.ReportError, match="two pack figures share a name"):
         R.pack_figures(_fake_inputs())
+
+
+def test_summary_sections_join_the_figures_and_fill_their_sentences(monkeypatch):
+    """Synthetic hook module: its section's numbers are figures with table rows; a sentence naming a
+    figure the section does not give, or a figure id already taken, is refused."""
+    import sys
+    import types
+
+    figure = R.SummaryFigure("extra.n", 7, "7", "extra", "a = 1", "n")
+    module = types.ModuleType("pimap_test_summary")
+    module.report_summary = lambda data, tables: [("Extra", ["Seven: {extra.n}."], [figure])]
+    monkeypatch.setitem(sys.modules, "pimap_test_summary", module)
+    monkeypatch.setattr(R, "EXTRA_MODULES", ("pimap_test_summary",))
+    sections = R.summary_sections(None, {})
+    assert [(s.title, s.sentences) for s in sections] == [("Extra", ("Seven: {extra.n}.",))]
+    assert R._PLACEHOLDER.sub(lambda m: {"extra.n": "7"}[m.group(1)], sections[0].sentences[0]) == "Seven: 7."
+    module.report_summary = lambda data, tables: [("Extra", ["{extra.m}"], [figure])]
+    with pytest.raises(R.ReportError, match="names figures it does not give: \\['extra.m'\\]"):
+        R.summary_sections(None, {})
 
 
 def _fake_inputs() -> R.PackInputs:
