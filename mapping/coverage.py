@@ -17,6 +17,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from boundaries.catalogue import NATIONS as UK_NATIONS
+
 __all__ = [
     "AGE_BANDS",
     "COVERAGE_CLASSES",
@@ -208,7 +210,7 @@ def summarise(gaps: pd.DataFrame) -> dict:
     summary = _summary_row(gaps)
     summary["nations"] = {
         nation: _summary_row(gaps[gaps["nation"] == nation])
-        for nation in ("England", "Wales", "Scotland", "Northern Ireland")
+        for nation in UK_NATIONS
         if (gaps["nation"] == nation).any()
     }
     return summary

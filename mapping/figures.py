@@ -29,6 +29,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
+from boundaries.catalogue import NATIONS as UK_NATIONS
+
 __all__ = [
     "MAP_CRS",
     "SIZES",
@@ -51,7 +53,7 @@ __all__ = [
 
 Size = Literal["a4", "slide"]
 MAP_CRS = "EPSG:27700"
-NATION_ORDER: tuple[str, ...] = ("England", "Wales", "Scotland", "Northern Ireland")
+NATION_ORDER: tuple[str, ...] = UK_NATIONS
 
 # Page sizes in inches: maps and tall charts fill an A4 portrait page; short charts take half of
 # one (A5 landscape, the width of an A4 page); slides are 16:9 at PowerPoint's default 13.33 in.

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
+from boundaries.catalogue import NATIONS as UK_NATIONS
 from boundaries.errors import PimapError
 from mapping.coverage import AGE_BANDS, unit_coverage
 from mapping.foi import FOI_CLASSES
@@ -386,7 +387,7 @@ def ladder_by_area(
 
 # --- summaries ----------------------------------------------------------------------------------------
 
-SUMMARY_NATIONS = ("England", "Wales", "Scotland", "Northern Ireland")
+SUMMARY_NATIONS = UK_NATIONS
 
 
 def _summary_row(scope: str, frame: pd.DataFrame, band: str) -> dict:

@@ -37,6 +37,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
+from boundaries.catalogue import NATIONS as UK_NATIONS
 from mapping import figures as F
 from mapping.ladder import (
     LEVEL_COLOURS,
@@ -66,7 +67,7 @@ __all__ = [
     "report_summary",
 ]
 
-NATION_ORDER: tuple[str, ...] = ("England", "Wales", "Scotland", "Northern Ireland")
+NATION_ORDER: tuple[str, ...] = UK_NATIONS
 # An area whose level is missing has no small areas (mapping.ladder.ladder_by_area); it is drawn
 # white and named, never left out.
 NO_AREAS = "none"

@@ -17,6 +17,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from boundaries.catalogue import NATIONS as UK_NATIONS
+
 __all__ = [
     "ReachParameters",
     "DEFAULT_REACH",
@@ -155,7 +157,7 @@ def summarise_reach(reach: pd.DataFrame) -> pd.DataFrame:
     ``reach = sum(families) / sum(need)`` within each scope (not an average of area reaches). The first
     row's scope is "United Kingdom" when all four nations are present, else "All areas".
     """
-    nations = ("England", "Wales", "Scotland", "Northern Ireland")
+    nations = UK_NATIONS
     scope = "United Kingdom" if set(nations) <= set(reach["nation"]) else "All areas"
     parts = [(scope, reach)] + [(n, reach[reach["nation"] == n]) for n in nations if (reach["nation"] == n).any()]
     rows = []

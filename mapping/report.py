@@ -35,6 +35,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from boundaries.catalogue import NATIONS as UK_NATIONS
 from boundaries.errors import PimapError
 from boundaries.fetch import sha256_of
 
@@ -59,7 +60,7 @@ __all__ = [
 ]
 
 PACK_GEOGRAPHIES: tuple[str, ...] = ("uk2018", "uk2023")
-NATION_ORDER: tuple[str, ...] = ("England", "Wales", "Scotland", "Northern Ireland")
+NATION_ORDER: tuple[str, ...] = UK_NATIONS
 PACKAGE = "parent-infant-provision-map"
 FIGURE_FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
 DPI = 300

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from boundaries.catalogue import NATIONS as UK_NATIONS
 from boundaries.errors import PimapError
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ TEAM_COLUMNS: tuple[str, ...] = (
 )
 FROM_BASES: tuple[str, ...] = ("start", "first documented")
 LOCATION_PRECISIONS: tuple[str, ...] = ("exact", "town", "catchment centroid")
-NATIONS: tuple[str, ...] = ("England", "Wales", "Scotland", "Northern Ireland")
+NATIONS: tuple[str, ...] = UK_NATIONS
 # A generous box around the UK, Scilly to Shetland and Fermanagh to Lowestoft.
 UK_LON_RANGE = (-8.75, 1.85)
 UK_LAT_RANGE = (49.8, 60.95)
