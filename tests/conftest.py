@@ -43,3 +43,17 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "network" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def uk2023_foi_pack(mirror, tmp_path_factory) -> Path:
+    """One report pack (uk2023, mid-2020, teams on 2023-09-01, the SYNTHETIC FOI fixture), built once per
+    run and shared by the report tests, which only read it: building it takes most of a minute."""
+    from datetime import date
+
+    from mapping.report import build_pack
+
+    out = tmp_path_factory.mktemp("packs") / "uk2023"
+    build_pack("uk2023", 2020, as_of=date(2023, 9, 1), out=out,
+               foi=REPO / "tests" / "fixtures" / "synthetic_foi_rare_jewels.csv")
+    return out

@@ -198,10 +198,9 @@ def test_published_record_chart_labels_are_the_record_numbers_once_each():
 
 
 @pytest.fixture(scope="module")
-def pack(mirror, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("ladder_pack") / "uk2023"
-    R.build_pack("uk2023", 2020, as_of=AS_OF, out=out, foi=FOI_FIXTURE)
-    return out
+def pack(uk2023_foi_pack) -> Path:
+    """The shared uk2023 pack with the synthetic FOI file (tests/conftest.py; AS_OF is its date)."""
+    return uk2023_foi_pack
 
 
 @pytest.fixture(scope="module")

@@ -187,10 +187,9 @@ def test_growth_as_of_drops_later_counts_and_counts_not_yet_published():
 
 
 @pytest.fixture(scope="module")
-def foi_pack(mirror, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("packs") / "uk2023"
-    R.build_pack("uk2023", 2020, as_of=AS_OF, out=out, foi=FOI_FIXTURE)
-    return out
+def foi_pack(uk2023_foi_pack) -> Path:
+    """The shared uk2023 pack with the synthetic FOI file (tests/conftest.py; AS_OF is its date)."""
+    return uk2023_foi_pack
 
 
 @pytest.fixture(scope="module")
