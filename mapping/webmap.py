@@ -44,6 +44,9 @@ __all__ = [
     "ladder_evidence_text",
     "tooltip_fields",
     "feature_collection",
+    "shapes_collection",
+    "area_styles",
+    "AreasLayer",
     "base_map",
     "choropleth_layer",
     "team_points",
@@ -444,18 +447,118 @@ def tooltip_fields(measure: Measure) -> tuple[list[str], list[str]]:
                                   "Babies aged 0-2 with no team", "Coverage", "Serving teams", "Nearest team"]
 
 
+# How every area is drawn (its fill colour is its class's) and how it looks under the pointer.
+AREA_STYLE = {"color": "#555555", "weight": 0.6, "fillOpacity": 0.75}
+AREA_HIGHLIGHT = {"weight": 2.5, "color": "#000000"}
+
+
 def choropleth_layer(collection: dict, measure: Measure) -> folium.GeoJson:
-    """The areas filled by class colour, with a tooltip giving name, code and every figure in words."""
+    """The areas filled by class colour, with a tooltip giving name, code and every figure in words.
+
+    The shapes travel inside the map: this is the layer of :func:`build_map`'s self-contained map.
+    The app's map uses :class:`AreasLayer`, which sends the shapes once.
+    """
     fields, aliases = tooltip_fields(measure)
     return folium.GeoJson(
         collection,
         name=f"Areas: {measure.label}",
-        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#555555", "weight": 0.6,
-                                  "fillOpacity": 0.75},
-        highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
+        style_function=lambda f: {"fillColor": f["properties"]["fill"], **AREA_STYLE},
+        highlight_function=lambda f: dict(AREA_HIGHLIGHT),
         tooltip=folium.GeoJsonTooltip(fields, aliases=aliases, sticky=True),
         smooth_factor=0.5,
     )
+
+
+def shapes_collection(geometries: Sequence[dict], codes: Sequence[str]) -> dict:
+    """The areas' shapes alone, each with its ``code``: the file :class:`AreasLayer` has the browser fetch."""
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": code}, "geometry": geometry}
+        for code, geometry in zip(codes, geometries)
+    ]}
+
+
+def area_styles(properties: pd.DataFrame, measure: Measure) -> dict[str, dict[str, str]]:
+    """Per area code, its fill colour and its tooltip (the fields of :func:`tooltip_fields` as an HTML table,
+    every value escaped): all that :class:`AreasLayer` sends for a view besides the shapes."""
+    fields, aliases = tooltip_fields(measure)
+    out = {}
+    for row in properties.to_dict("records"):
+        cells = "".join(f"<tr><th>{html.escape(alias)}</th><td>{html.escape(str(row[field]))}</td></tr>"
+                        for field, alias in zip(fields, aliases))
+        out[str(row["code"])] = {"fill": str(row["fill"]), "tooltip": f"<table>{cells}</table>"}
+    return out
+
+
+def _script_json(value) -> str:
+    """JSON that is safe inside a page's script (``<``, ``>`` and ``&`` as escapes, as folium writes them)."""
+    import json
+
+    return (json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+class AreasLayer(MacroElement):
+    """The areas filled by class, with the shapes fetched by the browser from ``shapes_url`` once per page.
+
+    The shapes (:func:`shapes_collection`, about 1.2 MB for the UK) are the bulk of a map; the browser
+    keeps them, parsed, for as long as the page is open, so a new measure, year or date sends only
+    :func:`area_styles` (colours and tooltips) instead of every shape again. Areas with no entry in
+    ``styles`` are not drawn. Once the areas are drawn the map's page carries
+    ``data-areas-drawn="<name>"`` on its body (``"error"`` if the shapes could not be fetched, with a
+    message on the map), so a browser test can wait for the drawing itself.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }}_styles = {{ this.styles_json }};
+        var {{ this.get_name() }} = L.geoJson(null, {
+            smoothFactor: 0.5,
+            filter: function (feature) {
+                return Object.prototype.hasOwnProperty.call({{ this.get_name() }}_styles, feature.properties.code);
+            },
+            style: function (feature) {
+                return Object.assign({fillColor: {{ this.get_name() }}_styles[feature.properties.code].fill},
+                                     {{ this.style_json }});
+            },
+            onEachFeature: function (feature, layer) {
+                layer.bindTooltip({{ this.get_name() }}_styles[feature.properties.code].tooltip,
+                                  {sticky: true, className: "foliumtooltip"});
+                layer.on({
+                    mouseover: function (e) { e.target.setStyle({{ this.highlight_json }}); },
+                    mouseout: function (e) { {{ this.get_name() }}.resetStyle(e.target); }
+                });
+            }
+        }).addTo({{ this._parent.get_name() }});
+        (function (layer, url, name) {
+            var kept = window.pimapShapes = window.pimapShapes || {};
+            kept[url] = kept[url] || fetch(url).then(function (response) {
+                if (!response.ok) { throw new Error("HTTP " + response.status); }
+                return response.json();
+            });
+            kept[url].then(function (shapes) {
+                layer.addData(shapes);
+                requestAnimationFrame(function () { document.body.dataset.areasDrawn = name; });
+            }).catch(function (error) {
+                delete kept[url];
+                var note = document.createElement("div");
+                note.style.cssText = "position:absolute;top:10px;left:60px;right:60px;z-index:1000;background:#fff;"
+                    + "padding:6px 8px;border:2px solid #D55E00;font:14px sans-serif";
+                note.textContent = "The area shapes could not be loaded (" + error.message + "): reload the page.";
+                document.body.appendChild(note);
+                document.body.dataset.areasDrawn = "error";
+            });
+        })({{ this.get_name() }}, {{ this.url_json }}, {{ this.name_json }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, shapes_url: str, styles: dict[str, dict[str, str]], *, name: str) -> None:
+        super().__init__()
+        self._name = "AreasLayer"
+        self.url_json = _script_json(shapes_url)
+        self.styles_json = _script_json(styles)
+        self.name_json = _script_json(name)
+        self.style_json = _script_json(AREA_STYLE)
+        self.highlight_json = _script_json(AREA_HIGHLIGHT)
 
 
 def team_points(teams: pd.DataFrame) -> dict:
@@ -614,7 +717,7 @@ def nation_bounds(areas, nation: str | None) -> list[list[float]] | None:
 
 
 def layer_groups(
-    collection: dict,
+    areas: MacroElement,
     measure: Measure,
     *,
     teams: pd.DataFrame | None = None,
@@ -624,6 +727,8 @@ def layer_groups(
     """The layers that change with the view (areas, catchments, specialist areas, team bases), each in a group.
 
     st_folium swaps these groups in an open map (``feature_group_to_add``) instead of reloading it.
+    ``areas`` is the areas layer for ``measure``: :class:`AreasLayer` in the app (shapes fetched once),
+    or :func:`choropleth_layer`.
     """
     groups = []
 
@@ -632,7 +737,7 @@ def layer_groups(
         layer.add_to(fg)
         groups.append(fg)
 
-    group(f"Areas: {measure.label}", choropleth_layer(collection, measure))
+    group(f"Areas: {measure.label}", areas)
     if catchments is not None and len(catchments):
         in_dev = catchments["status"] == "in development"
         group("Team catchments (operating)",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import folium
 import pandas as pd
 import pytest
 
@@ -119,6 +120,42 @@ def test_legend_html_lists_every_class_in_words():
     for c in legend:
         assert c.label.replace("%", "%") in text and c.colour in text
     assert "team in development" in text and "team operating" in text
+
+
+def test_area_styles_carry_each_areas_colour_and_every_tooltip_field_escaped():
+    # SYNTHETIC areas: one name with markup in it, which must reach the tooltip as text
+    gaps = pd.DataFrame({
+        "code": ["A1", "A2"], "name": ["Area <b>one</b>", "Area two"], "nation": ["England", "Wales"],
+        "age0_2": [1000.0, 300.0], "uncovered_age0_2": [0.0, 300.0], "share_covered": [1.0, 0.0],
+        "coverage": ["covered", "no team"], "team_names": ["Team & co", ""], "estimated": [False, False],
+        "nearest_team_name": [None, "Team & co"], "nearest_team_km": [float("nan"), 12.4],
+    })
+    measure = MEASURES["share_covered"]
+    props = webmap.area_properties(gaps, measure)
+    styles = webmap.area_styles(props, measure)
+    assert list(styles) == ["A1", "A2"]
+    assert [styles[c]["fill"] for c in styles] == props["fill"].tolist()
+    fields, _ = webmap.tooltip_fields(measure)
+    first = styles["A1"]["tooltip"]
+    assert first.count("<tr>") == len(fields)
+    assert "Area &lt;b&gt;one&lt;/b&gt;" in first and "<b>one" not in first and "Team &amp; co" in first
+    assert "<th>Nearest team</th><td>Team &amp; co (12 km from the area&#x27;s centre)</td>" in styles["A2"]["tooltip"]
+
+
+def test_areas_layer_sends_styles_not_shapes_and_says_when_drawn():
+    # SYNTHETIC style for one area, markup included, which must not close the page's script
+    styles = {"A1": {"fill": "#ffffcc", "tooltip": "<table><tr><th>Area</th><td>x</td></tr></table>"}}
+    fmap = webmap.base_map(tiles=None)
+    group = folium.FeatureGroup(name="Areas: test")
+    webmap.AreasLayer("/app/static/shapes/uk2023-abc.json", styles, name="Areas: test").add_to(group)
+    group.add_to(fmap)
+    html = fmap.get_root().render()
+    assert '"/app/static/shapes/uk2023-abc.json"' in html
+    assert '"A1":{"fill":"#ffffcc","tooltip":"\\u003ctable\\u003e' in html
+    assert "<table>" not in html.split("<script>", 1)[1]
+    assert "dataset.areasDrawn" in html and '"Areas: test"' in html
+    collection = webmap.shapes_collection([{"type": "Point", "coordinates": [0, 51]}], ["A1"])
+    assert collection["features"][0]["properties"] == {"code": "A1"}
 
 
 @pytest.fixture(scope="module")
