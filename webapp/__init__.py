@@ -1,0 +1,18 @@
+"""The Streamlit app's code; ``app.py`` only sets the page up and calls it.
+
+Every figure shown comes from a library call (`mapping.coverage`, `mapping.capacity`, `mapping.profile`,
+`mapping.foi_io`, `mapping.ladder`, `mapping.reach`, `mapping.growth`, `mapping.report`); this package only
+chooses, caches and lays out:
+
+- :mod:`webapp.data`: data that does not depend on a widget, cached for every session (`st.cache_data`,
+  keyed by a hash of the data files so a changed file is never served stale), so changing the measure or
+  the nation only restyles the map;
+- :mod:`webapp.state`: the view (sidebar widgets), kept in the URL query string;
+- :mod:`webapp.foi_session`: an uploaded FOI file, kept in the visitor's own session state: never cached
+  across sessions, and written to disk only inside the temporary directory a report pack is built in
+  (deleted when the build ends);
+- :mod:`webapp.pages`: one module per page; :mod:`webapp.formatting`: how every page writes numbers.
+
+Heavy modules (`mapping.report`, `mapping.figures`, `streamlit_folium`, ...) are imported inside the
+functions that use them, so the first map does not wait for them.
+"""

@@ -1,0 +1,231 @@
+"""Cached data for the app, shared by every session: each function calls the library and nothing else.
+
+Every cache is keyed by :func:`data_version` (a hash of the data files), so a changed file is never
+served stale; tables that are slow to build are also kept on disk (``persist="disk"``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+import boundaries
+from mapping import webmap
+from mapping.downloads import DownloadMeta, to_csv_bytes, to_geojson_bytes, to_xlsx_bytes
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@st.cache_data(show_spinner=False)
+def data_version() -> str:
+    """A hash of the files every figure depends on: teams, the open-data registry, the processed-layer recipe."""
+    from boundaries.catalogue import LAYER_VERSION
+
+    digest = hashlib.sha256(LAYER_VERSION.encode())
+    for path in (REPO / "data" / "teams.csv", Path(boundaries.fetch.REGISTRY_PATH)):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@st.cache_data(show_spinner=False, persist="disk")
+def teams_table(version: str) -> pd.DataFrame:
+    """Every team row, validated, with bases filled (reads data/teams.csv)."""
+    from mapping.teams import load_teams
+
+    return load_teams()
+
+
+@st.cache_data(show_spinner=False, persist="disk")
+def gaps_table(version: str, geography: str, year: int, as_of: date) -> pd.DataFrame:
+    """The per-area gaps table without geometry (mapping.coverage.compute_gaps)."""
+    from mapping.coverage import compute_gaps
+
+    gaps = compute_gaps(geography, year, as_of=as_of, teams=teams_table(version))
+    return pd.DataFrame(gaps.drop(columns="geometry"))
+
+
+@st.cache_data(show_spinner=False, persist="disk")
+def area_shapes(version: str, geography: str) -> tuple[list[str], list[dict], list[list[float]]]:
+    """Codes, GeoJSON geometries (web layer) and the UK bounds of a geography, for the map."""
+    import json
+
+    layer = boundaries.load_geography(geography, simplified=True)
+    data = json.loads(layer[["code", "geometry"]].to_json(drop_id=True))
+    codes = [f["properties"]["code"] for f in data["features"]]
+    return codes, [f["geometry"] for f in data["features"]], webmap.nation_bounds(layer, None)
+
+
+@st.cache_data(show_spinner=False)
+def nation_view(version: str, geography: str, nation: str | None) -> list[list[float]] | None:
+    """The bounds to zoom to for a nation."""
+    return webmap.nation_bounds(boundaries.load_geography(geography, simplified=True), nation)
+
+
+@st.cache_data(show_spinner=False, persist="disk")
+def team_shapes(version: str, as_of: date):
+    """Catchment outlines of teams current on the date, and the specialist-practitioner areas."""
+    from mapping.teams import SPECIALIST_STATUS, teams_as_of
+
+    current = teams_as_of(teams_table(version), as_of)
+    load = lambda gid: boundaries.load_geography(gid, simplified=True)  # noqa: E731
+    teams = webmap.catchment_shapes(current[current["status"].isin(["operating", "in development"])], load)
+    specialists = webmap.catchment_shapes(current[current["status"] == SPECIALIST_STATUS], load)
+    return teams, specialists
+
+
+@st.cache_data(show_spinner=False)
+def summary_of(version: str, geography: str, year: int, as_of: date) -> dict:
+    from mapping.coverage import summarise
+
+    return summarise(gaps_table(version, geography, year, as_of))
+
+
+@st.cache_data(show_spinner=False)
+def capacity_table(version: str, geography: str, year: int, as_of: date) -> pd.DataFrame:
+    from mapping.capacity import capacity_by_area
+
+    return capacity_by_area(gaps_table(version, geography, year, as_of))
+
+
+@st.cache_data(show_spinner=False, persist="disk")
+def ladder_table(version: str, geography: str, year: int, as_of: date) -> pd.DataFrame:
+    """The provision ladder with no FOI answers (mapping.ladder.compute_ladder): levels 3, 2 and unknown only."""
+    from mapping.ladder import compute_ladder
+
+    return compute_ladder(geography, year, as_of=as_of, teams=teams_table(version), geometry=False)
+
+
+@st.cache_data(show_spinner=False)
+def styled_areas(version: str, geography: str, year: int, as_of: date, measure_id: str):
+    """Per-area tooltip text and colour for a measure (not the FOI one; the ladder without FOI), and the legend."""
+    gaps = gaps_table(version, geography, year, as_of)
+    measure = webmap.MEASURES[measure_id]
+    ladder = ladder_table(version, geography, year, as_of) if measure.needs_ladder else None
+    _, legend = webmap.classify(webmap.measure_values(gaps, measure, ladder=ladder), measure)
+    return webmap.area_properties(gaps, measure, ladder=ladder), legend
+
+
+@st.cache_data(show_spinner=False)
+def ladder_summary(version: str, geography: str, year: int, as_of: date) -> pd.DataFrame:
+    """summarise_ladder of the ladder without FOI answers (UK, or all areas, and each nation)."""
+    from mapping.ladder import summarise_ladder
+
+    return summarise_ladder(ladder_table(version, geography, year, as_of))
+
+
+@st.cache_data(show_spinner=False)
+def reach_summary(version: str, geography: str, year: int, as_of: date) -> pd.DataFrame:
+    """Babies, need, families teams can support and reach, for the whole geography and each nation."""
+    from mapping.reach import compute_reach, summarise_reach
+
+    return summarise_reach(compute_reach(geography, year, as_of=as_of, teams=teams_table(version)))
+
+
+@st.cache_data(show_spinner=False)
+def known_published_counts(as_of: date) -> pd.DataFrame:
+    """The published UK team counts known on the date (a count dated "2023-09" is known by 30 September),
+    as the report pack takes them."""
+    from mapping.growth import load_published_counts
+    from mapping.teams import parse_date
+
+    counts = load_published_counts()
+    known = counts[[parse_date(str(a), end=True).date() <= as_of for a in counts["as_of"]]]
+    return known.sort_values("as_of", kind="stable").reset_index(drop=True)
+
+
+@st.cache_data(show_spinner=False)
+def record_table(version: str, as_of: date) -> pd.DataFrame:
+    """Each published count known on the date beside the teams data/teams.csv lists (mapping.reach.published_record)."""
+    from mapping.reach import published_record
+
+    return published_record(teams_table(version), known_published_counts(as_of))
+
+
+@st.cache_data(show_spinner=False)
+def growth_on(version: str, as_of: date) -> pd.DataFrame:
+    """Teams by year against the Vision & Strategy target, as the report pack has it on the date
+    (years as mapping.report.load_inputs takes them; mapping.report.growth_as_of)."""
+    from mapping.growth import VISION_2019, growth_table, load_published_counts
+    from mapping.report import growth_as_of
+
+    years = range(min(VISION_2019.baseline_year, as_of.year), max(VISION_2019.by_year, as_of.year) + 1)
+    return growth_as_of(growth_table(teams_table(version), years), load_published_counts(), as_of)
+
+
+@st.cache_data(show_spinner=False)
+def growth_chart_png(version: str, as_of: date) -> bytes:
+    """mapping.figures.teams_by_year_chart of :func:`growth_on`, as PNG (the pack's chart, screen size)."""
+    import io
+
+    from mapping import figures
+    from mapping.growth import VISION_2019 as t
+
+    text = figures.FigureText(
+        title="Parent-infant teams by year against the Vision & Strategy target",
+        subtitle=f"Teams in this dataset (1 July), published UK counts known on {as_of.isoformat()}, and the path "
+                 f"from {t.baseline_teams} teams in {t.baseline_year} to at least {t.target_teams} by {t.by_year}",
+        note="Published counts: data/published_team_counts.csv (sources there). The dataset lists only teams "
+             "that published reports name, so it runs below the published counts.",
+        attribution=f"Target: Parent-Infant Foundation, Vision & Strategy 2019-2024; every area by "
+                    f"{t.every_area_year}.")
+    fig = figures.teams_by_year_chart(
+        growth_on(version, as_of), text=text, size="slide",
+        target_label=f"Target path: {t.baseline_teams} in {t.baseline_year} to {t.target_teams} in {t.by_year}")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110)
+    return buffer.getvalue()
+
+
+@st.cache_resource(show_spinner=False)
+def full_layer(geography: str):
+    """Full-detail areas for placing postcodes (kept once per process, never copied per session)."""
+    return boundaries.load_geography(geography)
+
+
+@st.cache_data(show_spinner=False)
+def gaps_downloads(version: str, geography: str, year: int, as_of: date, nation: str | None) -> dict[str, bytes]:
+    """The gaps table as CSV, XLSX and GeoJSON, each carrying its attribution and data date."""
+    gaps = nation_rows(gaps_table(version, geography, year, as_of), nation)
+    meta = download_meta(f"Babies aged 0-2 and parent-infant team coverage by area ({geography}"
+                         f"{', ' + nation if nation else ''})", geography, year, as_of)
+    layer = boundaries.load_geography(geography, simplified=True)
+    shaped = layer[["code", "geometry"]].merge(gaps, on="code", how="inner")
+    return {
+        "csv": to_csv_bytes(gaps, meta),
+        "xlsx": to_xlsx_bytes({"gaps": gaps}, meta),
+        "geojson": to_geojson_bytes(shaped, meta),
+    }
+
+
+def nation_rows(frame: pd.DataFrame, nation: str | None) -> pd.DataFrame:
+    """The rows of one nation, or all rows for the UK (``nation`` None)."""
+    return frame if not nation else frame[frame["nation"] == nation].reset_index(drop=True)
+
+
+def download_meta(title: str, geography: str, year: int, as_of: date, extra: tuple[str, ...] = ()) -> DownloadMeta:
+    """Attribution, data date, sources and notes that every download of the view carries."""
+    geo = boundaries.get_geography(geography)
+    return DownloadMeta(
+        title=title,
+        attribution=boundaries.ATTRIBUTION + " Teams: Parent-Infant Foundation and PIP UK publications (data/teams.csv).",
+        data_date=(f"teams as of {as_of.isoformat()}; population mid-{year}; boundaries {geo.label} "
+                   f"({geo.vintage.isoformat()})"),
+        sources=("Teams: data/teams.csv, typed in from Rare Jewels (2019), Vision & Strategy 2019-2024, the 2023 "
+                 "evidence summary and the Parent-Infant Foundation slides; not a complete list after 2019",
+                 *[f"{f.id}: {f.description} ({f.license}) {f.url}" for f in _sources_for(geography, year)],
+                 *extra),
+        notes=("Northern Ireland ages 0-2 are estimated from the 0-15 band (column 'estimated').",
+               "Children aged 0 at mid-year stand in for a year's births in the capacity estimate."),
+    )
+
+
+def _sources_for(geography: str, year: int):
+    from boundaries.catalogue import source_ids
+
+    registry = boundaries.fetch.registry()
+    ids = list(source_ids(geography)) + [k for k in registry if k.startswith(f"pop{year}")]
+    return [registry[i] for i in dict.fromkeys(ids) if i in registry]

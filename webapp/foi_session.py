@@ -1,0 +1,111 @@
+"""FOI replies uploaded in this session: read from bytes, kept in this visitor's session state only
+(never in a cache shared across sessions, never written to disk)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from boundaries.errors import PimapError
+from mapping.downloads import DownloadMeta
+from webapp.data import data_version, download_meta, ladder_table, teams_table
+from webapp.state import View
+
+FOI_MAX_MB = 5
+
+
+def foi_classes(view: View) -> pd.DataFrame | None:
+    """The loaded FOI's classes in the chosen geography, cached in this session only."""
+    analysis = st.session_state.get("foi")
+    if analysis is None:
+        return None
+    cache = st.session_state.setdefault("foi_classes", {})
+    key = (view.geography, view.year)
+    if key not in cache:
+        from mapping.foi_io import classes_in
+
+        cache[key] = classes_in(analysis, view.geography, view.year)
+    return cache[key]
+
+
+def session_ladder(view: View) -> pd.DataFrame:
+    """The provision ladder for the view: with this session's FOI replies (levels 1 and 0) if loaded,
+    computed and kept in this session only; otherwise the shared cached ladder (no area at 1 or 0)."""
+    analysis = st.session_state.get("foi")
+    if analysis is None:
+        return ladder_table(data_version(), view.geography, view.year, view.as_of)
+    cache = st.session_state.setdefault("foi_ladder", {})
+    key = (view.geography, view.year, view.as_of)
+    if key not in cache:
+        from mapping.ladder import compute_ladder, foi_areas_from_classes
+
+        cache[key] = compute_ladder(view.geography, view.year, as_of=view.as_of,
+                                    foi_areas=foi_areas_from_classes(analysis.classified, analysis.geography),
+                                    teams=teams_table(data_version()), geometry=False)
+    return cache[key]
+
+
+def show_ladder_note(extra: str = "") -> None:
+    """:func:`ladder_foi_note` as a warning when the FOI replies are synthetic, else as information."""
+    synthetic = getattr(st.session_state.get("foi"), "synthetic", False)
+    (st.warning if synthetic else st.info)(ladder_foi_note() + extra)
+
+
+def ladder_foi_note() -> str:
+    """Where levels 1 and 0 come from in this session, in words."""
+    if st.session_state.get("foi") is None:
+        return ("No FOI replies are loaded in this session, so no area is at level 1 or 0: every place without a "
+                "team or CAMHS parent-infant specialists is 'unknown' (the per-area replies behind Rare Jewels are "
+                "not published). Load replies on page 'FOI replies' to add levels 1 and 0.")
+    name = st.session_state.get("foi_name", "uploaded file")
+    synthetic = " They are marked SYNTHETIC test data: do not quote these levels." if getattr(
+        st.session_state["foi"], "synthetic", False) else ""
+    return (f"Levels 1 and 0 come from the FOI replies loaded in this session ({name}); areas outside the FOI's "
+            f"geography or without a usable reply stay 'unknown'.{synthetic}")
+
+
+def issues_frame(report) -> pd.DataFrame:
+    """The validation report's problems as a table: row, column, severity, message."""
+    rows = [{"row": i.row, "column": i.column, "severity": i.severity, "message": i.message} for i in report.issues]
+    return pd.DataFrame(rows, columns=["row", "column", "severity", "message"])
+
+
+def foi_meta(view: View) -> DownloadMeta:
+    """:func:`webapp.data.download_meta` for a download made from this session's FOI replies."""
+    name = st.session_state.get("foi_name", "uploaded file")
+    return download_meta(f"FOI replies from {name}", view.geography, view.year, view.as_of,
+                         extra=(f"FOI replies: {name}, uploaded in this session (not published)",))
+
+
+def on_foi_upload() -> None:
+    """Read a new upload before the page is drawn, so the sidebar already offers the FOI measure."""
+    for key in ("foi", "foi_report", "foi_classes", "foi_ladder", "foi_error", "foi_name", "foi_bytes",
+                "report_pack"):
+        st.session_state.pop(key, None)
+    upload = st.session_state.get("foi_upload")
+    if upload is None:
+        return
+    data = upload.getvalue()
+    if len(data) > FOI_MAX_MB * 1024 * 1024:
+        st.session_state["foi_error"] = (f"{upload.name} is {len(data) / 1024 / 1024:.1f} MB; the limit is "
+                                         f"{FOI_MAX_MB} MB. Split the file or remove unused columns.")
+        return
+    load_foi(upload.name, data)
+
+
+def load_foi(name: str, data: bytes) -> None:
+    """Validate and analyse uploaded replies into this session's state only; nothing is written to disk."""
+    from mapping.foi import FoiError, validate_replies
+    from mapping.foi_io import AreaTables, analyse_replies, read_replies_bytes
+
+    try:
+        raw = read_replies_bytes(data, name)
+        tables = AreaTables()
+        report = validate_replies(raw, tables)
+        st.session_state["foi_report"] = report
+        st.session_state["foi_name"] = name
+        if not report.errors:
+            st.session_state["foi"] = analyse_replies(raw, tables)
+            st.session_state["foi_bytes"] = data  # for the report pack (page 'Tables and downloads')
+    except (FoiError, PimapError) as exc:
+        st.session_state["foi_error"] = f"{name}: {exc}"

@@ -1,0 +1,116 @@
+"""Page 'National map': headline figures, the map's figures as a table, then the map."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+import boundaries
+from mapping import webmap
+from webapp.data import (
+    area_shapes,
+    data_version,
+    gaps_table,
+    known_published_counts,
+    nation_view,
+    styled_areas,
+    summary_of,
+    team_shapes,
+    teams_table,
+)
+from webapp.foi_session import foi_classes, session_ladder, show_ladder_note
+from webapp.formatting import fmt_int, fmt_share
+from webapp.state import View
+
+MAP_HEIGHT = 680
+# The map's width on a typical screen, for choosing the zoom that fits a nation (st_folium sets the view
+# without reloading the map, but it needs a zoom level rather than bounds).
+MAP_WIDTH = 760
+
+
+def _published_count(as_of: date) -> pd.Series | None:
+    """The latest published UK count known on the date (the rule the report pack uses), or None."""
+    known = known_published_counts(as_of)
+    return None if known.empty else known.iloc[-1]
+
+
+def page_map(view: View) -> None:
+    version = data_version()
+    gaps = gaps_table(version, view.geography, view.year, view.as_of)
+    summary = summary_of(version, view.geography, view.year, view.as_of)
+    scope = summary["nations"].get(view.nation, summary) if view.nation else summary
+    where = view.nation or "UK"
+    st.header(f"Babies aged 0-2 and parent-infant teams: {where}")
+    st.caption(f"{boundaries.get_geography(view.geography).label}; population mid-{view.year}; "
+               f"teams as of {view.as_of:%d %B %Y}.")
+    cols = st.columns(4)
+    cols[0].metric("Teams operating", scope["teams_operating"],
+                   help="Operating teams named in public documents whose catchment includes part of this area.")
+    cols[1].metric("Babies aged 0-2 with no team", fmt_int(scope["age0_2_uncovered"]))
+    cols[2].metric("Share of babies aged 0-2 covered", fmt_share(scope["share_covered"]))
+    cols[3].metric("Areas with no team", f"{scope['areas_without_team']} of {scope['areas']}")
+    published = _published_count(view.as_of)
+    if published is not None:
+        st.caption(f"The team list holds only teams named in public documents. Published UK count on or before "
+                   f"this date: {published['teams']} teams ({published['as_of']}; {published['source']}).")
+    if scope.get("estimated"):
+        st.caption("Includes estimates: Northern Ireland ages 0-2 are estimated from the 0-15 band.")
+
+    measure = webmap.MEASURES[view.measure]
+    own_foi = st.session_state.get("foi") is not None
+    if measure.needs_foi or (measure.needs_ladder and own_foi):
+        # this session's own FOI replies: never in a cache shared with other sessions
+        foi = foi_classes(view) if measure.needs_foi else None
+        ladder = session_ladder(view) if measure.needs_ladder else None
+        properties = webmap.area_properties(gaps, measure, foi, ladder)
+        _, legend = webmap.classify(webmap.measure_values(gaps, measure, foi, ladder), measure)
+    else:
+        properties, legend = styled_areas(version, view.geography, view.year, view.as_of, view.measure)
+    table = properties[properties["nation"] == view.nation] if view.nation else properties
+    with st.expander(f"The map as a table ({len(table)} areas): {measure.label}", expanded=False):
+        if measure.needs_ladder:
+            columns = {"name": "name", "code": "code", "nation": "nation", "value": measure.label,
+                       "levels": "babies aged 0-2 at each level", "babies": "babies aged 0-2",
+                       "evidence": "evidence (team ids; specialist areas; FOI reply ids)", "teams": "teams"}
+        else:
+            columns = {"name": "name", "code": "code", "nation": "nation", "value": measure.label, "class": "class",
+                       "babies": "babies aged 0-2", "uncovered": "babies aged 0-2 with no team",
+                       "coverage": "coverage", "teams": "teams"}
+        st.dataframe(table[list(columns)].rename(columns=columns), hide_index=True, key="map_table")
+    st.caption(f"Measure: {measure.label}. Source: {measure.source}.")
+
+    codes, geometries, uk_bounds = area_shapes(version, view.geography)
+    collection = webmap.feature_collection(geometries, codes, properties)  # ~10 ms: geometries are shared
+    catchments, specialists = team_shapes(version, view.as_of)
+    from mapping.teams import teams_as_of
+
+    current = teams_as_of(teams_table(version), view.as_of)
+    bounds = nation_view(version, view.geography, view.nation) if view.nation else uk_bounds
+    centre, zoom = webmap.view_for_bounds(bounds, MAP_WIDTH, MAP_HEIGHT)
+    groups = webmap.layer_groups(collection, measure, teams=current, catchments=catchments, specialists=specialists)
+    map_col, legend_col = st.columns([5, 1])
+    with map_col:
+        show_map(groups, centre, zoom)
+    with legend_col:
+        st.markdown(webmap.legend_html(measure.label, legend, markers=False), unsafe_allow_html=True)
+    st.markdown(f"**Legend in words ({measure.label}):** " + "; ".join(c.label for c in legend)
+                + ". Markers: ● team operating, ◌ team in development (hollow, dashed); blue outlines: team "
+                  "catchments; dotted green outlines: areas with CAMHS specialist practitioners but no team. "
+                  "Hover over an area for its name, code and figures.")
+    if measure.needs_ladder:
+        show_ladder_note(" Babies at each level, the table of every area and the published record: page "
+                         "'Provision ladder'.")
+
+
+def show_map(groups: list, centre: tuple[float, float], zoom: float) -> None:
+    """The map: a base that never changes (so the browser keeps it), with the view's layers swapped in."""
+    import folium
+    from streamlit_folium import st_folium
+
+    base = webmap.base_map(fit=False)
+    webmap.Legend(webmap.legend_html(None, [], markers=True)).add_to(base)
+    st_folium(base, key="national_map", height=MAP_HEIGHT, use_container_width=True, returned_objects=[],
+              feature_group_to_add=groups, layer_control=folium.LayerControl(collapsed=True),
+              center=centre, zoom=zoom)

@@ -1,0 +1,136 @@
+"""Page 'Area profile': find an area by name or postcode and show its figures beside its nation's."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import boundaries
+from boundaries.errors import PimapError
+from webapp.data import capacity_table, data_version, full_layer, gaps_table
+from webapp.foi_session import foi_classes
+from webapp.formatting import fmt_int, fmt_share, ordinal
+from webapp.state import View, as_of_date
+
+
+def page_profile(view: View) -> None:
+    from mapping.profile import area_profile
+
+    version = data_version()
+    gaps = gaps_table(version, view.geography, view.year, view.as_of)
+    st.header("Area profile")
+    st.text_input("Area name or UK postcode (press Enter)", key="search", on_change=on_search,
+                  placeholder="e.g. Brighton, NHS Leeds CCG, Lothian, SW1A 1AA")
+    kind, message = st.session_state.get("search_result") or (None, None)
+    if kind:
+        getattr(st, kind)(message)
+    matches = st.session_state.get("search_matches")
+    if matches is not None and len(matches) > 1:
+        labels = dict(zip(matches["code"], matches["name"] + " (" + matches["code"] + ")"))
+        st.radio("Matching areas", list(labels), key="search_pick", format_func=labels.get, index=None,
+                 on_change=lambda: _set_area(st.session_state["search_pick"]))
+    names = dict(zip(gaps["code"], gaps["name"]))
+    codes = sorted(names, key=lambda c: names[c])
+    current = st.session_state.get("area")
+    if current not in names:
+        current = None
+    st.session_state["area_pick"] = current
+    st.selectbox("Or choose an area", codes, key="area_pick", format_func=lambda c: f"{names[c]} ({c})",
+                 placeholder="Choose an area", on_change=lambda: _set_area(st.session_state["area_pick"]))
+    if not current:
+        st.info("Search for an area by name or postcode, or choose one from the list.")
+        return
+    profile = area_profile(gaps, current, capacity=capacity_table(version, view.geography, view.year, view.as_of),
+                           foi=foi_classes(view))
+    show_profile(profile, view)
+
+
+def on_search() -> None:
+    """Resolve the search box: a postcode to its area, a name to the best match (or a list to choose from)."""
+    from mapping.postcodes import PostcodeError, lookup_postcode, normalise_postcode
+    from mapping.profile import search_areas
+
+    query = st.session_state.get("search", "").strip()
+    geography = st.session_state["geo"]
+    st.session_state["search_result"] = None
+    st.session_state["search_matches"] = None
+    if not query:
+        return
+    try:
+        normalise_postcode(query)
+        is_postcode = True
+    except PostcodeError:
+        is_postcode = False
+    if is_postcode:
+        try:
+            found = lookup_postcode(query, geography, areas=full_layer(geography),
+                                    geography_nations=boundaries.get_geography(geography).nations)
+        except PimapError as exc:
+            st.session_state["search_result"] = ("error", str(exc))
+            return
+        how = ("lies in" if found.method == "inside" else
+               f"lies {found.distance_km:.2f} km outside every boundary polygon (a generalised coastline); "
+               "the nearest area of its nation is")
+        st.session_state["search_result"] = ("success", f"{found.postcode} {how} **{found.name}** ({found.code}).")
+        _set_area(found.code)
+        return
+    version = data_version()
+    year, as_of = int(st.session_state["year"]), as_of_date(st.session_state["when"])
+    gaps = gaps_table(version, geography, year, as_of)
+    matches = search_areas(query, gaps[["code", "name", "nation"]])
+    if matches.empty:
+        st.session_state["search_result"] = (
+            "warning", f"No area of {geography} matches {query!r}. Try part of the name, a code, or a postcode.")
+        return
+    best_is_clear = len(matches) == 1 or (matches["rank"].iloc[0] <= 1 and matches["rank"].iloc[1] > 1)
+    if best_is_clear:
+        _set_area(matches["code"].iloc[0])
+    else:
+        st.session_state["search_matches"] = matches
+        st.session_state["search_result"] = ("info", f"{len(matches)} areas match {query!r}: choose one.")
+
+
+def _set_area(code: str | None) -> None:
+    st.session_state["area"] = code
+
+
+def show_profile(p: dict, view: View) -> None:
+    st.subheader(f"{p['name']} ({p['code']}), {p['nation']}")
+    cols = st.columns(4)
+    cols[0].metric("Babies aged 0 (mid-year)", fmt_int(p["age0"]))
+    cols[1].metric("Babies aged 0-2", fmt_int(p["age0_2"]))
+    cols[2].metric("Share of babies aged 0-2 covered", fmt_share(p["share_covered"]))
+    cols[3].metric("Babies aged 0-2 with no team", fmt_int(p["uncovered_age0_2"]))
+    if p["estimated"]:
+        st.caption("These population figures are estimates: Northern Ireland publishes only a 0-15 band by trust "
+                   "(see 'Methodology and sources').")
+    st.markdown(f"**Coverage:** {p['coverage']} "
+                f"({fmt_int(p['covered_age0_2'])} of {fmt_int(p['age0_2'])} babies aged 0-2 live in a team's catchment).")
+    if p["teams"]:
+        st.markdown("**Serving teams:** " + "; ".join(p["teams"]))
+    elif p["nearest_team"]:
+        st.markdown(f"**No team serves this area.** Nearest team base: {p['nearest_team']}, "
+                    f"{p['nearest_team_km']:,.1f} km from the area's centre (straight line).")
+    else:
+        st.markdown("**No team serves this area**, and no team base is known.")
+    if p["foi_class"] is not None:
+        share = p["foi_class_share"]
+        extra = "" if share is None or share >= 0.999 else f" ({100 * share:.0f}% of its babies aged 0-2)"
+        st.markdown(f"**CAMHS FOI reply class:** {p['foi_class']}{extra}.")
+    else:
+        st.markdown("**CAMHS FOI reply:** no replies loaded (page 'FOI replies').")
+    if p["capacity"]:
+        c = p["capacity"]
+        st.markdown(
+            f"**Capacity estimate:** {c['teams_needed']:.2f} reference-size teams ({c['wte_needed']:.1f} WTE staff) "
+            f"for the area's {fmt_int(p['age0'])} babies aged 0; {c['wte_needed_uncovered']:.1f} WTE for those "
+            "with no team. Reference: Greater Manchester specification, 7.33 WTE per about 3,300 births "
+            "(Rare Jewels, 2019).")
+    n = p["nation_figures"]
+    st.markdown(
+        f"**Compared with {p['nation']}:** {fmt_share(p['share_covered'])} of babies aged 0-2 covered here, "
+        f"{fmt_share(n['share_covered'])} across {p['nation']}; this area has the "
+        f"{ordinal(p['rank_uncovered'])} most babies with no team of {p['nation_areas']} areas; "
+        f"{n['areas_without_team']} of {n['areas']} areas in {p['nation']} have no team.")
+    st.caption(f"Sources: population mid-{view.year} (ONS, NRS, NISRA{'; estimated' if p['estimated'] else ''}); "
+               f"teams as of {view.as_of.isoformat()} (data/teams.csv); boundaries "
+               f"{boundaries.get_geography(view.geography).label}.")

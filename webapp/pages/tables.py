@@ -1,0 +1,145 @@
+"""Page 'Tables and downloads': the gaps and teams tables with their downloads, and the report pack."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import streamlit as st
+
+import boundaries
+from boundaries.errors import PimapError
+from mapping.downloads import download_name, to_csv_bytes, to_xlsx_bytes
+from webapp.data import data_version, download_meta, gaps_downloads, gaps_table, nation_rows, teams_table
+from webapp.foi_session import foi_meta, issues_frame
+from webapp.state import View
+
+
+def page_tables(view: View) -> None:
+    version = data_version()
+    gaps = nation_rows(gaps_table(version, view.geography, view.year, view.as_of), view.nation)
+    st.header("Tables and downloads")
+    st.caption(f"{boundaries.get_geography(view.geography).label}; population mid-{view.year}; teams as of "
+               f"{view.as_of.isoformat()}{'; ' + view.nation if view.nation else ''}. Click a column title to sort.")
+    st.subheader(f"Gaps by area ({len(gaps)} areas)")
+    shown = ["name", "code", "nation", "age0", "age0_2", "covered_age0_2", "uncovered_age0_2", "share_covered",
+             "coverage", "team_names", "nearest_team_name", "nearest_team_km", "estimated"]
+    st.dataframe(gaps[shown], hide_index=True, key="gaps_table", column_config={
+        "age0": st.column_config.NumberColumn("babies aged 0", format="localized"),
+        "age0_2": st.column_config.NumberColumn("babies aged 0-2", format="localized"),
+        "covered_age0_2": st.column_config.NumberColumn("covered 0-2", format="localized"),
+        "uncovered_age0_2": st.column_config.NumberColumn("no team 0-2", format="localized"),
+        "share_covered": st.column_config.NumberColumn("share covered", format="percent"),
+        "nearest_team_km": st.column_config.NumberColumn("nearest team km", format="%.1f"),
+    })
+    files = gaps_downloads(version, view.geography, view.year, view.as_of, view.nation)
+    parts = [f"pop{view.year}", f"teams{view.as_of.isoformat()}", *([view.nation] if view.nation else [])]
+    cols = st.columns(3)
+    for col, (ext, mime) in zip(cols, (("csv", "text/csv"), ("xlsx", "application/vnd.openxmlformats-officedocument"
+                                                                        ".spreadsheetml.sheet"),
+                                       ("geojson", "application/geo+json"))):
+        col.download_button(f"Download gaps ({ext.upper()})", files[ext], key=f"dl_gaps_{ext}", mime=mime,
+                            file_name=download_name("gaps", view.geography, ext, parts=parts), on_click="ignore")
+
+    from mapping.teams import teams_as_of
+
+    teams = teams_as_of(teams_table(version), view.as_of)
+    if view.nation:
+        teams = teams[teams["nation"] == view.nation]
+    st.subheader(f"Teams and specialist areas as of {view.as_of.isoformat()} ({len(teams)} rows)")
+    team_cols = ["name", "status", "nation", "host_organisation", "from", "from_basis", "to", "catchment",
+                 "location_precision", "source"]
+    st.dataframe(teams[team_cols], hide_index=True, key="teams_table")
+    meta = download_meta(f"Parent-infant teams as of {view.as_of.isoformat()}", view.geography, view.year,
+                         view.as_of)
+    cols = st.columns(2)
+    cols[0].download_button("Download teams (CSV)", to_csv_bytes(teams[team_cols], meta), key="dl_teams_csv",
+                            file_name=download_name("teams", view.geography, "csv", parts=parts[1:]),
+                            mime="text/csv", on_click="ignore")
+    cols[1].download_button("Download teams (XLSX)", to_xlsx_bytes({"teams": teams[team_cols]}, meta),
+                            key="dl_teams_xlsx", file_name=download_name("teams", view.geography, "xlsx", parts=parts[1:]),
+                            on_click="ignore")
+
+    pack_section(view)
+
+    st.subheader("FOI validation report")
+    report = st.session_state.get("foi_report")
+    if report is None:
+        st.info("No FOI replies loaded in this session (page 'FOI replies').")
+    else:
+        issues = issues_frame(report)
+        st.dataframe(issues, hide_index=True, key="foi_issues_table")
+        st.download_button("Download FOI validation report (CSV)", to_csv_bytes(issues, foi_meta(view)),
+                           key="dl_foi_report", file_name=download_name("foi-report", view.geography, "csv"),
+                           mime="text/csv", on_click="ignore")
+
+
+def pack_section(view: View) -> None:
+    """Build the report pack for the view on request and offer it as one ZIP (kept in this session only)."""
+    from mapping.report import PACK_GEOGRAPHIES
+
+    st.subheader("Report pack (ZIP)")
+    if view.geography not in PACK_GEOGRAPHIES:
+        st.info(f"The report pack is built for the UK-wide geographies only ({', '.join(PACK_GEOGRAPHIES)}); "
+                f"{view.geography} is not one. Choose one of them under 'Geography' to build it.")
+        return
+    foi_name = st.session_state.get("foi_name") if st.session_state.get("foi") is not None else None
+    wanted = (view.geography, view.year, view.as_of.isoformat(), foi_name)
+    st.markdown(
+        f"Maps, charts (PNG, SVG, PDF), tables (CSV and one XLSX), `summary.md` and `manifest.json` for "
+        f"{view.geography}, population mid-{view.year}, teams as of {view.as_of.isoformat()}"
+        + (f", with this session's FOI replies ({foi_name})" if foi_name else ", without FOI replies")
+        + ". Always the whole UK (the nation filter does not apply). Building takes about a minute. The pack is "
+          "built in a temporary directory that is deleted as soon as the ZIP is made; the ZIP stays only in "
+          "this session.")
+    pack = st.session_state.get("report_pack")
+    if pack is not None and pack["key"] != wanted:  # built for another view: free the memory
+        st.session_state.pop("report_pack")
+        pack = None
+    if pack is None:
+        if st.button("Build the report pack", key="build_pack"):
+            foi = (foi_name, st.session_state["foi_bytes"]) if foi_name else None
+            with st.spinner("Building the report pack (about a minute)..."):
+                try:
+                    name, data, manifest = pack_zip(view.geography, view.year, view.as_of, foi)
+                except PimapError as exc:
+                    st.error(f"The pack could not be built: {exc}")
+                    return
+            # + 1: manifest.json, which lists every other file
+            st.session_state["report_pack"] = {"key": wanted, "name": name, "data": data,
+                                               "files": len(manifest["files"]) + 1}
+            st.rerun()
+        return
+    st.download_button(f"Download the report pack ({pack['files']} files, {len(pack['data']) / 1e6:.1f} MB ZIP)",
+                       pack["data"], file_name=pack["name"], mime="application/zip", key="dl_pack",
+                       on_click="ignore", type="primary")
+    st.caption(f"{pack['name']}: built for this view. Change the geography, year, date or FOI file to build another.")
+
+
+def pack_zip(geography: str, year: int, as_of: date, foi: tuple[str, bytes] | None) -> tuple[str, bytes, dict]:
+    """Build the pack (mapping.report.build_pack) in a temporary directory, deleted on return; the ZIP's
+    name, its bytes (files under one folder of the same name) and the manifest."""
+    import io
+    import tempfile
+    import zipfile
+
+    from mapping.report import build_pack
+
+    name = download_name("report-pack", geography, "zip",
+                         parts=[f"pop{year}", f"teams{as_of.isoformat()}", *(["foi"] if foi else [])])
+    folder = name.removesuffix(".zip")
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory(prefix="pimap-pack-") as tmp:
+        foi_path = None
+        if foi is not None:
+            foi_path = Path(tmp) / "foi" / (Path(foi[0]).name or "replies.csv")
+            foi_path.parent.mkdir()
+            foi_path.write_bytes(foi[1])
+        out = Path(tmp) / folder
+        manifest = build_pack(geography, year, as_of=as_of, out=out, foi=foi_path)
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(p for p in out.rglob("*") if p.is_file()):
+                entry = zipfile.ZipInfo(f"{folder}/{path.relative_to(out).as_posix()}", date_time=(1980, 1, 1, 0, 0, 0))
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(entry, path.read_bytes())
+    return name, buffer.getvalue(), manifest
