@@ -19,6 +19,7 @@ exactly like the headline figures.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -43,6 +44,7 @@ __all__ = [
     "PACK_GEOGRAPHIES",
     "ReportError",
     "FoiInputs",
+    "FoiSource",
     "PackInputs",
     "PackFigure",
     "load_inputs",
@@ -67,6 +69,8 @@ DPI = 300
 # Files in a pack are written with this fixed time (the zip epoch), so a rebuild is byte-identical.
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _XLSX_STAMP = "2000-01-01T00:00:00Z"
+# FOI replies for a pack: a file's path, or an upload's (file name, bytes), read in memory (the app's case).
+FoiSource = str | os.PathLike | tuple[str, bytes]
 
 
 # Modules that may add figures, tables and summary sections to the pack (see the module docstring); a
@@ -144,11 +148,13 @@ def _check_options(geography: str, year: int, as_of: date) -> None:
         raise ReportError(f"as_of must be a date, not {as_of!r}")
 
 
-def load_inputs(geography: str, year: int, *, as_of: date, foi: str | os.PathLike | None = None) -> PackInputs:
+def load_inputs(geography: str, year: int, *, as_of: date, foi: FoiSource | None = None) -> PackInputs:
     """Compute everything a pack needs from the real data: gaps, teams, growth, capacity, FOI classes.
 
-    Raises :class:`ReportError` for a geography other than the UK-wide layers or a year without
-    population, and :class:`mapping.foi.FoiError` for an FOI file with errors.
+    ``foi`` is a replies file's path, or an upload's ``(file name, bytes)``, read in memory and never
+    written anywhere; the pack names the FOI by the file's name and records the sha256 of its bytes
+    either way. Raises :class:`ReportError` for a geography other than the UK-wide layers or a year
+    without population, and :class:`mapping.foi.FoiError` for an FOI file with errors.
     """
     import boundaries
     from boundaries.fetch import registry
@@ -158,11 +164,7 @@ def load_inputs(geography: str, year: int, *, as_of: date, foi: str | os.PathLik
     from mapping.teams import DEFAULT_TEAMS_PATH, catchment_table, load_teams, teams_as_of
 
     _check_options(geography, year, as_of)
-    foi_path = None
-    if foi is not None:
-        foi_path = Path(foi)
-        if not foi_path.is_file():
-            raise ReportError(f"--foi {str(foi_path)!r}: no such file")
+    foi_file = _foi_file(foi) if foi is not None else None
     teams = load_teams()
     gaps = compute_gaps(geography, year, as_of=as_of, teams=teams)
     summary = summarise(gaps)
@@ -183,7 +185,7 @@ def load_inputs(geography: str, year: int, *, as_of: date, foi: str | os.PathLik
     inputs = {f"registry:{k}": v.sha256 for k, v in sorted(registry().items())}
     inputs["data/teams.csv"] = sha256_of(DEFAULT_TEAMS_PATH)
     inputs["data/published_team_counts.csv"] = sha256_of(PUBLISHED_COUNTS_PATH)
-    foi_inputs = _load_foi(foi_path, geography, year) if foi_path is not None else None
+    foi_inputs = _load_foi(*foi_file, geography, year) if foi_file is not None else None
     if foi_inputs is not None:
         inputs[f"foi:{foi_inputs.file_name}"] = foi_inputs.sha256
     return PackInputs(
@@ -226,13 +228,26 @@ def growth_as_of(growth: pd.DataFrame, published: pd.DataFrame, as_of: date) -> 
     return out
 
 
-def _load_foi(path: Path, geography: str, year: int) -> FoiInputs:
-    from mapping.foi_io import analyse_file, classes_in
+def _foi_file(foi: FoiSource) -> tuple[str, bytes]:
+    """The FOI replies as (name, bytes): an upload's as given, or a file's path and its contents."""
+    if isinstance(foi, tuple):
+        name, data = foi
+        return str(name), bytes(data)
+    path = Path(foi)
+    if not path.is_file():
+        raise ReportError(f"--foi {str(path)!r}: no such file")
+    return str(path), path.read_bytes()
 
-    analysis = analyse_file(path)
+
+def _load_foi(name: str, data: bytes, geography: str, year: int) -> FoiInputs:
+    """Replies read from bytes (:func:`mapping.foi_io.read_replies_bytes`, as the app reads an upload),
+    analysed, and their classes in the FOI's geography and in the pack's; named by the file's name."""
+    from mapping.foi_io import analyse_replies, classes_in, read_replies_bytes
+
+    analysis = analyse_replies(read_replies_bytes(data, name))
     return FoiInputs(
-        file_name=path.name,
-        sha256=sha256_of(path),
+        file_name=Path(name).name,
+        sha256=hashlib.sha256(data).hexdigest(),
         geography=analysis.geography,
         synthetic=bool(analysis.synthetic),
         funnel=dict(analysis.funnel),
@@ -939,6 +954,6 @@ def _command(data: PackInputs) -> str:
 
 
 def build_pack(geography: str, year: int, *, as_of: date, out: str | os.PathLike,
-               foi: str | os.PathLike | None = None) -> dict:
+               foi: FoiSource | None = None) -> dict:
     """Load the inputs and write the whole pack into ``out``; returns the manifest."""
     return write_pack(load_inputs(geography, year, as_of=as_of, foi=foi), out)

@@ -221,6 +221,16 @@ def test_pack_download_is_a_zip_listed_by_its_manifest(mirror, monkeypatch):
         return real_add(self, path_or_data, mimetype, coordinates, file_name, *args, **kwargs)
 
     monkeypatch.setattr(MediaFileManager, "add", add)
+    import mapping.report
+
+    foi_given = []
+    real_load_inputs = mapping.report.load_inputs
+
+    def load_inputs(*args, foi=None, **kwargs):
+        foi_given.append(foi)
+        return real_load_inputs(*args, foi=foi, **kwargs)
+
+    monkeypatch.setattr(mapping.report, "load_inputs", load_inputs)
     temp = Path(tempfile.gettempdir())
     before = set(temp.glob("pimap-pack-*"))
     at = run_app(page="foi", geo="uk2018", year="2019", date="2019")
@@ -243,4 +253,5 @@ def test_pack_download_is_a_zip_listed_by_its_manifest(mirror, monkeypatch):
                                       "age": "0-2", "foi": "replies.csv"}
     assert {"tables/foi_funnel.csv", "tables/foi_classes.csv", "summary.md"} <= listed
     assert set(temp.glob("pimap-pack-*")) == before  # nothing left on the server
+    assert foi_given == [("replies.csv", FOI_FIXTURE.read_bytes())]  # the upload from memory, never a file
     assert not [b for b in at.button if b.key == "build_pack"]  # built: only the download is offered

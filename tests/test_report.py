@@ -556,3 +556,19 @@ def test_foi_file_with_errors_is_refused(tmp_path, mirror):
     bad.write_text("\n".join([*lines[: header + 1], row.replace(",Y,", ",perhaps,", 1)]) + "\n")
     with pytest.raises(FoiError, match="error"):
         R.load_inputs("uk2023", 2020, as_of=AS_OF, foi=bad)
+
+
+@pytest.mark.slow
+def test_foi_given_as_name_and_bytes_gives_what_the_file_gives(foi_pack):
+    """The app passes an upload as (file name, bytes), never written to disk: the FOI tables (classes, areas,
+    funnel) and the manifest's FOI name and sha256 are those of the pack built from the file itself."""
+    data = R.load_inputs("uk2023", 2020, as_of=AS_OF, foi=(FOI_FIXTURE.name, FOI_FIXTURE.read_bytes()))
+    manifest = json.loads((foi_pack / "manifest.json").read_text())
+    key = f"foi:{FOI_FIXTURE.name}"
+    assert data.foi.file_name == manifest["parameters"]["foi"] == FOI_FIXTURE.name
+    assert data.inputs[key] == manifest["inputs"][key] == hashlib.sha256(FOI_FIXTURE.read_bytes()).hexdigest()
+    assert data.inputs == manifest["inputs"]
+    tables = R.pack_tables(data)
+    for name in FOI_TABLES:
+        assert R._csv_bytes(tables[name]) == (foi_pack / "tables" / f"{name}.csv").read_bytes(), name
+    assert set(tables["foi_classes"]["foi_class"]) - {""}  # classes were carried, not all blank

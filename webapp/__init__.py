@@ -9,8 +9,7 @@ chooses, caches and lays out:
   the nation only restyles the map;
 - :mod:`webapp.state`: the view (sidebar widgets), kept in the URL query string;
 - :mod:`webapp.foi_session`: an uploaded FOI file, kept in the visitor's own session state: never cached
-  across sessions, and written to disk only inside the temporary directory a report pack is built in
-  (deleted when the build ends);
+  across sessions and never written to disk (a report pack takes its name and bytes from memory);
 - :mod:`webapp.pages`: one module per page; :mod:`webapp.formatting`: how every page writes numbers.
 
 Heavy modules (`mapping.report`, `mapping.figures`, `streamlit_folium`, ...) are imported inside the

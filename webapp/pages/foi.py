@@ -14,8 +14,8 @@ def page_foi(view: View) -> None:
     st.markdown(
         "Upload a CSV or XLSX of replies in the template's columns (`data/foi/foi_template.csv`). The file is read "
         "in memory for **this session only**: it is not stored on the server and no other visitor can see it "
-        "(building a report pack with it writes a copy into a temporary directory that is deleted when the build "
-        f"ends). Limit: {FOI_MAX_MB} MB.")
+        "(a report pack built with it reads it from memory too; it is never written to disk). "
+        f"Limit: {FOI_MAX_MB} MB.")
     st.file_uploader("Replies file", type=["csv", "xlsx"], key="foi_upload", max_upload_size=FOI_MAX_MB,
                      on_change=on_foi_upload)
     if st.session_state.get("foi_error"):

@@ -118,7 +118,8 @@ def pack_section(view: View) -> None:
 
 def pack_zip(geography: str, year: int, as_of: date, foi: tuple[str, bytes] | None) -> tuple[str, bytes, dict]:
     """Build the pack (mapping.report.build_pack) in a temporary directory, deleted on return; the ZIP's
-    name, its bytes (files under one folder of the same name) and the manifest."""
+    name, its bytes (files under one folder of the same name) and the manifest. The FOI replies go to
+    the pack as their name and bytes: the upload itself is never written to disk."""
     import io
     import tempfile
     import zipfile
@@ -130,13 +131,8 @@ def pack_zip(geography: str, year: int, as_of: date, foi: tuple[str, bytes] | No
     folder = name.removesuffix(".zip")
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory(prefix="pimap-pack-") as tmp:
-        foi_path = None
-        if foi is not None:
-            foi_path = Path(tmp) / "foi" / (Path(foi[0]).name or "replies.csv")
-            foi_path.parent.mkdir()
-            foi_path.write_bytes(foi[1])
         out = Path(tmp) / folder
-        manifest = build_pack(geography, year, as_of=as_of, out=out, foi=foi_path)
+        manifest = build_pack(geography, year, as_of=as_of, out=out, foi=foi)
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(p for p in out.rglob("*") if p.is_file()):
                 entry = zipfile.ZipInfo(f"{folder}/{path.relative_to(out).as_posix()}", date_time=(1980, 1, 1, 0, 0, 0))
