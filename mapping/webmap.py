@@ -26,39 +26,39 @@ from branca.element import MacroElement, Template
 from mapping.ladder import LEVEL_COLOURS, LEVEL_LABELS, LEVEL_SLUGS, LEVELS
 
 __all__ = [
+    "LADDER_COLOURS",
+    "LEAFLET_CSS",
+    "LEAFLET_JS",
     "MEASURES",
-    "Measure",
-    "ColourClass",
     "NO_DATA",
     "NO_SMALL_AREAS",
-    "LADDER_COLOURS",
-    "LEAFLET_JS",
-    "LEAFLET_CSS",
     "TEAM_STYLES",
-    "nice_breaks",
-    "classify",
-    "format_value",
-    "measure_values",
-    "area_properties",
-    "ladder_levels_text",
-    "ladder_evidence_text",
-    "tooltip_fields",
-    "feature_collection",
-    "shapes_collection",
-    "area_styles",
     "AreasLayer",
+    "ColourClass",
+    "Legend",
+    "Measure",
+    "area_properties",
+    "area_styles",
     "base_map",
-    "choropleth_layer",
-    "team_points",
-    "team_markers",
+    "build_map",
     "catchment_layer",
     "catchment_shapes",
-    "legend_html",
-    "Legend",
-    "nation_bounds",
-    "view_for_bounds",
+    "choropleth_layer",
+    "classify",
+    "feature_collection",
+    "format_value",
+    "ladder_evidence_text",
+    "ladder_levels_text",
     "layer_groups",
-    "build_map",
+    "legend_html",
+    "measure_values",
+    "nation_bounds",
+    "nice_breaks",
+    "shapes_collection",
+    "team_markers",
+    "team_points",
+    "tooltip_fields",
+    "view_for_bounds",
 ]
 
 # The one script and stylesheet the map needs (folium's other defaults, jQuery, Bootstrap and
@@ -477,16 +477,12 @@ def shapes_collection(geometries: Sequence[dict], codes: Sequence[str]) -> dict:
     ]}
 
 
-def area_styles(properties: pd.DataFrame, measure: Measure) -> dict[str, dict[str, str]]:
-    """Per area code, its fill colour and its tooltip (the fields of :func:`tooltip_fields` as an HTML table,
-    every value escaped): all that :class:`AreasLayer` sends for a view besides the shapes."""
-    fields, aliases = tooltip_fields(measure)
-    out = {}
-    for row in properties.to_dict("records"):
-        cells = "".join(f"<tr><th>{html.escape(alias)}</th><td>{html.escape(str(row[field]))}</td></tr>"
-                        for field, alias in zip(fields, aliases))
-        out[str(row["code"])] = {"fill": str(row["fill"]), "tooltip": f"<table>{cells}</table>"}
-    return out
+def area_styles(properties: pd.DataFrame, measure: Measure) -> dict[str, list[str]]:
+    """Per area code, its fill colour then the values of the tooltip's fields (:func:`tooltip_fields`), as
+    text: all that :class:`AreasLayer` sends for a view besides the shapes."""
+    fields, _ = tooltip_fields(measure)
+    return {str(row["code"]): [str(row["fill"]), *(str(row[f]) for f in fields)]
+            for row in properties.to_dict("records")}
 
 
 def _script_json(value) -> str:
@@ -500,29 +496,40 @@ def _script_json(value) -> str:
 class AreasLayer(MacroElement):
     """The areas filled by class, with the shapes fetched by the browser from ``shapes_url`` once per page.
 
-    The shapes (:func:`shapes_collection`, about 1.2 MB for the UK) are the bulk of a map; the browser
+    The shapes (:func:`shapes_collection`, about 1.1 MB for the UK) are the bulk of a map; the browser
     keeps them, parsed, for as long as the page is open, so a new measure, year or date sends only
-    :func:`area_styles` (colours and tooltips) instead of every shape again. Areas with no entry in
-    ``styles`` are not drawn. Once the areas are drawn the map's page carries
-    ``data-areas-drawn="<name>"`` on its body (``"error"`` if the shapes could not be fetched, with a
-    message on the map), so a browser test can wait for the drawing itself.
+    :func:`area_styles` (each area's colour and tooltip values) instead of every shape again. The
+    tooltip is built in the browser as a table of text nodes (labels from :func:`tooltip_fields`), so no
+    value is ever read as HTML. Areas not in ``properties`` are not drawn. Once the areas are drawn the
+    map's page carries ``data-areas-drawn="<layer name>"`` on its body (``"error"`` if the shapes could not
+    be fetched, with a message on the map), so a browser test can wait for the drawing itself.
     """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }}_styles = {{ this.styles_json }};
+        var {{ this.get_name() }}_areas = {{ this.styles_json }};
+        var {{ this.get_name() }}_labels = {{ this.labels_json }};
         var {{ this.get_name() }} = L.geoJson(null, {
             smoothFactor: 0.5,
             filter: function (feature) {
-                return Object.prototype.hasOwnProperty.call({{ this.get_name() }}_styles, feature.properties.code);
+                return Object.prototype.hasOwnProperty.call({{ this.get_name() }}_areas, feature.properties.code);
             },
             style: function (feature) {
-                return Object.assign({fillColor: {{ this.get_name() }}_styles[feature.properties.code].fill},
+                return Object.assign({fillColor: {{ this.get_name() }}_areas[feature.properties.code][0]},
                                      {{ this.style_json }});
             },
             onEachFeature: function (feature, layer) {
-                layer.bindTooltip({{ this.get_name() }}_styles[feature.properties.code].tooltip,
-                                  {sticky: true, className: "foliumtooltip"});
+                var values = {{ this.get_name() }}_areas[feature.properties.code];
+                layer.bindTooltip(function () {
+                    var table = document.createElement("table");
+                    {{ this.get_name() }}_labels.forEach(function (label, i) {
+                        var row = table.insertRow(), head = document.createElement("th");
+                        head.textContent = label;
+                        row.appendChild(head);
+                        row.insertCell().textContent = values[i + 1];
+                    });
+                    return table;
+                }, {sticky: true, className: "foliumtooltip"});
                 layer.on({
                     mouseover: function (e) { e.target.setStyle({{ this.highlight_json }}); },
                     mouseout: function (e) { {{ this.get_name() }}.resetStyle(e.target); }
@@ -551,12 +558,14 @@ class AreasLayer(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, shapes_url: str, styles: dict[str, dict[str, str]], *, name: str) -> None:
+    def __init__(self, shapes_url: str, properties: pd.DataFrame, measure: Measure) -> None:
         super().__init__()
         self._name = "AreasLayer"
+        self.layer_name = f"Areas: {measure.label}"
         self.url_json = _script_json(shapes_url)
-        self.styles_json = _script_json(styles)
-        self.name_json = _script_json(name)
+        self.styles_json = _script_json(area_styles(properties, measure))
+        self.labels_json = _script_json(tooltip_fields(measure)[1])
+        self.name_json = _script_json(self.layer_name)
         self.style_json = _script_json(AREA_STYLE)
         self.highlight_json = _script_json(AREA_HIGHLIGHT)
 
@@ -609,7 +618,7 @@ def team_markers(teams: pd.DataFrame) -> folium.GeoJson:
     )
 
 
-def catchment_shapes(teams: pd.DataFrame, load_layer: Callable[[str], "object"], *, tolerance: float = 0.002):
+def catchment_shapes(teams: pd.DataFrame, load_layer: Callable[[str], object], *, tolerance: float = 0.002):
     """One outline per team: the union of its catchment areas, lightly simplified for the web.
 
     ``load_layer(geography_id)`` returns a GeoDataFrame with ``code`` and ``geometry`` (EPSG:4326),

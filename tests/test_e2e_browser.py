@@ -76,3 +76,47 @@ def test_map_postcode_profile_and_csv_download(server, page):
                                                                         if line.startswith("# ")))
     assert table["code"].tolist() == gaps["code"].tolist()
     assert table["uncovered_age0_2"].tolist() == pytest.approx(gaps["uncovered_age0_2"].tolist(), rel=1e-12)
+
+
+def test_tooltip_figures_and_measure_change_without_sending_shapes_again(server, page):
+    """Hovering an area shows its name, code and figures as text; a new measure restyles the areas from the
+    shapes the page already has (fetched once), and the tooltip then gives the new measure's value."""
+    from mapping.coverage import compute_gaps
+
+    shapes = []
+    page.on("response", lambda response: shapes.append(response.url) if "/app/static/shapes/" in response.url
+            else None)
+    page.goto(server, wait_until="domcontentloaded")
+    bench.wait_for_map(page, measure_label="Share of babies aged 0-2 covered by a team")
+    frame = page.frame_locator(bench.MAP_FRAME).first
+    gaps = pd.DataFrame(compute_gaps("uk2023", 2020, as_of=date.today()).drop(columns="geometry"))
+
+    def hover_tooltip() -> tuple[str, dict]:
+        """The tooltip of the area under a point in the English Midlands, and that area's row of the gaps table."""
+        iframe = page.locator(bench.MAP_FRAME).first
+        iframe.scroll_into_view_if_needed()
+        box = iframe.bounding_box()
+        page.mouse.move(box["x"] + box["width"] * 0.85, box["y"] + box["height"] * 0.3)  # the North Sea
+        x, y = box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.75
+        page.wait_for_timeout(200)
+        page.mouse.move(x, y, steps=8)
+        page.wait_for_timeout(200)
+        page.mouse.move(x + 2, y + 2)  # Leaflet checks what is under the pointer at most every 32 ms
+        tip = frame.locator(".leaflet-tooltip.foliumtooltip").first
+        tip.wait_for(timeout=30_000)
+        text = tip.inner_text()
+        rows = [r for r in gaps.to_dict("records") if r["code"] in text]
+        assert len(rows) == 1, text  # one area's code
+        return text, rows[0]
+
+    text, row = hover_tooltip()
+    assert row["nation"] == "England" and row["name"] in text
+    assert f"{row['age0_2']:,.0f}" in text and f"{row['uncovered_age0_2']:,.0f}" in text
+    assert f"{100 * row['share_covered']:.1f}%" in text
+
+    label = "Babies aged 0-2 (population)"
+    page.get_by_text(label, exact=True).first.click()
+    bench.wait_for_map(page, measure_label=label)
+    text, row = hover_tooltip()
+    assert label in text and row["name"] in text and f"{row['age0_2']:,.0f}" in text
+    assert len(shapes) == 1, shapes  # the shapes were fetched once, for the first map only

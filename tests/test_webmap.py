@@ -122,38 +122,43 @@ def test_legend_html_lists_every_class_in_words():
     assert "team in development" in text and "team operating" in text
 
 
-def test_area_styles_carry_each_areas_colour_and_every_tooltip_field_escaped():
-    # SYNTHETIC areas: one name with markup in it, which must reach the tooltip as text
-    gaps = pd.DataFrame({
+def _synthetic_gaps() -> pd.DataFrame:
+    """SYNTHETIC areas: one name with markup in it, which must reach the tooltip as text."""
+    return pd.DataFrame({
         "code": ["A1", "A2"], "name": ["Area <b>one</b>", "Area two"], "nation": ["England", "Wales"],
         "age0_2": [1000.0, 300.0], "uncovered_age0_2": [0.0, 300.0], "share_covered": [1.0, 0.0],
         "coverage": ["covered", "no team"], "team_names": ["Team & co", ""], "estimated": [False, False],
         "nearest_team_name": [None, "Team & co"], "nearest_team_km": [float("nan"), 12.4],
     })
+
+
+def test_area_styles_carry_each_areas_colour_and_every_tooltip_value():
     measure = MEASURES["share_covered"]
-    props = webmap.area_properties(gaps, measure)
+    props = webmap.area_properties(_synthetic_gaps(), measure)
     styles = webmap.area_styles(props, measure)
     assert list(styles) == ["A1", "A2"]
-    assert [styles[c]["fill"] for c in styles] == props["fill"].tolist()
     fields, _ = webmap.tooltip_fields(measure)
-    first = styles["A1"]["tooltip"]
-    assert first.count("<tr>") == len(fields)
-    assert "Area &lt;b&gt;one&lt;/b&gt;" in first and "<b>one" not in first and "Team &amp; co" in first
-    assert "<th>Nearest team</th><td>Team &amp; co (12 km from the area&#x27;s centre)</td>" in styles["A2"]["tooltip"]
+    for code, row in zip(styles, props.to_dict("records")):
+        assert styles[code] == [row["fill"], *(str(row[f]) for f in fields)]
+    assert styles["A1"][1] == "Area <b>one</b>"  # text: the browser sets it as a text node, never as HTML
+    assert styles["A2"][fields.index("nearest") + 1] == "Team & co (12 km from the area's centre)"
 
 
-def test_areas_layer_sends_styles_not_shapes_and_says_when_drawn():
-    # SYNTHETIC style for one area, markup included, which must not close the page's script
-    styles = {"A1": {"fill": "#ffffcc", "tooltip": "<table><tr><th>Area</th><td>x</td></tr></table>"}}
+def test_areas_layer_sends_values_not_shapes_or_markup_and_says_when_drawn():
+    measure = MEASURES["share_covered"]
+    props = webmap.area_properties(_synthetic_gaps(), measure)
     fmap = webmap.base_map(tiles=None)
-    group = folium.FeatureGroup(name="Areas: test")
-    webmap.AreasLayer("/app/static/shapes/uk2023-abc.json", styles, name="Areas: test").add_to(group)
+    group = folium.FeatureGroup(name=f"Areas: {measure.label}")
+    layer = webmap.AreasLayer("/app/static/shapes/uk2023-abc.json", props, measure)
+    layer.add_to(group)
     group.add_to(fmap)
     html = fmap.get_root().render()
-    assert '"/app/static/shapes/uk2023-abc.json"' in html
-    assert '"A1":{"fill":"#ffffcc","tooltip":"\\u003ctable\\u003e' in html
-    assert "<table>" not in html.split("<script>", 1)[1]
-    assert "dataset.areasDrawn" in html and '"Areas: test"' in html
+    script = html.split("<script>", 1)[1]
+    assert '"/app/static/shapes/uk2023-abc.json"' in script
+    assert '"A1":["' + props["fill"][0] + '","Area \\u003cb\\u003eone\\u003c/b\\u003e"' in script
+    assert "<b>" not in script and "innerHTML" not in script and "textContent = values[i + 1]" in script
+    assert f'"{layer.layer_name}"' in script and "dataset.areasDrawn" in script
+    assert json.dumps(webmap.tooltip_fields(measure)[1], ensure_ascii=False) .replace(" ", "") in script.replace(" ", "")
     collection = webmap.shapes_collection([{"type": "Point", "coordinates": [0, 51]}], ["A1"])
     assert collection["features"][0]["properties"] == {"code": "A1"}
 
@@ -168,7 +173,7 @@ def uk2023_view(mirror):
     as_of = date(2025, 7, 1)
     gaps = compute_gaps("uk2023", 2020, as_of=as_of, teams=teams)
     current = teams_as_of(teams, as_of)
-    load = lambda g: boundaries.load_geography(g, simplified=True)  # noqa: E731
+    load = lambda g: boundaries.load_geography(g, simplified=True)
     shapes = webmap.catchment_shapes(current[current["status"].isin(["operating", "in development"])], load)
     specialists = webmap.catchment_shapes(current[current["status"] == "specialist practitioners only"], load)
     return gaps, current, shapes, specialists
@@ -224,7 +229,7 @@ def test_uk_map_html_is_under_2_mb_and_has_every_layer(mirror, geography):
     props = webmap.area_properties(gaps, measure)
     _, legend = classify(webmap.measure_values(gaps, measure), measure)
     current = teams_as_of(teams, as_of)
-    load = lambda g: boundaries.load_geography(g, simplified=True)  # noqa: E731
+    load = lambda g: boundaries.load_geography(g, simplified=True)
     shapes = webmap.catchment_shapes(current[current["status"].isin(["operating", "in development"])], load)
     specialists = webmap.catchment_shapes(current[current["status"] == "specialist practitioners only"], load)
     fmap = webmap.build_map(webmap.feature_collection(geometries, codes, props), measure, legend,

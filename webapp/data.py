@@ -48,20 +48,26 @@ def gaps_table(version: str, geography: str, year: int, as_of: date) -> pd.DataF
     return pd.DataFrame(gaps.drop(columns="geometry"))
 
 
-@st.cache_data(show_spinner=False, persist="disk")
-def area_shapes(version: str, geography: str) -> tuple[list[str], list[dict], list[list[float]]]:
-    """Codes, GeoJSON geometries (web layer) and the UK bounds of a geography, for the map."""
+def shapes_url(version: str, geography: str) -> str:
+    """The URL the map's browser code fetches the geography's web-layer shapes from (webapp.shapes); the file
+    is written the first time this data version of the geography is shown, and only then are shapes loaded."""
     import json
 
-    layer = boundaries.load_geography(geography, simplified=True)
-    data = json.loads(layer[["code", "geometry"]].to_json(drop_id=True))
-    codes = [f["properties"]["code"] for f in data["features"]]
-    return codes, [f["geometry"] for f in data["features"]], webmap.nation_bounds(layer, None)
+    from webapp.shapes import shapes_path, write_shapes
+    from webapp.shapes import shapes_url as url_of
+
+    path = shapes_path(geography, version)
+    if not path.exists():
+        layer = boundaries.load_geography(geography, simplified=True)
+        data = json.loads(layer[["code", "geometry"]].to_json(drop_id=True))
+        write_shapes(path, [f["properties"]["code"] for f in data["features"]],
+                     [f["geometry"] for f in data["features"]])
+    return url_of(path, st.get_option("server.baseUrlPath") or "")
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, persist="disk")
 def nation_view(version: str, geography: str, nation: str | None) -> list[list[float]] | None:
-    """The bounds to zoom to for a nation."""
+    """The bounds to zoom to for a nation (all areas when ``nation`` is None)."""
     return webmap.nation_bounds(boundaries.load_geography(geography, simplified=True), nation)
 
 

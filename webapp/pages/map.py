@@ -10,11 +10,11 @@ import streamlit as st
 import boundaries
 from mapping import webmap
 from webapp.data import (
-    area_shapes,
     data_version,
     gaps_table,
     known_published_counts,
     nation_view,
+    shapes_url,
     styled_areas,
     summary_of,
     team_shapes,
@@ -81,15 +81,13 @@ def page_map(view: View) -> None:
         st.dataframe(table[list(columns)].rename(columns=columns), hide_index=True, key="map_table")
     st.caption(f"Measure: {measure.label}. Source: {measure.source}.")
 
-    codes, geometries, uk_bounds = area_shapes(version, view.geography)
-    collection = webmap.feature_collection(geometries, codes, properties)  # ~10 ms: geometries are shared
+    areas = webmap.AreasLayer(shapes_url(version, view.geography), properties, measure)
     catchments, specialists = team_shapes(version, view.as_of)
     from mapping.teams import teams_as_of
 
     current = teams_as_of(teams_table(version), view.as_of)
-    bounds = nation_view(version, view.geography, view.nation) if view.nation else uk_bounds
-    centre, zoom = webmap.view_for_bounds(bounds, MAP_WIDTH, MAP_HEIGHT)
-    groups = webmap.layer_groups(collection, measure, teams=current, catchments=catchments, specialists=specialists)
+    centre, zoom = webmap.view_for_bounds(nation_view(version, view.geography, view.nation), MAP_WIDTH, MAP_HEIGHT)
+    groups = webmap.layer_groups(areas, measure, teams=current, catchments=catchments, specialists=specialists)
     map_col, legend_col = st.columns([5, 1])
     with map_col:
         show_map(groups, centre, zoom)

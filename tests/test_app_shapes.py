@@ -1,0 +1,43 @@
+"""The static shapes file the app's map fetches: written once per data version, atomically, at the right URL.
+
+Shapes here are SYNTHETIC (two squares).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from webapp.shapes import shapes_path, shapes_url, write_shapes
+
+SQUARES = [{"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]},
+           {"type": "Polygon", "coordinates": [[[1, 0], [2, 0], [2, 1], [1, 1], [1, 0]]]}]
+
+
+def test_shapes_file_holds_each_code_with_its_shape(tmp_path):
+    path = shapes_path("uk2023", "v1", directory=tmp_path)
+    assert path == tmp_path / "uk2023-v1.json"
+    write_shapes(path, ["A1", "A2"], SQUARES)
+    data = json.loads(path.read_text())
+    assert [f["properties"] for f in data["features"]] == [{"code": "A1"}, {"code": "A2"}]
+    assert [f["geometry"] for f in data["features"]] == SQUARES
+
+
+def test_a_new_data_version_replaces_the_old_file_and_leaves_other_geographies(tmp_path):
+    write_shapes(shapes_path("uk2023", "v1", tmp_path), ["A1"], SQUARES[:1])
+    write_shapes(shapes_path("uk2018", "v1", tmp_path), ["A1"], SQUARES[:1])
+    write_shapes(shapes_path("uk2023", "v2", tmp_path), ["A2"], SQUARES[1:])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["uk2018-v1.json", "uk2023-v2.json"]
+
+
+def test_a_failed_write_leaves_no_file(tmp_path):
+    with pytest.raises(TypeError):
+        write_shapes(shapes_path("uk2023", "v1", tmp_path), ["A1"], [object()])
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("base", "url"), [("", "/app/static/shapes/uk2023-v1.json"),
+                                           ("/pimap/", "/pimap/app/static/shapes/uk2023-v1.json")])
+def test_shapes_url_is_under_the_server_base_path(tmp_path, base, url):
+    assert shapes_url(tmp_path / "uk2023-v1.json", base) == url

@@ -1,0 +1,50 @@
+"""The area shapes the map's browser code fetches (:class:`mapping.webmap.AreasLayer`), as static files.
+
+Streamlit serves the folder ``static/`` beside ``app.py`` at ``/app/static/`` (``server.enableStaticServing``
+in ``.streamlit/config.toml``), compressed for browsers that accept gzip. A geography's shapes are written
+there once per data version (``static/shapes/<geography>-<version>.json``), so a file is never served
+stale, and the browser fetches them once per page instead of receiving them again with every view.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from mapping import webmap
+
+SHAPES_DIR = Path(__file__).resolve().parents[1] / "static" / "shapes"
+URL_PATH = "app/static/shapes"
+
+
+def shapes_path(geography: str, version: str, directory: Path = SHAPES_DIR) -> Path:
+    """Where a geography's shapes for a data version are kept."""
+    return directory / f"{geography}-{version}.json"
+
+
+def write_shapes(path: Path, codes: Sequence[str], geometries: Sequence[dict]) -> None:
+    """Write the shapes (:func:`mapping.webmap.shapes_collection`) to ``path`` atomically (a temporary file in
+    the same folder, then renamed, so a visitor never fetches half a file), then remove the geography's
+    files of other data versions."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(webmap.shapes_collection(geometries, codes), out, separators=(",", ":"))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    geography = path.stem.rsplit("-", 1)[0]
+    for old in path.parent.glob(f"{geography}-*.json"):
+        if old != path:
+            old.unlink(missing_ok=True)
+
+
+def shapes_url(path: Path, base_url_path: str = "") -> str:
+    """The URL the browser fetches ``path`` from, under Streamlit's ``server.baseUrlPath`` if one is set."""
+    base = base_url_path.strip("/")
+    return f"/{base + '/' if base else ''}{URL_PATH}/{path.name}"
