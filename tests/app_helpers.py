@@ -29,3 +29,9 @@ def frame(at, column: str) -> pd.DataFrame:
         if column in element.value.columns:
             return element.value
     raise AssertionError(f"no table with column {column!r}")
+
+
+def show_map_table(at) -> None:
+    """Switch on the national map's table (sent only when asked for)."""
+    at.toggle(key="map_table_shown").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]

@@ -13,7 +13,7 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
-from app_helpers import FOI_FIXTURE, frame, run_app
+from app_helpers import FOI_FIXTURE, frame, run_app, show_map_table
 
 
 
@@ -57,8 +57,15 @@ def test_map_page_reopens_a_shared_link(mirror):
     wales = summary("uk2018", 2019, date(2023, 7, 1))["nations"]["Wales"]
     assert metrics(at) == expected_metrics(wales)
     assert any("Wales" in h.value for h in at.header)
+    assert len(at.dataframe) == 0  # the map's table is sent only when asked for
+    show_map_table(at)
     table = frame(at, "babies aged 0-2 with no team")
     assert set(table["nation"]) == {"Wales"} and len(table) == wales["areas"]
+    from mapping.coverage import compute_gaps
+
+    gaps = compute_gaps("uk2018", 2019, as_of=date(2023, 7, 1)).set_index("code")
+    assert table["babies aged 0-2 with no team"].tolist() == [
+        f"{gaps.loc[code, 'uncovered_age0_2']:,.0f}" for code in table["code"]]
 
 
 def test_bad_url_values_fall_back_to_defaults(mirror):
@@ -180,6 +187,7 @@ def test_foi_upload_shows_funnel_and_enables_the_measure(mirror):
     at.radio(key="page").set_value("map").run()
     at.radio(key="measure").set_value("foi_class").run()
     assert not at.exception
+    show_map_table(at)
     assert set(frame(at, "babies aged 0-2 with no team")["class"]) <= {
         "does not accept under-3s", "accepts, no age breakdown", "accepts, none referred", "accepts, none seen",
         "accepts, 1-5 seen", "accepts, more than 5 seen", "accepts, number seen unclear", "no usable reply",

@@ -18,7 +18,7 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
-from app_helpers import FOI_FIXTURE, REPO, frame, run_app
+from app_helpers import FOI_FIXTURE, REPO, frame, run_app, show_map_table
 LADDER_LABEL = "Provision ladder"
 
 
@@ -87,6 +87,7 @@ def test_ladder_measure_renders_with_the_library_levels(mirror):
     assert at.query_params["measure"] == "ladder_level"
     expected = ladder("uk2023", 2020, date(2024, 7, 1))
     expected = expected[expected["nation"] == "Wales"].set_index("code")
+    show_map_table(at)
     table = frame(at, LADDER_LABEL).set_index("code")
     assert sorted(table.index) == sorted(expected.index)
     for code, row in table.iterrows():
