@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from webapp.shapes import shapes_path, shapes_url, write_shapes
+from webapp.shapes import shapes_path, url_for, write_shapes
 
 SQUARES = [{"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]},
            {"type": "Polygon", "coordinates": [[[1, 0], [2, 0], [2, 1], [1, 1], [1, 0]]]}]
@@ -40,4 +40,4 @@ def test_a_failed_write_leaves_no_file(tmp_path):
 @pytest.mark.parametrize(("base", "url"), [("", "/app/static/shapes/uk2023-v1.json"),
                                            ("/pimap/", "/pimap/app/static/shapes/uk2023-v1.json")])
 def test_shapes_url_is_under_the_server_base_path(tmp_path, base, url):
-    assert shapes_url(tmp_path / "uk2023-v1.json", base) == url
+    assert url_for(tmp_path / "uk2023-v1.json", base) == url

@@ -53,8 +53,7 @@ def shapes_url(version: str, geography: str) -> str:
     is written the first time this data version of the geography is shown, and only then are shapes loaded."""
     import json
 
-    from webapp.shapes import shapes_path, write_shapes
-    from webapp.shapes import shapes_url as url_of
+    from webapp.shapes import shapes_path, url_for, write_shapes
 
     path = shapes_path(geography, version)
     if not path.exists():
@@ -62,7 +61,7 @@ def shapes_url(version: str, geography: str) -> str:
         data = json.loads(layer[["code", "geometry"]].to_json(drop_id=True))
         write_shapes(path, [f["properties"]["code"] for f in data["features"]],
                      [f["geometry"] for f in data["features"]])
-    return url_of(path, st.get_option("server.baseUrlPath") or "")
+    return url_for(path, st.get_option("server.baseUrlPath") or "")
 
 
 @st.cache_data(show_spinner=False, persist="disk")

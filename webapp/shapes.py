@@ -44,7 +44,7 @@ def write_shapes(path: Path, codes: Sequence[str], geometries: Sequence[dict]) -
             old.unlink(missing_ok=True)
 
 
-def shapes_url(path: Path, base_url_path: str = "") -> str:
+def url_for(path: Path, base_url_path: str = "") -> str:
     """The URL the browser fetches ``path`` from, under Streamlit's ``server.baseUrlPath`` if one is set."""
     base = base_url_path.strip("/")
     return f"/{base + '/' if base else ''}{URL_PATH}/{path.name}"
