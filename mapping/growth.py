@@ -5,11 +5,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["VisionTargets", "VISION_2019", "load_published_counts", "growth_table", "PUBLISHED_COUNTS_PATH"]
+__all__ = ["VisionTargets", "VISION_2019", "load_published_counts", "known_published_counts", "growth_table",
+           "PUBLISHED_COUNTS_PATH"]
 
 PUBLISHED_COUNTS_PATH = Path(__file__).resolve().parents[1] / "data" / "published_team_counts.csv"
 
@@ -50,6 +52,15 @@ def load_published_counts(path: Path | None = None) -> pd.DataFrame:
     frame = pd.read_csv(path or PUBLISHED_COUNTS_PATH, dtype={"as_of": str})
     frame["year"] = frame["as_of"].str[:4].astype(int)
     return frame
+
+
+def known_published_counts(published: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """The published counts known on ``as_of``, oldest first: a count dated "2023-09" is known by the end of
+    September, one dated "2019" by 31 December (``published``: :func:`load_published_counts`)."""
+    from mapping.teams import parse_date
+
+    known = [parse_date(str(s), end=True).date() <= as_of for s in published["as_of"]]
+    return published[known].sort_values("as_of", kind="stable").reset_index(drop=True)
 
 
 def growth_table(teams: pd.DataFrame, years: Iterable[int], targets: VisionTargets = VISION_2019) -> pd.DataFrame:

@@ -52,7 +52,6 @@ __all__ = [
     "NO_AREAS",
     "LadderPackData",
     "ladder_pack_data",
-    "known_published",
     "share_text",
     "area_rows",
     "nation_slug",
@@ -126,14 +125,6 @@ def _foi_areas(data) -> pd.DataFrame | None:
     return foi_areas_from_classes(data.foi.own, data.foi.geography)
 
 
-def known_published(published: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    """The published counts known on ``as_of`` (a count dated "2023-09" is known by the end of September)."""
-    from mapping.teams import parse_date
-
-    known = [parse_date(str(s), end=True).date() <= as_of for s in published["as_of"]]
-    return published[known].sort_values("as_of", kind="stable").reset_index(drop=True)
-
-
 def ladder_pack_data(data) -> LadderPackData:
     """Compute the ladder, its summary, the published record and the national reach for a pack.
 
@@ -143,6 +134,7 @@ def ladder_pack_data(data) -> LadderPackData:
     cached = data.extra.get(_CACHE_KEY)
     if cached is not None:
         return cached
+    from mapping.growth import known_published_counts
     from mapping.ladder import compute_ladder, summarise_ladder
     from mapping.reach import (
         compute_reach,
@@ -157,7 +149,7 @@ def ladder_pack_data(data) -> LadderPackData:
     synthetic = bool(data.foi.synthetic) if data.foi is not None else False
     ladder["foi_file"] = foi_file
     ladder["foi_synthetic"] = synthetic
-    record = published_record(load_teams(), known_published(data.published, data.as_of))
+    record = published_record(load_teams(), known_published_counts(data.published, data.as_of))
     # Teams and babies as `pimap reach --national` counts them (exact babies, not the rounded summary).
     uk = summarise_reach(compute_reach(data.geography, data.year, as_of=data.as_of)).iloc[0]
     reach = {"scope": uk["scope"], **national_reach(int(uk["teams"]), float(uk["babies"]))}

@@ -216,13 +216,12 @@ def growth_as_of(growth: pd.DataFrame, published: pd.DataFrame, as_of: date) -> 
     ``growth`` is ``mapping.growth.growth_table``; ``published`` ``load_published_counts``. The target
     line is kept whole, since the target was set in advance.
     """
-    from mapping.teams import parse_date
+    from mapping.growth import known_published_counts
 
     out = growth.copy()
     later = out["year"] > as_of.year
     out.loc[later, ["listed_operating", "listed_in_development"]] = float("nan")
-    known = published[[parse_date(str(s), end=True).date() <= as_of for s in published["as_of"]]]
-    latest = known.sort_values("as_of").groupby("year").last()
+    latest = known_published_counts(published, as_of).groupby("year").last()
     out["published_teams"] = out["year"].map(latest["teams"]).astype(float)
     out["published_source"] = out["year"].map(latest["source"])
     return out
@@ -480,12 +479,9 @@ def headline_figures(data: PackInputs, tables: dict[str, pd.DataFrame],
     out.append(_Figure("teams_in_development", n_dev, f"{n_dev:,}", "teams", "status = in development",
                        "team_id (rows)"))
 
-    from mapping.teams import parse_date
+    from mapping.growth import known_published_counts
 
-    published = tables["published_team_counts"]
-    # A count dated by month ("2023-09") is only known to be published by the end of that month.
-    dated = published["as_of"].map(lambda s: parse_date(str(s), end=True).date())
-    known = published[dated <= data.as_of]
+    known = known_published_counts(tables["published_team_counts"], data.as_of)
     if not known.empty:
         latest = known.iloc[-1]
         out.append(_Figure("published.teams", int(latest["teams"]), f"{int(latest['teams']):,}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -106,3 +107,11 @@ def test_gaps_cli_rejects_bad_input(mirror, capsys):
     assert "unknown geography 'ccg2017'" in capsys.readouterr().err
     assert main(["gaps", "--geography", "ccg2018", "--year", "2018", "--as-of", "2019-06-30"]) == 2
     assert "no population for mid-2018" in capsys.readouterr().err
+
+
+def test_known_published_keeps_only_counts_dated_by_the_end_of_their_period():
+    from mapping.growth import known_published_counts
+
+    published = pd.DataFrame({"as_of": ["2019", "2019-12", "2023-09", "2023-08"], "teams": [27, 29, 45, 44]})
+    assert list(known_published_counts(published, date(2023, 9, 1))["as_of"]) == ["2019", "2019-12", "2023-08"]
+    assert list(known_published_counts(published, date(2019, 12, 30))["as_of"]) == []

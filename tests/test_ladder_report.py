@@ -127,12 +127,6 @@ def test_common_affixes_only_when_every_name_has_them():
     assert LR.common_affixes(["NHS Barnet CCG", "Powys Teaching Health Board"]) == ("", "")
 
 
-def test_known_published_keeps_only_counts_dated_by_the_end_of_their_period():
-    published = pd.DataFrame({"as_of": ["2019", "2019-12", "2023-09", "2023-08"], "teams": [27, 29, 45, 44]})
-    assert list(LR.known_published(published, date(2023, 9, 1))["as_of"]) == ["2019", "2019-12", "2023-08"]
-    assert list(LR.known_published(published, date(2019, 12, 30))["as_of"]) == []
-
-
 def test_table_columns_hold_every_row_once_in_order():
     lines = [1, 2, 1, 1, 2, 1, 1, 1, 2]
     for columns in (1, 2, 3):

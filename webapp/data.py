@@ -134,12 +134,9 @@ def reach_summary(version: str, geography: str, year: int, as_of: date) -> pd.Da
 def known_published_counts(as_of: date) -> pd.DataFrame:
     """The published UK team counts known on the date (a count dated "2023-09" is known by 30 September),
     as the report pack takes them."""
-    from mapping.growth import load_published_counts
-    from mapping.teams import parse_date
+    from mapping import growth
 
-    counts = load_published_counts()
-    known = counts[[parse_date(str(a), end=True).date() <= as_of for a in counts["as_of"]]]
-    return known.sort_values("as_of", kind="stable").reset_index(drop=True)
+    return growth.known_published_counts(growth.load_published_counts(), as_of)
 
 
 @st.cache_data(show_spinner=False)
