@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import geopandas as gpd
@@ -253,17 +254,30 @@ def _renderer(fig: Figure):
     return renderer
 
 
-def _wrap(fig: Figure, text: str, font: float, width: float, weight: str = "normal") -> str:
-    """Text broken into lines that fit ``width`` (a fraction of the figure's width) at ``font`` points,
-    measured with the renderer (so a line never runs off the page whatever its letters)."""
+@lru_cache(maxsize=65536)
+def _text_px(text: str, font: float, weight: str, dpi: float) -> float:
+    """Width of one line of text in pixels at ``dpi``, measured by Agg as it will be drawn (cached: long
+    tables measure the same names at every font size they try)."""
+    from matplotlib.backends.backend_agg import RendererAgg
     from matplotlib.font_manager import FontProperties
 
-    renderer = _renderer(fig)
     props = FontProperties(family=RC["font.family"], size=font, weight=weight)
+    return RendererAgg(1, 1, dpi).get_text_width_height_descent(text, props, ismath=False)[0]
+
+
+def _text_width(fig: Figure, text: str, font: float, weight: str = "normal") -> float:
+    """Width of one line of text as a fraction of the figure's width."""
+    return _text_px(text, font, weight, fig.dpi) / (fig.get_figwidth() * fig.dpi)
+
+
+def _wrap(fig: Figure, text: str, font: float, width: float, weight: str = "normal") -> str:
+    """Text broken at spaces into lines that fit ``width`` (a fraction of the figure's width) at ``font``
+    points, measured as drawn (so a line never runs off the page whatever its letters). No-break spaces
+    keep words together."""
     limit = fig.get_figwidth() * fig.dpi * width
 
     def fits(line: str) -> bool:
-        return renderer.get_text_width_height_descent(line, props, ismath=False)[0] <= limit
+        return _text_px(line, font, weight, fig.dpi) <= limit
 
     lines: list[str] = []
     for paragraph in text.split("\n"):
@@ -730,11 +744,7 @@ def foi_share_chart(areas: pd.DataFrame, *, text: FigureText, size: Literal["a4"
     with mpl.rc_context(RC):
         fig = _new_figure(size)
         if vertical:
-            from matplotlib.font_manager import FontProperties
-
-            renderer = _renderer(fig)
-            props = FontProperties(family=RC["font.family"], size=tick_font)
-            longest = max(renderer.get_text_width_height_descent(nm, props, ismath=False)[0] for nm in names)
+            longest = max(_text_px(nm, tick_font, "normal", fig.dpi) for nm in names)
             below = longest / fig.dpi * 72 / font + 1.5
             ax = _chart_axes(fig, text, size, left=0.07, legend=handles, legend_columns=2, below=below)
         else:

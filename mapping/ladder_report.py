@@ -23,11 +23,11 @@ that breaks a page fails a test.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
 
 import geopandas as gpd
 import matplotlib as mpl
@@ -79,13 +79,7 @@ LEVEL_STYLES: dict[str, F.ClassStyle] = {
 def _wrap_label(text: str, limit: int = 30) -> str:
     """A key label broken at spaces into lines of at most ``limit`` characters, so a two-column key on
     A4 and the one-column key of a slide stay on the page."""
-    lines: list[str] = []
-    for word in text.split(" "):
-        if lines and len(lines[-1]) + 1 + len(word) <= limit:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return "\n".join(lines)
+    return textwrap.fill(text, limit, break_long_words=False, break_on_hyphens=False)
 
 
 # The same styles with the labels wrapped, for map keys (tables print the label on one line).
@@ -334,38 +328,6 @@ def _inch_y(fig: Figure, inches: float) -> float:
     return inches / fig.get_figheight()
 
 
-@lru_cache(maxsize=65536)
-def _points_wide(text: str, font: float, weight: str, dpi: float) -> float:
-    """Width of one line of text in pixels at ``dpi`` (cached: long tables measure the same names at
-    every font size they try)."""
-    from matplotlib.backends.backend_agg import RendererAgg
-    from matplotlib.font_manager import FontProperties
-
-    props = FontProperties(family=F.RC["font.family"], size=font, weight=weight)
-    return RendererAgg(1, 1, dpi).get_text_width_height_descent(text, props, ismath=False)[0]
-
-
-def _text_width(fig: Figure, text: str, font: float, weight: str = "normal") -> float:
-    """Width of one line of text in figure fractions, measured as mapping.figures measures."""
-    return _points_wide(text, font, weight, fig.dpi) / (fig.get_figwidth() * fig.dpi)
-
-
-def _wrap(fig: Figure, text: str, font: float, width: float) -> str:
-    """Text broken at spaces into lines no wider than ``width`` (figure fraction), as mapping.figures
-    wraps, with the measurements cached. No-break spaces keep words together."""
-    lines: list[str] = []
-    line = ""
-    for word in text.split(" "):
-        candidate = f"{line} {word}" if line else word
-        if line and _text_width(fig, candidate, font) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = candidate
-    lines.append(line)
-    return "\n".join(lines)
-
-
 def _key(fig: Figure, levels: pd.Series, *, x: float, y: float, font: float, columns: int, title: str):
     """The level key: a hatched swatch, the label and the number of areas for each level shown."""
     tally = levels.value_counts()
@@ -404,11 +366,11 @@ def _table_geometry(fig: Figure, rows: pd.DataFrame, spec: _TableSpec, width: fl
     pad = _inch_x(fig, 0.08)
     headers = _HEADERS if spec.level_text == "label" else _SHORT_HEADERS
     levels = rows["label"] if spec.level_text == "label" else rows["level"].map(_level_number)
-    level_width = max([_text_width(fig, str(v), spec.font) for v in levels]
-                      + [_text_width(fig, headers[1], spec.font, "bold")])
-    share_width = max(_text_width(fig, line, spec.font, "bold") for line in headers[2].split("\n"))
+    level_width = max([F._text_width(fig, str(v), spec.font) for v in levels]
+                      + [F._text_width(fig, headers[1], spec.font, "bold")])
+    share_width = max(F._text_width(fig, line, spec.font, "bold") for line in headers[2].split("\n"))
     area_width = column_width - swatch - level_width - share_width - 3 * pad
-    names = [_wrap(fig, name, spec.font, area_width) for name in rows["area"]]
+    names = [F._wrap(fig, name, spec.font, area_width) for name in rows["area"]]
     return {"gap": gap, "column_width": column_width, "swatch": swatch, "pad": pad, "level_width": level_width,
             "share_width": share_width, "area_width": area_width, "names": names,
             "lines": [n.count("\n") + 1 for n in names], "levels": list(levels), "headers": headers}
