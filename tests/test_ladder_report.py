@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-import struct
 from datetime import date
 from itertools import combinations
 from pathlib import Path
@@ -20,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from pack_helpers import legend_texts, png_size_and_dpi
 
 from mapping import figures as F
 from mapping import ladder_report as LR
@@ -74,10 +74,6 @@ def _inside_page(fig) -> list[str]:
 
 def _texts(fig) -> list[str]:
     return [t.get_text() for t in fig.texts]
-
-
-def _legend_texts(fig) -> list[str]:
-    return [t.get_text() for legend in fig.legends for t in legend.get_texts()]
 
 
 # --- synthetic areas ---------------------------------------------------------------------------------
@@ -144,7 +140,7 @@ def test_nation_page_prints_every_area_with_its_level_and_share_and_nothing_over
     for row in rows.itertuples():
         assert row.area in texts and row.label in texts and row.share_text in texts
     assert "SYNTHETIC" in texts
-    keys = _legend_texts(fig)
+    keys = legend_texts(fig)
     for level in ("3", "2", "1", "0"):
         assert f"{LR.KEY_STYLES[level].label} (1 area)" in keys
     assert _overlapping(fig) == []
@@ -152,7 +148,7 @@ def test_nation_page_prints_every_area_with_its_level_and_share_and_nothing_over
     # Wales here has an area without small areas: drawn and listed, never dropped.
     fig = LR.ladder_nation_page(ladder, "Wales", text=text, table=LR.area_rows(ladder, "Wales"))
     assert {"Usk", "Wye", "no small areas"} <= set(_texts(fig))
-    assert f"{LR.KEY_STYLES[LR.NO_AREAS].label} (1 area)" in _legend_texts(fig)
+    assert f"{LR.KEY_STYLES[LR.NO_AREAS].label} (1 area)" in legend_texts(fig)
 
 
 def test_long_tables_are_split_over_pages_at_readable_type():
@@ -218,16 +214,6 @@ def _ladder_files(pack: Path) -> set[str]:
             if p.is_file() and ("ladder" in p.name or "published_record" in p.name or p.name == "reach.csv")}
 
 
-def _png_size_and_dpi(path: Path) -> tuple[int, int, float]:
-    raw = path.read_bytes()
-    assert raw[:8] == b"\x89PNG\r\n\x1a\n"
-    width, height = struct.unpack(">II", raw[16:24])
-    at = raw.index(b"pHYs")
-    ppx, ppy, unit = struct.unpack(">IIB", raw[at + 4: at + 13])
-    assert unit == 1 and ppx == ppy
-    return width, height, ppx * 0.0254
-
-
 @pytest.mark.slow
 def test_pack_holds_the_ladder_files_non_empty_one_page_300_dpi(pack):
     files = _ladder_files(pack)
@@ -246,7 +232,7 @@ def test_pack_holds_the_ladder_files_non_empty_one_page_300_dpi(pack):
             raw = path.read_bytes()
             assert len(re.findall(rb"/Type\s*/Page(?![s\w])", raw)) == 1, name
         if name.endswith(".png"):
-            width, height, dpi = _png_size_and_dpi(path)
+            width, height, dpi = png_size_and_dpi(path)
             inches = PAGE_INCHES[path.stem.rsplit("_", 1)[1]]
             assert dpi == pytest.approx(300, abs=0.1), name
             assert abs(width - inches[0] * 300) <= 1 and abs(height - inches[1] * 300) <= 1, name
@@ -415,7 +401,7 @@ def test_nation_pages_list_every_area_with_the_tables_level_and_share(drawn, pac
                 assert texts[at + 2] == LR.share_text(row.level_share)
         # The key's counts are the summary's areas per level.
         pages = [drawn[f"ladder_{LR.nation_slug(nation)}"]]
-        keys = _legend_texts(pages[0])
+        keys = legend_texts(pages[0])
         for lv in LEVELS:
             n = int(summary.loc[nation, f"areas_{LEVEL_SLUGS[lv]}"])
             label = f"{LR.KEY_STYLES[lv].label} ({n} area{'s' if n != 1 else ''})"
@@ -469,4 +455,4 @@ def test_without_foi_no_area_is_at_level_1_or_0_and_no_page_is_flagged(mirror):
     chart = next(f for f in figures if f.name == "teams_published_record").draw("a4-half")
     assert any("No published count is dated by 2019-07-01." in t for t in _texts(chart))
     assert not any(LR.SYNTHETIC_FLAG in t for t in _texts(chart))
-    assert not any(t.startswith("Published UK count") for t in _legend_texts(chart))  # none is drawn
+    assert not any(t.startswith("Published UK count") for t in legend_texts(chart))  # none is drawn

@@ -12,7 +12,6 @@ import io
 import json
 import math
 import re
-import struct
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import pandas as pd
 import pytest
 import shapely
 from openpyxl import load_workbook
+from pack_helpers import legend_texts, png_size_and_dpi
 
 from mapping import figures as F
 from mapping import report as R
@@ -46,14 +46,10 @@ def _boxes(values: list[str]) -> gpd.GeoDataFrame:
 STYLES = {"x": F.ClassStyle("Class X", "#111111"), "y": F.ClassStyle("Class Y", "#eeeeee", "///")}
 
 
-def _legend_texts(fig) -> list[str]:
-    return [t.get_text() for legend in fig.legends for t in legend.get_texts()]
-
-
 def test_class_map_counts_each_class_in_the_legend_and_says_its_flag():
     fig = F.class_map(_boxes(["x", "y", "y"]), "cls", STYLES, size="a4",
                       text=F.FigureText("Title", "Sub", "Note", "Attribution", flag="SYNTHETIC"))
-    assert _legend_texts(fig)[:2] == ["Class X (1 area)", "Class Y (2 areas)"]
+    assert legend_texts(fig)[:2] == ["Class X (1 area)", "Class Y (2 areas)"]
     assert {"Title", "Sub", "SYNTHETIC"} <= {t.get_text() for t in fig.texts}
 
 
@@ -77,7 +73,7 @@ def test_coverage_map_marks_teams_sharing_a_base_with_their_number():
                           "base_lon": [-1.9, -1.9, -1.7], "base_lat": [52.5, 52.5, 52.5]})
     gaps = _boxes(["full", "none"]).rename(columns={"cls": "coverage"})
     fig = F.coverage_map(gaps, text=F.FigureText("t"), teams=F.team_points(teams))
-    labels = _legend_texts(fig)
+    labels = legend_texts(fig)
     assert "Team operating (2)" in labels and "Team in development (1)" in labels
     assert "Teams sharing a base (their number)" in labels
     numbers = [t.get_text() for ax in fig.axes for t in ax.texts if t.get_text().isdigit()]
@@ -217,17 +213,6 @@ def _expected_files(foi: bool) -> set[str]:
     return files
 
 
-def _png_size_and_dpi(path: Path) -> tuple[int, int, float]:
-    """Width and height in pixels and the dpi stored in the pHYs chunk (read by hand, no PIL needed)."""
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    width, height = struct.unpack(">II", data[16:24])
-    at = data.index(b"pHYs")
-    ppx, ppy, unit = struct.unpack(">IIB", data[at + 4: at + 13])
-    assert unit == 1 and ppx == ppy  # pixels per metre
-    return width, height, ppx * 0.0254
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("which", ["foi", "plain"])
 def test_pack_is_complete(which, request):
@@ -267,7 +252,7 @@ def test_every_pdf_is_one_page_and_every_png_is_300_dpi_at_its_page_size(which, 
     for png in pack.rglob("*.png"):
         size = png.stem.rsplit("_", 1)[1]
         width_in, height_in = PAGE_INCHES[size]
-        width, height, dpi = _png_size_and_dpi(png)
+        width, height, dpi = png_size_and_dpi(png)
         assert dpi == pytest.approx(INCH, abs=0.1), png.name
         assert abs(width - width_in * INCH) <= 1 and abs(height - height_in * INCH) <= 1, png.name
     for svg in pack.rglob("*.svg"):
