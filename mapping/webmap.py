@@ -54,7 +54,6 @@ __all__ = [
     "measure_values",
     "nation_bounds",
     "nice_breaks",
-    "shapes_collection",
     "team_markers",
     "team_points",
     "tooltip_fields",
@@ -469,14 +468,6 @@ def choropleth_layer(collection: dict, measure: Measure) -> folium.GeoJson:
     )
 
 
-def shapes_collection(geometries: Sequence[dict], codes: Sequence[str]) -> dict:
-    """The areas' shapes alone, each with its ``code``: the file :class:`AreasLayer` has the browser fetch."""
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"code": code}, "geometry": geometry}
-        for code, geometry in zip(codes, geometries)
-    ]}
-
-
 def area_styles(properties: pd.DataFrame, measure: Measure) -> dict[str, list[str]]:
     """Per area code, its fill colour then the values of the tooltip's fields (:func:`tooltip_fields`), as
     text: all that :class:`AreasLayer` sends for a view besides the shapes."""
@@ -496,7 +487,7 @@ def _script_json(value) -> str:
 class AreasLayer(MacroElement):
     """The areas filled by class, with the shapes fetched by the browser from ``shapes_url`` once per page.
 
-    The shapes (:func:`shapes_collection`, about 1.1 MB for the UK) are the bulk of a map; the browser
+    The shapes (GeoJSON features with a ``code`` property, about 1.1 MB for the UK) are the bulk of a map; the browser
     keeps them, parsed, for as long as the page is open, so a new measure, year or date sends only
     :func:`area_styles` (each area's colour and tooltip values) instead of every shape again. The
     tooltip is built in the browser as a table of text nodes (labels from :func:`tooltip_fields`), so no

@@ -6,8 +6,11 @@ Shapes here are SYNTHETIC (two squares).
 from __future__ import annotations
 
 import json
+import os
 
+import geopandas as gpd
 import pytest
+import shapely.geometry
 
 from webapp.shapes import shapes_path, url_for, write_shapes
 
@@ -15,25 +18,35 @@ SQUARES = [{"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], 
            {"type": "Polygon", "coordinates": [[[1, 0], [2, 0], [2, 1], [1, 1], [1, 0]]]}]
 
 
+def _layer(codes: list[str], squares: list[dict]) -> gpd.GeoDataFrame:
+    """Areas as the web layer holds them, with a column the file must leave out."""
+    return gpd.GeoDataFrame({"code": codes, "name": [f"Area {c}" for c in codes]},
+                            geometry=[shapely.geometry.shape(s) for s in squares], crs="EPSG:4326")
+
+
 def test_shapes_file_holds_each_code_with_its_shape(tmp_path):
     path = shapes_path("uk2023", "v1", directory=tmp_path)
     assert path == tmp_path / "uk2023-v1.json"
-    write_shapes(path, ["A1", "A2"], SQUARES)
+    write_shapes(path, _layer(["A1", "A2"], SQUARES))
     data = json.loads(path.read_text())
     assert [f["properties"] for f in data["features"]] == [{"code": "A1"}, {"code": "A2"}]
     assert [f["geometry"] for f in data["features"]] == SQUARES
 
 
 def test_a_new_data_version_replaces_the_old_file_and_leaves_other_geographies(tmp_path):
-    write_shapes(shapes_path("uk2023", "v1", tmp_path), ["A1"], SQUARES[:1])
-    write_shapes(shapes_path("uk2018", "v1", tmp_path), ["A1"], SQUARES[:1])
-    write_shapes(shapes_path("uk2023", "v2", tmp_path), ["A2"], SQUARES[1:])
+    write_shapes(shapes_path("uk2023", "v1", tmp_path), _layer(["A1"], SQUARES[:1]))
+    write_shapes(shapes_path("uk2018", "v1", tmp_path), _layer(["A1"], SQUARES[:1]))
+    write_shapes(shapes_path("uk2023", "v2", tmp_path), _layer(["A2"], SQUARES[1:]))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["uk2018-v1.json", "uk2023-v2.json"]
 
 
-def test_a_failed_write_leaves_no_file(tmp_path):
-    with pytest.raises(TypeError):
-        write_shapes(shapes_path("uk2023", "v1", tmp_path), ["A1"], [object()])
+def test_a_failed_write_leaves_no_file(tmp_path, monkeypatch):
+    def fail(*_args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", fail)  # the written temporary file cannot be put in place
+    with pytest.raises(OSError, match="disk full"):
+        write_shapes(shapes_path("uk2023", "v1", tmp_path), _layer(["A1"], SQUARES[:1]))
     assert list(tmp_path.iterdir()) == []
 
 

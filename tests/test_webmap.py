@@ -159,8 +159,6 @@ def test_areas_layer_sends_values_not_shapes_or_markup_and_says_when_drawn():
     assert "<b>" not in script and "innerHTML" not in script and "textContent = values[i + 1]" in script
     assert f'"{layer.layer_name}"' in script and "dataset.areasDrawn" in script
     assert json.dumps(webmap.tooltip_fields(measure)[1], ensure_ascii=False) .replace(" ", "") in script.replace(" ", "")
-    collection = webmap.shapes_collection([{"type": "Point", "coordinates": [0, 51]}], ["A1"])
-    assert collection["features"][0]["properties"] == {"code": "A1"}
 
 
 @pytest.fixture(scope="module")

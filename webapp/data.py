@@ -51,16 +51,11 @@ def gaps_table(version: str, geography: str, year: int, as_of: date) -> pd.DataF
 def shapes_url(version: str, geography: str) -> str:
     """The URL the map's browser code fetches the geography's web-layer shapes from (webapp.shapes); the file
     is written the first time this data version of the geography is shown, and only then are shapes loaded."""
-    import json
-
     from webapp.shapes import shapes_path, url_for, write_shapes
 
     path = shapes_path(geography, version)
     if not path.exists():
-        layer = boundaries.load_geography(geography, simplified=True)
-        data = json.loads(layer[["code", "geometry"]].to_json(drop_id=True))
-        write_shapes(path, [f["properties"]["code"] for f in data["features"]],
-                     [f["geometry"] for f in data["features"]])
+        write_shapes(path, boundaries.load_geography(geography, simplified=True))
     return url_for(path, st.get_option("server.baseUrlPath") or "")
 
 

@@ -8,13 +8,13 @@ stale, and the browser fetches them once per page instead of receiving them agai
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
-from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mapping import webmap
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 SHAPES_DIR = Path(__file__).resolve().parents[1] / "static" / "shapes"
 URL_PATH = "app/static/shapes"
@@ -25,15 +25,16 @@ def shapes_path(geography: str, version: str, directory: Path = SHAPES_DIR) -> P
     return directory / f"{geography}-{version}.json"
 
 
-def write_shapes(path: Path, codes: Sequence[str], geometries: Sequence[dict]) -> None:
-    """Write the shapes (:func:`mapping.webmap.shapes_collection`) to ``path`` atomically (a temporary file in
-    the same folder, then renamed, so a visitor never fetches half a file), then remove the geography's
-    files of other data versions."""
+def write_shapes(path: Path, layer: gpd.GeoDataFrame) -> None:
+    """Write the layer's shapes, each with its ``code`` and nothing else, to ``path`` as GeoJSON: atomically
+    (a temporary file in the same folder, then renamed, so a visitor never fetches half a file), then remove
+    the geography's files of other data versions."""
+    text = layer[["code", "geometry"]].to_json(drop_id=True, separators=(",", ":"))
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(webmap.shapes_collection(geometries, codes), out, separators=(",", ":"))
+            out.write(text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
