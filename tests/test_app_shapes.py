@@ -31,6 +31,7 @@ def test_shapes_file_holds_each_code_with_its_shape(tmp_path):
     data = json.loads(path.read_text())
     assert [f["properties"] for f in data["features"]] == [{"code": "A1"}, {"code": "A2"}]
     assert [f["geometry"] for f in data["features"]] == SQUARES
+    assert path.stat().st_mode & 0o777 == 0o644  # served to anyone, like any static file
 
 
 def test_a_new_data_version_replaces_the_old_file_and_leaves_other_geographies(tmp_path):

@@ -35,6 +35,7 @@ def write_shapes(path: Path, layer: gpd.GeoDataFrame) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
+        os.chmod(tmp, 0o644)  # a public file, readable like any other (mkstemp makes it owner-only)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
