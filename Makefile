@@ -1,10 +1,11 @@
 # Two commands for a fresh clone: `make run` (set up, fetch data, start the app) and `make test`.
+# `make check` is the fast tier for developers; `.ci/run` runs `make lint` and then `make test`.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench
+.PHONY: run test check lint bench
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -18,6 +19,15 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest
+
+# Lint (ruff) and types (mypy, configured in pyproject.toml).
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+# The fast tier: lint, types and the tests that need no real data or browser (under a minute).
+check: lint
+	PIMAP_TEST_TIER=fast $(BIN)/pytest -q -p no:cacheprovider
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

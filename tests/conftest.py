@@ -10,6 +10,7 @@ because its entries are keyed by the source hashes and so can never be stale.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -25,9 +26,22 @@ def _mirror() -> Path | None:
     return default if default.is_dir() else None
 
 
-MIRROR = _mirror()
-if MIRROR is not None:
-    os.environ["PIMAP_DATA_MIRROR"] = str(MIRROR)
+# The fast tier (`make check`, PIMAP_TEST_TIER=fast) runs only the tests that need no real data: those
+# asking for a real-data fixture are deselected, and the cache and mirror point at empty folders, so a test
+# that reads real data without saying so fails there instead of passing on a warm cache.
+FAST_TIER = os.environ.get("PIMAP_TEST_TIER") == "fast"
+REAL_DATA_FIXTURES = frozenset({"mirror", "uk2023_foi_pack"})
+
+if FAST_TIER:
+    _empty = Path(tempfile.mkdtemp(prefix="pimap-fast-tier-"))
+    (_empty / "mirror").mkdir()
+    os.environ["PIMAP_CACHE_DIR"] = str(_empty / "cache")
+    os.environ["PIMAP_DATA_MIRROR"] = str(_empty / "mirror")
+    MIRROR: Path | None = None
+else:
+    MIRROR = _mirror()
+    if MIRROR is not None:
+        os.environ["PIMAP_DATA_MIRROR"] = str(MIRROR)
 
 
 @pytest.fixture(scope="session")
@@ -37,6 +51,13 @@ def mirror() -> Path | None:
 
 
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if REAL_DATA_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.data)
+    if FAST_TIER:
+        kept = [i for i in items if not any(m in i.keywords for m in ("data", "slow", "browser", "network"))]
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
     if os.environ.get("PIMAP_NETWORK_TESTS") == "1":
         return
     skip = pytest.mark.skip(reason="needs the internet; set PIMAP_NETWORK_TESTS=1")

@@ -23,7 +23,9 @@ def test_registry_matches_manifest_when_present():
     with open(MANIFEST, newline="", encoding="utf-8") as fh:
         manifest = {r["id"]: r for r in csv.DictReader(fh)}
     reg = fetch_mod.registry()
-    assert set(reg) == set(manifest)
+    # The mirror may hold files no recipe reads yet (the December 2026 additions); every registered file
+    # must be in it, pinned to the same bytes.
+    assert set(reg) <= set(manifest), sorted(set(reg) - set(manifest))
     for file_id, entry in reg.items():
         assert entry.sha256 == manifest[file_id]["sha256"]
         assert entry.bytes == int(manifest[file_id]["bytes"])
