@@ -226,7 +226,7 @@ def find_postcode(text: str, directory: Directory) -> PostcodePoint:
     if not _missing(row.get("doterm")):
         raise PostcodeError(f"{postcode} was terminated ({row['doterm']}) and is no longer in use: use a current postcode")
     east, north = row.get("oseast1m"), row.get("osnrth1m")
-    if _missing(east) or _missing(north) or not laua:
+    if east is None or north is None or _missing(east) or _missing(north) or not laua:
         raise PostcodeError(
             f"{postcode} has no grid reference in the {directory.source} (a non-geographic or "
             "large-user postcode, or one terminated before grid references were kept), so it cannot be placed"
