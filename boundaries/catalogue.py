@@ -4,23 +4,39 @@ Each geography is data (id, vintage, nations, expected count, code pattern, sour
 plus the recipe that turns its source files into ``code, name, nation, geometry`` in
 EPSG:4326. ``load_geography`` builds a layer once, checks it, and caches it as
 GeoParquet keyed by the source hashes, so later loads only read the Parquet file.
+Each cached file carries the sha256 of its bytes in its name and is verified on every
+read; a damaged one is quarantined and rebuilt (see ``cached_frame``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
+import os
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from pathlib import Path
+from typing import Literal
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 
-from boundaries.errors import GeographyError
-from boundaries.fetch import cache_dir, registry
+from boundaries.errors import CacheError, GeographyError
+from boundaries.fetch import (
+    STALE_TEMP_SECONDS,
+    cache_dir,
+    install,
+    not_writable,
+    quarantine,
+    registry,
+    remove_stale_temps,
+    temp_beside,
+)
 from boundaries.readers import read_csv, read_rda, read_vector, sf_geometry
 
 __all__ = [
@@ -32,6 +48,8 @@ __all__ = [
     "load_geography",
     "area_table",
     "nation_of_code",
+    "cached_frame",
+    "layer_status",
 ]
 
 NATIONS = ("England", "Wales", "Scotland", "Northern Ireland")
@@ -248,28 +266,144 @@ def layer_key(geography_id: str) -> str:
     return hashlib.sha256("|".join([LAYER_VERSION, geography_id, *hashes]).encode()).hexdigest()[:16]
 
 
-def layers_dir():
+def layers_dir() -> Path:
     return cache_dir() / "layers"
 
 
-def _write_parquet_atomic(frame: pd.DataFrame, path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.part")
+# A cached layer is ``<name>-<key>.<sha256 of its bytes>.parquet``: the name is the checksum, so a file
+# can never be paired with the wrong checksum, and two writers of the same bytes write the same name.
+_LAYER_FILE = re.compile(r"^(?P<stem>[A-Za-z0-9_-]+-[0-9a-f]{16})\.(?P<digest>[0-9a-f]{64})\.parquet$")
+# Temporary names the project writes in layers/: today's (tempfile beside the target) and the
+# fixed ``.<name>-<key>.parquet.part`` of earlier versions.
+_LAYER_TEMP_TARGET = re.compile(r"^[A-Za-z0-9_-]+-[0-9a-f]{16}(\.[0-9a-f]{64})?\.parquet$")
+_OLD_LAYER_TEMP = re.compile(r"^\.[A-Za-z0-9_-]+-[0-9a-f]{16}\.parquet\.part$")
+
+LayerState = Literal["present", "missing", "corrupt"]
+
+
+def _layer_files(name: str, key: str) -> list[Path]:
+    """Cached files of one layer (a file without a checksum in its name, from before, is not one of them)."""
+    directory = layers_dir()
+    prefix = f"{name}-{key}."
     try:
-        frame.to_parquet(tmp, index=False)
-        tmp.replace(path)
+        names = os.listdir(directory)
+    except OSError:
+        return []
+    return [directory / n for n in sorted(names) if n.startswith(prefix) and n.endswith(".parquet")
+            and n != f"{prefix}parquet"]
+
+
+def _verified_bytes(path: Path) -> bytes | None:
+    """The file's bytes when they match the checksum in its name, else None (FileNotFoundError if gone)."""
+    match = _LAYER_FILE.match(path.name)
+    data = path.read_bytes()
+    if match is None or hashlib.sha256(data).hexdigest() != match["digest"]:
+        return None
+    return data
+
+
+def _parse(data: bytes, *, geo: bool) -> pd.DataFrame:
+    return gpd.read_parquet(io.BytesIO(data)) if geo else pd.read_parquet(io.BytesIO(data))
+
+
+def _read_layer(path: Path, *, geo: bool) -> pd.DataFrame | None:
+    """A verified cached layer, or None after quarantining a damaged one (or if it has just gone)."""
+    try:
+        data = _verified_bytes(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        quarantine(path, f"cannot be read ({exc.strerror or exc})", "rebuilding the layer")
+        return None
+    if data is None:
+        quarantine(path, "its bytes do not match the checksum in its name (damaged or truncated)",
+                   "rebuilding the layer")
+        return None
+    try:
+        return _parse(data, geo=geo)
+    except Exception as exc:  # noqa: BLE001 - any parse failure of a cache file means: rebuild it
+        quarantine(path, f"cannot be read as Parquet ({type(exc).__name__})", "rebuilding the layer")
+        return None
+
+
+def _remove_stale_layer_temps() -> None:
+    def ours(target: str) -> bool:
+        return bool(_LAYER_TEMP_TARGET.match(target))
+
+    directory = layers_dir()
+    remove_stale_temps(directory, ours)
+    # the fixed temporary name of earlier versions does not follow tempfile's pattern
+    try:
+        names = [n for n in os.listdir(directory) if _OLD_LAYER_TEMP.match(n)]
+    except OSError:
+        return
+    for n in names:
+        try:
+            if time.time() - (directory / n).stat().st_mtime >= STALE_TEMP_SECONDS:
+                (directory / n).unlink()
+        except OSError:
+            continue
+
+
+def _install_layer(frame: pd.DataFrame, name: str, key: str, *, geo: bool) -> pd.DataFrame:
+    """Write a built layer under its checksum name and return it as read back from disk.
+
+    Written to a unique temporary file beside the target and moved into place with os.replace. A
+    writer that finds a verified file already there (another process won the race) uses that one.
+    Returning the read-back frame makes a cold load give exactly what a warm load gives.
+    """
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    data = buffer.getvalue()
+    target = layers_dir() / f"{name}-{key}.{hashlib.sha256(data).hexdigest()}.parquet"
+    for path in _layer_files(name, key):
+        winner = _read_layer(path, geo=geo)
+        if winner is not None:
+            return winner
+    fd, tmp = temp_beside(target)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # a cache file like any other, not owner-only as mkstemp leaves it
+        install(tmp, target)
+    except OSError as exc:
+        raise not_writable(exc) from exc
     finally:
         tmp.unlink(missing_ok=True)
+    result = _read_layer(target, geo=geo)
+    if result is None:
+        raise CacheError(f"{target}: the layer just written does not read back intact; the disk may be failing")
+    return result
 
 
 def cached_frame(name: str, key: str, build: Callable[[], pd.DataFrame], *, geo: bool) -> pd.DataFrame:
-    """Read ``name`` from the Parquet cache under ``key``, or build and cache it first."""
-    path = layers_dir() / f"{name}-{key}.parquet"
-    if path.is_file():
-        return gpd.read_parquet(path) if geo else pd.read_parquet(path)
-    frame = build()
-    _write_parquet_atomic(frame, path)
-    return frame
+    """Read ``name`` from the Parquet cache under ``key``, or build and cache it first.
+
+    Every read re-hashes the file against the checksum in its name; a damaged, truncated or
+    unreadable file is moved to ``quarantine/`` with a ``CacheRepairWarning`` and the layer rebuilt.
+    """
+    _remove_stale_layer_temps()
+    for path in _layer_files(name, key):
+        frame = _read_layer(path, geo=geo)
+        if frame is not None:
+            return frame
+    return _install_layer(build(), name, key, geo=geo)
+
+
+def layer_status(name: str, key: str) -> LayerState:
+    """Whether a cached layer is present and matches its checksum (re-hashes it; moves nothing)."""
+    files = _layer_files(name, key)
+    if not files:
+        return "missing"
+    for path in files:
+        try:
+            if _verified_bytes(path) is not None:
+                return "present"
+        except OSError:
+            continue
+    return "corrupt"
 
 
 def _build(geography_id: str) -> gpd.GeoDataFrame:
@@ -286,7 +420,9 @@ def _build(geography_id: str) -> gpd.GeoDataFrame:
 def _simplify(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Coverage simplification: shared edges are simplified once, so neighbours still meet."""
     out = frame.copy()
-    simplified = shapely.set_precision(shapely.coverage_simplify(frame.geometry.values, WEB_TOLERANCE_DEG), WEB_GRID_DEG)
+    simplified = shapely.set_precision(
+        shapely.coverage_simplify(frame.geometry.values, WEB_TOLERANCE_DEG), WEB_GRID_DEG
+    )
     out["geometry"] = [g if g.is_valid else _polygonal(g) for g in simplified]
     return gpd.GeoDataFrame(out, geometry="geometry", crs="EPSG:4326")
 

@@ -15,3 +15,11 @@ class GeographyError(PimapError):
 
 class PopulationError(PimapError):
     """An unknown population year or inconsistent population data."""
+
+
+class CacheError(PimapError):
+    """The cache directory cannot be written (read-only, a file, full) or a file in it cannot be repaired."""
+
+
+class CacheRepairWarning(UserWarning):
+    """A damaged cached file was moved to the quarantine folder and is being rebuilt or fetched again."""

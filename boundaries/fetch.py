@@ -3,7 +3,12 @@
 Every source file the project reads is pinned in ``registry.csv`` (URL, size, sha256,
 licence). A file is fetched once into the cache, from its URL or, with no network,
 from a mirror directory holding the same bytes; either way its sha256 must match
-the registry before it is moved into place, so the cache only ever holds good files.
+the registry before it is moved into place. A cached file is re-hashed before it is
+parsed (once per process while it is unchanged on disk), and a damaged one is moved
+to ``quarantine/`` and fetched again: a file on disk is untrusted until its hash matches.
+
+The cache helpers here (temporary files, quarantine, stale-file clean-up, the
+"not writable" message) are shared with the processed-layer cache in ``catalogue``.
 """
 
 from __future__ import annotations
@@ -11,14 +16,23 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import re
 import shutil
 import tempfile
+import threading
+import time
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from boundaries.errors import DataFileError
+from boundaries.errors import CacheError, CacheRepairWarning, DataFileError
+
+if TYPE_CHECKING:
+    import requests
 
 REGISTRY_PATH = Path(__file__).with_name("registry.csv")
 CACHE_ENV = "PIMAP_CACHE_DIR"
@@ -27,6 +41,15 @@ ATTRIBUTION = (
     "Contains National Statistics data © Crown copyright and database right; Contains OS data © Crown "
     "copyright and database right; NRS, NISRA and Scottish Government data. Open Government Licence v3.0."
 )
+
+# A temporary file older than this is left over from a killed process (a live download writes
+# continuously and times out after ``timeout`` seconds without data; a layer is written in one go).
+STALE_TEMP_SECONDS = 15 * 60
+# A file modified this recently may change again within the file system's timestamp resolution,
+# so its verification is not remembered (the "racily clean" rule git uses for its index).
+RACY_SECONDS = 2.0
+# tempfile.mkstemp names: prefix, 8 characters from [a-z0-9_], suffix.
+TEMP_NAME = re.compile(r"^\.(?P<target>.+)\.[a-z0-9_]{8}\.part$")
 
 __all__ = [
     "ATTRIBUTION",
@@ -37,6 +60,7 @@ __all__ = [
     "fetch_all",
     "file_status",
     "sha256_of",
+    "forget_verified",
 ]
 
 
@@ -59,7 +83,13 @@ def registry() -> dict[str, RegisteredFile]:
     """The pinned files, by id."""
     with open(REGISTRY_PATH, newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    return {r["id"]: RegisteredFile(**{**r, "bytes": int(r["bytes"])}) for r in rows}
+    return {
+        r["id"]: RegisteredFile(
+            id=r["id"], filename=r["filename"], bytes=int(r["bytes"]), sha256=r["sha256"], format=r["format"],
+            url=r["url"], license=r["license"], description=r["description"],
+        )
+        for r in rows
+    }
 
 
 def _entry(file_id: str) -> RegisteredFile:
@@ -83,12 +113,144 @@ def raw_dir() -> Path:
     return cache_dir() / "raw"
 
 
+def quarantine_dir() -> Path:
+    """Where damaged cached files are moved (kept for inspection; safe to delete)."""
+    return cache_dir() / "quarantine"
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+# --- cache helpers shared with the processed-layer cache ------------------------------------------------
+
+
+def not_writable(exc: OSError) -> CacheError:
+    """The one message for a cache that cannot be written, whatever the reason (read-only, a file, full)."""
+    reason = exc.strerror or str(exc)
+    return CacheError(
+        f"cache directory {cache_dir()} is not writable; set {CACHE_ENV} to a writable folder ({reason})"
+    )
+
+
+def ensure_dir(path: Path) -> Path:
+    """Create a cache folder, or say clearly that the cache cannot be written."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise not_writable(exc) from exc
+    return path
+
+
+def temp_beside(target: Path) -> tuple[int, Path]:
+    """An open, uniquely named temporary file in ``target``'s folder (same file system, so os.replace is atomic).
+
+    Its name follows ``TEMP_NAME``, so a copy left by a killed process can be recognised and removed.
+    """
+    ensure_dir(target.parent)
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    except OSError as exc:
+        raise not_writable(exc) from exc
+    return fd, Path(name)
+
+
+def install(tmp: Path, target: Path) -> None:
+    """Atomically put ``tmp`` in place of ``target`` (a reader sees the old file or the new one, never half)."""
+    try:
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise not_writable(exc) from exc
+
+
+def quarantine(path: Path, problem: str, action: str) -> Path | None:
+    """Move a damaged cached file aside (never delete it) and warn, naming the file; None if it has gone.
+
+    The file is renamed into ``quarantine/<folder>/<name>.<UTC time>.<pid>``; ``action`` says what
+    happens next ("rebuilding the layer", "fetching it again").
+    """
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    folder = ensure_dir(quarantine_dir() / path.parent.name)
+    dest = folder / f"{path.name}.{stamp}.{os.getpid()}"
+    try:
+        os.replace(path, dest)
+    except FileNotFoundError:  # another process moved or replaced it first
+        return None
+    except OSError as exc:
+        raise not_writable(exc) from exc
+    warnings.warn(f"{path}: {problem}; moved to {dest}; {action}", CacheRepairWarning, stacklevel=3)
+    return dest
+
+
+_cleaned: set[Path] = set()
+_cleaned_lock = threading.Lock()
+
+
+def remove_stale_temps(directory: Path, is_ours: Callable[[str], bool]) -> list[Path]:
+    """Once per process and folder, delete temporary files a killed process left behind.
+
+    Only names matching the project's own temporary-name pattern whose target ``is_ours`` are
+    touched, and only when untouched for ``STALE_TEMP_SECONDS`` (a concurrent writer's live file is
+    newer). Errors are ignored: a read-only cache still reads.
+    """
+    with _cleaned_lock:
+        if directory in _cleaned:
+            return []
+        _cleaned.add(directory)
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return removed
+    now = time.time()
+    for item in entries:
+        match = TEMP_NAME.match(item.name)
+        if not match or not is_ours(match["target"]):
+            continue
+        try:
+            if not item.is_file(follow_symlinks=False) or now - item.stat().st_mtime < STALE_TEMP_SECONDS:
+                continue
+            os.unlink(item.path)
+            removed.append(Path(item.path))
+        except OSError:
+            continue
+    return removed
+
+
+# --- raw files ------------------------------------------------------------------------------------------
+
+# path -> (size, mtime_ns, inode) of a copy whose hash matched, so repeated reads in one process don't rehash.
+_verified: dict[Path, tuple[int, int, int]] = {}
+_fetch_lock = threading.RLock()
+
+
+def forget_verified() -> None:
+    """Forget which cached files this process has verified (as a new process would)."""
+    with _fetch_lock:
+        _verified.clear()
+
+
+def _problem_with(target: Path, entry: RegisteredFile) -> str | None:
+    """Why the cached copy cannot be trusted, or None when it matches the registry (re-hashed unless known)."""
+    try:
+        stat = target.stat()
+        state = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+        if _verified.get(target) == state:
+            return None
+        if stat.st_size != entry.bytes:
+            return f"size {stat.st_size} bytes does not match the registry's {entry.bytes}"
+        digest = sha256_of(target)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if digest != entry.sha256:
+        return f"sha256 {digest} does not match the registry's {entry.sha256}"
+    if time.time() - stat.st_mtime > RACY_SECONDS:
+        _verified[target] = state
+    return None
 
 
 def _mirror_from_env(mirror: Path | str | None) -> Path | None:
@@ -113,16 +275,15 @@ def _verify_and_install(tmp: Path, entry: RegisteredFile, target: Path, origin: 
                 f"{entry.filename}: sha256 {digest} from {origin} does not match the registry's {entry.sha256}; "
                 "the file was not cached"
             )
-        os.replace(tmp, target)
+        install(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
 
 
 def _temp_beside(target: Path) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    fd, tmp = temp_beside(target)
     os.close(fd)
-    return Path(name)
+    return tmp
 
 
 def _copy_from_mirror(entry: RegisteredFile, mirror: Path, target: Path) -> None:
@@ -132,13 +293,18 @@ def _copy_from_mirror(entry: RegisteredFile, mirror: Path, target: Path) -> None
     tmp = _temp_beside(target)
     try:
         shutil.copyfile(source, tmp)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        if exc.filename == str(source):
+            raise DataFileError(f"{entry.filename}: cannot read {source} in the mirror ({exc.strerror})") from exc
+        raise not_writable(exc) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     _verify_and_install(tmp, entry, target, f"mirror {source}")
 
 
-def _session(retries: int):
+def _session(retries: int) -> requests.Session:
     import requests
     from requests.adapters import HTTPAdapter
     from urllib3.util.retry import Retry
@@ -167,6 +333,9 @@ def _download(entry: RegisteredFile, target: Path, *, timeout: float, retries: i
     except requests.RequestException as exc:
         tmp.unlink(missing_ok=True)
         raise DataFileError(f"{entry.filename}: download from {entry.url} failed: {exc}") from exc
+    except OSError as exc:  # writing the temporary file: a full or read-only disk
+        tmp.unlink(missing_ok=True)
+        raise not_writable(exc) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -184,18 +353,29 @@ def fetch(
     """Path to a verified copy of a registered file, fetching it first if the cache lacks it.
 
     With ``mirror`` (or ``PIMAP_DATA_MIRROR``) the bytes are copied from that directory
-    instead of downloaded. A file already in the cache was verified when it was put there.
+    instead of downloaded. A file already in the cache is re-hashed before it is used (once per
+    process while its size and modification time are unchanged); a damaged copy is quarantined
+    with a ``CacheRepairWarning`` and fetched again.
     """
     entry = _entry(file_id)
     target = raw_dir() / entry.filename
-    if target.is_file():
+    remove_stale_temps(raw_dir(), _is_registered_name)
+    with _fetch_lock:
+        if target.is_file():
+            problem = _problem_with(target, entry)
+            if problem is None:
+                return target
+            quarantine(target, f"cached copy is damaged: {problem}", "fetching it again")
+        source = _mirror_from_env(mirror)
+        if source is not None:
+            _copy_from_mirror(entry, source, target)
+        else:
+            _download(entry, target, timeout=timeout, retries=retries, progress=progress)
         return target
-    source = _mirror_from_env(mirror)
-    if source is not None:
-        _copy_from_mirror(entry, source, target)
-    else:
-        _download(entry, target, timeout=timeout, retries=retries, progress=progress)
-    return target
+
+
+def _is_registered_name(name: str) -> bool:
+    return any(entry.filename == name for entry in registry().values())
 
 
 def fetch_all(*, mirror: Path | str | None = None, progress: bool = True) -> dict[str, Path | DataFileError]:
@@ -218,4 +398,7 @@ def file_status(file_id: str) -> FileState:
     target = raw_dir() / entry.filename
     if not target.is_file():
         return "missing"
-    return "present" if sha256_of(target) == entry.sha256 else "corrupt"
+    try:
+        return "present" if sha256_of(target) == entry.sha256 else "corrupt"
+    except OSError:
+        return "corrupt"

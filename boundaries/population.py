@@ -22,10 +22,10 @@ import pandas as pd
 from boundaries.catalogue import LAYER_VERSION, cached_frame
 from boundaries.errors import PopulationError
 from boundaries.fetch import registry
-from boundaries.lookups import _lookup_key, load_unit_lookup
+from boundaries.lookups import load_unit_lookup, lookup_key
 from boundaries.readers import read_rda
 
-__all__ = ["POPULATION_YEARS", "AGE_COLUMNS", "load_population", "ni_estimate", "SOURCE_FILES"]
+__all__ = ["POPULATION_YEARS", "AGE_COLUMNS", "load_population", "population_key", "ni_estimate", "SOURCE_FILES"]
 
 POPULATION_YEARS = (2017, 2019, 2020)
 AGE_COLUMNS = ("age0", "age1", "age2", "age0_2", "age0_15", "age0_18")
@@ -140,12 +140,16 @@ def load_population(year: int) -> pd.DataFrame:
     return _load_population(year).copy()
 
 
+def population_key(year: int) -> str:
+    """The cache key of a population year: the lookup's key, every population source's hash, the recipe."""
+    files = sorted({f for y in POPULATION_YEARS for f in SOURCE_FILES[y].values()})
+    key = "-".join([LAYER_VERSION, lookup_key(), *(registry()[f].sha256[:12] for f in files)])
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
 @cache
 def _load_population(year: int) -> pd.DataFrame:
-    files = sorted({f for y in POPULATION_YEARS for f in SOURCE_FILES[y].values()})
-    key = "-".join([LAYER_VERSION, _lookup_key(), *(registry()[f].sha256[:12] for f in files)])
-    return cached_frame(f"population{year}", hashlib.sha256(key.encode()).hexdigest()[:16], lambda: _build(year),
-                        geo=False)
+    return cached_frame(f"population{year}", population_key(year), lambda: _build(year), geo=False)
 
 
 def aggregate_population(lookup: pd.DataFrame, population: pd.DataFrame, geography_id: str) -> pd.DataFrame:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import warnings
 
-from boundaries.errors import PimapError
+from boundaries.errors import CacheRepairWarning, PimapError
 
 # Sub-modules, each with ``register(subparsers) -> None``. A command's handler is
 # stored as ``func`` on its parser and returns the process exit code.
@@ -39,6 +40,17 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    formatwarning = warnings.formatwarning
+
+    def one_line(
+        message: Warning | str, category: type[Warning], filename: str, lineno: int, line: str | None = None
+    ) -> str:
+        """A repaired cache file is reported as one line, like an error, not with a source line."""
+        if issubclass(category, CacheRepairWarning):
+            return f"pimap: warning: {message}\n"
+        return formatwarning(message, category, filename, lineno, line)
+
+    warnings.formatwarning = one_line
     try:
         return int(args.func(args) or 0)
     except PimapError as exc:
@@ -47,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
+    finally:
+        warnings.formatwarning = formatwarning
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,7 +18,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     fetch.add_argument("--no-build", action="store_true", help="do not build the processed layers afterwards")
     fetch.set_defaults(func=_fetch)
 
-    check = data_sub.add_parser("check", help="say per file whether it is present, missing or corrupt")
+    check = data_sub.add_parser(
+        "check", help="say per source file and per processed layer whether it is present, missing or corrupt"
+    )
     check.add_argument("--no-lookups", action="store_true", help="skip the centroid-in-polygon agreement report")
     check.set_defaults(func=_check)
 
@@ -49,8 +51,23 @@ def _fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+def expected_layers() -> list[tuple[str, str]]:
+    """Every processed layer this version builds, as (name, cache key)."""
+    from boundaries.catalogue import GEOGRAPHY_IDS, layer_key
+    from boundaries.lookups import lookup_key
+    from boundaries.population import POPULATION_YEARS, population_key
+
+    layers = []
+    for gid in GEOGRAPHY_IDS:
+        layers += [(gid, layer_key(gid)), (f"{gid}-web", layer_key(gid))]
+    layers.append(("units", lookup_key()))
+    layers += [(f"population{year}", population_key(year)) for year in POPULATION_YEARS]
+    return layers
+
+
 def _check(args: argparse.Namespace) -> int:
-    from boundaries.fetch import file_status, raw_dir, registry
+    from boundaries.catalogue import layer_status, layers_dir
+    from boundaries.fetch import file_status, quarantine_dir, raw_dir, registry
 
     print(f"cache: {raw_dir()}")
     states = {file_id: file_status(file_id) for file_id in registry()}
@@ -59,7 +76,17 @@ def _check(args: argparse.Namespace) -> int:
     bad = [k for k, v in states.items() if v != "present"]
     print(f"{len(states) - len(bad)} present, {sum(v == 'missing' for v in states.values())} missing, "
           f"{sum(v == 'corrupt' for v in states.values())} corrupt")
-    if bad:
+    print(f"\nprocessed layers: {layers_dir()}")
+    layers = {name: layer_status(name, key) for name, key in expected_layers()}
+    for name, state in layers.items():
+        print(f"layer {name}: {state}")
+    counts = {s: sum(v == s for v in layers.values()) for s in ("present", "missing", "corrupt")}
+    print(f"{counts['present']} present, {counts['missing']} missing (built on first use, or by "
+          f"`pimap data fetch`), {counts['corrupt']} corrupt (quarantined and rebuilt on next use)")
+    quarantined = [p for p in quarantine_dir().rglob("*") if p.is_file()] if quarantine_dir().is_dir() else []
+    if quarantined:
+        print(f"{len(quarantined)} damaged files kept in {quarantine_dir()} (safe to delete)")
+    if bad or counts["corrupt"]:
         return 1
     if not args.no_lookups:
         from boundaries.lookups import centroid_agreement
