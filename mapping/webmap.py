@@ -3,6 +3,10 @@
 Nothing here reads files or knows about Streamlit: tables and shapes come in, folium objects and
 HTML strings go out, so the app can cache each piece and tests can check each one.
 
+Every name, place and status from the data reaches the page as text: each layer's tooltip is a table of
+text nodes (:data:`TEXT_TOOLTIP_JS`, never folium's ``GeoJsonTooltip``, which sets ``innerHTML``), its data
+sits in the script as JSON, and layer names and legend labels go in HTML-escaped.
+
 Colour is never the only carrier of a figure: every class has a text label, the tooltip gives
 the exact value and its class, and the app prints the same table beside the map. Palettes are
 colour-blind safe: ColorBrewer sequential schemes (YlGnBu, YlOrRd, BuPu) for amounts, the
@@ -13,15 +17,20 @@ Okabe-Ito palette for FOI classes and ``mapping.ladder.LEVEL_COLOURS`` for the p
 from __future__ import annotations
 
 import html
+import json
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import folium
 import numpy as np
 import pandas as pd
-from branca.element import MacroElement, Template
+from branca.element import Figure, MacroElement, Template
+from folium.map import Layer
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 from mapping.ladder import LEVEL_COLOURS, LEVEL_LABELS, LEVEL_SLUGS, LEVELS
 
@@ -33,10 +42,12 @@ __all__ = [
     "NO_DATA",
     "NO_SMALL_AREAS",
     "TEAM_STYLES",
+    "TEXT_TOOLTIP_JS",
     "AreasLayer",
     "ColourClass",
     "Legend",
     "Measure",
+    "TextLayer",
     "area_properties",
     "area_styles",
     "base_map",
@@ -195,7 +206,8 @@ def _count_label(low: float, high: float | None) -> str:
     return f"{low:,.0f} to under {high:,.0f}"
 
 
-def classify(values: Sequence, measure: Measure, *, edges: Sequence[float] | None = None) -> tuple[list[ColourClass], list[ColourClass]]:
+def classify(values: Sequence, measure: Measure, *,
+             edges: Sequence[float] | None = None) -> tuple[list[ColourClass], list[ColourClass]]:
     """Each value's class, and the legend (every class in order, "no data" last if any value lacks one).
 
     Shares use fixed classes (0, under 25%, ... , 100%); counts a class for 0 and classes between
@@ -206,7 +218,7 @@ def classify(values: Sequence, measure: Measure, *, edges: Sequence[float] | Non
     if measure.kind == "share":
         legend = [ColourClass(label, colour) for (label, _), colour in zip(SHARE_CLASSES, measure.palette)]
 
-        def pick(v: float) -> ColourClass:
+        def pick(v: Any) -> ColourClass:
             return next(legend[i] for i, (_, test) in enumerate(SHARE_CLASSES) if test(v))
     elif measure.kind == "count":
         edges = list(nice_breaks(values, len(measure.palette)) if edges is None else edges)
@@ -217,7 +229,7 @@ def classify(values: Sequence, measure: Measure, *, edges: Sequence[float] | Non
             colour = measure.palette[round(i * (len(measure.palette) - 1) / (n - 1)) if n > 1 else 0]
             legend.append(ColourClass(_count_label(low, high), colour))
 
-        def pick(v: float) -> ColourClass:
+        def pick(v: Any) -> ColourClass:
             if v <= 0:
                 return legend[0]
             return legend[1 + sum(v >= e for e in edges)]
@@ -226,7 +238,7 @@ def classify(values: Sequence, measure: Measure, *, edges: Sequence[float] | Non
         legend = [ColourClass(label, colour) for label, colour in colours.items()]
         by_label = {c.label: c for c in legend}
 
-        def pick(v: str) -> ColourClass:
+        def pick(v: Any) -> ColourClass:
             if v not in by_label:
                 by_label[v] = ColourClass(str(v), OKABE_ITO["grey"])
                 legend.append(by_label[v])
@@ -401,7 +413,9 @@ def base_map(bounds: Sequence[Sequence[float]] | None = None, *, tiles: str | No
     m.default_js = [("leaflet", leaflet_js)]
     m.default_css = [("leaflet_css", leaflet_css)]
     # Tooltips wrap rather than run off the map's edge (the ladder's evidence and FOI classes are long).
-    m.get_root().header.add_child(folium.Element(TOOLTIP_CSS))
+    root = m.get_root()
+    assert isinstance(root, Figure)  # a folium Map's root is always its page
+    root.header.add_child(folium.Element(TOOLTIP_CSS))
     if fit:
         m.fit_bounds(bounds)
     return m
@@ -451,21 +465,16 @@ AREA_STYLE = {"color": "#555555", "weight": 0.6, "fillOpacity": 0.75}
 AREA_HIGHLIGHT = {"weight": 2.5, "color": "#000000"}
 
 
-def choropleth_layer(collection: dict, measure: Measure) -> folium.GeoJson:
+def choropleth_layer(collection: dict, measure: Measure) -> TextLayer:
     """The areas filled by class colour, with a tooltip giving name, code and every figure in words.
 
     The shapes travel inside the map: this is the layer of :func:`build_map`'s self-contained map.
     The app's map uses :class:`AreasLayer`, which sends the shapes once.
     """
-    fields, aliases = tooltip_fields(measure)
-    return folium.GeoJson(
-        collection,
-        name=f"Areas: {measure.label}",
-        style_function=lambda f: {"fillColor": f["properties"]["fill"], **AREA_STYLE},
-        highlight_function=lambda f: dict(AREA_HIGHLIGHT),
-        tooltip=folium.GeoJsonTooltip(fields, aliases=aliases, sticky=True),
-        smooth_factor=0.5,
-    )
+    fields, labels = tooltip_fields(measure)
+    features = [(f["geometry"], {"fillColor": f["properties"]["fill"], **AREA_STYLE},
+                 [str(f["properties"][k]) for k in fields]) for f in collection["features"]]
+    return TextLayer(features, labels, name=f"Areas: {measure.label}", highlight=AREA_HIGHLIGHT, sticky=True)
 
 
 def area_styles(properties: pd.DataFrame, measure: Measure) -> dict[str, list[str]]:
@@ -476,12 +485,75 @@ def area_styles(properties: pd.DataFrame, measure: Measure) -> dict[str, list[st
             for row in properties.to_dict("records")}
 
 
-def _script_json(value) -> str:
+def _script_json(value: object) -> str:
     """JSON that is safe inside a page's script (``<``, ``>`` and ``&`` as escapes, as folium writes them)."""
-    import json
-
     return (json.dumps(value, separators=(",", ":"), ensure_ascii=False)
             .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def _layer_name(text: str) -> str:
+    """A layer's name as the layer control takes it: Leaflet sets it as HTML, so it goes in escaped."""
+    return html.escape(text, quote=False)
+
+
+# The one way every layer's tooltip is made: a table of text nodes (a label and a value per row), so no
+# name, place or status from the data is ever read as HTML. Each layer's script calls it with its labels
+# and one feature's values.
+TEXT_TOOLTIP_JS = """function (labels, values) {
+    var table = document.createElement("table");
+    labels.forEach(function (label, i) {
+        var row = table.insertRow(), head = document.createElement("th");
+        head.textContent = label;
+        row.appendChild(head);
+        row.insertCell().textContent = values[i];
+    });
+    return table;
+}"""
+
+
+class TextLayer(Layer):
+    """GeoJSON features with a tooltip of text nodes (:data:`TEXT_TOOLTIP_JS`) and a style of their own.
+
+    ``features`` are (GeoJSON geometry, Leaflet path style, tooltip values) triples; points are drawn
+    as circle markers in their style. The data goes into the script as one JSON value (``<``, ``>``
+    and ``&`` escaped), so nothing in it is ever markup. This replaces folium's ``GeoJsonTooltip``,
+    which builds the tooltip as an HTML string and sets it as ``innerHTML``.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }}_labels = {{ this.labels_json }};
+        var {{ this.get_name() }} = L.geoJson({{ this.data_json }}, {
+            smoothFactor: 0.5,
+            style: function (feature) { return feature.properties.style; },
+            pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, feature.properties.style); },
+            onEachFeature: function (feature, layer) {
+                layer.bindTooltip(function () {
+                    return ({{ this.tooltip_js }})({{ this.get_name() }}_labels, feature.properties.tooltip);
+                }, {sticky: {{ this.sticky_json }}, className: "foliumtooltip"});
+                {% if this.highlight_json %}
+                layer.on({
+                    mouseover: function (e) { e.target.setStyle({{ this.highlight_json }}); },
+                    mouseout: function (e) { {{ this.get_name() }}.resetStyle(e.target); }
+                });
+                {% endif %}
+            }
+        });
+        {% endmacro %}
+    """)
+
+    def __init__(self, features: Iterable[tuple[dict, dict, Sequence[str]]], labels: Sequence[str], *, name: str,
+                 highlight: dict | None = None, sticky: bool = False, show: bool = True) -> None:
+        super().__init__(name=_layer_name(name), overlay=True, control=True, show=show)
+        self._name = "TextLayer"
+        self.data_json = _script_json({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "geometry": geometry,
+             "properties": {"style": style, "tooltip": [str(v) for v in values]}}
+            for geometry, style, values in features]})
+        self.labels_json = _script_json(list(labels))
+        self.tooltip_js = TEXT_TOOLTIP_JS
+        self.sticky_json = "true" if sticky else "false"
+        self.highlight_json = _script_json(highlight) if highlight else ""
 
 
 class AreasLayer(MacroElement):
@@ -490,10 +562,11 @@ class AreasLayer(MacroElement):
     The shapes (GeoJSON features with a ``code`` property, about 1.1 MB for the UK) are the bulk of a map; the browser
     keeps them, parsed, for as long as the page is open, so a new measure, year or date sends only
     :func:`area_styles` (each area's colour and tooltip values) instead of every shape again. The
-    tooltip is built in the browser as a table of text nodes (labels from :func:`tooltip_fields`), so no
-    value is ever read as HTML. Areas not in ``properties`` are not drawn. Once the areas are drawn the
-    map's page carries ``data-areas-drawn="<layer name>"`` on its body (``"error"`` if the shapes could not
-    be fetched, with a message on the map), so a browser test can wait for the drawing itself.
+    tooltip is built in the browser as a table of text nodes (:data:`TEXT_TOOLTIP_JS`, labels from
+    :func:`tooltip_fields`), as on every other layer, so no value is ever read as HTML. Areas not in
+    ``properties`` are not drawn. Once the areas are drawn the map's page carries
+    ``data-areas-drawn="<layer name>"`` on its body (``"error"`` if the shapes could not be fetched, with a
+    message on the map), so a browser test can wait for the drawing itself.
     """
 
     _template = Template("""
@@ -512,14 +585,7 @@ class AreasLayer(MacroElement):
             onEachFeature: function (feature, layer) {
                 var values = {{ this.get_name() }}_areas[feature.properties.code];
                 layer.bindTooltip(function () {
-                    var table = document.createElement("table");
-                    {{ this.get_name() }}_labels.forEach(function (label, i) {
-                        var row = table.insertRow(), head = document.createElement("th");
-                        head.textContent = label;
-                        row.appendChild(head);
-                        row.insertCell().textContent = values[i + 1];
-                    });
-                    return table;
+                    return ({{ this.tooltip_js }})({{ this.get_name() }}_labels, values.slice(1));
                 }, {sticky: true, className: "foliumtooltip"});
                 layer.on({
                     mouseover: function (e) { e.target.setStyle({{ this.highlight_json }}); },
@@ -559,6 +625,7 @@ class AreasLayer(MacroElement):
         self.name_json = _script_json(self.layer_name)
         self.style_json = _script_json(AREA_STYLE)
         self.highlight_json = _script_json(AREA_HIGHLIGHT)
+        self.tooltip_js = TEXT_TOOLTIP_JS
 
 
 def team_points(teams: pd.DataFrame) -> dict:
@@ -574,11 +641,13 @@ def team_points(teams: pd.DataFrame) -> dict:
             continue
         precision = row.get("location_precision", "")
         where = {"exact": "base address", "town": "base town",
-                 "catchment centroid": "no base published: shown at the centre of its catchment"}.get(precision, precision)
+                 "catchment centroid": "no base published: shown at the centre of its catchment",
+                 }.get(precision, precision)
         since = row.get("from", "")
         features.append({
             "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [round(float(row["base_lon"]), 5), round(float(row["base_lat"]), 5)]},
+            "geometry": {"type": "Point",
+                         "coordinates": [round(float(row["base_lon"]), 5), round(float(row["base_lat"]), 5)]},
             "properties": {
                 "name": str(row["name"]),
                 "status": f"{style['symbol']} {row['status']}" + (f" (since {since})" if since else ""),
@@ -598,18 +667,15 @@ def _marker_style(feature: dict) -> dict:
     return out
 
 
-def team_markers(teams: pd.DataFrame) -> folium.GeoJson:
+def team_markers(teams: pd.DataFrame) -> TextLayer:
     """Team bases in one layer: operating teams as filled circles, teams in development as hollow dashed circles."""
-    return folium.GeoJson(
-        team_points(teams),
-        name="Team bases (● operating, ◌ in development)",
-        marker=folium.CircleMarker(radius=7),
-        style_function=_marker_style,
-        tooltip=folium.GeoJsonTooltip(["name", "status", "location"], aliases=["Team", "Status", "Location"]),
-    )
+    features = [(f["geometry"], _marker_style(f), [f["properties"][k] for k in ("name", "status", "location")])
+                for f in team_points(teams)["features"]]
+    return TextLayer(features, ["Team", "Status", "Location"], name="Team bases (● operating, ◌ in development)")
 
 
-def catchment_shapes(teams: pd.DataFrame, load_layer: Callable[[str], object], *, tolerance: float = 0.002):
+def catchment_shapes(teams: pd.DataFrame, load_layer: Callable[[str], gpd.GeoDataFrame], *,
+                     tolerance: float = 0.002) -> gpd.GeoDataFrame:
     """One outline per team: the union of its catchment areas, lightly simplified for the web.
 
     ``load_layer(geography_id)`` returns a GeoDataFrame with ``code`` and ``geometry`` (EPSG:4326),
@@ -638,17 +704,12 @@ def catchment_shapes(teams: pd.DataFrame, load_layer: Callable[[str], object], *
                             crs="EPSG:4326")
 
 
-def catchment_layer(shapes, *, name: str, style: dict, show: bool = True) -> folium.GeoJson:
+def catchment_layer(shapes: gpd.GeoDataFrame, *, name: str, style: dict, show: bool = True) -> TextLayer:
     """Catchments (or specialist areas) as outlines with the team's name and status in the tooltip."""
-    frame = shapes[["name", "status", "geometry"]].copy()
-    frame["status"] = frame["status"].astype(str)
-    return folium.GeoJson(
-        frame.to_json(drop_id=True),
-        name=name,
-        style_function=lambda f, s=dict(style): s,
-        tooltip=folium.GeoJsonTooltip(["name", "status"], aliases=["Team or area", "Status"]),
-        show=show,
-    )
+    geometries = [f["geometry"] for f in json.loads(shapes[["geometry"]].to_json(drop_id=True))["features"]]
+    features = [(geometry, dict(style), [str(n), str(s)])
+                for geometry, n, s in zip(geometries, shapes["name"], shapes["status"])]
+    return TextLayer(features, ["Team or area", "Status"], name=name, show=show)
 
 
 # --- legend --------------------------------------------------------------------------------------
@@ -667,7 +728,8 @@ def legend_html(title: str | None, classes: Sequence[ColourClass], *, markers: b
             '<div style="margin-top:6px"><svg width="16" height="16"><circle cx="8" cy="8" r="6" '
             f'fill="{OKABE_ITO["blue"]}" stroke="#fff" stroke-width="2"/></svg> team operating</div>'
             '<div><svg width="16" height="16"><circle cx="8" cy="8" r="6" fill="#fff" '
-            f'stroke="{OKABE_ITO["vermillion"]}" stroke-width="2.5" stroke-dasharray="3 3"/></svg> team in development</div>'
+            f'stroke="{OKABE_ITO["vermillion"]}" stroke-width="2.5" stroke-dasharray="3 3"/></svg> '
+            "team in development</div>"
             '<div><svg width="16" height="16"><rect x="2" y="2" width="12" height="12" fill="none" '
             f'stroke="{OKABE_ITO["blue"]}" stroke-width="2"/></svg> team catchment</div>'
             '<div><svg width="16" height="16"><rect x="2" y="2" width="12" height="12" fill="none" '
@@ -698,8 +760,6 @@ class Legend(MacroElement):
 
     def __init__(self, legend: str) -> None:
         super().__init__()
-        import json
-
         self._name = "Legend"
         self.html_json = json.dumps(legend)
 
@@ -732,8 +792,8 @@ def layer_groups(
     """
     groups = []
 
-    def group(name: str, layer) -> None:
-        fg = folium.FeatureGroup(name=name)
+    def group(name: str, layer: MacroElement) -> None:
+        fg = folium.FeatureGroup(name=_layer_name(name))
         layer.add_to(fg)
         groups.append(fg)
 

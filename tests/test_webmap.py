@@ -156,7 +156,8 @@ def test_areas_layer_sends_values_not_shapes_or_markup_and_says_when_drawn():
     script = html.split("<script>", 1)[1]
     assert '"/app/static/shapes/uk2023-abc.json"' in script
     assert '"A1":["' + props["fill"][0] + '","Area \\u003cb\\u003eone\\u003c/b\\u003e"' in script
-    assert "<b>" not in script and "innerHTML" not in script and "textContent = values[i + 1]" in script
+    assert "<b>" not in script and "innerHTML" not in script and "textContent = values[i]" in script
+    assert webmap.TEXT_TOOLTIP_JS in script and "values.slice(1)" in script
     assert f'"{layer.layer_name}"' in script and "dataset.areasDrawn" in script
     assert json.dumps(webmap.tooltip_fields(measure)[1], ensure_ascii=False) .replace(" ", "") in script.replace(" ", "")
 
