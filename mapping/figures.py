@@ -15,22 +15,29 @@ pyplot, so no global state is touched and nothing needs closing.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import geopandas as gpd
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
 import shapely
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.axis import Axis
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from boundaries.catalogue import NATIONS as UK_NATIONS
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 __all__ = [
     "MAP_CRS",
@@ -62,7 +69,12 @@ SIZES: dict[str, tuple[float, float]] = {"a4": (8.27, 11.69), "a4-half": (8.27, 
 
 # matplotlib settings for every figure (applied with ``mpl.rc_context(RC)`` when drawing and saving):
 # fixed fonts and hatch weight, and an SVG hash salt so ids do not change between runs.
-RC: dict[str, object] = {
+# ``text.parse_math`` off: every text in a figure (titles, area and team names, legend labels, ticks) is
+# drawn as the text it is, so a name with two dollar signs is never set as mathtext (nor one such as
+# "$\\x$" refused with a ParseError). This is the one rule for every figure's text: every figure is drawn
+# under this context (here, in mapping.ladder_report and mapping.report).
+RC: dict[RcKeyType, Any] = {
+    "text.parse_math": False,
     "font.family": "DejaVu Sans",
     "hatch.linewidth": 0.6,
     "svg.hashsalt": "pimap",
@@ -146,7 +158,7 @@ TEAM_MARKERS: dict[str, dict] = {
     "operating": {"marker": "o", "label": "Team operating"},
     "in development": {"marker": "^", "label": "Team in development"},
 }
-CATCHMENT_LINE = {"color": "#000000", "linewidth": 0.7, "linestyle": (0, (3.0, 1.5))}
+CATCHMENT_LINE: dict[str, Any] = {"color": "#000000", "linewidth": 0.7, "linestyle": (0, (3.0, 1.5))}
 
 
 # --- data preparation -------------------------------------------------------------------------------
@@ -241,16 +253,18 @@ def _new_figure(size: str) -> Figure:
     return Figure(figsize=SIZES[size], facecolor="white")
 
 
-def _renderer(fig: Figure):
+# One measuring renderer per figure, dropped with the figure.
+_RENDERERS: weakref.WeakKeyDictionary[Figure, RendererAgg] = weakref.WeakKeyDictionary()
+
+
+def _renderer(fig: Figure) -> RendererAgg:
     """An Agg renderer to measure text with before saving. It is kept off the figure's canvas: with
     an Agg canvas attached, every geopandas ``plot`` call would redraw the whole figure."""
-    from matplotlib.backends.backend_agg import RendererAgg
-
-    renderer = getattr(fig, "_pimap_renderer", None)
+    renderer = _RENDERERS.get(fig)
     if renderer is None:
         width, height = fig.get_size_inches() * fig.dpi
         renderer = RendererAgg(int(width), int(height), fig.dpi)
-        fig._pimap_renderer = renderer
+        _RENDERERS[fig] = renderer
     return renderer
 
 
@@ -477,6 +491,7 @@ def class_map(
             legend.set_bbox_to_anchor((_MARGIN, bottom + pad), transform=fig.transFigure)
             bottom = _extent(fig, legend)[3] + pad
         else:
+            assert layout.inset_column is not None  # a legend on the right has the insets' column beside it
             legend.set_loc("upper left")
             legend.set_bbox_to_anchor((layout.inset_column[0] + layout.inset_column[1] + 0.02, top),
                                       transform=fig.transFigure)
@@ -525,6 +540,7 @@ def class_map(
             x1, y0, y1 = min(max(x1, 0.3), 0.97), max(y0, bottom), min(y1, top)
             region = (_MARGIN, y0, x1 - _MARGIN, y1 - y0)
         else:
+            assert layout.inset_column is not None
             region = (layout.inset_column[0], bottom, layout.inset_column[1], top - bottom)
         title_room = font * 1.9 / 72 / fig.get_figheight()
         # Only the insets that show some of the areas, each given an equal share of the region.
@@ -622,7 +638,8 @@ def _chart_axes(fig: Figure, text: FigureText, size: str, *, left: float, below:
     return ax
 
 
-def nation_gap_chart(nations: pd.DataFrame, *, text: FigureText, size: Literal["a4-half", "slide"] = "a4-half") -> Figure:
+def nation_gap_chart(nations: pd.DataFrame, *, text: FigureText,
+                     size: Literal["a4-half", "slide"] = "a4-half") -> Figure:
     """Children aged 0-2 outside and inside team catchments, one bar per nation.
 
     ``nations`` has ``nation``, ``age0_2_total`` and ``age0_2_uncovered`` (one row per nation, as in
@@ -731,7 +748,7 @@ def foi_share_chart(areas: pd.DataFrame, *, text: FigureText, size: Literal["a4"
     tick_font = font * min(1.0, 45 / n) * (0.85 if size == "slide" else 1.0)
     bars = (("referrals", "Referrals aged 2 and under, as a share of all aged 0-18", "#e08214", +1),
             ("seen", "Children aged 2 and under seen, as a share of all aged 0-18", "#542788", -1))
-    handles = [Patch(facecolor=colour, label=label) for _, label, colour, _ in bars]
+    handles: list[Artist] = [Patch(facecolor=colour, label=label) for _, label, colour, _ in bars]
     handles.append(Line2D([], [], color=INK, linewidth=1.0, marker="_" if size == "slide" else "|", markersize=8,
                           label="Children aged 0-2, as a share of the 0-18 population"))
     handles.append(Patch(facecolor="white", edgecolor=MUTED, hatch="/////", linewidth=0.5,
@@ -768,6 +785,8 @@ def foi_share_chart(areas: pd.DataFrame, *, text: FigureText, size: Literal["a4"
                     ax.barh(at, extra, left=lo, height=h, facecolor="white", edgecolor=colour, linewidth=0.5,
                             hatch="/////")
         share = rows["population_share_0_2"].to_numpy()
+        axis: Axis
+        grid: Literal["x", "y"]
         if vertical:
             ax.plot(pos, share, color=INK, linewidth=1.0, marker="_", markersize=10)
             ax.set_xticks(pos, names, fontsize=tick_font, rotation=90)

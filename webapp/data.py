@@ -158,6 +158,8 @@ def growth_chart_png(version: str, as_of: date) -> bytes:
     """mapping.figures.teams_by_year_chart of :func:`growth_on`, as PNG (the pack's chart, screen size)."""
     import io
 
+    import matplotlib as mpl
+
     from mapping import figures
     from mapping.growth import VISION_2019 as t
 
@@ -173,7 +175,8 @@ def growth_chart_png(version: str, as_of: date) -> bytes:
         growth_on(version, as_of), text=text, size="slide",
         target_label=f"Target path: {t.baseline_teams} in {t.baseline_year} to {t.target_teams} in {t.by_year}")
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110)
+    with mpl.rc_context(figures.RC):  # saved as the pack saves it: every text plain, never mathtext
+        fig.savefig(buffer, format="png", dpi=110)
     return buffer.getvalue()
 
 
@@ -208,7 +211,8 @@ def download_meta(title: str, geography: str, year: int, as_of: date, extra: tup
     geo = boundaries.get_geography(geography)
     return DownloadMeta(
         title=title,
-        attribution=boundaries.ATTRIBUTION + " Teams: Parent-Infant Foundation and PIP UK publications (data/teams.csv).",
+        attribution=(boundaries.ATTRIBUTION
+                     + " Teams: Parent-Infant Foundation and PIP UK publications (data/teams.csv)."),
         data_date=(f"teams as of {as_of.isoformat()}; population mid-{year}; boundaries {geo.label} "
                    f"({geo.vintage.isoformat()})"),
         sources=("Teams: data/teams.csv, typed in from Rare Jewels (2019), Vision & Strategy 2019-2024, the 2023 "
