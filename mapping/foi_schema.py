@@ -2,13 +2,16 @@
 
 Every parser here is pure: it takes the text of one cell and returns a normalised value or
 raises ``ValueError`` with a message fit to show after ``row N, column C:``. Nothing is
-guessed: a value that matches no rule is an error, never a zero or a blank.
+guessed: a value that matches no rule is an error, never a zero or a blank. Numbers and dates
+are read from ASCII digits only: Python's ``int`` and ``strptime`` also read Arabic-Indic,
+full-width and other scripts' digits, which a reply may carry from a copied document.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -25,7 +28,13 @@ __all__ = [
     "ACCEPTS_VALUES",
     "UNKNOWN_WORDS",
     "SUPPRESSED_RANGE",
+    "COUNT_CEILING",
+    "UK_COUNT_LIMITS",
+    "COLUMN_AGES",
+    "AGE_LABELS",
+    "EARLIEST_DATE",
     "Count",
+    "require_ascii_digits",
     "parse_count",
     "parse_accepts",
     "parse_date",
@@ -134,6 +143,21 @@ UNKNOWN_WORDS: frozenset[str] = frozenset(
 )
 # A suppressed small number ("*", "<5") is at least 1 and at most 4 unless the reply states its range.
 SUPPRESSED_RANGE: tuple[int, int] = (1, 4)
+
+# Plausibility limits that hold without any population data: no count of children referred or seen
+# can exceed the UK's children of that age. The mid-2017, mid-2019 and mid-2020 estimates this
+# project reads (ONS, NRS, NISRA) give the UK at most 787,152 children of any one year of age 0-2
+# and 14,908,516 aged 0-18; the limits round those up, leaving room for the other years since 2000.
+UK_COUNT_LIMITS: dict[str, int] = {"age0": 1_000_000, "age1": 1_000_000, "age2": 1_000_000, "age0_18": 20_000_000}
+# The largest number parse_count reads in any count cell (more than all the UK's children aged 0-18).
+COUNT_CEILING: int = max(UK_COUNT_LIMITS.values())
+# The population column each count is checked against: months 0-12, 12-24, 24-36 are ages 0, 1, 2.
+_BAND_AGES: dict[str, str] = {"0_12": "age0", "12_24": "age1", "24_36": "age2", "0_18": "age0_18"}
+COLUMN_AGES: dict[str, str] = {f"{kind}_{band}": age for band, age in _BAND_AGES.items()
+                               for kind in ("referrals", "seen")}
+AGE_LABELS: dict[str, str] = {"age0": "aged 0", "age1": "aged 1", "age2": "aged 2", "age0_18": "aged 0-18"}
+# No request, reply or period before this date is plausible for replies entered with this schema.
+EARLIEST_DATE: date = date(2000, 1, 1)
 _SUPPRESSED_WORDS = frozenset({"*", "**", "***", "suppressed", "small number", "small numbers"})
 _ZERO_WORDS = frozenset({"none", "nil", "zero"})
 
@@ -153,15 +177,54 @@ class Count:
 
 UNKNOWN_COUNT = Count(math.nan, math.nan)
 
-_INT = r"(\d{1,3}(?:,\d{3})+|\d+)"
+_ASCII_DIGITS = frozenset("0123456789")
 
 
-def _int(text: str) -> int:
-    return int(text.replace(",", ""))
+def _quote(text: str, limit: int = 40) -> str:
+    """A cell for a message: quoted, and shortened when long so a 5,000-digit cell gives a one-line message."""
+    text = str(text)
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[: limit // 2]!r}... ({len(text):,} characters)"
+
+
+def require_ascii_digits(text: str) -> None:
+    """Refuse any digit but ASCII 0-9 (e.g. Arabic-Indic '٣', full-width '３'), naming the first one found.
+
+    ``int()``, ``str.isdigit`` and ``strptime`` read such digits as numbers, so a pasted reply could
+    pass with figures nobody typed as such; the person entering it is asked to retype them.
+    """
+    for ch in str(text):
+        if ch.isnumeric() and ch not in _ASCII_DIGITS:
+            name = unicodedata.name(ch, "a numeric character")
+            raise ValueError(
+                f"{_quote(text)} contains {ch!r} ({name}, U+{ord(ch):04X}), which is not an ASCII digit:"
+                " type numbers and dates with the ASCII digits 0-9"
+            )
+
+
+_INT = r"([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)"
+_CEILING_DIGITS = len(str(COUNT_CEILING))
+
+
+def _int(digits: str, text: str) -> int:
+    """A whole number from ASCII digits (commas allowed), refused above ``COUNT_CEILING`` before int() sees it."""
+    plain = digits.replace(",", "").lstrip("0") or "0"
+    if len(plain) > _CEILING_DIGITS or int(plain) > COUNT_CEILING:
+        raise ValueError(
+            f"{_quote(text)} is more than {COUNT_CEILING:,}, more than all the UK's children aged 0-18:"
+            " check the figure"
+        )
+    return int(plain)
 
 
 def parse_count(text: str) -> Count:
-    """Read a count cell: whole numbers, suppressed values (``<5``, ``*``, ``1-5``, ``>100``) or unknown words."""
+    """Read a count cell: whole numbers, suppressed values (``<5``, ``*``, ``1-5``, ``>100``) or unknown words.
+
+    Numbers must be written in ASCII digits and may not exceed ``COUNT_CEILING``; limits by age and
+    area are applied by :func:`mapping.foi.validate_replies`, which knows the column and the areas.
+    """
+    require_ascii_digits(text)
     s = " ".join(str(text).strip().lower().replace("\u2013", "-").replace("\u2014", "-").split())
     if s in UNKNOWN_WORDS:
         return UNKNOWN_COUNT
@@ -170,42 +233,42 @@ def parse_count(text: str) -> Count:
     if s in _SUPPRESSED_WORDS:
         return Count(*SUPPRESSED_RANGE, censored=True)
     if re.fullmatch(_INT, s):
-        n = _int(s)
+        n = _int(s, text)
         return Count(n, n)
-    if re.fullmatch(r"\d+\.0+", s):  # whole numbers stored as floats by spreadsheets
-        n = int(s.split(".")[0])
+    if m := re.fullmatch(r"([0-9]+)\.0+", s):  # whole numbers stored as floats by spreadsheets
+        n = _int(m.group(1), text)
         return Count(n, n)
-    if re.fullmatch(r"\d+\.\d+", s):
-        raise ValueError(f"{text!r} is not a whole number of children")
+    if re.fullmatch(r"[0-9]+\.[0-9]+", s):
+        raise ValueError(f"{_quote(text)} is not a whole number of children")
     if s == "-":
         raise ValueError("'-' is ambiguous: write 0 if the reply says none, or 'not recorded'")
-    if re.fullmatch(r"-\s*\d+(\.\d+)?", s):
-        raise ValueError(f"negative count {text!r}: counts of children cannot be below 0")
+    if re.fullmatch(r"-\s*[0-9]+(\.[0-9]+)?", s):
+        raise ValueError(f"negative count {_quote(text)}: counts of children cannot be below 0")
     if m := re.fullmatch(r"(?:<|less than|fewer than|under)\s*" + _INT, s):
-        n = _int(m.group(1))
+        n = _int(m.group(1), text)
         if n < 2:
             raise ValueError(f"{text!r} leaves no possible count of 1 or more: write 0 if the reply means none")
         return Count(SUPPRESSED_RANGE[0], n - 1, censored=True)
     if m := re.fullmatch(r"(?:<=|=<|\u2264|up to|at most)\s*" + _INT, s):
-        n = _int(m.group(1))
+        n = _int(m.group(1), text)
         if n < 1:
             raise ValueError(f"{text!r} leaves no possible count of 1 or more: write 0 if the reply means none")
         return Count(SUPPRESSED_RANGE[0], n, censored=True)
     if m := re.fullmatch(_INT + r"\s*(?:-|to)\s*" + _INT, s):
-        lo, hi = _int(m.group(1)), _int(m.group(2))
+        lo, hi = _int(m.group(1), text), _int(m.group(2), text)
         if lo > hi:
             raise ValueError(f"range {text!r} runs backwards: write it as {hi}-{lo}")
         return Count(lo, hi, censored=lo != hi)
     if m := re.fullmatch(r"(?:>|more than|over|greater than)\s*" + _INT, s):
-        return Count(_int(m.group(1)) + 1, math.inf, censored=True)
+        return Count(_int(m.group(1), text) + 1, math.inf, censored=True)
     if m := re.fullmatch(r"(?:>=|=>|\u2265|at least)\s*" + _INT, s) or re.fullmatch(_INT + r"\s*\+", s):
-        return Count(_int(m.group(1)), math.inf, censored=True)
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?", s):
+        return Count(_int(m.group(1), text), math.inf, censored=True)
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}(:[0-9]{2})?)?", s):
         raise ValueError(
             f"{text!r} is a date: a spreadsheet may have turned a range such as '1-5' into a date; enter it as text"
         )
     raise ValueError(
-        f"cannot read {text!r} as a count: write a whole number, a suppressed value such as '<5', '*' or '1-5',"
+        f"cannot read {_quote(text)} as a count: write a whole number, a suppressed value such as '<5', '*' or '1-5',"
         " or 'not recorded'"
     )
 
@@ -248,24 +311,37 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m
 
 
 def parse_date(text: str) -> date:
-    """Read a date written as 2018-07-03, 03/07/2018 (day first, as in the UK) or 3 July 2018."""
+    """Read a date written as 2018-07-03, 03/07/2018 (day first, as in the UK) or 3 July 2018, in ASCII digits.
+
+    Any year 1000-9999 is read here; whether a date is plausible (2000 to today) is for the caller,
+    which knows what the date is and what today is.
+    """
+    require_ascii_digits(text)
     s = " ".join(str(text).strip().split())
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(s, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"cannot read {text!r} as a date: write YYYY-MM-DD (e.g. 2018-07-03) or DD/MM/YYYY")
+    raise ValueError(f"cannot read {_quote(text)} as a date: write YYYY-MM-DD (e.g. 2018-07-03) or DD/MM/YYYY")
 
 
 def parse_period(text: str) -> tuple[str, date, date]:
-    """Read the period covered: a financial year ('2017-18', '2017/18', 'FY2017-2018') or 'DATE to DATE'."""
+    """Read the period covered: a financial year ('2017-18', '2017/18', 'FY2017-2018') or 'DATE to DATE'.
+
+    A two-digit second year continues the first across a century ('1999-00' is 1999-2000).
+    """
+    require_ascii_digits(text)
     s = " ".join(str(text).strip().split())
-    m = re.fullmatch(r"(?:fy\s*)?(\d{4})\s*[-/\u2013]\s*(\d{2}|\d{4})", s, flags=re.IGNORECASE)
+    m = re.fullmatch(r"(?:fy\s*)?([0-9]{4})\s*[-/\u2013]\s*([0-9]{2}|[0-9]{4})", s, flags=re.IGNORECASE)
     if m:
         start = int(m.group(1))
         end = int(m.group(2))
-        end_full = end if end >= 1000 else (start // 100) * 100 + end
+        end_full = end if len(m.group(2)) == 4 else start - start % 100 + end
+        if len(m.group(2)) == 2 and end_full < start:
+            end_full += 100
+        if not 1000 <= start <= 9998:
+            raise ValueError(f"{text!r} is not a financial year: write the years 1000-9998 as YYYY-YY")
         if end_full != start + 1:
             raise ValueError(f"{text!r} is not a financial year: the second year must follow the first")
         return f"{start}-{str(start + 1)[-2:]}", date(start, 4, 1), date(start + 1, 3, 31)
@@ -275,7 +351,9 @@ def parse_period(text: str) -> tuple[str, date, date]:
         if end_d < start_d:
             raise ValueError(f"period {text!r} ends before it starts")
         return f"{start_d.isoformat()} to {end_d.isoformat()}", start_d, end_d
-    raise ValueError(f"cannot read {text!r} as a period: write a financial year such as 2017-18, or 'DATE to DATE'")
+    raise ValueError(
+        f"cannot read {_quote(text)} as a period: write a financial year such as 2017-18, or 'DATE to DATE'"
+    )
 
 
 def parse_responder_type(text: str) -> str:
