@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 import numpy as np
@@ -23,12 +25,17 @@ import pandas as pd
 from boundaries.errors import PimapError
 from mapping.foi_schema import (
     ACCEPTS_COLUMNS,
+    AGE_LABELS,
+    BAND_LABELS,
     BANDS,
+    COLUMN_AGES,
     COLUMNS,
     COUNT_COLUMNS,
+    EARLIEST_DATE,
     OPTIONAL_COLUMNS,
     REQUIRED_VALUES,
     RESPONDER_ROLES,
+    UK_COUNT_LIMITS,
     UNKNOWN_COUNT,
     Count,
     format_count,
@@ -38,6 +45,7 @@ from mapping.foi_schema import (
     parse_date,
     parse_period,
     parse_responder_type,
+    require_ascii_digits,
     split_codes,
     split_list,
 )
@@ -50,6 +58,7 @@ __all__ = [
     "FoiError",
     "Issue",
     "RawReplies",
+    "PopulationTables",
     "ValidationReport",
     "validate_replies",
     "combine_replies",
@@ -163,6 +172,55 @@ class ValidationReport:
         return not self.errors
 
 
+@dataclass
+class PopulationTables:
+    """Children by age per area, for the plausibility limits of :func:`validate_replies`.
+
+    ``load(geography, year)`` returns one row per area with ``code``, ``age0``, ``age1``, ``age2``,
+    ``age0_18`` and optionally ``estimated`` (``boundaries.area_population`` is such a loader). It is
+    called at most once per geography and year, and only for the FOI's geography and the years its
+    periods need, so passing this costs nothing when the replies need no population.
+    """
+
+    years: tuple[int, ...]
+    load: Callable[[str, int], pd.DataFrame]
+    source: str = "mid-year population estimates"
+    _tables: dict[tuple[str, int], dict[str, tuple[dict[str, float], bool]] | PimapError] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    @classmethod
+    def from_boundaries(cls) -> PopulationTables:
+        """The ONS, NRS and NISRA estimates of :mod:`boundaries`, loaded from its cache when first needed."""
+        import boundaries
+
+        return cls(tuple(boundaries.POPULATION_YEARS), boundaries.area_population,
+                   "ONS, NRS and NISRA mid-year estimates")
+
+    def nearest_year(self, year: int) -> int:
+        """The population year nearest ``year`` (ties go to the earlier)."""
+        return min(self.years, key=lambda y: (abs(y - year), y))
+
+    def areas(self, geography: str, year: int) -> dict[str, tuple[dict[str, float], bool]] | PimapError:
+        """code -> (children by age, estimated), or the error that kept the table from loading."""
+        key = (geography, year)
+        if key not in self._tables:
+            try:
+                table = self.load(geography, year)
+            except PimapError as exc:
+                self._tables[key] = exc
+            else:
+                estimated = table["estimated"] if "estimated" in table else pd.Series(False, index=table.index)
+                ages = list(AGE_LABELS)
+                self._tables[key] = {
+                    str(code): ({a: float(v) for a, v in zip(ages, values)}, bool(est))
+                    for code, values, est in zip(
+                        table["code"], table[ages].astype(float).to_numpy(), estimated.astype(bool)
+                    )
+                }
+        return self._tables[key]
+
+
 # --- validation ------------------------------------------------------------------------------------
 
 
@@ -191,7 +249,7 @@ class _AreaIndex:
     def other_geographies_with(self, code: str, exclude: str) -> list[tuple[str, str]]:
         return [(g, self.codes(g)[code]) for g in self.tables if g != exclude and code in self.codes(g)]
 
-    def suggest(self, geography: str, name: str, exclude: set[str] = frozenset()) -> str:
+    def suggest(self, geography: str, name: str, exclude: AbstractSet[str] = frozenset()) -> str:
         """'did you mean ...' for a name: in the FOI's geography first, else in other vintages."""
         if not name:
             return ""
@@ -223,16 +281,33 @@ def _as_raw(raw: RawReplies | pd.DataFrame) -> RawReplies:
     return RawReplies(frame=frame)
 
 
-def validate_replies(raw: RawReplies | pd.DataFrame, area_tables: Mapping[str, pd.DataFrame]) -> ValidationReport:
+def validate_replies(
+    raw: RawReplies | pd.DataFrame,
+    area_tables: Mapping[str, pd.DataFrame],
+    *,
+    population: PopulationTables | None = None,
+    today: date | None = None,
+) -> ValidationReport:
     """Normalise every reply and report every problem with its row and column; no row is dropped.
 
     ``area_tables`` maps geography ids to tables with ``code`` and ``name``: the FOI's own
     geography (named in ``area_geography``) for checking codes, the others for telling a
     wrong-vintage code from an unknown one and for suggesting the right code by name.
-    Errors: unreadable values, negative counts, unknown or wrong-vintage codes, duplicate replies,
-    band counts above the 0-18 totals. Warnings: "no" with children seen, partial answers, names that
-    do not match their codes. Flagged values are kept as the reply gave them, never fixed.
+    Errors: unreadable values (including digits other than ASCII 0-9), negative counts, unknown or
+    wrong-vintage codes, duplicate replies, band counts above the 0-18 totals, counts above the UK's
+    children of that age (``UK_COUNT_LIMITS``) or, given ``population``, above the children of that
+    age in the areas the reply names, and dates or periods outside 2000 to ``today`` (default: the
+    date today). Warnings: "no" with children seen, partial answers, names that do not match their
+    codes. Flagged values are kept as the reply gave them, never fixed.
+
+    Notes
+    -----
+    The population year is the one in ``population.years`` nearest the year the reply's period
+    starts. A band in months 0-12, 12-24, 24-36 is checked against children aged 0, 1, 2; the
+    0-18 totals against children aged 0-18. A count is an error when even its lowest possible value
+    (``<5`` is 1, ``>100`` is 101) exceeds the limit.
     """
+    today = date.today() if today is None else today
     raw = _as_raw(raw)
     frame = raw.frame
     issues: list[Issue] = list(raw.issues)
@@ -263,6 +338,7 @@ def validate_replies(raw: RawReplies | pd.DataFrame, area_tables: Mapping[str, p
 
     out_rows: list[dict] = []
     seen_ids: dict[str, int] = {}
+    unavailable: set[tuple[str, int]] = set()
     for r, geo_value in zip(records, geo_values):
         row = int(r["source_row"])
         row_issues: list[Issue] = []
@@ -286,15 +362,21 @@ def validate_replies(raw: RawReplies | pd.DataFrame, area_tables: Mapping[str, p
         out["reply_id"] = reply_id
 
         rtype = cell(r, "responder_type")
-        out["responder_type"] = None
+        responder_type: str | None = None
         if rtype:
             try:
-                out["responder_type"] = parse_responder_type(rtype)
+                responder_type = parse_responder_type(rtype)
             except ValueError as exc:
                 err("responder_type", str(exc))
-        out["responder_role"] = RESPONDER_ROLES.get(out["responder_type"])  # type: ignore[arg-type]
-        out["responder_code"] = cell(r, "responder_code").upper()
-        out["responder_name"] = cell(r, "responder_name")
+        role = RESPONDER_ROLES.get(responder_type) if responder_type else None
+        responder_name = cell(r, "responder_name")
+        responder_code = cell(r, "responder_code").upper()
+        out["responder_type"], out["responder_role"] = responder_type, role
+        out["responder_code"], out["responder_name"] = responder_code, responder_name
+        try:
+            require_ascii_digits(responder_code)
+        except ValueError as exc:
+            err("responder_code", str(exc))
 
         # Geography and area codes.
         out["area_geography"] = geo_value
@@ -310,13 +392,20 @@ def validate_replies(raw: RawReplies | pd.DataFrame, area_tables: Mapping[str, p
         if names and len(names) != len(codes):
             warn("area_names", f"{len(names)} names for {len(codes)} codes: names are not checked against codes")
             names = []
-        fallback = out["responder_name"] if out["responder_role"] == "commissioner" and len(codes) == 1 else ""
+        fallback = responder_name if role == "commissioner" and len(codes) == 1 else ""
+        codes_valid = bool(geography) and bool(codes) and geo_value == geography
         if geography:
             valid_codes = index.codes(geography)
             for i, code in enumerate(codes):
                 given = names[i] if names else ""
                 if codes.index(code) != i:
                     warn("area_codes", f"{code} is listed twice")
+                    continue
+                try:
+                    require_ascii_digits(code)
+                except ValueError as exc:
+                    err("area_codes", str(exc))
+                    codes_valid = False
                     continue
                 if code in valid_codes:
                     if given and normalise_name(given) != normalise_name(valid_codes[code]):
@@ -326,6 +415,7 @@ def validate_replies(raw: RawReplies | pd.DataFrame, area_tables: Mapping[str, p
                             + index.suggest(geography, given, exclude={code}),
                         )
                     continue
+                codes_valid = False
                 elsewhere = index.other_geographies_with(code, geography)
                 hint = index.suggest(geography, given or fallback or (elsewhere[0][1] if elsewhere else ""))
                 if elsewhere:
@@ -340,25 +430,40 @@ def validate_replies(raw: RawReplies | pd.DataFrame, area_tables: Mapping[str, p
         out["area_names"] = "; ".join(names)
         out["request_reference"] = cell(r, "request_reference")
 
-        # Dates and period.
+        # Dates and period: read, then held to 2000 .. today (kept as given when they are not).
+        dates: dict[str, date | None] = {}
         for column in ("request_date", "reply_date"):
             text = cell(r, column)
-            out[column] = None
+            dates[column] = None
             if text:
                 try:
-                    out[column] = parse_date(text)
+                    dates[column] = parse_date(text)
                 except ValueError as exc:
                     err(column, str(exc))
-        if out["request_date"] and out["reply_date"] and out["reply_date"] < out["request_date"]:
-            warn("reply_date", f"reply dated {out['reply_date']} is before the request ({out['request_date']})")
+            if (problem := _outside_dates(dates[column], today)) is not None:
+                err(column, f"{column} {dates[column]} is {problem}: check the year")
+        request_date, reply_date = dates["request_date"], dates["reply_date"]
+        out["request_date"], out["reply_date"] = request_date, reply_date
+        if request_date and reply_date and reply_date < request_date:
+            warn("reply_date", f"reply dated {reply_date} is before the request ({request_date})")
         out["period"], out["period_start"], out["period_end"] = None, None, None
+        period_start: date | None = None
         if text := cell(r, "period"):
             try:
-                out["period"], out["period_start"], out["period_end"] = parse_period(text)
-                if main_period and out["period"] != main_period:
-                    warn("period", f"period {out['period']} differs from the file's main period {main_period}")
+                period, period_start, period_end = parse_period(text)
             except ValueError as exc:
                 err("period", str(exc))
+            else:
+                out["period"], out["period_start"], out["period_end"] = period, period_start, period_end
+                if main_period and period != main_period:
+                    warn("period", f"period {period} differs from the file's main period {main_period}")
+                if period_start < EARLIEST_DATE:
+                    err("period", f"period {period} starts on {period_start}, before 2000"
+                        f" ({EARLIEST_DATE}): check the years")
+                elif period_end > today:
+                    err("period", f"period {period} ends on {period_end}, after today ({today}): a reply cannot"
+                        " count children for days still to come; give the dates it covers, 'YYYY-MM-DD to"
+                        " YYYY-MM-DD'")
 
         # Answers.
         for column in ACCEPTS_COLUMNS:
@@ -383,6 +488,17 @@ def validate_replies(raw: RawReplies | pd.DataFrame, area_tables: Mapping[str, p
             out[f"{column}_censored"] = count.censored
 
         _check_answers(out, counts, warn, err)
+        _check_limits(counts, err)
+        if population is not None and geography and codes_valid and period_start is not None:
+            year = population.nearest_year(period_start.year)
+            areas = population.areas(geography, year)
+            if isinstance(areas, PimapError):
+                if (geography, year) not in unavailable:
+                    unavailable.add((geography, year))
+                    issues.append(Issue(header, "file", "warning", f"no population for {geography} at mid-{year}"
+                                        f" ({areas}): counts are checked against the UK limits only"))
+            else:
+                _check_population(counts, areas, codes, year, population.source, str(out["period"]), err, warn)
         out["notes"] = cell(r, "notes")
         for column in sorted(present - set(COLUMNS)):
             out[column] = r.get(column)
@@ -400,6 +516,67 @@ def validate_replies(raw: RawReplies | pd.DataFrame, area_tables: Mapping[str, p
     replies = add_figures(replies)
     issues.sort(key=lambda i: (i.row, COLUMNS.index(i.column) if i.column in COLUMNS else len(COLUMNS)))
     return ValidationReport(replies, issues, geography, raw.source, raw.synthetic)
+
+
+def _outside_dates(value: date | None, today: date) -> str | None:
+    """Why a request or reply date cannot be right (before 2000, after today), or None."""
+    if value is None:
+        return None
+    if value < EARLIEST_DATE:
+        return f"before 2000 ({EARLIEST_DATE})"
+    if value > today:
+        return f"after today ({today})"
+    return None
+
+
+def _count_phrase(column: str, count: Count) -> str:
+    """'1,001 children aged 0-12 months seen' (or 'at least ...' for a censored count)."""
+    kind, band = column.split("_", 1)
+    age = BAND_LABELS.get(band, "0-18")
+    verb = "referred" if kind == "referrals" else "seen"
+    amount = f"{int(count.low):,}" if count.low == count.high else f"at least {int(count.low):,}"
+    return f"{amount} children aged {age} {verb}"
+
+
+_Report = Callable[[str, str], None]
+
+
+def _check_limits(counts: Mapping[str, Count], err: _Report) -> None:
+    """No count above the UK's children of that age: holds with no population data at all."""
+    for column, count in counts.items():
+        age = COLUMN_AGES[column]
+        if count.known and count.low > UK_COUNT_LIMITS[age]:
+            err(column, f"{_count_phrase(column, count)}: more than {UK_COUNT_LIMITS[age]:,}, more than all the"
+                f" UK's children {AGE_LABELS[age]}: check the figure")
+
+
+def _check_population(
+    counts: Mapping[str, Count],
+    areas: Mapping[str, tuple[dict[str, float], bool]],
+    codes: list[str],
+    year: int,
+    source: str,
+    period: str,
+    err: _Report,
+    warn: _Report,
+) -> None:
+    """No count above the children of that age living in the areas the reply names (summed over them)."""
+    codes = list(dict.fromkeys(codes))
+    missing = [c for c in codes if c not in areas]
+    if missing:
+        warn("area_codes", f"no population for {', '.join(missing[:5])} at mid-{year} ({source}): this reply's"
+             " counts are checked against the UK limits only")
+        return
+    where = codes[0] if len(codes) == 1 else f"the {len(codes)} areas the reply names ({', '.join(codes[:5])}"
+    where += "" if len(codes) == 1 else (", ...)" if len(codes) > 5 else ")")
+    estimated = ", estimated" if any(areas[c][1] for c in codes) else ""
+    for column, count in counts.items():
+        age = COLUMN_AGES[column]
+        limit = sum(areas[c][0][age] for c in codes)
+        if count.known and limit > 0 and count.low > limit:
+            err(column, f"{_count_phrase(column, count)}: more than the {limit:,.0f} children {AGE_LABELS[age]}"
+                f" living in {where} at mid-{year} ({source}{estimated}; the population year nearest the period"
+                f" {period}): check the figure, and that area_codes lists every area the reply covers")
 
 
 def _check_answers(out: dict, counts: dict[str, Count], warn, err) -> None:
