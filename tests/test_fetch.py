@@ -141,6 +141,20 @@ def test_download_from_local_server(fake_entry, server, monkeypatch):
     assert fetch_mod.fetch("synthetic", retries=0).read_bytes() == payload
 
 
+def test_damaged_cached_file_is_downloaded_again(fake_entry, server, monkeypatch, tmp_path):
+    from boundaries.errors import CacheRepairWarning
+
+    entry, payload = fake_entry
+    _Handler.payload, _Handler.cut_after = payload, None
+    _point_at(server, entry, monkeypatch)
+    target = fetch_mod.fetch("synthetic", retries=0)
+    target.write_bytes(payload[:-1] + b"X")  # same size, one byte changed on disk
+    with pytest.warns(CacheRepairWarning, match=r"synthetic\.txt: cached copy is damaged: sha256 .*fetching it again"):
+        assert fetch_mod.fetch("synthetic", retries=0).read_bytes() == payload
+    (kept,) = (tmp_path / "cache" / "quarantine" / "raw").iterdir()
+    assert kept.read_bytes() == payload[:-1] + b"X"
+
+
 def test_interrupted_download_leaves_no_partial_file(fake_entry, server, monkeypatch, tmp_path):
     entry, payload = fake_entry
     _Handler.payload, _Handler.cut_after = payload, 100  # server promises the whole file, sends 100 bytes
