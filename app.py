@@ -7,15 +7,35 @@ the pages live in the package `webapp` (see its docstring).
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from boundaries.errors import PimapError
+from webapp.formatting import escape_markdown
 from webapp.pages import about, foi, ladder, profile, tables
 from webapp.pages import map as national_map
 from webapp.state import View, init_state, sidebar, sync_url
 
 PAGE_FUNCTIONS = {"map": national_map.page_map, "ladder": ladder.page_ladder, "profile": profile.page_profile,
                   "tables": tables.page_tables, "foi": foi.page_foi, "about": about.page_about}
+# What a visitor sees when a page fails unexpectedly: never the exception, its traceback or a server path
+# (those go to the server's log; .streamlit/config.toml sets client.showErrorDetails = "none" for the rest).
+PAGE_FAILED = ("Something went wrong while drawing this page, and the details have been logged on the server. "
+               "Try again, or choose another page, geography or date.")
+_LOG = logging.getLogger("pimap.app")
+
+
+def show_page(view: View) -> None:
+    """Draw the chosen page: a library refusal (PimapError) shows its message, as text; anything else a
+    short generic message, with the details logged server-side."""
+    try:
+        PAGE_FUNCTIONS[view.page](view)
+    except PimapError as exc:
+        st.error(escape_markdown(exc))
+    except Exception:
+        _LOG.exception("page %r failed (view %s)", view.page, view)
+        st.error(PAGE_FAILED)
 
 
 def main() -> None:
@@ -23,10 +43,7 @@ def main() -> None:
     init_state()
     view = sidebar()
     st.title("Parent-Infant Provision Map")
-    try:
-        PAGE_FUNCTIONS[view.page](view)
-    except PimapError as exc:
-        st.error(str(exc))
+    show_page(view)
     sync_url(View(view.page, view.geography, view.year, view.when, view.measure, view.nation,
                   st.session_state.get("area")))
 

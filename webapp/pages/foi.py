@@ -6,6 +6,7 @@ import streamlit as st
 
 from mapping.downloads import download_name, to_csv_bytes
 from webapp.foi_session import FOI_MAX_MB, foi_classes, foi_meta, issues_frame, on_foi_upload
+from webapp.formatting import escape_markdown
 from webapp.state import View
 
 
@@ -19,7 +20,7 @@ def page_foi(view: View) -> None:
     st.file_uploader("Replies file", type=["csv", "xlsx"], key="foi_upload", max_upload_size=FOI_MAX_MB,
                      on_change=on_foi_upload)
     if st.session_state.get("foi_error"):
-        st.error(st.session_state["foi_error"])
+        st.error(escape_markdown(st.session_state["foi_error"]))  # it names the visitor's file: shown as text
     report = st.session_state.get("foi_report")
     if report is None:
         return

@@ -16,7 +16,7 @@ from webapp.data import (
     summary_of,
 )
 from webapp.foi_session import session_ladder, show_ladder_note
-from webapp.formatting import fmt_int, fmt_share
+from webapp.formatting import escape_markdown, fmt_int, fmt_share
 from webapp.state import View
 
 
@@ -32,10 +32,12 @@ def ladder_summary_tables(summary: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataF
         babies.append({"level": LEVEL_LABELS[lv], **{r["scope"]: f"{fmt_int(r[f'age0_2_{slug}'])} "
                                                                   f"({fmt_share(r[f'share_{slug}'])})" for r in rows}})
         areas.append({"level": LEVEL_LABELS[lv], **{r["scope"]: f"{r[f'areas_{slug}']} "
-                                                                 f"({fmt_share(r[f'areas_share_{slug}'])})" for r in rows}})
+                                                                 f"({fmt_share(r[f'areas_share_{slug}'])})"
+                                                    for r in rows}})
     babies.append({"level": "all levels", **{r["scope"]: fmt_int(r["age0_2"]) for r in rows}})
     areas.append({"level": "all areas", **{r["scope"]: str(r["areas"]) for r in rows}})
-    areas.append({"level": "areas with babies at more than one level", **{r["scope"]: str(r["areas_split"]) for r in rows}})
+    areas.append({"level": "areas with babies at more than one level",
+                  **{r["scope"]: str(r["areas_split"]) for r in rows}})
     return (pd.DataFrame(babies).set_index("level").rename_axis("babies aged 0-2 at"),
             pd.DataFrame(areas).set_index("level").rename_axis("areas at"))
 
@@ -81,9 +83,12 @@ def page_ladder(view: View) -> None:
         st.info(f"No published UK team count is dated on or before {view.as_of.isoformat()} (a count dated only "
                 "by its year counts from 31 December of that year, as in the report pack).")
     else:
-        # A static table: the explanations are sentences, and wrap here rather than being cut off.
-        st.table(record[["as_of", "teams", "listed_operating", "listed_in_development", "difference", "explanation",
-                         "source"]].rename(columns={
+        # A static table: the explanations are sentences, and wrap here rather than being cut off. Its cells
+        # are Markdown, so the text from data files (sources, the teams named) is escaped to show as text.
+        shown = record.assign(explanation=record["explanation"].map(escape_markdown),
+                              source=record["source"].map(escape_markdown))
+        st.table(shown[["as_of", "teams", "listed_operating", "listed_in_development", "difference", "explanation",
+                        "source"]].rename(columns={
             "as_of": "published", "teams": "published UK count", "listed_operating": "operating in this list",
             "listed_in_development": "in development in this list", "difference": "published minus listed",
             "explanation": "why they differ"}).set_index("published"))

@@ -21,7 +21,7 @@ from webapp.data import (
     teams_table,
 )
 from webapp.foi_session import foi_classes, session_ladder, show_ladder_note
-from webapp.formatting import fmt_int, fmt_share
+from webapp.formatting import escape_markdown, fmt_int, fmt_share
 from webapp.state import View
 
 MAP_HEIGHT = 680
@@ -54,7 +54,8 @@ def page_map(view: View) -> None:
     published = _published_count(view.as_of)
     if published is not None:
         st.caption(f"The team list holds only teams named in public documents. Published UK count on or before "
-                   f"this date: {published['teams']} teams ({published['as_of']}; {published['source']}).")
+                   f"this date: {published['teams']} teams ({published['as_of']}; "
+                   f"{escape_markdown(published['source'])}).")
     if scope.get("estimated"):
         st.caption("Includes estimates: Northern Ireland ages 0-2 are estimated from the 0-15 band.")
 
@@ -88,14 +89,15 @@ def page_map(view: View) -> None:
     from mapping.teams import teams_as_of
 
     current = teams_as_of(teams_table(version), view.as_of)
-    centre, zoom = webmap.view_for_bounds(nation_view(version, view.geography, view.nation), MAP_WIDTH, MAP_HEIGHT)
+    bounds = nation_view(version, view.geography, view.nation) or webmap.UK_BOUNDS  # None: no areas to zoom to
+    centre, zoom = webmap.view_for_bounds(bounds, MAP_WIDTH, MAP_HEIGHT)
     groups = webmap.layer_groups(areas, measure, teams=current, catchments=catchments, specialists=specialists)
     map_col, legend_col = st.columns([5, 1])
     with map_col:
         show_map(groups, centre, zoom)
     with legend_col:
         st.markdown(webmap.legend_html(measure.label, legend, markers=False), unsafe_allow_html=True)
-    st.markdown(f"**Legend in words ({measure.label}):** " + "; ".join(c.label for c in legend)
+    st.markdown(f"**Legend in words ({measure.label}):** " + "; ".join(escape_markdown(c.label) for c in legend)
                 + ". Markers: ● team operating, ◌ team in development (hollow, dashed); blue outlines: team "
                   "catchments; dotted green outlines: areas with CAMHS specialist practitioners but no team. "
                   "Hover over an area for its name, code and figures.")

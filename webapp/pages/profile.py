@@ -8,7 +8,7 @@ import boundaries
 from boundaries.errors import PimapError
 from webapp.data import capacity_table, data_version, full_layer, gaps_table
 from webapp.foi_session import foi_classes
-from webapp.formatting import fmt_int, fmt_share, ordinal
+from webapp.formatting import escape_markdown, fmt_int, fmt_share, ordinal
 from webapp.state import View, as_of_date
 
 
@@ -22,10 +22,11 @@ def page_profile(view: View) -> None:
                   placeholder="e.g. Brighton, NHS Leeds CCG, Lothian, SW1A 1AA")
     kind, message = st.session_state.get("search_result") or (None, None)
     if kind:
-        getattr(st, kind)(message)
+        getattr(st, kind)(message)  # Markdown, with the query and any name in it escaped (on_search)
     matches = st.session_state.get("search_matches")
     if matches is not None and len(matches) > 1:
-        labels = dict(zip(matches["code"], matches["name"] + " (" + matches["code"] + ")"))
+        # radio labels are Markdown: each area's name is shown as text
+        labels = dict(zip(matches["code"], (matches["name"] + " (" + matches["code"] + ")").map(escape_markdown)))
         st.radio("Matching areas", list(labels), key="search_pick", format_func=labels.get, index=None,
                  on_change=lambda: _set_area(st.session_state["search_pick"]))
     names = dict(zip(gaps["code"], gaps["name"]))
@@ -65,12 +66,13 @@ def on_search() -> None:
             found = lookup_postcode(query, geography, areas=full_layer(geography),
                                     geography_nations=boundaries.get_geography(geography).nations)
         except PimapError as exc:
-            st.session_state["search_result"] = ("error", str(exc))
+            st.session_state["search_result"] = ("error", escape_markdown(exc))
             return
         how = ("lies in" if found.method == "inside" else
                f"lies {found.distance_km:.2f} km outside every boundary polygon (a generalised coastline); "
                "the nearest area of its nation is")
-        st.session_state["search_result"] = ("success", f"{found.postcode} {how} **{found.name}** ({found.code}).")
+        st.session_state["search_result"] = ("success", f"{escape_markdown(found.postcode)} {how} "
+                                                        f"**{escape_markdown(found.name)}** ({found.code}).")
         _set_area(found.code)
         return
     version = data_version()
@@ -79,14 +81,16 @@ def on_search() -> None:
     matches = search_areas(query, gaps[["code", "name", "nation"]])
     if matches.empty:
         st.session_state["search_result"] = (
-            "warning", f"No area of {geography} matches {query!r}. Try part of the name, a code, or a postcode.")
+            "warning", f"No area of {geography} matches {escape_markdown(repr(query))}. Try part of the name, a code, "
+                       "or a postcode.")
         return
     best_is_clear = len(matches) == 1 or (matches["rank"].iloc[0] <= 1 and matches["rank"].iloc[1] > 1)
     if best_is_clear:
         _set_area(matches["code"].iloc[0])
     else:
         st.session_state["search_matches"] = matches
-        st.session_state["search_result"] = ("info", f"{len(matches)} areas match {query!r}: choose one.")
+        st.session_state["search_result"] = ("info", f"{len(matches)} areas match {escape_markdown(repr(query))}: "
+                                                     "choose one.")
 
 
 def _set_area(code: str | None) -> None:
@@ -94,7 +98,7 @@ def _set_area(code: str | None) -> None:
 
 
 def show_profile(p: dict, view: View) -> None:
-    st.subheader(f"{p['name']} ({p['code']}), {p['nation']}")
+    st.subheader(escape_markdown(f"{p['name']} ({p['code']}), {p['nation']}"))
     cols = st.columns(4)
     cols[0].metric("Babies aged 0 (mid-year)", fmt_int(p["age0"]))
     cols[1].metric("Babies aged 0-2", fmt_int(p["age0_2"]))
@@ -104,18 +108,19 @@ def show_profile(p: dict, view: View) -> None:
         st.caption("These population figures are estimates: Northern Ireland publishes only a 0-15 band by trust "
                    "(see 'Methodology and sources').")
     st.markdown(f"**Coverage:** {p['coverage']} "
-                f"({fmt_int(p['covered_age0_2'])} of {fmt_int(p['age0_2'])} babies aged 0-2 live in a team's catchment).")
+                f"({fmt_int(p['covered_age0_2'])} of {fmt_int(p['age0_2'])} babies aged 0-2 live in a team's "
+                "catchment).")
     if p["teams"]:
-        st.markdown("**Serving teams:** " + "; ".join(p["teams"]))
+        st.markdown("**Serving teams:** " + "; ".join(escape_markdown(t) for t in p["teams"]))
     elif p["nearest_team"]:
-        st.markdown(f"**No team serves this area.** Nearest team base: {p['nearest_team']}, "
+        st.markdown(f"**No team serves this area.** Nearest team base: {escape_markdown(p['nearest_team'])}, "
                     f"{p['nearest_team_km']:,.1f} km from the area's centre (straight line).")
     else:
         st.markdown("**No team serves this area**, and no team base is known.")
     if p["foi_class"] is not None:
         share = p["foi_class_share"]
         extra = "" if share is None or share >= 0.999 else f" ({100 * share:.0f}% of its babies aged 0-2)"
-        st.markdown(f"**CAMHS FOI reply class:** {p['foi_class']}{extra}.")
+        st.markdown(f"**CAMHS FOI reply class:** {escape_markdown(p['foi_class'])}{extra}.")
     else:
         st.markdown("**CAMHS FOI reply:** no replies loaded (page 'FOI replies').")
     if p["capacity"]:
