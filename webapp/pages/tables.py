@@ -12,6 +12,7 @@ from boundaries.errors import PimapError
 from mapping.downloads import download_name, to_csv_bytes, to_xlsx_bytes
 from webapp.data import data_version, download_meta, gaps_downloads, gaps_table, nation_rows, teams_table
 from webapp.foi_session import foi_meta, issues_frame
+from webapp.formatting import escape_markdown
 from webapp.state import View
 
 
@@ -88,7 +89,7 @@ def pack_section(view: View) -> None:
     st.markdown(
         f"Maps, charts (PNG, SVG, PDF), tables (CSV and one XLSX), `summary.md` and `manifest.json` for "
         f"{view.geography}, population mid-{view.year}, teams as of {view.as_of.isoformat()}"
-        + (f", with this session's FOI replies ({foi_name})" if foi_name else ", without FOI replies")
+        + (f", with this session's FOI replies ({escape_markdown(foi_name)})" if foi_name else ", without FOI replies")
         + ". Always the whole UK (the nation filter does not apply). Building takes about a minute. The pack is "
           "built in a temporary directory that is deleted as soon as the ZIP is made; the ZIP stays only in "
           "this session.")
@@ -103,7 +104,7 @@ def pack_section(view: View) -> None:
                 try:
                     name, data, manifest = pack_zip(view.geography, view.year, view.as_of, foi)
                 except PimapError as exc:
-                    st.error(f"The pack could not be built: {exc}")
+                    st.error(f"The pack could not be built: {escape_markdown(exc)}")
                     return
             # + 1: manifest.json, which lists every other file
             st.session_state["report_pack"] = {"key": wanted, "name": name, "data": data,
