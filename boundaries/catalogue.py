@@ -392,6 +392,15 @@ def cached_frame(name: str, key: str, build: Callable[[], pd.DataFrame], *, geo:
     return _install_layer(build(), name, key, geo=geo)
 
 
+def unchecked_layer_files() -> list[Path]:
+    """Layer files from before checksums were part of the name: never read now (safe to delete)."""
+    try:
+        names = sorted(os.listdir(layers_dir()))
+    except OSError:
+        return []
+    return [layers_dir() / n for n in names if re.fullmatch(r"[A-Za-z0-9_-]+-[0-9a-f]{16}\.parquet", n)]
+
+
 def layer_status(name: str, key: str) -> LayerState:
     """Whether a cached layer is present and matches its checksum (re-hashes it; moves nothing)."""
     files = _layer_files(name, key)

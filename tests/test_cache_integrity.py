@@ -389,3 +389,18 @@ def test_cli_reports_a_repaired_raw_file_in_one_line(tmp_path, mirror):
     assert "fetching it again" in lines[0]
     assert (raw / entry.filename).read_bytes() == (mirror / entry.filename).read_bytes()
     assert len(list((tmp_path / "cache" / "quarantine" / "raw").iterdir())) == 1
+
+
+def test_layer_file_without_a_checksum_is_never_read(cache, capsys):
+    """A layer cached by an earlier version (no checksum in its name) may be damaged: it is rebuilt, not read,
+    left where it is (no warning: nothing was wrong with the new cache), and data check mentions it."""
+    from mapping.cli import main
+
+    old = catalogue.layers_dir() / f"synthetic-{KEY}.parquet"
+    old.parent.mkdir(parents=True)
+    synthetic_frame().assign(age0=-1).to_parquet(old, index=False)  # what a damaged old file could hold
+    build = Counter()
+    pd.testing.assert_frame_equal(catalogue.cached_frame("synthetic", KEY, build, geo=False), synthetic_frame())
+    assert build.calls == 1 and old.exists()
+    main(["data", "check", "--no-lookups"])
+    assert "1 layer files in" in capsys.readouterr().out

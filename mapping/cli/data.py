@@ -66,7 +66,7 @@ def expected_layers() -> list[tuple[str, str]]:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from boundaries.catalogue import layer_status, layers_dir
+    from boundaries.catalogue import layer_status, layers_dir, unchecked_layer_files
     from boundaries.fetch import file_status, quarantine_dir, raw_dir, registry
 
     print(f"cache: {raw_dir()}")
@@ -83,6 +83,10 @@ def _check(args: argparse.Namespace) -> int:
     counts = {s: sum(v == s for v in layers.values()) for s in ("present", "missing", "corrupt")}
     print(f"{counts['present']} present, {counts['missing']} missing (built on first use, or by "
           f"`pimap data fetch`), {counts['corrupt']} corrupt (quarantined and rebuilt on next use)")
+    unchecked = unchecked_layer_files()
+    if unchecked:
+        print(f"{len(unchecked)} layer files in {layers_dir()} from an older version carry no checksum and are "
+              "not read (safe to delete)")
     quarantined = [p for p in quarantine_dir().rglob("*") if p.is_file()] if quarantine_dir().is_dir() else []
     if quarantined:
         print(f"{len(quarantined)} damaged files kept in {quarantine_dir()} (safe to delete)")
