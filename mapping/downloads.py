@@ -54,19 +54,36 @@ class DownloadMeta:
         return out
 
 
+# A lone dash is the tables' "not applicable" placeholder: no spreadsheet reads it as a formula.
+_PLACEHOLDERS: frozenset[str] = frozenset({"-"})
+
+
 def neutralise(value: object) -> object:
-    """A text value a spreadsheet could run as a formula, prefixed with ``'``; anything else unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """A text value a spreadsheet could run as a formula, prefixed with ``'``; anything else unchanged.
+
+    This is the project's one rule for every CSV and XLSX it writes (downloads, the report pack, the
+    command line): text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, including
+    text that looks like a negative number ("-5" held as text), except the lone ``-`` placeholder.
+    Numbers are never touched, so a negative number stays a number.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and value not in _PLACEHOLDERS:
         return "'" + value
     return value
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Every text cell (and column name) neutralised; numeric columns untouched."""
+    """Every text cell (and column name) neutralised; numeric columns untouched.
+
+    Text can sit in object, string and categorical columns; only its ``str`` cells change, so the
+    numbers of a mixed object column stay numbers.
+    """
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(neutralise)
+        series = out[column]
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            out[column] = series.astype(object).map(neutralise)
+        elif series.dtype == object or pd.api.types.is_string_dtype(series):
+            out[column] = series.map(neutralise)
     out.columns = [neutralise(str(c)) for c in out.columns]
     return out
 
@@ -175,7 +192,8 @@ def to_geojson_bytes(frame, meta: DownloadMeta, *, precision: int = 5) -> bytes:
     for feature in data["features"]:
         feature["properties"] = {k: _plain(v) for k, v in feature["properties"].items()}
         feature["geometry"] = _round_geometry(feature["geometry"], precision)
-    data["metadata"] = {label.replace(" ", "_"): text for label, text in meta.lines() if label not in ("source", "note")}
+    data["metadata"] = {label.replace(" ", "_"): text for label, text in meta.lines()
+                        if label not in ("source", "note")}
     data["metadata"]["sources"] = list(meta.sources)
     data["metadata"]["notes"] = list(meta.notes)
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

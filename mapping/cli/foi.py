@@ -7,6 +7,8 @@ import json
 import math
 import sys
 
+from mapping.cli.options import add_output_arguments, check_out, emit
+
 # Columns written by `foi classify` in the FOI's own geography (the rest stay in the library frame).
 CLASSIFY_COLUMNS = [
     "synthetic", "population_year", "code", "name", "nation", "foi_class", "accepts_status",
@@ -36,7 +38,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     classify.add_argument("--geography", required=True, help="geography id (pimap geographies lists them)")
     classify.add_argument("--year", type=int, help="population year (default: the FOI period's, or nearest)")
     classify.add_argument("--format", choices=("csv", "json"), default="csv")
-    classify.add_argument("--output", help="write to this file instead of standard output")
+    add_output_arguments(classify, flags=("--out", "--output"),
+                         help="write to this file instead of standard output")
     classify.set_defaults(func=_classify)
 
     conflicts = sub.add_parser("conflicts", help="every disagreement between replies for one area, and the choice")
@@ -114,22 +117,22 @@ def _json_value(value: object) -> object:
     return value
 
 
-def _write(frame, fmt: str, output: str | None) -> None:
+def _write(frame, fmt: str, args: argparse.Namespace) -> None:
+    """JSON records or CSV (text cells neutralised) to ``--out`` or standard output."""
+    from mapping.outputs import csv_text
+
     if fmt == "json":
         records = [{k: _json_value(v) for k, v in row.items()} for row in frame.to_dict("records")]
         text = json.dumps(records, indent=1) + "\n"
     else:
-        text = frame.to_csv(index=False)
-    if output:
-        with open(output, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-    else:
-        sys.stdout.write(text)
+        text = csv_text(frame)
+    emit(args, text)
 
 
 def _classify(args: argparse.Namespace) -> int:
     from mapping.foi_io import analyse_file, classes_in
 
+    check_out(args)
     analysis = analyse_file(args.file)
     _synthetic_notice(analysis.synthetic)
     frame = classes_in(analysis, args.geography, args.year)
@@ -137,7 +140,7 @@ def _classify(args: argparse.Namespace) -> int:
         frame = frame.copy()
         frame["foi_class"] = frame["foi_class"].astype(str)
         frame = frame[[c for c in CLASSIFY_COLUMNS if c in frame.columns]]
-    _write(frame, args.format, args.output)
+    _write(frame, args.format, args)
     return 0
 
 
@@ -146,5 +149,5 @@ def _conflicts(args: argparse.Namespace) -> int:
 
     analysis = analyse_file(args.file)
     _synthetic_notice(analysis.synthetic)
-    _write(analysis.conflicts, args.format, None)
+    _write(analysis.conflicts, args.format, argparse.Namespace(out=None, force=False))
     return 0

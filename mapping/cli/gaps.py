@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from datetime import date
 from pathlib import Path
 
 from boundaries.errors import PimapError
-from mapping.cli.options import add_selection_arguments
+from mapping.cli.options import add_output_arguments, add_selection_arguments, check_out, emit, emit_with
 
 FORMATS = ("csv", "json", "geojson", "gpkg")
 
@@ -23,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     gaps = subparsers.add_parser("gaps", help="per-area coverage table")
     _coverage_arguments(gaps)
     gaps.add_argument("--format", choices=FORMATS, default="csv")
-    gaps.add_argument("--out", type=Path, help="output file (default: stdout; gpkg needs --out)")
+    add_output_arguments(gaps, help="output file (default: standard output; gpkg needs --out)")
     gaps.set_defaults(func=_gaps)
 
     summary = subparsers.add_parser("summary", help="UK and per-nation coverage summary")
@@ -44,21 +43,24 @@ def _compute(args: argparse.Namespace):
 
 
 def _gaps(args: argparse.Namespace) -> int:
+    from mapping.outputs import csv_text
+
+    if args.format == "gpkg" and args.out is None:
+        raise PimapError("--format gpkg needs --out PATH")
+    check_out(args)
     gaps = _compute(args)
     if args.format == "gpkg":
-        if args.out is None:
-            raise PimapError("--format gpkg needs --out PATH")
-        gaps.to_file(args.out, driver="GPKG", layer="gaps")
+        def write_gpkg(path: Path) -> None:
+            gaps.to_file(path, driver="GPKG", layer="gaps")
+
+        emit_with(args, write_gpkg)
         return 0
     if args.format == "geojson":
         text = gaps.to_json(drop_id=True)
     else:
         table = gaps.drop(columns="geometry")
-        text = table.to_csv(index=False) if args.format == "csv" else table.to_json(orient="records", indent=1)
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        text = csv_text(table) if args.format == "csv" else table.to_json(orient="records", indent=1)
+    emit(args, text)
     return 0
 
 
@@ -73,7 +75,8 @@ def _summary(args: argparse.Namespace) -> int:
     for label, row in [("UK", result), *result["nations"].items()]:
         share = row["share_covered"]
         print(
-            f"{label}: {row['teams_operating']} team{'' if row['teams_operating'] == 1 else 's'}; {row['areas_without_team']} of {row['areas']} areas with no "
+            f"{label}: {row['teams_operating']} team{'' if row['teams_operating'] == 1 else 's'}; "
+            f"{row['areas_without_team']} of {row['areas']} areas with no "
             f"team; {row['age0_2_uncovered']:,.0f} of {row['age0_2_total']:,.0f} children aged 0-2 uncovered "
             f"({'n/a' if share is None else f'{share:.1%}'} covered)"
         )

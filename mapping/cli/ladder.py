@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from boundaries.errors import PimapError
-from mapping.cli.options import add_selection_arguments
+from mapping.cli.options import add_output_arguments, add_selection_arguments, check_out, emit
 
 FORMATS = ("csv", "json", "geojson")
 
@@ -36,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ladder.add_argument("--summary", action="store_true",
                         help="write the UK and per-nation summary (children and areas at each level) instead")
     ladder.add_argument("--format", choices=FORMATS, default="csv", help="output format (default csv)")
-    ladder.add_argument("--out", type=Path, default=None, metavar="PATH", help="output file (default stdout)")
+    add_output_arguments(ladder)
     ladder.set_defaults(func=_ladder)
 
     reach = subparsers.add_parser(
@@ -54,7 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     reach.add_argument("--national", action="store_true",
                        help="print the national and per-nation reach, its arithmetic and the published figures")
     reach.add_argument("--format", choices=("csv", "json"), default="csv")
-    reach.add_argument("--out", type=Path, default=None, metavar="PATH", help="output file (default stdout)")
+    add_output_arguments(reach)
     reach.set_defaults(func=_reach)
 
 
@@ -72,16 +72,13 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return [{k: _json_value(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
-def _emit(text: str, out: Path | None) -> None:
-    if out is not None:
-        out.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-
-
 def _ladder(args: argparse.Namespace) -> int:
     from mapping.ladder import LadderRules, compute_ladder, foi_areas_from_file, summarise_ladder
+    from mapping.outputs import csv_text
 
+    if args.summary and args.format == "geojson":
+        raise PimapError("--summary has no geometry: use --format csv or json")
+    check_out(args)
     rules = LadderRules(no_evidence_level=args.no_evidence_level)
     foi_areas, synthetic = None, False
     if args.foi is not None:
@@ -97,27 +94,26 @@ def _ladder(args: argparse.Namespace) -> int:
     ladder["foi_file"] = str(args.foi) if args.foi is not None else ""
     ladder["foi_synthetic"] = synthetic
     if args.summary:
-        if args.format == "geojson":
-            raise PimapError("--summary has no geometry: use --format csv or json")
         table = summarise_ladder(ladder)
         for column in ("geography", "population_year", "as_of", "no_evidence_level", "foi_file", "foi_synthetic"):
             table[column] = ladder[column].iloc[0]
     else:
         table = ladder
     if args.format == "geojson":
-        _emit(table.to_json(drop_id=True, na="null"), args.out)
+        emit(args, table.to_json(drop_id=True, na="null"))
     elif args.format == "json":
-        _emit(json.dumps(_records(table), indent=1), args.out)
+        emit(args, json.dumps(_records(table), indent=1))
     else:
-        _emit(table.to_csv(index=False), args.out)
+        emit(args, csv_text(table))
     return 0
 
 
 def _reach(args: argparse.Namespace) -> int:
     import boundaries
-
+    from mapping.outputs import csv_text
     from mapping.reach import DEFAULT_REACH, compare_with_published, compute_reach, summarise_reach
 
+    check_out(args)
     changes = {}
     if args.families_per_team is not None:
         changes["families_per_team"] = args.families_per_team
@@ -132,7 +128,7 @@ def _reach(args: argparse.Namespace) -> int:
     as_of = args.as_of or date.today()
     reach = compute_reach(args.geography, args.year, as_of=as_of, params=params)
     if not args.national:
-        _emit(json.dumps(_records(reach), indent=1) if args.format == "json" else reach.to_csv(index=False), args.out)
+        emit(args, json.dumps(_records(reach), indent=1) if args.format == "json" else csv_text(reach))
         return 0
     summary = summarise_reach(reach)
     latest = max(boundaries.POPULATION_YEARS)
@@ -144,12 +140,13 @@ def _reach(args: argparse.Namespace) -> int:
             "parameters": asdict(params), "summary": _records(summary),
             "published": _records(published), "published_population_year": latest,
         }
-        _emit(json.dumps(payload, indent=1), args.out)
+        emit(args, json.dumps(payload, indent=1))
         return 0
     lines = [f"{args.geography}, teams operating on {as_of}, mid-{args.year} population"]
     for row in summary.itertuples(index=False):
         lines.append(
-            f"{row.scope}: {row.teams} team{'' if row.teams == 1 else 's'} x {params.families_per_team:g} = {row.families:,.0f} families a year; "
+            f"{row.scope}: {row.teams} team{'' if row.teams == 1 else 's'} x {params.families_per_team:g} = "
+            f"{row.families:,.0f} families a year; "
             f"{params.need_share:.0%} x {row.babies:,.0f} babies = {row.need:,.0f} in need; reach {row.reach:.1%}"
         )
     lines.append(f"families per team: {params.families_source}")
@@ -161,5 +158,5 @@ def _reach(args: argparse.Namespace) -> int:
             f"published {row.as_of}: {row.teams} teams, reach {stated}; ours for {row.teams} teams and mid-{latest} "
             f"babies: {row.our_reach:.1%} ({row.source})"
         )
-    _emit("\n".join(lines), args.out)
+    emit(args, "\n".join(lines))
     return 0

@@ -1,25 +1,125 @@
-"""Options shared by the sub-commands, so every command reads a date or a selection the same way."""
+"""Options shared by the sub-commands, so every command reads a date, a selection and an output the same way."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from boundaries.errors import PimapError
+
+# Used only when data/teams.csv cannot be read (the teams loader then says why): the year before which no
+# parent-infant team, FOI reply or boundary in this project's data exists.
+FALLBACK_EARLIEST = date(2000, 1, 1)
+
+
+def today() -> date:
+    """Today's date; a function so tests can set "today"."""
+    return date.today()
+
+
+@lru_cache(maxsize=1)
+def earliest_team_start() -> date:
+    """The earliest ``from`` date in data/teams.csv: before it the data holds no team, so no answer."""
+    from mapping.teams import DEFAULT_TEAMS_PATH, parse_date, read_teams_csv
+
+    try:
+        starts = [parse_date(text).date() for text in read_teams_csv(DEFAULT_TEAMS_PATH)["from"] if str(text).strip()]
+    except (PimapError, ValueError, KeyError, OSError):
+        return FALLBACK_EARLIEST
+    return min(starts, default=FALLBACK_EARLIEST)
+
+
+def as_of_range(*, now: date | None = None) -> tuple[date, date]:
+    """The dates ``--as-of`` accepts: from the earliest team start in data/teams.csv to today (or ``now``)."""
+    return earliest_team_start(), now if now is not None else today()
 
 
 def as_of_date(text: str) -> date:
-    """argparse type: YYYY, YYYY-MM or YYYY-MM-DD (a partial date means its first day)."""
+    """argparse type: YYYY, YYYY-MM or YYYY-MM-DD (a partial date means its first day), within :func:`as_of_range`."""
     from mapping.teams import parse_date
 
     try:
-        return parse_date(text).date()
+        value = parse_date(text).date()
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+    earliest, latest = as_of_range()
+    if not earliest <= value <= latest:
+        raise argparse.ArgumentTypeError(
+            f"{text} is outside the data: give a date from {earliest.isoformat()} (the earliest team start in "
+            f"data/teams.csv) to today, {latest.isoformat()}")
+    return value
+
+
+def as_of_help(what: str) -> str:
+    """The --as-of help text, stating the range (the lower end read from the data)."""
+    return (f"{what} on this date: YYYY, YYYY-MM or YYYY-MM-DD, from {earliest_team_start().isoformat()} "
+            "(the earliest team start in data/teams.csv) to today (default today)")
+
+
+def add_as_of_argument(parser: argparse.ArgumentParser, what: str = "teams") -> None:
+    parser.add_argument("--as-of", type=as_of_date, default=None, metavar="DATE", help=as_of_help(what))
 
 
 def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
     """Geography, population year and the date teams are taken on."""
     parser.add_argument("--geography", required=True, help="geography id, e.g. uk2018, uk2023, ccg2018")
     parser.add_argument("--year", type=int, required=True, help="mid-year population (2017, 2019 or 2020)")
-    parser.add_argument("--as-of", type=as_of_date, default=None, metavar="DATE",
-                        help="teams (and specialist areas) current on this date: YYYY, YYYY-MM or YYYY-MM-DD "
-                        "(default today)")
+    add_as_of_argument(parser, "teams (and specialist areas) current")
+
+
+# --- output files -----------------------------------------------------------------------------------------
+
+
+def add_output_arguments(parser: argparse.ArgumentParser, *, flags: tuple[str, ...] = ("--out",),
+                         help: str = "output file (default: standard output)") -> None:
+    """``--out PATH`` (stored as ``args.out``) and ``--force`` to replace an existing file."""
+    parser.add_argument(*flags, dest="out", type=Path, default=None, metavar="PATH", help=help)
+    parser.add_argument("--force", action="store_true", help="replace PATH if it already exists")
+
+
+def _flagged(exc: PimapError) -> PimapError:
+    """The library's message with the command-line fix for an existing file."""
+    from mapping.outputs import OutputExistsError
+
+    if isinstance(exc, OutputExistsError):
+        return PimapError(str(OutputExistsError(exc.path, "pass --force to replace it")))
+    return exc
+
+
+def check_out(args: argparse.Namespace) -> None:
+    """Refuse a bad ``--out`` before the command computes anything."""
+    from mapping.outputs import OutputError, check_output_file
+
+    if getattr(args, "out", None) is not None:
+        try:
+            check_output_file(args.out, overwrite=args.force)
+        except OutputError as exc:
+            raise _flagged(exc) from None
+
+
+def emit(args: argparse.Namespace, data: str | bytes) -> None:
+    """Write to ``--out`` (atomically, :func:`mapping.outputs.write_output`) or to standard output."""
+    from mapping.outputs import OutputError, write_output
+
+    if args.out is None:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    try:
+        write_output(args.out, data, overwrite=args.force)
+    except OutputError as exc:
+        raise _flagged(exc) from None
+
+
+def emit_with(args: argparse.Namespace, writer: Callable[[Path], None]) -> None:
+    """Let ``writer`` write ``--out`` through a temporary file (:func:`mapping.outputs.write_output_with`)."""
+    from mapping.outputs import OutputError, write_output_with
+
+    try:
+        write_output_with(args.out, writer, overwrite=args.force)
+    except OutputError as exc:
+        raise _flagged(exc) from None

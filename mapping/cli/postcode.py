@@ -14,7 +14,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--geography", default=DEFAULT_GEOGRAPHY,
                         help=f"geography id (default {DEFAULT_GEOGRAPHY}; pimap geographies lists them)")
     parser.add_argument("--json", action="store_true",
-                        help="print one JSON object: postcode, geography, code, name, nation (and lon, lat, method, distance_km)")
+                        help="print one JSON object: postcode, geography, code, name, nation "
+                        "(and lon, lat, method, distance_km)")
     parser.set_defaults(func=_postcode)
 
 

@@ -13,7 +13,7 @@ from typing import TextIO
 
 import pandas as pd
 
-from mapping.cli.options import as_of_date
+from mapping.cli.options import add_as_of_argument
 from mapping.teams import TEAM_COLUMNS
 
 # The columns of data/teams.csv, in its order.
@@ -29,8 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Print the teams from data/teams.csv that are operating or in development on a date. "
         "Empty bases are filled with the catchment centroid.",
     )
-    teams.add_argument("--as-of", type=as_of_date, default=None, metavar="DATE",
-                       help="YYYY, YYYY-MM or YYYY-MM-DD (default: today)")
+    add_as_of_argument(teams, "teams operating or in development")
     teams.add_argument("--format", choices=("csv", "json"), default="csv", help="output format (default: csv)")
     teams.add_argument("--include-specialists", action="store_true",
                        help="also list areas with CAMHS parent-infant specialists but no team")
@@ -57,17 +56,21 @@ def _json_value(column: str, value: object) -> object:
 
 
 def write_teams(teams: pd.DataFrame, fmt: str, out: TextIO) -> None:
-    """Write the output columns as CSV (same layout as data/teams.csv) or a JSON list of objects."""
+    """Write the output columns as CSV (same layout as data/teams.csv, text cells neutralised so no
+    spreadsheet runs one as a formula: :func:`mapping.downloads.neutralise`) or a JSON list of objects."""
+    from mapping.downloads import neutralise
+    from mapping.outputs import csv_line_end
+
     frame = teams.loc[:, list(OUTPUT_COLUMNS)]
     if fmt == "json":
         records = [{c: _json_value(c, v) for c, v in zip(frame.columns, row)} for row in frame.itertuples(index=False)]
         json.dump(records, out, ensure_ascii=False, indent=2)
         out.write("\n")
         return
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator=csv_line_end(frame))
     writer.writerow(OUTPUT_COLUMNS)
     for row in frame.itertuples(index=False):
-        writer.writerow("" if isinstance(v, float) and math.isnan(v) else v for v in row)
+        writer.writerow("" if isinstance(v, float) and math.isnan(v) else neutralise(v) for v in row)
 
 
 def _teams(args: argparse.Namespace) -> int:
