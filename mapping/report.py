@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import geopandas as gpd
 import pandas as pd
@@ -39,6 +40,11 @@ import pandas as pd
 from boundaries.catalogue import NATIONS as UK_NATIONS
 from boundaries.errors import PimapError
 from boundaries.fetch import sha256_of
+from mapping.downloads import neutralise
+
+if TYPE_CHECKING:
+    from mapping.capacity import ReferenceTeam
+    from mapping.growth import VisionTargets
 
 __all__ = [
     "PACK_GEOGRAPHIES",
@@ -119,9 +125,9 @@ class PackInputs:
     current_teams: pd.DataFrame  # teams operating or in development on as_of
     growth: pd.DataFrame  # mapping.growth.growth_table
     published: pd.DataFrame  # mapping.growth.load_published_counts
-    targets: object  # mapping.growth.VisionTargets
+    targets: VisionTargets  # mapping.growth.VISION_2019
     capacity: dict | None  # mapping.capacity.national_capacity, or None without the module
-    capacity_reference: object | None
+    capacity_reference: ReferenceTeam | None
     team_points: gpd.GeoDataFrame
     catchments: gpd.GeoDataFrame
     attribution: str
@@ -141,9 +147,8 @@ def _check_options(geography: str, year: int, as_of: date) -> None:
             f"--geography must be one of {', '.join(PACK_GEOGRAPHIES)} (the UK-wide layers), not {geography!r}"
         )
     if year not in boundaries.POPULATION_YEARS:
-        raise ReportError(
-            f"--year {year} has no population estimates; choose one of {', '.join(map(str, boundaries.POPULATION_YEARS))}"
-        )
+        raise ReportError(f"--year {year} has no population estimates; choose one of "
+                          f"{', '.join(map(str, boundaries.POPULATION_YEARS))}")
     if not isinstance(as_of, date):
         raise ReportError(f"as_of must be a date, not {as_of!r}")
 
@@ -160,7 +165,7 @@ def load_inputs(geography: str, year: int, *, as_of: date, foi: FoiSource | None
     from boundaries.fetch import registry
     from mapping import figures
     from mapping.coverage import compute_gaps, summarise
-    from mapping.growth import VISION_2019, growth_table, load_published_counts, PUBLISHED_COUNTS_PATH
+    from mapping.growth import PUBLISHED_COUNTS_PATH, VISION_2019, growth_table, load_published_counts
     from mapping.teams import DEFAULT_TEAMS_PATH, catchment_table, load_teams, teams_as_of
 
     _check_options(geography, year, as_of)
@@ -599,7 +604,8 @@ def summary_markdown(data: PackInputs, figures: pd.DataFrame, files: Sequence[st
             "",
             f"- At the Greater Manchester reference size ({t('capacity.reference_wte')} whole-time-equivalent staff "
             f"for {t('capacity.reference_births')} births a year), and taking the UK's {t('UK.age0_total')} children "
-            f"aged 0 as a year's births, the UK would need {t('capacity.teams_needed')} teams: {t('capacity.shortfall_teams')} more than the "
+            f"aged 0 as a year's births, the UK would need {t('capacity.teams_needed')} teams: "
+            f"{t('capacity.shortfall_teams')} more than the "
             f"{t('UK.teams_operating')} operating, or {t('capacity.multiple_of_current')} times today's number.",
         ]
     if data.foi is not None:
@@ -699,7 +705,9 @@ class PackFigure:
     folder: str
     name: str
     sizes: tuple[str, ...]
-    draw: Callable[[str], object]  # size -> matplotlib Figure
+    # size (one of ``sizes``) -> matplotlib Figure; Any because each drawing function takes its own
+    # Literal set of sizes and checks the value itself.
+    draw: Callable[[Any], object]
 
 
 def _size_suffix(size: str) -> str:
@@ -799,7 +807,10 @@ def pack_figures(data: PackInputs) -> list[PackFigure]:
 
 
 def _csv_bytes(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    """The table as CSV, text cells neutralised by the project's one rule (:mod:`mapping.outputs`)."""
+    from mapping.outputs import csv_text
+
+    return csv_text(frame).encode("utf-8")
 
 
 def _normalise_zip(data: bytes) -> bytes:
@@ -828,7 +839,7 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     book.remove(book.active)
     for name, frame in sheets.items():
         sheet = book.create_sheet(name[:31])
-        sheet.append([str(c) for c in frame.columns])
+        sheet.append([_cell(str(c)) for c in frame.columns])
         for row in frame.itertuples(index=False):
             sheet.append([_cell(v) for v in row])
         sheet.freeze_panes = "A2"
@@ -847,9 +858,7 @@ def _cell(value: object) -> object:
         return None
     if hasattr(value, "item"):
         value = value.item()
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
-        return "'" + value  # never a formula
-    return value
+    return neutralise(value)  # text is never a formula; numbers stay numbers
 
 
 def _save_figure(fig, stem: Path) -> list[Path]:
@@ -860,7 +869,7 @@ def _save_figure(fig, stem: Path) -> list[Path]:
 
     title = next((t.get_text() for t in fig.texts), "")
     written = []
-    with mpl.rc_context(RC):
+    with mpl.rc_context(cast("dict[Any, Any]", RC)):  # RC holds valid rcParams keys (mapping.figures)
         for ext in FIGURE_FORMATS:
             path = stem.with_name(f"{stem.name}.{ext}")
             metadata = {"png": {"Title": title},
@@ -887,22 +896,136 @@ def _software() -> dict[str, str]:
     return {"python": platform.python_version(), **{n: version(n) for n in names}}
 
 
-def write_pack(data: PackInputs, out: str | os.PathLike) -> dict:
+class PackFolderError(ReportError):
+    """The output folder cannot take the pack: ``reason`` says why without naming the folder (the app
+    shows it to visitors, who must not see a server path); the message names the folder."""
+
+    def __init__(self, out: Path, reason: str, *, earlier_pack: bool = False) -> None:
+        super().__init__(f"output folder {str(out)!r} {reason}")
+        self.reason = reason
+        self.earlier_pack = earlier_pack  # refused only because replacing an earlier pack was not asked for
+
+
+def _folder_error(out: Path, exc: OSError) -> PackFolderError:
+    from mapping.outputs import describe_os_error
+
+    return PackFolderError(out, f"could not be written: {describe_os_error(exc)}")
+
+
+def _owned_files(out: Path) -> dict[str, str]:
+    """The files an earlier pack in ``out`` wrote, as {path: sha256}, from its ``manifest.json``.
+
+    Only these (and the manifest itself) may ever be replaced. A manifest that is unreadable, not this
+    package's, or lists a path outside ``out`` (absolute, ``..``, through a link) is refused, so it can
+    never make the writer touch anything else.
+    """
+    def refuse(why: str) -> PackFolderError:
+        return PackFolderError(out, f"holds a manifest.json that is not a report pack's ({why}); nothing was "
+                                    "changed: give a new or empty folder")
+
+    try:
+        manifest = json.loads((out / "manifest.json").read_bytes())
+    except (OSError, ValueError) as exc:
+        raise refuse(f"unreadable: {type(exc).__name__}") from None
+    if not isinstance(manifest, dict) or manifest.get("package") != PACKAGE:
+        raise refuse(f"it does not say package {PACKAGE!r}")
+    entries = manifest.get("files")
+    if not isinstance(entries, list) or not all(isinstance(e, dict) and isinstance(e.get("path"), str)
+                                                for e in entries):
+        raise refuse("its 'files' is not a list of paths")
+    root = out.resolve()
+    owned: dict[str, str] = {}
+    for entry in entries:
+        name = entry["path"]
+        parts = name.split("/")
+        if (not name or name.startswith("/") or "\\" in name or ":" in name or Path(name).is_absolute()
+                or any(part in ("", ".", "..") for part in parts)
+                or not (out / name).resolve().is_relative_to(root)):
+            raise PackFolderError(out, f"holds a manifest.json listing {name!r}, outside the folder; nothing "
+                                       "was changed: give a new or empty folder")
+        owned[name] = str(entry.get("sha256", ""))
+    return owned
+
+
+def _check_out(out: Path, *, replace: bool) -> dict[str, str] | None:
+    """Refuse an output folder the pack cannot own; returns the earlier pack's files (None if there is none)."""
+    if out.exists() and not out.is_dir():
+        raise PackFolderError(out, "is a file; give a folder")
+    if not out.exists() or not any(out.iterdir()):
+        return None
+    if not (out / "manifest.json").is_file():
+        raise PackFolderError(out, "is not empty and holds no earlier pack (no manifest.json); "
+                                   "give a new or empty folder")
+    owned = _owned_files(out)
+    if not replace:
+        raise PackFolderError(out, "holds an earlier pack; allow replacing it (only the files its manifest.json "
+                                   "lists are replaced) or give a new or empty folder", earlier_pack=True)
+    changed = []
+    for name, digest in owned.items():
+        path = out / name
+        if path.is_symlink() or (path.exists() and not path.is_file()):
+            changed.append(name)
+        elif path.is_file() and sha256_of(path) != digest:
+            changed.append(name)
+    if changed:
+        raise PackFolderError(out, f"holds pack files changed since the pack was written ({', '.join(changed)}); "
+                                   "nothing was changed: move them away or give a new or empty folder")
+    return owned
+
+
+def _swap_in(tmp: Path, out: Path, owned: dict[str, str]) -> None:
+    """Replace the earlier pack's files in ``out`` with the new pack's in ``tmp``, touching nothing else.
+
+    A new file where the user has a file of their own is refused before anything moves. The earlier
+    files are moved aside first and put back if any move fails, so ``out`` holds one whole pack or the
+    other; ``manifest.json`` goes in last.
+    """
+    new = sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file())
+    ours = set(owned) | {"manifest.json"}
+    clashes = [n for n in new if n not in ours and ((out / n).exists() or (out / n).is_symlink())]
+    if clashes:
+        raise PackFolderError(out, f"holds files of its own where the pack writes ({', '.join(clashes)}); "
+                                   "nothing was changed: move them away or give a new or empty folder")
+    aside = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+    moved: list[tuple[Path, Path]] = []  # (where it was, where it is now)
+    placed: list[Path] = []
+    try:
+        for i, name in enumerate(sorted(ours)):
+            if (out / name).is_file():
+                os.replace(out / name, aside / str(i))
+                moved.append((out / name, aside / str(i)))
+        for name in [n for n in new if n != "manifest.json"] + ["manifest.json"]:
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp / name, out / name)
+            placed.append(out / name)
+    except BaseException:
+        for path in placed:
+            path.unlink(missing_ok=True)
+        for original, now in moved:
+            os.replace(now, original)
+        raise
+    finally:
+        shutil.rmtree(aside, ignore_errors=True)
+    for folder in sorted({(out / n).parent for n in ours}, key=lambda p: len(p.parts), reverse=True):
+        if folder != out and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()  # a folder the earlier pack had and the new one does not
+
+
+def write_pack(data: PackInputs, out: str | os.PathLike, *, replace: bool = False) -> dict:
     """Write the pack into ``out`` and return the manifest (also written as ``manifest.json``).
 
-    The pack is built in a temporary directory beside ``out`` and moved into place at the end, so a
-    failure leaves no half-written pack. ``out`` must be new, empty, or an earlier pack (it has a
-    ``manifest.json``), which is replaced.
+    ``out`` must be new, empty, or (with ``replace=True``) an earlier pack: then only the files its
+    ``manifest.json`` lists are replaced, and every other file in the folder is left alone. The pack is
+    built in a temporary folder beside ``out`` and moved into place at the end, so a failure leaves no
+    half-written pack. Raises :class:`PackFolderError` for a folder it may not write or a failed write.
     """
     out = Path(out)
-    if out.exists():
-        if not out.is_dir():
-            raise ReportError(f"--out {str(out)!r} is a file; give a directory")
-        if any(out.iterdir()) and not (out / "manifest.json").is_file():
-            raise ReportError(f"--out {str(out)!r} is not empty and holds no earlier pack (no manifest.json); "
-                              "give a new or empty directory")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    owned = _check_out(out, replace=replace)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    except OSError as exc:
+        raise _folder_error(out, exc) from None
     try:
         for folder in ("maps", "charts", "tables"):
             (tmp / folder).mkdir()
@@ -933,23 +1056,32 @@ def write_pack(data: PackInputs, out: str | os.PathLike) -> dict:
                       for p in sorted([*files, "summary.md"])],
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        if out.exists():
-            shutil.rmtree(out)
-        tmp.rename(out)
-    except BaseException:
+        if owned is not None:
+            _swap_in(tmp, out, owned)
+        else:
+            if out.is_dir():
+                out.rmdir()  # empty (checked above): rmdir refuses a folder that is not
+            tmp.rename(out)
+    except OSError as exc:
+        raise _folder_error(out, exc) from None
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return manifest
 
 
 def _command(data: PackInputs) -> str:
-    parts = ["pimap report", f"--geography {data.geography}", f"--year {data.year}", f"--as-of {data.as_of.isoformat()}"]
+    parts = ["pimap report", f"--geography {data.geography}", f"--year {data.year}",
+             f"--as-of {data.as_of.isoformat()}"]
     if data.foi is not None:
         parts.append(f"--foi {data.foi.file_name}")
     return " ".join(parts) + " --out DIR"
 
 
 def build_pack(geography: str, year: int, *, as_of: date, out: str | os.PathLike,
-               foi: FoiSource | None = None) -> dict:
-    """Load the inputs and write the whole pack into ``out``; returns the manifest."""
-    return write_pack(load_inputs(geography, year, as_of=as_of, foi=foi), out)
+               foi: FoiSource | None = None, replace: bool = False) -> dict:
+    """Load the inputs and write the whole pack into ``out`` (see :func:`write_pack`); returns the manifest.
+
+    The output folder is checked first, so a folder the pack may not write is refused before the data
+    is read."""
+    _check_out(Path(out), replace=replace)
+    return write_pack(load_inputs(geography, year, as_of=as_of, foi=foi), out, replace=replace)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from mapping.cli.options import as_of_date
+from boundaries.errors import PimapError
+from mapping.cli.options import add_as_of_argument
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -19,18 +20,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     report.add_argument("--geography", required=True, choices=PACK_GEOGRAPHIES, help="UK-wide areas to report on")
     report.add_argument("--year", required=True, type=int, help="population year (pimap geographies lists them)")
-    report.add_argument("--as-of", type=as_of_date, default=None, metavar="DATE",
-                        help="teams on this date: YYYY, YYYY-MM or YYYY-MM-DD (default: today)")
+    add_as_of_argument(report)
     report.add_argument("--foi", default=None, metavar="FILE",
                         help="FOI replies (.csv or .xlsx) to add the FOI map, chart and tables")
     report.add_argument("--out", required=True, metavar="DIR",
-                        help="new or empty directory, or an earlier pack to replace")
+                        help="new or empty directory, or (with --force) an earlier pack to replace")
+    report.add_argument("--force", action="store_true",
+                        help="replace the earlier pack in DIR: only the files its manifest.json lists are "
+                        "replaced; any other file in DIR is kept")
     report.set_defaults(func=_report)
 
 
 def _report(args: argparse.Namespace) -> int:
-    from mapping.report import build_pack
+    from mapping.report import PackFolderError, build_pack
 
-    manifest = build_pack(args.geography, args.year, as_of=args.as_of or date.today(), out=args.out, foi=args.foi)
+    try:
+        manifest = build_pack(args.geography, args.year, as_of=args.as_of or date.today(), out=args.out,
+                              foi=args.foi, replace=args.force)
+    except PackFolderError as exc:
+        if exc.earlier_pack:
+            raise PimapError(f"--out {args.out!r} holds an earlier pack; pass --force to replace it (only the files "
+                             "its manifest.json lists are replaced) or give a new or empty folder") from None
+        raise PimapError(f"--out: {exc}") from None
     print(f"{args.out}: {len(manifest['files']) + 1} files (manifest.json lists them with their sha256)")
     return 0

@@ -125,7 +125,7 @@ def pack_zip(geography: str, year: int, as_of: date, foi: tuple[str, bytes] | No
     import tempfile
     import zipfile
 
-    from mapping.report import build_pack
+    from mapping.report import PackFolderError, build_pack
 
     name = download_name("report-pack", geography, "zip",
                          parts=[f"pop{year}", f"teams{as_of.isoformat()}", *(["foi"] if foi else [])])
@@ -133,7 +133,10 @@ def pack_zip(geography: str, year: int, as_of: date, foi: tuple[str, bytes] | No
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory(prefix="pimap-pack-") as tmp:
         out = Path(tmp) / folder
-        manifest = build_pack(geography, year, as_of=as_of, out=out, foi=foi)
+        try:
+            manifest = build_pack(geography, year, as_of=as_of, out=out, foi=foi)
+        except PackFolderError as exc:  # its message names the server's folder: say only what went wrong
+            raise PimapError(f"the server's build folder {exc.reason}") from None
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(p for p in out.rglob("*") if p.is_file()):
                 entry = zipfile.ZipInfo(f"{folder}/{path.relative_to(out).as_posix()}", date_time=(1980, 1, 1, 0, 0, 0))
