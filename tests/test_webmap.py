@@ -159,7 +159,8 @@ def test_areas_layer_sends_values_not_shapes_or_markup_and_says_when_drawn():
     assert "<b>" not in script and "innerHTML" not in script and "textContent = values[i]" in script
     assert webmap.TEXT_TOOLTIP_JS in script and "values.slice(1)" in script
     assert f'"{layer.layer_name}"' in script and "dataset.areasDrawn" in script
-    assert json.dumps(webmap.tooltip_fields(measure)[1], ensure_ascii=False) .replace(" ", "") in script.replace(" ", "")
+    labels = json.dumps(webmap.tooltip_fields(measure)[1], ensure_ascii=False)
+    assert labels.replace(" ", "") in script.replace(" ", "")
 
 
 @pytest.fixture(scope="module")
@@ -172,7 +173,9 @@ def uk2023_view(mirror):
     as_of = date(2025, 7, 1)
     gaps = compute_gaps("uk2023", 2020, as_of=as_of, teams=teams)
     current = teams_as_of(teams, as_of)
-    load = lambda g: boundaries.load_geography(g, simplified=True)
+    def load(g: str):
+        return boundaries.load_geography(g, simplified=True)
+
     shapes = webmap.catchment_shapes(current[current["status"].isin(["operating", "in development"])], load)
     specialists = webmap.catchment_shapes(current[current["status"] == "specialist practitioners only"], load)
     return gaps, current, shapes, specialists
@@ -228,7 +231,9 @@ def test_uk_map_html_is_under_2_mb_and_has_every_layer(mirror, geography):
     props = webmap.area_properties(gaps, measure)
     _, legend = classify(webmap.measure_values(gaps, measure), measure)
     current = teams_as_of(teams, as_of)
-    load = lambda g: boundaries.load_geography(g, simplified=True)
+    def load(g: str):
+        return boundaries.load_geography(g, simplified=True)
+
     shapes = webmap.catchment_shapes(current[current["status"].isin(["operating", "in development"])], load)
     specialists = webmap.catchment_shapes(current[current["status"] == "specialist practitioners only"], load)
     fmap = webmap.build_map(webmap.feature_collection(geometries, codes, props), measure, legend,
