@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 
 import geopandas as gpd
 import matplotlib as mpl
@@ -622,6 +623,17 @@ def table_pages(areas: pd.DataFrame, nation: str, table: pd.DataFrame,
     raise ValueError(f"the table of {nation}'s {len(table)} areas does not fit on {most} pages")
 
 
+def _draw_nation_page(areas: gpd.GeoDataFrame, nation: str, text: F.FigureText, table: pd.DataFrame | None,
+                      size: str) -> Figure:
+    """A pack figure's drawing function (its one argument is the size; these pages come in A4 only)."""
+    return ladder_nation_page(areas, nation, text=text, table=table)
+
+
+def _draw_table_page(areas: pd.DataFrame, nation: str, text: F.FigureText, table: pd.DataFrame, size: str) -> Figure:
+    """A pack figure's drawing function for a page of the table of areas (A4 only)."""
+    return ladder_table_page(areas, nation, text=text, table=table)
+
+
 def ladder_table_page(areas: pd.DataFrame, nation: str, *, text: F.FigureText, table: pd.DataFrame) -> Figure:
     """An A4 page with a table of areas of a nation (for England's 106-195 areas; :func:`table_pages`
     splits it): the key at the top, then the areas in one or two columns, at the largest type that fits."""
@@ -809,8 +821,7 @@ def report_figures(data) -> list:
                      f"Each area at the level of most of its children aged 0-2, teams on {as_of}; "
                      f"{_split_text(row)}; {where}", nation)
         figs.append(PackFigure("maps", f"ladder_{nation_slug(nation)}", ("a4",),
-                               lambda size, n=nation, t=text, r=None if own_page else rows:
-                               ladder_nation_page(ladder, n, text=t, table=r)))
+                               partial(_draw_nation_page, ladder, nation, text, None if own_page else rows)))
         if own_page:
             prefix, suffix = common_affixes(rows["area"])
             affixes = " and ".join(f'"{a.strip()}"' for a in (prefix, suffix) if a)
@@ -833,8 +844,7 @@ def report_figures(data) -> list:
 
             for k, (part, page) in enumerate(table_pages(ladder, nation, short, page_text)):
                 name = f"ladder_{nation_slug(nation)}_table" + (f"_{k + 1}" if k else "")
-                figs.append(PackFigure("maps", name, ("a4",), lambda size, n=nation, t=page, r=part:
-                                       ladder_table_page(ladder, n, text=t, table=r)))
+                figs.append(PackFigure("maps", name, ("a4",), partial(_draw_table_page, ladder, nation, page, part)))
 
     t = data.targets
     sources = ("Sources: " + "; ".join(f"{r.as_of}: {r.source}" for r in pack.record.itertuples()) + "."

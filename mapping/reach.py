@@ -11,7 +11,6 @@ One family is counted per baby. Pure functions only; the callers load the data.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-
 from datetime import date
 
 import numpy as np

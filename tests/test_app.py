@@ -10,12 +10,9 @@ from datetime import date
 
 import pandas as pd
 import pytest
-
-pytestmark = pytest.mark.slow
-
 from app_helpers import FOI_FIXTURE, frame, run_app, show_map_table
 
-
+pytestmark = pytest.mark.slow
 
 
 FOI_LABEL = "CAMHS FOI reply class"

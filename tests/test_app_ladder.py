@@ -15,10 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from app_helpers import FOI_FIXTURE, REPO, frame, run_app, show_map_table
 
 pytestmark = pytest.mark.slow
-
-from app_helpers import FOI_FIXTURE, REPO, frame, run_app, show_map_table
 LADDER_LABEL = "Provision ladder"
 
 

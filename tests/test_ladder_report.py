@@ -348,7 +348,7 @@ def test_summary_ladder_section_is_the_librarys(pack, library_ladder, mirror):
 
     # Each scope's sentence gives its five shares in the ladder's order...
     for scope in expected["scope"]:
-        line = next(l for l in section.splitlines() if l.startswith(f"- {scope}: "))
+        line = next(ln for ln in section.splitlines() if ln.startswith(f"- {scope}: "))
         shares = [written(f"ladder.{scope}.share_{LEVEL_SLUGS[lv]}") for lv in LEVELS]
         labels = [LR.SUMMARY_LEVELS[lv] for lv in LEVELS]
         assert line == (f"- {scope}: " + ", ".join(f"{s} at {lab}" for s, lab in zip(shares[:-1], labels[:-1]))

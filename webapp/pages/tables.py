@@ -53,11 +53,11 @@ def page_tables(view: View) -> None:
     st.dataframe(teams[team_cols], hide_index=True, key="teams_table")
     meta = download_meta(f"Parent-infant teams as of {view.as_of.isoformat()}", view.geography, view.year,
                          view.as_of)
-    cols = st.columns(2)
-    cols[0].download_button("Download teams (CSV)", to_csv_bytes(teams[team_cols], meta), key="dl_teams_csv",
+    team_buttons = st.columns(2)
+    team_buttons[0].download_button("Download teams (CSV)", to_csv_bytes(teams[team_cols], meta), key="dl_teams_csv",
                             file_name=download_name("teams", view.geography, "csv", parts=parts[1:]),
                             mime="text/csv", on_click="ignore")
-    cols[1].download_button("Download teams (XLSX)", to_xlsx_bytes({"teams": teams[team_cols]}, meta),
+    team_buttons[1].download_button("Download teams (XLSX)", to_xlsx_bytes({"teams": teams[team_cols]}, meta),
                             key="dl_teams_xlsx", file_name=download_name("teams", view.geography, "xlsx", parts=parts[1:]),
                             on_click="ignore")
 
