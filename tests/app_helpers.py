@@ -19,8 +19,16 @@ def run_app(**params):
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    assert_no_failure(at)
     return at
+
+
+def assert_no_failure(at) -> None:
+    """No exception escaped, and no page failed behind app.show_page's generic message (which catches it)."""
+    from app import PAGE_FAILED
+
+    assert not at.exception, [e.value for e in at.exception]
+    assert PAGE_FAILED not in [e.value for e in at.error], "a page failed: see the log for its traceback"
 
 
 def frame(at, column: str) -> pd.DataFrame:
@@ -34,4 +42,4 @@ def frame(at, column: str) -> pd.DataFrame:
 def show_map_table(at) -> None:
     """Switch on the national map's table (sent only when asked for)."""
     at.toggle(key="map_table_shown").set_value(True).run()
-    assert not at.exception, [e.value for e in at.exception]
+    assert_no_failure(at)

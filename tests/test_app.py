@@ -10,7 +10,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from app_helpers import FOI_FIXTURE, frame, run_app, show_map_table
+from app_helpers import FOI_FIXTURE, assert_no_failure, frame, run_app, show_map_table
 
 pytestmark = pytest.mark.slow
 
@@ -89,9 +89,11 @@ def test_widget_changes_recompute_only_what_changed(mirror, monkeypatch):
     assert len(calls) == 1
     at.radio(key="measure").set_value("age0_2").run()
     at.selectbox(key="nation").set_value("Scotland").run()
-    assert not at.exception and len(calls) == 1  # restyling and zooming reuse the cached table
+    assert_no_failure(at)
+    assert len(calls) == 1  # restyling and zooming reuse the cached table
     at.select_slider(key="when").set_value("2022").run()
-    assert not at.exception and len(calls) == 2 and calls[-1][1] == date(2022, 7, 1)
+    assert_no_failure(at)
+    assert len(calls) == 2 and calls[-1][1] == date(2022, 7, 1)
     assert at.query_params["date"] == "2022" and at.query_params["nation"] == "Scotland"
 
 
@@ -110,7 +112,7 @@ def _profile(geography: str, code: str, as_of: date | None = None) -> dict:
 def test_profile_by_postcode_shows_the_library_figures(mirror):
     at = run_app(page="profile")
     at.text_input(key="search").input("tr21 0hu").run()
-    assert not at.exception
+    assert_no_failure(at)
     assert "E38000089" in at.success[0].value and "outside every boundary polygon" in at.success[0].value
     p = _profile("uk2023", "E38000089")
     shown = metrics(at)
@@ -131,13 +133,14 @@ def test_profile_by_postcode_shows_the_library_figures(mirror):
 def test_profile_refuses_bad_postcodes_clearly(mirror, postcode, message):
     at = run_app(page="profile")
     at.text_input(key="search").input(postcode).run()
-    assert not at.exception and message in at.error[0].value
+    assert_no_failure(at)
+    assert message in at.error[0].value
 
 
 def test_profile_by_forgiving_name_and_from_url(mirror):
     at = run_app(page="profile", geo="uk2018", date="2023")
     at.text_input(key="search").input("nhs BRIGHTON & hove").run()
-    assert not at.exception
+    assert_no_failure(at)
     assert at.subheader[0].value.startswith("NHS Brighton and Hove CCG (E38000021)")
     p = _profile("uk2018", "E38000021", date(2023, 7, 1))
     assert metrics(at)["Share of babies aged 0-2 covered"] == f"{100 * p['share_covered']:.1f}%"
@@ -174,7 +177,7 @@ def test_foi_upload_shows_funnel_and_enables_the_measure(mirror):
 
     at = run_app(page="foi", geo="uk2018")
     at.file_uploader(key="foi_upload").upload("replies.csv", FOI_FIXTURE.read_bytes(), "text/csv").run()
-    assert not at.exception
+    assert_no_failure(at)
     funnel = analyse_file(FOI_FIXTURE).funnel
     message = at.success[0].value
     assert f"{funnel['areas_with_reply']} of {funnel['areas_total']} areas replied" in message
@@ -183,7 +186,7 @@ def test_foi_upload_shows_funnel_and_enables_the_measure(mirror):
     assert FOI_LABEL in at.radio(key="measure").options
     at.radio(key="page").set_value("map").run()
     at.radio(key="measure").set_value("foi_class").run()
-    assert not at.exception
+    assert_no_failure(at)
     show_map_table(at)
     assert set(frame(at, "babies aged 0-2 with no team")["class"]) <= {
         "does not accept under-3s", "accepts, no age breakdown", "accepts, none referred", "accepts, none seen",
@@ -200,7 +203,7 @@ def test_foi_errors_name_row_and_column(mirror):
     lines[header_at + 2] = ",".join(cells)
     at = run_app(page="foi")
     at.file_uploader(key="foi_upload").upload("bad.csv", "\n".join(lines).encode(), "text/csv").run()
-    assert not at.exception
+    assert_no_failure(at)
     issues = frame(at, "severity")
     bad = issues[issues["severity"] == "error"]
     assert len(bad) >= 1
@@ -212,7 +215,8 @@ def test_foi_errors_name_row_and_column(mirror):
 def test_foi_size_limit(mirror):
     at = run_app(page="foi")
     at.file_uploader(key="foi_upload").upload("huge.csv", b"x" * (5 * 1024 * 1024 + 1), "text/csv").run()
-    assert not at.exception and "the limit is 5 MB" in at.error[0].value
+    assert_no_failure(at)
+    assert "the limit is 5 MB" in at.error[0].value
 
 
 def test_foi_upload_is_not_seen_by_another_session(mirror):
