@@ -25,6 +25,7 @@ import json
 import os
 import platform
 import re
+import shlex
 import shutil
 import tempfile
 import zipfile
@@ -41,6 +42,7 @@ from boundaries.catalogue import NATIONS as UK_NATIONS
 from boundaries.errors import PimapError
 from boundaries.fetch import sha256_of
 from mapping.downloads import neutralise
+from mapping.text import escape_markdown
 
 if TYPE_CHECKING:
     from mapping.capacity import ReferenceTeam
@@ -144,10 +146,10 @@ def _check_options(geography: str, year: int, as_of: date) -> None:
 
     if geography not in PACK_GEOGRAPHIES:
         raise ReportError(
-            f"--geography must be one of {', '.join(PACK_GEOGRAPHIES)} (the UK-wide layers), not {geography!r}"
+            f"the report's geography must be one of {', '.join(PACK_GEOGRAPHIES)} (the UK-wide layers), not {geography!r}"
         )
     if year not in boundaries.POPULATION_YEARS:
-        raise ReportError(f"--year {year} has no population estimates; choose one of "
+        raise ReportError(f"year {year} has no population estimates; choose one of "
                           f"{', '.join(map(str, boundaries.POPULATION_YEARS))}")
     if not isinstance(as_of, date):
         raise ReportError(f"as_of must be a date, not {as_of!r}")
@@ -239,7 +241,7 @@ def _foi_file(foi: FoiSource) -> tuple[str, bytes]:
         return str(name), bytes(data)
     path = Path(foi)
     if not path.is_file():
-        raise ReportError(f"--foi {str(path)!r}: no such file")
+        raise ReportError(f"FOI replies file {str(path)!r}: no such file")
     return str(path), path.read_bytes()
 
 
@@ -657,8 +659,7 @@ def summary_markdown(data: PackInputs, figures: pd.DataFrame, files: Sequence[st
         "its sha256 in `boundaries/registry.csv` and listed in `manifest.json`.",
     ]
     if data.foi is not None:
-        lines.append(f"- FOI replies: `{data.foi.file_name}` (sha256 in `manifest.json`), classified and "
-                     "summarised as in Rare Jewels (2019), section 8.")
+        lines.append(foi_source_line(data.foi.file_name))
     lines += [
         f"- Attribution: {data.attribution}",
         "",
@@ -1069,11 +1070,18 @@ def write_pack(data: PackInputs, out: str | os.PathLike, *, replace: bool = Fals
     return manifest
 
 
+def foi_source_line(file_name: str) -> str:
+    """The summary's source line for an FOI file: its name is the uploader's text, shown as text."""
+    return (f"- FOI replies: {escape_markdown(file_name)} (sha256 in `manifest.json`), classified and "
+            "summarised as in Rare Jewels (2019), section 8.")
+
+
 def _command(data: PackInputs) -> str:
+    """The command that rebuilds the pack; the FOI file name is quoted as a shell would need it."""
     parts = ["pimap report", f"--geography {data.geography}", f"--year {data.year}",
              f"--as-of {data.as_of.isoformat()}"]
     if data.foi is not None:
-        parts.append(f"--foi {data.foi.file_name}")
+        parts.append(f"--foi {shlex.quote(data.foi.file_name)}")
     return " ".join(parts) + " --out DIR"
 
 

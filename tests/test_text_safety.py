@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
@@ -267,6 +268,23 @@ def test_escaped_markdown_shows_the_text_literally(text):
     bare = re.sub(r"\\[!-/:-@\[-`{-~]", "\x00", shown)
     assert not re.search(r"^\s*([-+=]|\d+[.)])", bare, flags=re.MULTILINE)  # no list or heading marker
     assert not re.search(r"&#?\w+;", bare)  # no entity
+
+
+def test_the_pack_summary_and_command_show_an_foi_file_name_as_text():
+    """SYNTHETIC file name: in summary.md it is escaped text (no code span to break out of), and the
+    manifest's rebuild command quotes it as a shell needs."""
+    import shlex
+    from types import SimpleNamespace
+
+    from mapping import report
+
+    name = "replies` **x** <img src=x onerror=alert(1)> $(rm -rf ~).csv"
+    line = report.foi_source_line(name)
+    assert _unescaped(line.split(" (sha256")[0].removeprefix("- FOI replies: ")) == []
+    assert _unescape(line).startswith(f"- FOI replies: {name} (sha256")
+    data = SimpleNamespace(geography="uk2023", year=2020, as_of=date(2023, 9, 1), foi=SimpleNamespace(file_name=name))
+    command = report._command(data)  # type: ignore[arg-type]
+    assert shlex.split(command)[shlex.split(command).index("--foi") + 1] == name
 
 
 def test_ordinary_names_are_unchanged():
