@@ -7,12 +7,9 @@ that nothing ("<5", "1-5", "N/A") is converted before validation sees it.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +27,7 @@ from mapping.foi import (
     validate_replies,
 )
 from mapping.foi_schema import normalise_header
+from mapping.tabular import DEFAULT_LIMITS, Limits, Table, UploadError, describe_size, read_table
 
 __all__ = [
     "FOI_FILE_ENV",
@@ -64,122 +62,79 @@ def resolve_foi_file(given: str | os.PathLike | None, environ: Mapping[str, str]
     return path
 
 
-def _cell_text(value: object) -> str:
-    """A spreadsheet cell as the text a person typed: whole floats without '.0', dates as ISO."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def _rows_from_csv(data: bytes, source: str) -> tuple[Iterator[list[str]], list[Issue]]:
-    issues: list[Issue] = []
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="strict") if _is_cp1252(data) else None
-        if text is None:
-            raise FoiError(f"{source}: not a UTF-8 or Windows-1252 text file; save it as 'CSV UTF-8'") from None
-        issues.append(Issue(1, "file", "warning", "not UTF-8: read as Windows-1252 (Excel's 'CSV'); check accents"))
-    return csv.reader(io.StringIO(text, newline="")), issues
-
-
-def _is_cp1252(data: bytes) -> bool:
-    try:
-        data.decode("cp1252")
-        return True
-    except UnicodeDecodeError:
-        return False
-
-
-def _rows_from_xlsx(source: io.BytesIO, name: str) -> Iterator[list[str]]:
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(source, read_only=True, data_only=True)
-    except (BadZipFile, KeyError, OSError) as exc:
-        raise FoiError(f"{name}: not a readable .xlsx workbook ({exc})") from None
-    try:
-        sheet = workbook[REPLIES_SHEET] if REPLIES_SHEET in workbook.sheetnames else workbook.worksheets[0]
-        for values in sheet.iter_rows(values_only=True):
-            yield [_cell_text(v) for v in values]
-    finally:
-        workbook.close()
-
-
-def read_replies(path: str | os.PathLike) -> RawReplies:
+def read_replies(path: str | os.PathLike, *, limits: Limits = DEFAULT_LIMITS) -> RawReplies:
     """Read a replies file (.csv or .xlsx) as text, keeping the file's row numbers; leading '#' rows are comments."""
     path = Path(path)
     if not path.is_file():
         raise FoiError(f"{path}: no such file")
-    return read_replies_bytes(path.read_bytes(), str(path))
+    size = path.stat().st_size
+    if size > limits.max_file_bytes:  # refused before a byte is read
+        raise FoiError(f"{path}: the file is {describe_size(size)}; the limit is "
+                       f"{describe_size(limits.max_file_bytes)}. Split the file or remove unused columns")
+    return read_replies_bytes(path.read_bytes(), str(path), limits=limits)
 
 
-def read_replies_bytes(data: bytes, name: str) -> RawReplies:
-    """Read replies from bytes (an upload in the app); ``name`` gives the type (.csv / .xlsx) and the source."""
-    suffix = Path(name).suffix.lower()
-    issues: list[Issue] = []
-    if suffix == ".csv":
-        rows, issues = _rows_from_csv(data, name)
-    elif suffix in (".xlsx", ".xlsm"):
-        rows = _rows_from_xlsx(io.BytesIO(data), name)
-    else:
-        raise FoiError(f"{name}: unsupported file type {suffix!r}; use .csv or .xlsx")
-    return _frame_from_rows(rows, name, issues)
+def read_replies_bytes(data: bytes, name: str, *, limits: Limits = DEFAULT_LIMITS) -> RawReplies:
+    """Read replies from bytes (an upload in the app); ``name`` gives the type (.csv / .xlsx) and the source.
+
+    Reading is :func:`mapping.tabular.read_table`'s (bounded by ``limits``); a refusal is a
+    :class:`FoiError` with the same one-line message.
+    """
+    try:
+        table = read_table(data, name, sheet=REPLIES_SHEET, comment_prefix="#", normalise=normalise_header,
+                           limits=limits)
+    except UploadError as exc:
+        raise FoiError(str(exc)) from None
+    return _frame_from_table(table)
 
 
-def _frame_from_rows(rows: Iterator[list[str]], source: str, issues: list[Issue]) -> RawReplies:
-    comments: list[str] = []
-    header: list[str] | None = None
-    header_row = 0
-    records: list[dict[str, str]] = []
+def _frame_from_table(table: Table) -> RawReplies:
+    """Replies from a table as read: one record per non-blank row; blank rows inside and stray cells reported."""
+    source = table.source
+    if not table.header_row:
+        raise FoiError(f"{source}: no header row found (the template's first row names the columns)")
+    header = table.header
+    issues = [Issue(n.row, n.column, "warning", n.message) for n in table.notices]
+    first_column = header[0] or "A"
+    records: list[dict[str, object]] = []
     pending_blank: list[int] = []
-    number = 0
-    for number, cells in enumerate(rows, start=1):
-        cells = [("" if c is None else str(c)) for c in cells]
-        first = cells[0].strip() if cells else ""
-        if header is None:
-            if first.startswith("#"):
-                comments.append(",".join(c for c in cells if c).lstrip("# ").strip())
-                continue
-            if not any(c.strip() for c in cells):
-                continue
-            header = [normalise_header(c) for c in cells]
-            header_row = number
-            for i, name in enumerate(header):
-                if name and name in header[:i]:
-                    issues.append(Issue(number, name, "error", f"column {name!r} appears twice in the header"))
+    for row in table.rows:
+        cells = row.cells
+        if row.blank:
+            pending_blank.append(row.number)
             continue
-        if not any(c.strip() for c in cells):
-            pending_blank.append(number)
-            continue
-        for blank in pending_blank:  # blank rows between replies are reported, trailing ones are not
-            issues.append(Issue(blank, header[0] or "A", "warning", "blank row: no reply read here"))
+        for start, end in _runs(pending_blank):  # blank rows between replies are reported, trailing ones are not
+            message = ("blank row: no reply read here" if start == end
+                       else f"blank rows {start}-{end}: no reply read here")
+            issues.append(Issue(start, first_column, "warning", message))
         pending_blank = []
-        extra = [c for c in cells[len(header):] if c.strip()]
+        extra = [i for i in range(len(header), len(cells)) if cells[i].strip()]
         if extra:
-            issues.append(Issue(number, "file", "error",
-                                f"{len(cells)} cells but the header has {len(header)}: values beyond the last column"))
-        record = {"source_row": number}
+            where = table.position(row.number, extra[0])
+            issues.append(Issue(row.number, "file", "error",
+                                f"{len(cells)} cells but the header has {len(header)}: values beyond the last column "
+                                f"(first at {where}); give the column a name in the header or delete the values"))
+        record: dict[str, object] = {"source_row": row.number}
         for i, name in enumerate(header):
-            if name and name not in record:
+            if name:
                 record[name] = cells[i] if i < len(cells) else ""
         records.append(record)
-    if header is None:
-        raise FoiError(f"{source}: no header row found (the template's first row names the columns)")
-    names = ["source_row", *dict.fromkeys(n for n in header if n)]
+    names = ["source_row", *(n for n in header if n)]
     frame = pd.DataFrame.from_records(records, columns=names) if records else pd.DataFrame(columns=names)
     frame = frame.astype({c: object for c in names if c != "source_row"})
-    return RawReplies(frame=frame, source=source, header_row=header_row, comments=tuple(comments), issues=tuple(issues))
+    return RawReplies(frame=frame, source=source, header_row=table.header_row, comments=table.comments,
+                      issues=tuple(issues))
+
+
+def _runs(numbers: list[int]) -> list[tuple[int, int]]:
+    """Consecutive runs of ascending row numbers: [3, 4, 5, 9] -> [(3, 5), (9, 9)]."""
+    runs: list[tuple[int, int]] = []
+    for n in numbers:
+        if runs and runs[-1][1] == n - 1:
+            runs[-1] = (runs[-1][0], n)
+        else:
+            runs.append((n, n))
+    return runs
 
 
 class AreaTables(Mapping[str, pd.DataFrame]):
@@ -243,9 +198,12 @@ def analyse_replies(raw: RawReplies, area_tables: Mapping[str, pd.DataFrame] | N
     """Validate, combine and classify replies already read (e.g. an upload: ``read_replies_bytes``)."""
     tables = AreaTables() if area_tables is None else area_tables
     report = validate_replies(raw, tables)
+    none_known = f"{raw.source}: no replies, or none names a known geography in area_geography"
     if report.geography is None and not report.errors:
-        raise FoiError(f"{raw.source}: no replies, or none names a known geography in area_geography")
-    per_area, conflicts = combine_replies(report)
+        raise FoiError(none_known)
+    per_area, conflicts = combine_replies(report)  # refuses a report with errors
+    if report.geography is None:
+        raise FoiError(none_known)
     classified = classify_areas(per_area, tables[report.geography])
     return FoiAnalysis(report, per_area, conflicts, classified, funnel(classified))
 

@@ -12,7 +12,6 @@ Row numbers follow a spreadsheet: the header is row 1, so the first data row is 
 from __future__ import annotations
 
 import calendar
-import csv
 import functools
 import re
 from collections.abc import Callable, Collection, Iterable
@@ -25,6 +24,7 @@ import pandas as pd
 
 from boundaries.catalogue import NATIONS as UK_NATIONS
 from boundaries.errors import PimapError
+from mapping.tabular import DEFAULT_LIMITS, Limits, UploadError, describe_size, read_table
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -41,6 +41,7 @@ __all__ = [
     "parse_catchment",
     "parse_date",
     "read_teams_csv",
+    "read_teams_bytes",
     "validate_teams",
     "load_teams",
     "fill_catchment_bases",
@@ -123,7 +124,10 @@ def parse_date(text: str, *, end: bool = False) -> pd.Timestamp:
     match = _DATE.match(text.strip())
     if not match:
         raise ValueError(f"bad date {text!r}: use YYYY, YYYY-MM or YYYY-MM-DD")
-    year, month, day = (int(g) if g else None for g in match.groups())
+    year_text, month_text, day_text = match.groups()
+    year = int(year_text)
+    month = int(month_text) if month_text else None
+    day = int(day_text) if day_text else None
     if month is None:
         month = 12 if end else 1
     if not 1 <= month <= 12:
@@ -164,48 +168,64 @@ def _split_list(text: str) -> list[str]:
 # --- reading -------------------------------------------------------------------------------------
 
 
-def read_teams_csv(path: Path) -> pd.DataFrame:
-    """The CSV as text cells (stripped), with every header and field-count problem reported by row.
+def read_teams_csv(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> pd.DataFrame:
+    """The teams file (.csv, or .xlsx with a sheet ``teams``) as text cells, every header and field problem by row.
 
-    Uses the csv module rather than pandas so a row with too many or too few fields is reported
-    at its own row number instead of being padded or shifted silently.
+    Reading is :func:`mapping.tabular.read_table`'s, the same bounded reader as the FOI replies';
+    a row with too many or too few fields is reported at its own row number instead of being
+    padded or shifted silently. Warnings from reading (hidden rows, another sheet read, an
+    encoding guessed) are in ``frame.attrs["notices"]`` as ``row N, column C: warning: ...``.
     """
     path = Path(path)
     if not path.is_file():
         raise TeamsFileError(f"{path}: teams file not found")
+    size = path.stat().st_size
+    if size > limits.max_file_bytes:
+        raise TeamsFileError(f"{path}: the file is {describe_size(size)}; the limit is "
+                             f"{describe_size(limits.max_file_bytes)}")
+    return read_teams_bytes(path.read_bytes(), str(path), limits=limits)
+
+
+def read_teams_bytes(data: bytes, name: str, *, limits: Limits = DEFAULT_LIMITS) -> pd.DataFrame:
+    """:func:`read_teams_csv` for bytes (an upload); ``name`` gives the type (.csv / .xlsx) and the source."""
     try:
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            records = list(csv.reader(fh))
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise TeamsFileError(f"{path}: not a readable UTF-8 CSV file ({exc})") from None
-    if not records:
-        raise TeamsFileError(f"{path}: empty file, expected a header row")
-    header = [h.strip() for h in records[0]]
+        table = read_table(data, name, sheet="teams", comment_prefix=None, normalise=str.strip, limits=limits)
+    except UploadError as exc:
+        raise TeamsFileError(str(exc)) from None
+    if not table.header_row:
+        raise TeamsFileError(f"{name}: empty file, expected a header row")
+    header = list(table.header)
     problems: list[_Problem] = []
     for column in TEAM_COLUMNS:
         if column not in header:
-            problems.append(_Problem(1, column, "missing column"))
+            problems.append(_Problem(table.header_row, column, "missing column"))
     for column in header:
         if column not in TEAM_COLUMNS:
-            problems.append(_Problem(1, column or "(blank)", f"unknown column; expected {', '.join(TEAM_COLUMNS)}"))
-    seen: set[str] = set()
-    for column in header:
-        if column in seen:
-            problems.append(_Problem(1, column, "column appears twice"))
-        seen.add(column)
+            problems.append(_Problem(table.header_row, column or "(blank)",
+                                     f"unknown column; expected {', '.join(TEAM_COLUMNS)}"))
     rows = []
-    for number, record in enumerate(records[1:], start=_FIRST_DATA_ROW):
-        if not any(cell.strip() for cell in record):
+    for row in table.rows:
+        number, record = row.number, row.cells
+        if row.blank:
             problems.append(_Problem(number, "(all)", "blank row"))
             continue
+        if table.kind == "xlsx":  # a sheet row ends at its last value: pad it, but never drop a value
+            beyond = [i for i in range(len(header), len(record)) if record[i].strip()]
+            if beyond:
+                problems.append(_Problem(number, "(all)", f"a value at {table.position(number, beyond[0])}, beyond "
+                                                          f"the header's {len(header)} columns"))
+                continue
+            record = (*record[: len(header)], *[""] * (len(header) - len(record)))
         if len(record) != len(header):
             problems.append(_Problem(number, "(all)", f"{len(record)} fields, header has {len(header)}"))
             continue
         rows.append({"row": number, **{h: cell.strip() for h, cell in zip(header, record)}})
     if not rows and not problems:
-        problems.append(_Problem(_FIRST_DATA_ROW, "(all)", "no data rows"))
-    _raise_if(problems, path)
-    return pd.DataFrame(rows, columns=["row", *header], dtype=object)
+        problems.append(_Problem(table.header_row + 1, "(all)", "no data rows"))
+    _raise_if(problems, name)
+    frame = pd.DataFrame(rows, columns=["row", *header], dtype=object)
+    frame.attrs["notices"] = [f"row {n.row}, column {n.column}: warning: {n.message}" for n in table.notices]
+    return frame
 
 
 def _raise_if(problems: list[_Problem], path: Path | str) -> None:
@@ -349,8 +369,8 @@ def _check_periods(frame: pd.DataFrame) -> list[_Problem]:
         seen: dict[pd.Timestamp, int] = {}
         for _, r in group.iterrows():
             if r["from_date"] in seen:
-                out.append(_Problem(int(r["row"]), "from",
-                                    f"duplicate (team_id, from) = ({team_id}, {r['from']}); also row {seen[r['from_date']]}"))
+                out.append(_Problem(int(r["row"]), "from", f"duplicate (team_id, from) = ({team_id}, {r['from']}); "
+                                                           f"also row {seen[r['from_date']]}"))
             else:
                 seen[r["from_date"]] = int(r["row"])
         periods = group.drop_duplicates("from_date").sort_values("from_date")

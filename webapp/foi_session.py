@@ -3,15 +3,25 @@
 
 from __future__ import annotations
 
+import dataclasses
+import logging
+import re
+
 import pandas as pd
 import streamlit as st
 
 from boundaries.errors import PimapError
 from mapping.downloads import DownloadMeta
+from mapping.tabular import DEFAULT_LIMITS, MB
 from webapp.data import data_version, download_meta, ladder_table, teams_table
 from webapp.state import View
 
 FOI_MAX_MB = 5
+# The reader's bounds for a visitor's upload: the app's size limit, and less time than the command line gets,
+# so a hostile file cannot keep a server thread busy after the visitor has gone.
+UPLOAD_LIMITS = dataclasses.replace(DEFAULT_LIMITS, max_file_bytes=FOI_MAX_MB * MB, max_seconds=20.0)
+_SERVER_PATH = re.compile(r"(?<![\w.])(?:[A-Za-z]:)?(?:[\\/][^\s\\/:'\"]+){2,}[\\/]?")
+_log = logging.getLogger(__name__)
 
 
 def foi_classes(view: View) -> pd.DataFrame | None:
@@ -99,7 +109,7 @@ def load_foi(name: str, data: bytes) -> None:
     from mapping.foi_io import AreaTables, analyse_replies, read_replies_bytes
 
     try:
-        raw = read_replies_bytes(data, name)
+        raw = read_replies_bytes(data, name, limits=UPLOAD_LIMITS)
         tables = AreaTables()
         report = validate_replies(raw, tables)
         st.session_state["foi_report"] = report
@@ -108,4 +118,14 @@ def load_foi(name: str, data: bytes) -> None:
             st.session_state["foi"] = analyse_replies(raw, tables)
             st.session_state["foi_bytes"] = data  # for the report pack (page 'Tables and downloads')
     except (FoiError, PimapError) as exc:
-        st.session_state["foi_error"] = f"{name}: {exc}"
+        st.session_state["foi_error"] = visitor_message(name, str(exc))
+    except Exception:  # never a traceback for a visitor: the details go to the server's log only
+        _log.exception("FOI upload %r could not be read", name)
+        st.session_state["foi_error"] = (f"{name}: could not be read because of a fault in the app, not necessarily "
+                                         "in your file; try again, or save it again as 'CSV UTF-8' and upload that")
+
+
+def visitor_message(name: str, message: str) -> str:
+    """A refusal as a visitor sees it: one message starting with the file's name, with no server path in it."""
+    text = _SERVER_PATH.sub("(a server file)", message)
+    return text if text.startswith(f"{name}:") else f"{name}: {text}"
