@@ -237,3 +237,84 @@ def _rewrite_sizes(data: bytes, member: str, declared: int) -> bytes:
             out[local + 22: local + 26] = declared.to_bytes(4, "little")
         at += 4
     return bytes(out)
+
+
+# --- the fuzz modules' oracle and tally -------------------------------------------------------------
+
+OUTCOMES = ("tried", "refused cleanly", "read correctly", "traceback", "silently wrong")
+
+
+class Tally:
+    """Outcomes per probe class, printed as the issue's table when the module ends."""
+
+    def __init__(self, title: str) -> None:
+        self.title = title
+        self.counts: dict[str, dict[str, int]] = {}
+
+    def add(self, probe: str, outcome: str) -> None:
+        row = self.counts.setdefault(probe, dict.fromkeys(OUTCOMES, 0))
+        row["tried"] += 1
+        row[outcome] += 1
+
+    def table(self) -> str:
+        lines = [f"| {self.title} probe class | " + " | ".join(OUTCOMES) + " |",
+                 "|---|" + "---|" * len(OUTCOMES)]
+        for probe, row in self.counts.items():
+            lines.append(f"| {probe} | " + " | ".join(str(row[o]) for o in OUTCOMES) + " |")
+        return "\n".join(lines)
+
+    def write(self) -> None:
+        import json
+        import os
+
+        print("\n" + self.table())
+        target = os.environ.get("PIMAP_PROBE_TABLE")
+        if target:
+            with open(target, "a", encoding="utf-8") as fh:
+                fh.write(json.dumps({"title": self.title, "counts": self.counts}) + "\n")
+
+
+def records_reference(records: list[list[str]], normalise, comment_prefix: str | None = "#"
+                      ) -> tuple[int, list[str], list[tuple[int, list[str]]]]:
+    """A plain second reading of records: (header row, normalised header, non-blank data rows with numbers)."""
+    header: list[str] | None = None
+    header_row = 0
+    rows: list[tuple[int, list[str]]] = []
+    for number, cells in enumerate(records, start=1):
+        if header is None:
+            if comment_prefix and cells and cells[0].strip().startswith(comment_prefix):
+                continue
+            if any(c.strip() for c in cells):
+                header, header_row = [normalise(c) for c in cells], number
+            continue
+        if any(c.strip() for c in cells):
+            rows.append((number, cells))
+    return header_row, header or [], rows
+
+
+def grid_records(cells: dict[str, object]) -> list[list[str]]:
+    """The rows a person sees in a sheet of inline-string cells: row 1 first, gaps as empty rows."""
+    by_row: dict[int, dict[int, str]] = {}
+    for ref, value in cells.items():
+        row, col = _split(ref)
+        by_row.setdefault(row, {})[col] = str(value)
+    if not by_row:
+        return []
+    out: list[list[str]] = []
+    for row in range(1, max(by_row) + 1):
+        values = by_row.get(row, {})
+        out.append([values.get(c, "") for c in range(1, max(values, default=0) + 1)])
+    return out
+
+
+def frame_matches(frame, header_row: int, header: list[str], rows: list[tuple[int, list[str]]]) -> bool:
+    """True when a read frame holds exactly the reference's rows and cells (every row accounted for)."""
+    names = [n for n in header if n]
+    if list(frame.columns) != ["source_row", *names] or frame["source_row"].tolist() != [n for n, _ in rows]:
+        return False
+    index = {n: i for i, n in enumerate(header) if n}
+    for (_, cells), got in zip(rows, frame[names].itertuples(index=False, name=None)):
+        want = tuple(cells[index[n]] if index[n] < len(cells) else "" for n in names)
+        if want != tuple(got):
+            return False
+    return True
