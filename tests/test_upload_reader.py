@@ -496,3 +496,28 @@ def test_issue_rows_keep_the_file_numbers():
     # A sanity check of the conversion: tabular notices become FOI warnings at the same row and column.
     raw = read_replies_bytes(xlsx(fixture_cells(), hidden_rows=(8,)), NAME)
     assert Issue(8, "file", "warning", "row 8 is hidden in replies; read all the same: unhide to check") in raw.issues
+
+
+# --- the command line: one line, exit 2 ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", ["far cell", "zip bomb", "malformed xml", "huge field", "utf-16 tabs"])
+def test_cli_refuses_a_hostile_file_in_one_line(tmp_path, capsys, case):
+    from mapping.cli import main
+
+    if case == "far cell":
+        path, data = tmp_path / "synthetic.xlsx", xlsx({"A1": "reply_id", "XFD1048576": "x"})
+    elif case == "zip bomb":
+        path, data = tmp_path / "synthetic.xlsx", zip_bomb(200 * 1024 * 1024)
+    elif case == "malformed xml":
+        path, data = tmp_path / "synthetic.xlsx", Book().add("replies", sheet_xml(fixture_cells())[:900]).bytes()
+    elif case == "huge field":
+        path = tmp_path / "synthetic.csv"
+        data = csv_text(HEADER, ROWS, COMMENTS).replace("SYN-CCG-003", "q" * 140_000).encode()
+    else:
+        path, data = tmp_path / "synthetic.csv", csv_text(HEADER, ROWS, COMMENTS, delimiter="\t").encode("utf-16")
+    path.write_bytes(data)
+    for command in (["foi", "check", str(path)], ["foi", "summary", str(path), "--json"]):
+        assert main(command) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"pimap: error: {path}: ") and err.count("\n") == 1 and "Traceback" not in err

@@ -19,7 +19,7 @@ from webapp.state import View
 FOI_MAX_MB = 5
 # The reader's bounds for a visitor's upload: the app's size limit, and less time than the command line gets,
 # so a hostile file cannot keep a server thread busy after the visitor has gone.
-UPLOAD_LIMITS = dataclasses.replace(DEFAULT_LIMITS, max_file_bytes=FOI_MAX_MB * MB, max_seconds=20.0)
+UPLOAD_LIMITS = dataclasses.replace(DEFAULT_LIMITS, max_file_bytes=FOI_MAX_MB * MB, max_seconds=30.0)
 _SERVER_PATH = re.compile(r"(?<![\w.])(?:[A-Za-z]:)?(?:[\\/][^\s\\/:'\"]+){2,}[\\/]?")
 _log = logging.getLogger(__name__)
 
