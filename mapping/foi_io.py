@@ -2,7 +2,9 @@
 
 Row numbers are the file's own: the row a person sees in a spreadsheet (for a CSV, the record
 number counting the header and any ``#`` comment rows above it). Every cell is read as text so
-that nothing ("<5", "1-5", "N/A") is converted before validation sees it.
+that nothing ("<5", "1-5", "N/A") is converted before validation sees it. Reading itself is
+:func:`mapping.tabular.read_table`'s, bounded and hostile-input safe, shared with the teams file;
+its refusals become :class:`~mapping.foi.FoiError` and its notices warnings.
 """
 
 from __future__ import annotations
