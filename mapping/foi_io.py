@@ -19,6 +19,7 @@ import pandas as pd
 from mapping.foi import (
     FoiError,
     Issue,
+    PopulationTables,
     RawReplies,
     ValidationReport,
     area_population,
@@ -41,6 +42,7 @@ __all__ = [
     "check_file",
     "analyse_file",
     "analyse_replies",
+    "analyse_report",
     "classes_in",
     "default_population_year",
     "population_share_0_2",
@@ -186,9 +188,21 @@ class FoiAnalysis:
         return self.report.synthetic
 
 
-def check_file(path: str | os.PathLike, area_tables: Mapping[str, pd.DataFrame] | None = None) -> ValidationReport:
-    """Read and validate a replies file against the area tables of ``boundaries``."""
-    return validate_replies(read_replies(path), AreaTables() if area_tables is None else area_tables)
+def _inputs(
+    area_tables: Mapping[str, pd.DataFrame] | None, population: PopulationTables | None
+) -> tuple[Mapping[str, pd.DataFrame], PopulationTables | None]:
+    """The area tables and population the checks use: the real ones of ``boundaries`` unless given (tests
+    give small synthetic tables, and then no population unless they give that too)."""
+    if area_tables is None:
+        return AreaTables(), PopulationTables.from_boundaries() if population is None else population
+    return area_tables, population
+
+
+def check_file(path: str | os.PathLike, area_tables: Mapping[str, pd.DataFrame] | None = None,
+               population: PopulationTables | None = None) -> ValidationReport:
+    """Read and validate a replies file against the areas and children of ``boundaries``."""
+    tables, people = _inputs(area_tables, population)
+    return validate_replies(read_replies(path), tables, population=people)
 
 
 def analyse_file(path: str | os.PathLike, area_tables: Mapping[str, pd.DataFrame] | None = None) -> FoiAnalysis:
@@ -196,17 +210,22 @@ def analyse_file(path: str | os.PathLike, area_tables: Mapping[str, pd.DataFrame
     return analyse_replies(read_replies(path), area_tables)
 
 
-def analyse_replies(raw: RawReplies, area_tables: Mapping[str, pd.DataFrame] | None = None) -> FoiAnalysis:
+def analyse_replies(raw: RawReplies, area_tables: Mapping[str, pd.DataFrame] | None = None,
+                    population: PopulationTables | None = None) -> FoiAnalysis:
     """Validate, combine and classify replies already read (e.g. an upload: ``read_replies_bytes``)."""
-    tables = AreaTables() if area_tables is None else area_tables
-    report = validate_replies(raw, tables)
-    none_known = f"{raw.source}: no replies, or none names a known geography in area_geography"
+    tables, people = _inputs(area_tables, population)
+    return analyse_report(validate_replies(raw, tables, population=people), tables)
+
+
+def analyse_report(report: ValidationReport, area_tables: Mapping[str, pd.DataFrame]) -> FoiAnalysis:
+    """Combine and classify replies already validated (the app shows the report, then analyses it once)."""
+    none_known = f"{report.source}: no replies, or none names a known geography in area_geography"
     if report.geography is None and not report.errors:
         raise FoiError(none_known)
     per_area, conflicts = combine_replies(report)  # refuses a report with errors
     if report.geography is None:
         raise FoiError(none_known)
-    classified = classify_areas(per_area, tables[report.geography])
+    classified = classify_areas(per_area, area_tables[report.geography])
     return FoiAnalysis(report, per_area, conflicts, classified, funnel(classified))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date, timedelta
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -475,3 +476,22 @@ def test_synthetic_fixture_passes_the_real_population_limits(mirror):
     limited = validate_replies(raw, tables, population=PopulationTables.from_boundaries())
     assert limited.issues == plain.issues and not limited.errors
     pd.testing.assert_frame_equal(limited.replies, plain.replies)
+
+
+def test_cli_check_applies_the_area_population_limit(mirror, tmp_path, capsys):
+    """The real inputs: `pimap foi check` checks counts against the named area's children (SYNTHETIC
+    fixture with one count raised above NHS Ashford CCG's babies but under the UK-wide limit)."""
+    from mapping.cli import main
+
+    fixture = Path(__file__).parent / "fixtures" / "synthetic_foi_rare_jewels.csv"
+    lines = fixture.read_text(encoding="utf-8").splitlines(keepends=True)
+    row = next(i for i, line in enumerate(lines) if line.startswith("SYN-CCG-002,"))
+    cells = lines[row].split(",")
+    header = next(line for line in lines if line.startswith("reply_id,")).split(",")
+    cells[header.index("referrals_0_12")] = "90000"
+    lines[row] = ",".join(cells)
+    bad = tmp_path / "synthetic_raised_count.csv"
+    bad.write_text("".join(lines), encoding="utf-8")
+    assert main(["foi", "check", str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert f"row {row + 1}, column referrals_0_12" in out and "90,000 children aged 0-12 months referred" in out

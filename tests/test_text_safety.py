@@ -403,3 +403,11 @@ def test_a_hostile_upload_name_shows_literally(mirror):
     for value in shown:
         for probe in PROBES:
             assert probe not in value
+    # The ladder page's note names the file too (Markdown in st.warning for the SYNTHETIC fixture).
+    at.radio(key="page").set_value("ladder").run()
+    assert not at.exception, [e.value for e in at.exception]
+    notes = [e.value for e in [*at.warning, *at.info] if "Levels 1 and 0 come from" in e.value]
+    assert notes and all(HOSTILE in _unescape(v) for v in notes)
+    for value in notes:
+        for probe in PROBES:
+            assert probe not in value

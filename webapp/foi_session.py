@@ -14,6 +14,7 @@ from boundaries.errors import PimapError
 from mapping.downloads import DownloadMeta
 from mapping.tabular import DEFAULT_LIMITS, MB
 from webapp.data import data_version, download_meta, ladder_table, teams_table
+from webapp.formatting import escape_markdown
 from webapp.state import View
 
 FOI_MAX_MB = 5
@@ -67,7 +68,7 @@ def ladder_foi_note() -> str:
         return ("No FOI replies are loaded in this session, so no area is at level 1 or 0: every place without a "
                 "team or CAMHS parent-infant specialists is 'unknown' (the per-area replies behind Rare Jewels are "
                 "not published). Load replies on page 'FOI replies' to add levels 1 and 0.")
-    name = st.session_state.get("foi_name", "uploaded file")
+    name = escape_markdown(st.session_state.get("foi_name", "uploaded file"))  # shown as Markdown
     synthetic = " They are marked SYNTHETIC test data: do not quote these levels." if getattr(
         st.session_state["foi"], "synthetic", False) else ""
     return (f"Levels 1 and 0 come from the FOI replies loaded in this session ({name}); areas outside the FOI's "
@@ -105,17 +106,17 @@ def on_foi_upload() -> None:
 
 def load_foi(name: str, data: bytes) -> None:
     """Validate and analyse uploaded replies into this session's state only; nothing is written to disk."""
-    from mapping.foi import FoiError, validate_replies
-    from mapping.foi_io import AreaTables, analyse_replies, read_replies_bytes
+    from mapping.foi import FoiError, PopulationTables, validate_replies
+    from mapping.foi_io import AreaTables, analyse_report, read_replies_bytes
 
     try:
         raw = read_replies_bytes(data, name, limits=UPLOAD_LIMITS)
         tables = AreaTables()
-        report = validate_replies(raw, tables)
+        report = validate_replies(raw, tables, population=PopulationTables.from_boundaries())
         st.session_state["foi_report"] = report
         st.session_state["foi_name"] = name
         if not report.errors:
-            st.session_state["foi"] = analyse_replies(raw, tables)
+            st.session_state["foi"] = analyse_report(report, tables)
             st.session_state["foi_bytes"] = data  # for the report pack (page 'Tables and downloads')
     except (FoiError, PimapError) as exc:
         st.session_state["foi_error"] = visitor_message(name, str(exc))
