@@ -343,36 +343,32 @@ class ProbeSuite:
     @SETTINGS
     @given(data=st.data())
     def test_truncation(self, data: st.DataObject) -> None:
-        kind = data.draw(st.sampled_from(["csv", "xlsx"]))
-        rows = data.draw(rows_strategy(len(self.spec.header), XLSX_CHARS))
-        if kind == "csv":
-            whole = csv_bytes(self.spec, rows).encode()
-        else:
-            cells = sheet_cells(self.spec, rows)
-            whole, original = xlsx_bytes(self.spec, cells), self.expect(grid_records(cells), "xlsx")
+        kind, whole, original = self._whole_file(data)
         cut = data.draw(st.integers(0, len(whole) - 1))
-        content = whole[:cut]
-        if kind == "csv":
-            self.probe.run("truncation", content, "synthetic.csv", reference=self._csv_reference(content))
-        else:
-            self.probe.run("truncation", content, "synthetic.xlsx", expected=original)
+        self._run_damaged("truncation", kind, whole[:cut], original)
 
     @SETTINGS
     @given(data=st.data())
     def test_bit_flips(self, data: st.DataObject) -> None:
+        kind, whole, original = self._whole_file(data)
+        flips = data.draw(st.lists(st.integers(0, len(whole) * 8 - 1), min_size=1, max_size=3))
+        self._run_damaged("bit flips", kind, flip_bits(whole, flips), original)
+
+    def _whole_file(self, data: st.DataObject) -> tuple[str, bytes, object | None]:
+        """A generated CSV or XLSX file to damage, with its expected reading (XLSX; a CSV's is re-derived)."""
         kind = data.draw(st.sampled_from(["csv", "xlsx"]))
         rows = data.draw(rows_strategy(len(self.spec.header), XLSX_CHARS))
         if kind == "csv":
-            whole = csv_bytes(self.spec, rows).encode()
-        else:
-            cells = sheet_cells(self.spec, rows)
-            whole, original = xlsx_bytes(self.spec, cells), self.expect(grid_records(cells), "xlsx")
-        flips = data.draw(st.lists(st.integers(0, len(whole) * 8 - 1), min_size=1, max_size=3))
-        content = flip_bits(whole, flips)
+            return kind, csv_bytes(self.spec, rows).encode(), None
+        cells = sheet_cells(self.spec, rows)
+        return kind, xlsx_bytes(self.spec, cells), self.expect(grid_records(cells), "xlsx")
+
+    def _run_damaged(self, probe_class: str, kind: str, content: bytes, original: object | None) -> None:
+        """Damaged bytes: refused, or read as the damaged file's own plain reading (CSV) or the original (XLSX)."""
         if kind == "csv":
-            self.probe.run("bit flips", content, "synthetic.csv", reference=self._csv_reference(content))
+            self.probe.run(probe_class, content, "synthetic.csv", reference=self._csv_reference(content))
         else:
-            self.probe.run("bit flips", content, "synthetic.xlsx", expected=original)
+            self.probe.run(probe_class, content, "synthetic.xlsx", expected=original)
 
     def _csv_reference(self, content: bytes) -> Callable[[list[str]], object | None]:
         """The expected reading of damaged CSV bytes under the encoding the reader announced."""
