@@ -444,6 +444,7 @@ def _load_teams_cached(path: Path, version: tuple[int, int] | None, fill_bases: 
     teams = validate_teams(raw, area_table=boundaries.area_table, geography_ids=geography_ids, path=path)
     if fill_bases:
         teams = fill_catchment_bases(teams, boundaries.load_geography)
+    teams.attrs["notices"] = list(raw.attrs.get("notices", []))  # reading warnings travel with the teams
     return teams
 
 

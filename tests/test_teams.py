@@ -180,6 +180,15 @@ def test_cli_reports_a_bad_file_as_a_user_error(mirror, tmp_path, capsys):
     assert "row 2, column status: unknown status 'open'" in capsys.readouterr().err
 
 
+def test_cli_shows_the_reading_warnings_of_a_teams_file(mirror, tmp_path, capsys):
+    """A SYNTHETIC teams file saved as UTF-16: read, and the CLI says how it was read."""
+    path = write_csv(tmp_path / "t.csv", [good_row()])
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+    assert main(["teams", "--file", str(path), "--as-of", "2020-01-01"]) == 0
+    err = capsys.readouterr().err
+    assert f"{path}: row 1" in err and "UTF-16" in err
+
+
 # --- parsing ---------------------------------------------------------------------------------------
 
 

@@ -77,6 +77,8 @@ def _teams(args: argparse.Namespace) -> int:
     from mapping.teams import load_teams
 
     teams = load_teams(args.file)
+    for notice in teams.attrs.get("notices", []):
+        print(f"{args.file or 'data/teams.csv'}: {notice}", file=sys.stderr)
     as_of = args.as_of or date.today()
     write_teams(select_teams(teams, as_of, include_specialists=args.include_specialists), args.format, sys.stdout)
     return 0
