@@ -13,16 +13,12 @@ import streamlit as st
 
 from boundaries.errors import PimapError
 from webapp.formatting import escape_markdown
-from webapp.pages import about, foi, ladder, profile, tables
+from webapp.pages import PAGE_FAILED, about, foi, ladder, profile, tables
 from webapp.pages import map as national_map
 from webapp.state import View, init_state, sidebar, sync_url
 
 PAGE_FUNCTIONS = {"map": national_map.page_map, "ladder": ladder.page_ladder, "profile": profile.page_profile,
                   "tables": tables.page_tables, "foi": foi.page_foi, "about": about.page_about}
-# What a visitor sees when a page fails unexpectedly: never the exception, its traceback or a server path
-# (those go to the server's log; .streamlit/config.toml sets client.showErrorDetails = "none" for the rest).
-PAGE_FAILED = ("Something went wrong while drawing this page, and the details have been logged on the server. "
-               "Try again, or choose another page, geography or date.")
 _LOG = logging.getLogger("pimap.app")
 
 

@@ -25,7 +25,7 @@ def run_app(**params):
 
 def assert_no_failure(at) -> None:
     """No exception escaped, and no page failed behind app.show_page's generic message (which catches it)."""
-    from app import PAGE_FAILED
+    from webapp.pages import PAGE_FAILED
 
     assert not at.exception, [e.value for e in at.exception]
     assert PAGE_FAILED not in [e.value for e in at.error], "a page failed: see the log for its traceback"
