@@ -12,6 +12,7 @@ import logging
 import streamlit as st
 
 from boundaries.errors import PimapError
+from webapp.foi_session import load_foi_file_from_env
 from webapp.formatting import escape_markdown
 from webapp.pages import PAGE_FAILED, about, foi, ladder, profile, tables
 from webapp.pages import map as national_map
@@ -37,6 +38,7 @@ def show_page(view: View) -> None:
 def main() -> None:
     st.set_page_config(page_title="Parent-Infant Provision Map", layout="wide")
     init_state()
+    load_foi_file_from_env()  # before the sidebar, so it offers the FOI measure when the file loaded
     view = sidebar()
     st.title("Parent-Infant Provision Map")
     show_page(view)

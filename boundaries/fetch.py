@@ -29,14 +29,16 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from boundaries import config
 from boundaries.errors import CacheError, CacheRepairWarning, DataFileError
 
 if TYPE_CHECKING:
     import requests
 
-REGISTRY_PATH = Path(__file__).with_name("registry.csv")
-CACHE_ENV = "PIMAP_CACHE_DIR"
-MIRROR_ENV = "PIMAP_DATA_MIRROR"
+# The names below are aliases of boundaries.config, where every path and environment variable is declared.
+REGISTRY_PATH = config.registry_path()
+CACHE_ENV = config.CACHE_DIR.name
+MIRROR_ENV = config.DATA_MIRROR.name
 ATTRIBUTION = (
     "Contains National Statistics data © Crown copyright and database right; Contains OS data © Crown "
     "copyright and database right; NRS, NISRA and Scottish Government data. Open Government Licence v3.0."
@@ -81,7 +83,7 @@ class RegisteredFile:
 @cache
 def registry() -> dict[str, RegisteredFile]:
     """The pinned files, by id."""
-    with open(REGISTRY_PATH, newline="", encoding="utf-8") as fh:
+    with open(config.registry_path(), newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     return {
         r["id"]: RegisteredFile(
@@ -101,9 +103,9 @@ def _entry(file_id: str) -> RegisteredFile:
 
 def cache_dir() -> Path:
     """Where verified source files and processed layers live (``PIMAP_CACHE_DIR`` overrides)."""
-    override = os.environ.get(CACHE_ENV)
-    if override:
-        return Path(override).expanduser()
+    override = config.cache_dir_override()
+    if override is not None:
+        return override
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("pimap"))
@@ -256,8 +258,7 @@ def _problem_with(target: Path, entry: RegisteredFile) -> str | None:
 def _mirror_from_env(mirror: Path | str | None) -> Path | None:
     if mirror is not None:
         return Path(mirror)
-    env = os.environ.get(MIRROR_ENV)
-    return Path(env) if env else None
+    return config.data_mirror()
 
 
 def _verify_and_install(tmp: Path, entry: RegisteredFile, target: Path, origin: str) -> None:

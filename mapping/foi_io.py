@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from boundaries import config
 from mapping.foi import (
     FoiError,
     Issue,
@@ -48,13 +49,15 @@ __all__ = [
     "population_share_0_2",
 ]
 
-# Environment variable naming a replies file for the app and the CLI when none is given.
-FOI_FILE_ENV = "PIMAP_FOI_FILE"
+# Environment variable naming a replies file the app loads at session start (boundaries.config.FOI_FILE).
+FOI_FILE_ENV = config.FOI_FILE.name
 REPLIES_SHEET = "replies"
 
 
 def resolve_foi_file(given: str | os.PathLike | None, environ: Mapping[str, str] | None = None) -> Path | None:
-    """The replies file to show: the one given, else ``PIMAP_FOI_FILE``, else none (no FOI layer)."""
+    """The replies file to show: the one given, else ``PIMAP_FOI_FILE``, else none (no FOI layer).
+
+    ``environ`` replaces ``os.environ`` (tests); the app reads the variable through this function too."""
     env = os.environ if environ is None else environ
     value = given if given not in (None, "") else env.get(FOI_FILE_ENV) or None
     if value is None:

@@ -10,10 +10,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from boundaries import config
+
 __all__ = ["VisionTargets", "VISION_2019", "load_published_counts", "known_published_counts", "growth_table",
            "PUBLISHED_COUNTS_PATH"]
 
-PUBLISHED_COUNTS_PATH = Path(__file__).resolve().parents[1] / "data" / "published_team_counts.csv"
+# The file as found at import; the loader asks boundaries.config.published_counts_path() at call time.
+PUBLISHED_COUNTS_PATH = config.published_counts_path()
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ VISION_2019 = VisionTargets(
 
 def load_published_counts(path: Path | None = None) -> pd.DataFrame:
     """The published UK team counts, each with its source (hand-entered from ../shared/FACTS.md)."""
-    frame = pd.read_csv(path or PUBLISHED_COUNTS_PATH, dtype={"as_of": str})
+    frame = pd.read_csv(path or config.published_counts_path(), dtype={"as_of": str})
     frame["year"] = frame["as_of"].str[:4].astype(int)
     return frame
 

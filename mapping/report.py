@@ -164,11 +164,12 @@ def load_inputs(geography: str, year: int, *, as_of: date, foi: FoiSource | None
     without population, and :class:`mapping.foi.FoiError` for an FOI file with errors.
     """
     import boundaries
+    from boundaries import config
     from boundaries.fetch import registry
     from mapping import figures
     from mapping.coverage import compute_gaps, summarise
-    from mapping.growth import PUBLISHED_COUNTS_PATH, VISION_2019, growth_table, load_published_counts
-    from mapping.teams import DEFAULT_TEAMS_PATH, catchment_table, load_teams, teams_as_of
+    from mapping.growth import VISION_2019, growth_table, load_published_counts
+    from mapping.teams import catchment_table, load_teams, teams_as_of
 
     _check_options(geography, year, as_of)
     foi_file = _foi_file(foi) if foi is not None else None
@@ -190,8 +191,8 @@ def load_inputs(geography: str, year: int, *, as_of: date, foi: FoiSource | None
         capacity, reference = national_capacity(gaps, summary["teams_operating"]), GREATER_MANCHESTER
 
     inputs = {f"registry:{k}": v.sha256 for k, v in sorted(registry().items())}
-    inputs["data/teams.csv"] = sha256_of(DEFAULT_TEAMS_PATH)
-    inputs["data/published_team_counts.csv"] = sha256_of(PUBLISHED_COUNTS_PATH)
+    inputs["data/teams.csv"] = sha256_of(config.teams_path())  # the files the loaders read (boundaries.config)
+    inputs["data/published_team_counts.csv"] = sha256_of(config.published_counts_path())
     foi_inputs = _load_foi(*foi_file, geography, year) if foi_file is not None else None
     if foi_inputs is not None:
         inputs[f"foi:{foi_inputs.file_name}"] = foi_inputs.sha256

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from boundaries import config
 from boundaries.catalogue import NATIONS as UK_NATIONS
 from boundaries.errors import PimapError
 from mapping.tabular import DEFAULT_LIMITS, Limits, UploadError, describe_size, read_table
@@ -82,7 +83,8 @@ UK_LAT_RANGE = (49.8, 60.95)
 GB_CRS = "EPSG:27700"
 NI_CRS = "EPSG:29902"
 
-DEFAULT_TEAMS_PATH = Path(__file__).resolve().parents[1] / "data" / "teams.csv"
+# The register as it was found at import; the loader asks boundaries.config.teams_path() at call time.
+DEFAULT_TEAMS_PATH = config.teams_path()
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -422,13 +424,13 @@ def validate_teams(
 
 
 def load_teams(path: Path | None = None, *, fill_bases: bool = True) -> pd.DataFrame:
-    """Read, validate and return the teams file (default ``data/teams.csv`` in the repository).
+    """Read, validate and return the teams file (default :func:`boundaries.config.teams_path`, ``data/teams.csv``).
 
     Codes are checked against :func:`boundaries.area_table`. With ``fill_bases`` an empty base is
     filled with the catchment centroid (``location_precision`` already says so). The ``row``
     column keeps each row's spreadsheet number (header = row 1, first data row = row 2).
     """
-    path = Path(path) if path is not None else DEFAULT_TEAMS_PATH
+    path = Path(path) if path is not None else config.teams_path()
     stat = path.stat() if path.is_file() else None
     version = (stat.st_mtime_ns, stat.st_size) if stat else None
     return _load_teams_cached(path.resolve(), version, fill_bases).copy()

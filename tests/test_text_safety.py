@@ -359,16 +359,16 @@ def test_a_library_error_shows_its_message_as_text(mirror, monkeypatch):
 def hostile_teams(mirror, tmp_path, monkeypatch):
     """A copy of data/teams.csv in which Aneurin Bevan's team (the whole health board) carries the SYNTHETIC
     hostile name; the app reads the copy (and keys its caches by it), never the real file."""
-    import mapping.teams
-    import webapp.data
+    import shutil
 
+    import webapp.data
+    from boundaries import config
+
+    shutil.copytree(config.data_dir(), tmp_path / "data")
     teams = pd.read_csv(REPO / "data" / "teams.csv", dtype=str, keep_default_na=False)
     teams.loc[teams["team_id"] == "aneurin-bevan", "name"] = HOSTILE
-    (tmp_path / "data").mkdir()
-    path = tmp_path / "data" / "teams.csv"
-    teams.to_csv(path, index=False)
-    monkeypatch.setattr(mapping.teams, "DEFAULT_TEAMS_PATH", path)
-    monkeypatch.setattr(webapp.data, "REPO", tmp_path)
+    teams.to_csv(tmp_path / "data" / "teams.csv", index=False)
+    monkeypatch.setenv(config.DATA_DIR.name, str(tmp_path / "data"))
     webapp.data.data_version.clear()
     yield HOSTILE
     webapp.data.data_version.clear()

@@ -10,6 +10,7 @@ import re
 import pandas as pd
 import streamlit as st
 
+from boundaries import config
 from boundaries.errors import PimapError
 from mapping.downloads import DownloadMeta
 from mapping.tabular import DEFAULT_LIMITS, MB
@@ -130,3 +131,46 @@ def visitor_message(name: str, message: str) -> str:
     """A refusal as a visitor sees it: one message starting with the file's name, with no server path in it."""
     text = _SERVER_PATH.sub("(a server file)", message)
     return text if text.startswith(f"{name}:") else f"{name}: {text}"
+
+
+def load_foi_file_from_env() -> None:
+    """Load ``PIMAP_FOI_FILE`` (boundaries.config.FOI_FILE) once per session, as if the visitor had uploaded it,
+    and say so in the sidebar on every run while it is the session's replies: its name when it loaded, its
+    refusal as text when it is missing or bad (the page still draws, without an FOI layer)."""
+    from mapping.foi import FoiError
+    from mapping.foi_io import FOI_FILE_ENV, resolve_foi_file
+
+    if "foi_env" not in st.session_state:
+        st.session_state["foi_env"] = None
+        try:
+            path = resolve_foi_file(None)
+        except FoiError as exc:  # names the file, which does not exist
+            named = config.foi_file()
+            name = named.name if named is not None else FOI_FILE_ENV
+            st.session_state["foi_env"] = name
+            st.session_state["foi_error"] = visitor_message(name, str(exc))
+        else:
+            if path is not None:
+                st.session_state["foi_env"] = path.name
+                try:
+                    data = path.read_bytes() if path.stat().st_size <= FOI_MAX_MB * MB else None
+                except OSError as exc:
+                    st.session_state["foi_error"] = visitor_message(path.name, f"cannot be read ({exc.strerror})")
+                else:
+                    if data is None:
+                        st.session_state["foi_error"] = (f"{path.name}: the file is larger than {FOI_MAX_MB} MB, "
+                                                         "the limit for FOI replies in the app")
+                    else:
+                        load_foi(path.name, data)
+    name = st.session_state["foi_env"]
+    if name is None or st.session_state.get("foi_upload") is not None:
+        return  # no file named, or the visitor's own upload replaced it
+    shown = escape_markdown(name)  # the operator's file name, shown as text
+    if st.session_state.get("foi") is not None and st.session_state.get("foi_name") == name:
+        st.sidebar.info(f"FOI replies loaded from {FOI_FILE_ENV}: {shown}")
+    elif st.session_state.get("foi_error"):
+        st.sidebar.error(f"FOI replies from {FOI_FILE_ENV} not loaded. "
+                         + escape_markdown(st.session_state["foi_error"]))
+    elif st.session_state.get("foi_name") == name:
+        st.sidebar.error(f"FOI replies from {FOI_FILE_ENV} not loaded: {shown} has errors (page 'FOI replies' "
+                         "lists them)")

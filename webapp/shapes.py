@@ -13,10 +13,12 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from boundaries import config
+
 if TYPE_CHECKING:
     import geopandas as gpd
 
-SHAPES_DIR = Path(__file__).resolve().parents[1] / "static" / "shapes"
+SHAPES_DIR = config.shapes_dir()
 URL_PATH = "app/static/shapes"
 
 

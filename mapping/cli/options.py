@@ -24,10 +24,11 @@ def today() -> date:
 @lru_cache(maxsize=1)
 def earliest_team_start() -> date:
     """The earliest ``from`` date in data/teams.csv: before it the data holds no team, so no answer."""
-    from mapping.teams import DEFAULT_TEAMS_PATH, parse_date, read_teams_csv
+    from boundaries.config import teams_path
+    from mapping.teams import parse_date, read_teams_csv
 
     try:
-        starts = [parse_date(text).date() for text in read_teams_csv(DEFAULT_TEAMS_PATH)["from"] if str(text).strip()]
+        starts = [parse_date(text).date() for text in read_teams_csv(teams_path())["from"] if str(text).strip()]
     except (PimapError, ValueError, KeyError, OSError):
         return FALLBACK_EARLIEST
     return min(starts, default=FALLBACK_EARLIEST)
