@@ -1,4 +1,4 @@
-"""boundaries.config: every environment variable and path in one place, read at call time;
+"""boundaries.config: every environment variable and path in one place, read at call time; the app's cache key;
 PIMAP_FOI_FILE loaded by the app at session start.
 
 The first tests need no real data. The AppTests (marked slow) run the real app on the real data, with the
@@ -82,6 +82,52 @@ def test_the_package_reads_no_environment_outside_config():
                if re.search(r"os\.environ\b|os\.getenv\(", p.read_text(encoding="utf-8"))]
     # resolve_foi_file takes an environ mapping (os.environ by default) so tests can pass their own.
     assert sorted(readers) == ["boundaries/config.py", "mapping/foi_io.py"]
+
+
+# --- the app's cache key -------------------------------------------------------------------------------
+
+
+def test_the_cache_key_changes_with_a_data_files_bytes(monkeypatch, tmp_path):
+    from webapp.data import cache_key
+
+    copy = tmp_path / "data"
+    shutil.copytree(config.data_dir(), copy)
+    monkeypatch.setenv("PIMAP_DATA_DIR", str(copy))
+    before = cache_key()
+    assert cache_key() == before  # the same bytes give the same key
+    for name in ("teams.csv", "published_team_counts.csv"):
+        path = copy / name
+        original = path.read_bytes()
+        path.write_bytes(original + b"\n")
+        assert cache_key() != before, name
+        path.write_bytes(original)
+        assert cache_key() == before
+    (copy / "foi" / "notes.txt").write_text("a new file", encoding="utf-8")
+    assert cache_key() != before
+
+
+def test_the_cache_key_changes_with_the_version_and_the_code(monkeypatch, tmp_path):
+    from webapp.data import cache_key
+
+    before = cache_key()
+    monkeypatch.setattr(config, "package_version", lambda: "9.9.9")
+    after_upgrade = cache_key()
+    assert after_upgrade != before
+
+    module = tmp_path / "mapping" / "coverage.py"
+    module.parent.mkdir()
+    module.write_text("RULE = 1\n", encoding="utf-8")
+    monkeypatch.setattr(config, "ROOT", tmp_path)
+    monkeypatch.setattr(config, "source_files", lambda: [module])
+    first = cache_key()
+    module.write_text("RULE = 2\n", encoding="utf-8")
+    assert cache_key() != first
+
+
+def test_the_sources_hashed_are_the_modules_that_compute_the_figures():
+    names = {p.relative_to(REPO).as_posix() for p in config.source_files()}
+    assert {"mapping/coverage.py", "mapping/ladder.py", "boundaries/population.py", "boundaries/catalogue.py"} <= names
+    assert not any(n.startswith(("webapp/", "tests/")) for n in names)
 
 
 # --- PIMAP_FOI_FILE in the app -------------------------------------------------------------------------

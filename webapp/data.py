@@ -1,33 +1,48 @@
 """Cached data for the app, shared by every session: each function calls the library and nothing else.
 
-Every cache is keyed by :func:`data_version` (a hash of the data files), so a changed file is never
-served stale; tables that are slow to build are also kept on disk (``persist="disk"``).
+Every cache is keyed by :func:`data_version` (a hash of the data files, the package version and the code that
+computes the figures), so a changed file or an upgrade is never served stale; tables that are slow to build are
+also kept on disk (``persist="disk"``), where they outlive the server process.
 """
 
 from __future__ import annotations
 
 import hashlib
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 import boundaries
+from boundaries import config
 from mapping import webmap
 from mapping.downloads import DownloadMeta, to_csv_bytes, to_geojson_bytes, to_xlsx_bytes
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = config.ROOT  # the checkout (docs/ for the methodology page); the data files are found by boundaries.config
 
 
 @st.cache_data(show_spinner=False)
 def data_version() -> str:
-    """A hash of the files every figure depends on: teams, the open-data registry, the processed-layer recipe."""
+    """:func:`cache_key`, computed once per server process (the files it hashes are not expected to change
+    under a running server; a restart after an upgrade computes it again)."""
+    return cache_key()
+
+
+def cache_key() -> str:
+    """A hash of everything a cached figure depends on, so the disk caches of one install are never served by
+    another: the processed-layer recipe, the open-data registry (its sha256 pins), the package version, the
+    bytes of every file of the project's own data (:func:`boundaries.config.data_files`: teams, published
+    counts, ...) and the source of the modules that compute the figures (``boundaries``, ``mapping``).
+
+    Streamlit already keys each cached function by its own source; this covers the code and data it calls."""
     from boundaries.catalogue import LAYER_VERSION
 
-    digest = hashlib.sha256(LAYER_VERSION.encode())
-    for path in (REPO / "data" / "teams.csv", Path(boundaries.fetch.REGISTRY_PATH)):
-        digest.update(path.read_bytes())
+    parts = (LAYER_VERSION, config.registry_path().read_bytes().decode("utf-8"), config.package_version(),
+             config.tree_digest(config.data_files(), root=config.data_dir()),
+             config.tree_digest(config.source_files(), root=config.ROOT))
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode() + b"\0")
     return digest.hexdigest()[:16]
 
 
