@@ -914,12 +914,22 @@ def _folder_error(out: Path, exc: OSError) -> PackFolderError:
     return PackFolderError(out, f"could not be written: {describe_os_error(exc)}")
 
 
+# Where a pack writes: summary.md and manifest.json at the top, every other file directly in one of these.
+PACK_FOLDERS = ("maps", "charts", "tables")
+
+
+def _pack_layout(name: str) -> bool:
+    """Whether a pack could have written ``name`` (a path relative to its folder)."""
+    parts = name.split("/")
+    return name in ("summary.md", "manifest.json") or (len(parts) == 2 and parts[0] in PACK_FOLDERS)
+
+
 def _owned_files(out: Path) -> dict[str, str]:
     """The files an earlier pack in ``out`` wrote, as {path: sha256}, from its ``manifest.json``.
 
     Only these (and the manifest itself) may ever be replaced. A manifest that is unreadable, not this
-    package's, or lists a path outside ``out`` (absolute, ``..``, through a link) is refused, so it can
-    never make the writer touch anything else.
+    package's, lists a path outside ``out`` (absolute, ``..``, through a link) or one a pack never writes
+    (outside its layout, :data:`PACK_FOLDERS`) is refused, so it can never make the writer touch anything else.
     """
     def refuse(why: str) -> PackFolderError:
         return PackFolderError(out, f"holds a manifest.json that is not a report pack's ({why}); nothing was "
@@ -945,6 +955,8 @@ def _owned_files(out: Path) -> dict[str, str]:
                 or not (out / name).resolve().is_relative_to(root)):
             raise PackFolderError(out, f"holds a manifest.json listing {name!r}, outside the folder; nothing "
                                        "was changed: give a new or empty folder")
+        if not _pack_layout(name):
+            raise refuse(f"it lists {name!r}, which no pack writes")
         owned[name] = str(entry.get("sha256", ""))
     return owned
 
@@ -1029,7 +1041,7 @@ def write_pack(data: PackInputs, out: str | os.PathLike, *, replace: bool = Fals
     except OSError as exc:
         raise _folder_error(out, exc) from None
     try:
-        for folder in ("maps", "charts", "tables"):
+        for folder in PACK_FOLDERS:
             (tmp / folder).mkdir()
         tables = pack_tables(data)
         sections = summary_sections(data, tables)

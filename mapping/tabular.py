@@ -824,6 +824,13 @@ def _zip(data: bytes, source: str, limits: Limits) -> zipfile.ZipFile:
     if len(infos) > limits.max_zip_members:
         raise UploadError(f"{not_xlsx}: it holds {len(infos):,} files, more than the limit of "
                           f"{limits.max_zip_members:,}")
+    seen: set[str] = set()
+    for info in infos:  # zipfile reads the last of two same-named parts, a spreadsheet may show the first
+        key = info.filename.casefold()  # Open Packaging part names ignore case
+        if key in seen:
+            raise UploadError(f"{not_xlsx}: it holds {info.filename} twice, so it could read otherwise than it "
+                              "shows in a spreadsheet; the workbook is damaged: save it again")
+        seen.add(key)
     declared = sum(i.file_size for i in infos)
     if declared > limits.max_uncompressed_bytes:
         raise UploadError(f"{source}: the workbook would inflate to {describe_size(declared)}, more than the limit "

@@ -1,0 +1,68 @@
+"""A second hostile review of issue 11's fixes: each test is a hole found after them, on SYNTHETIC files.
+
+Every workbook, CSV, manifest and frame here is SYNTHETIC (built in the test; rows from the repository's
+SYNTHETIC FOI fixture), and no test needs real data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import warnings
+import zipfile
+
+import pytest
+from test_outputs_hardening import fake_pack  # noqa: F401 - the fast SYNTHETIC pack fixture
+from upload_helpers import Book, fixture_rows, grid, sheet_xml
+
+from mapping import report as R
+from mapping.foi import FoiError
+from mapping.foi_io import read_replies_bytes
+
+HEADER, ROWS, COMMENTS = fixture_rows()
+
+
+# --- an XLSX zip holding two parts of the same name --------------------------------------------------
+
+
+def _with_second_sheet(name: str) -> bytes:
+    """A SYNTHETIC workbook whose zip holds a second ``name`` part after the first, with other replies."""
+    parts = Book().add("replies", sheet_xml(grid([HEADER] + ROWS[:3]))).parts()
+    buffer = io.BytesIO()
+    with warnings.catch_warnings(), zipfile.ZipFile(buffer, "w") as archive:
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name it is asked to write
+        for part, data in parts.items():
+            archive.writestr(part, data)
+        archive.writestr(name, sheet_xml(grid([HEADER] + ROWS[3:4])).encode())
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("name", ["xl/worksheets/sheet1.xml", "XL/Worksheets/Sheet1.xml"],
+                         ids=["same-name", "same-name-other-case"])
+def test_a_zip_with_two_parts_of_one_name_is_refused(name):
+    """Python reads the last of two same-named parts, a spreadsheet may show the first: the replies read
+    would not be the ones the user checked. Part names are compared without case, as in Open Packaging."""
+    with pytest.raises(FoiError, match="twice"):
+        read_replies_bytes(_with_second_sheet(name), "synthetic_replies.xlsx")
+
+
+# --- a manifest.json that lists the user's own files ---------------------------------------------------
+
+
+def test_a_forged_manifest_cannot_make_the_pack_delete_files_it_never_writes(fake_pack, tmp_path):  # noqa: F811
+    """A manifest saying package 'pimap' that lists the user's files, with their right sha256, must not make
+    the report replace (delete) them: the pack only ever writes summary.md and files in maps/, charts/ and
+    tables/, so nothing else is ever its own."""
+    out = tmp_path / "pack"
+    mine = {"thesis.docx": b"SYNTHETIC thesis", "notes/mine.txt": b"SYNTHETIC notes",
+            "tables/deep/kept.csv": b"a,b\n"}
+    for name, data in mine.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_bytes(data)
+    files = [{"path": name, "sha256": hashlib.sha256(data).hexdigest()} for name, data in mine.items()]
+    (out / "manifest.json").write_text(json.dumps({"package": R.PACKAGE, "files": files}))
+    with pytest.raises(R.ReportError, match="manifest.json"):
+        R.write_pack(fake_pack, out, replace=True)
+    for name, data in mine.items():
+        assert (out / name).read_bytes() == data, name
