@@ -10,6 +10,7 @@ One family is counted per baby. Pure functions only; the callers load the data.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from datetime import date
 
@@ -53,8 +54,8 @@ class ReachParameters:
     births_note: str = "children aged 0 at mid-year stand in for a year's babies (one family per baby)"
 
     def __post_init__(self) -> None:
-        if not self.families_per_team > 0:
-            raise ValueError(f"families_per_team must be positive, not {self.families_per_team}")
+        if not 0 < self.families_per_team < math.inf:
+            raise ValueError(f"families_per_team must be a positive number, not {self.families_per_team}")
         if not 0 < self.need_share <= 1:
             raise ValueError(f"need_share must be in (0, 1], not {self.need_share}")
         if self.births_band not in ("age0", "age0_2"):

@@ -66,3 +66,16 @@ def test_a_forged_manifest_cannot_make_the_pack_delete_files_it_never_writes(fak
         R.write_pack(fake_pack, out, replace=True)
     for name, data in mine.items():
         assert (out / name).read_bytes() == data, name
+
+
+# --- pimap reach with an infinite number of families per team --------------------------------------
+
+
+def test_infinite_families_per_team_is_refused_not_printed_as_inf_reach(capsys):
+    """``--families-per-team inf`` printed 'reach inf%' with exit 0; it is refused before anything is read."""
+    from mapping.cli import main
+
+    code = main(["reach", "--geography", "uk2023", "--year", "2020", "--families-per-team", "inf"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("pimap: error: families_per_team") and "inf" in err
