@@ -47,6 +47,7 @@ from mapping.ladder import (
     LEVEL_SLUGS,
     LEVELS,
 )
+from mapping.text import escape_markdown
 
 __all__ = [
     "LEVEL_STYLES",
@@ -230,7 +231,7 @@ def report_summary(data, tables: dict[str, pd.DataFrame]) -> list[tuple[str, lis
         sentences.append(f"{scope}: " + ", ".join(parts[:-1]) + f"; {parts[-1]}.")
     pack = ladder_pack_data(data)
     if pack.foi_file:
-        sentences.append(f"Levels 1 and 0 come from the FOI file `{pack.foi_file}`"
+        sentences.append(f"Levels 1 and 0 come from the FOI file {escape_markdown(pack.foi_file)}"
                          + (" (SYNTHETIC: not real replies; do not quote them)." if pack.synthetic else "."))
     else:
         sentences.append("Without an FOI file no area can be at level 1 or level 0: areas with neither a team nor "

@@ -434,7 +434,8 @@ class SummarySection:
     figures: tuple[SummaryFigure, ...]
 
 
-_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+# "{id}", but not an escaped "\{...\}": text from a file or visitor goes in through mapping.text.escape_markdown
+_PLACEHOLDER = re.compile(r"(?<!\\)\{([^{}\\]+)\}")
 
 
 def summary_sections(data: PackInputs, tables: dict[str, pd.DataFrame]) -> list[SummarySection]:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import warnings
 import zipfile
 
 import pytest
 from test_outputs_hardening import fake_pack  # noqa: F401 - the fast SYNTHETIC pack fixture
-from upload_helpers import Book, fixture_rows, grid, sheet_xml
+from upload_helpers import FOI_FIXTURE, Book, fixture_rows, grid, sheet_xml
 
 from mapping import report as R
 from mapping.foi import FoiError
@@ -79,3 +80,26 @@ def test_infinite_families_per_team_is_refused_not_printed_as_inf_reach(capsys):
     err = capsys.readouterr().err
     assert code == 2
     assert err.startswith("pimap: error: families_per_team") and "inf" in err
+
+
+# --- an FOI file name with braces, backticks or markup, in summary.md ---------------------------------
+
+
+def test_an_foi_file_name_is_text_in_every_summary_sentence(mirror):
+    """The ladder section wrote the FOI file's name raw inside backticks, and its '{...}' were taken as figure
+    ids: a legal file name stopped the pack ('names figures it does not give') or, naming a real id, had a
+    figure written into it; a backtick let markup out of the code span. Real data, SYNTHETIC FOI fixture."""
+    from datetime import date
+
+    from mapping.text import escape_markdown
+
+    name = "synthetic `x` <img src=x onerror=alert(1)> {nope} {UK.teams_operating}.csv"
+    data = R.load_inputs("uk2023", 2020, as_of=date(2023, 9, 1),
+                         foi=(name, FOI_FIXTURE.read_bytes()))
+    tables = R.pack_tables(data)
+    sections = R.summary_sections(data, tables)
+    markdown = R.summary_markdown(data, R.headline_figures(data, tables, sections), [], sections)
+    ladder = [line for line in markdown.splitlines() if "Levels 1 and 0 come from the FOI file" in line]
+    assert len(ladder) == 1
+    assert escape_markdown(name) in ladder[0]
+    assert not re.search(r"(?<!\\)[<`{]", ladder[0].split("FOI file", 1)[1])  # every one escaped
