@@ -175,7 +175,11 @@ def test_two_processes_building_the_same_cold_cache_both_succeed(cache, tmp_path
             return pd.DataFrame({"unit_code": ["SYN1", "SYN2", "SYN3"], "age0": [1, 2, 3]})  # synthetic
 
         frame = catalogue.cached_frame("synthetic", "0123456789abcdef", build, geo=False)
-        print(frame.to_json())
+        print(frame.to_json(), flush=True)
+        # The work is done and reported: leave without interpreter finalisation, where pyarrow's thread pool
+        # was once seen to abort ("terminate called without an active exception") on a loaded machine.
+        import os
+        os._exit(0)
         """
     )
     env = {**os.environ, "PIMAP_CACHE_DIR": str(cache), "PYTHONPATH": str(REPO)}
