@@ -177,7 +177,7 @@ def test_two_processes_building_the_same_cold_cache_both_succeed(cache, tmp_path
         frame = catalogue.cached_frame("synthetic", "0123456789abcdef", build, geo=False)
         print(frame.to_json(), flush=True)
         # The work is done and reported: leave without interpreter finalisation, where pyarrow's thread pool
-        # was once seen to abort ("terminate called without an active exception") on a loaded machine.
+        # was once seen to abort ("terminate called without an active exception", apache/arrow#34314).
         import os
         os._exit(0)
         """
