@@ -8,7 +8,8 @@ This module sits at the bottom of the package graph: ``boundaries`` and ``mappin
 import it; it imports nothing of the project, so it can never be part of a cycle.
 
 The project's own small data (``data/`` at the top of the checkout: teams, published counts, FOI
-templates) is found by :func:`data_dir`, unless ``PIMAP_DATA_DIR`` says.
+templates) is installed with the package as ``mapping/data`` (``[tool.setuptools.package-dir]`` in
+``pyproject.toml``); :func:`data_dir` finds whichever of the two exists, unless ``PIMAP_DATA_DIR`` says.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ CACHE_DIR = EnvVar("PIMAP_CACHE_DIR", "the user cache folder (platformdirs, e.g.
                    "where verified open-data files and processed layers are kept")
 DATA_MIRROR = EnvVar("PIMAP_DATA_MIRROR", "none: files are downloaded from their pinned URLs",
                      "a folder holding the pinned open-data files, copied (hash-checked) instead of downloaded")
-DATA_DIR = EnvVar("PIMAP_DATA_DIR", "data/ in the checkout",
+DATA_DIR = EnvVar("PIMAP_DATA_DIR", "the installed package data, or data/ in the checkout",
                   "a folder to read the project's own data from instead (teams.csv, published_team_counts.csv, foi/)")
 FOI_FILE = EnvVar("PIMAP_FOI_FILE", "none: no FOI layer until replies are uploaded",
                   "a replies file (.csv or .xlsx) the app loads at the start of every session, as if uploaded")
@@ -109,11 +110,13 @@ def foi_file() -> Path | None:
 
 
 def data_dir() -> Path:
-    """The project's own data folder: ``PIMAP_DATA_DIR``, else the checkout's ``data/``."""
+    """The project's own data folder: ``PIMAP_DATA_DIR``, else the installed ``mapping/data``, else the
+    checkout's ``data/`` (the installed copy is looked for first, because a checkout has none)."""
     override = DATA_DIR.get()
     if override:
         return Path(override).expanduser()
-    return ROOT / "data"
+    installed = ROOT / "mapping" / "data"
+    return installed if (installed / "teams.csv").is_file() else ROOT / "data"
 
 
 def teams_path() -> Path:
