@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from boundaries.catalogue import GEOGRAPHY_IDS  # noqa: E402
+from boundaries.config import foi_templates  # noqa: E402
 from mapping.foi_schema import (  # noqa: E402
     ACCEPTS_COLUMNS,
     COLUMN_HELP,
@@ -28,7 +29,8 @@ from mapping.foi_schema import (  # noqa: E402
     RESPONDER_TYPES,
 )
 
-OUT_DIR = ROOT / "data" / "foi"
+TEMPLATE_CSV, TEMPLATE_XLSX = foi_templates()  # data/foi/ in the checkout (PIMAP_DATA_DIR moves it)
+OUT_DIR = TEMPLATE_CSV.parent
 CSV_COMMENT = "# FOI replies on CAMHS and under-3s, one row per reply; schema in data/foi/README.md"
 TEMPLATE_ROWS = 2000  # rows of the replies sheet that carry the drop-downs
 FIXED_TIME = datetime(2024, 1, 1)
@@ -125,9 +127,9 @@ def write_xlsx(path: Path) -> None:
 
 def main() -> None:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    write_csv(OUT_DIR / "foi_template.csv")
-    write_xlsx(OUT_DIR / "foi_template.xlsx")
-    print(f"wrote {OUT_DIR / 'foi_template.csv'} and {OUT_DIR / 'foi_template.xlsx'}")
+    write_csv(TEMPLATE_CSV)
+    write_xlsx(TEMPLATE_XLSX)
+    print(f"wrote {TEMPLATE_CSV} and {TEMPLATE_XLSX}")
 
 
 if __name__ == "__main__":
