@@ -30,6 +30,11 @@ def _mirror() -> Path | None:
 # asking for a real-data fixture are deselected, and the cache and mirror point at empty folders, so a test
 # that reads real data without saying so fails there instead of passing on a warm cache.
 FAST_TIER = os.environ.get("PIMAP_TEST_TIER") == "fast"
+
+# A developer's own replies file or data folder must not change what the tests see (boundaries.config); the
+# tests that need them set them themselves.
+for _name in ("PIMAP_FOI_FILE", "PIMAP_DATA_DIR"):
+    os.environ.pop(_name, None)
 REAL_DATA_FIXTURES = frozenset({"mirror", "uk2023_foi_pack"})
 
 if FAST_TIER:

@@ -151,7 +151,7 @@ def test_a_missing_pimap_foi_file_is_refused_as_text(mirror, monkeypatch, tmp_pa
     monkeypatch.setenv("PIMAP_FOI_FILE", str(tmp_path / "no-such-replies.csv"))
     at = run_app(page="map", geo="uk2018")
     errors = [e.value for e in at.sidebar.error]
-    assert len(errors) == 1 and "no-such-replies" in errors[0] and "does not exist" in errors[0], errors
+    assert len(errors) == 1 and "no-such-replies.csv: no such file" in errors[0], errors
     assert str(tmp_path) not in errors[0]  # no server path
     assert FOI_LABEL not in at.radio(key="measure").options
 

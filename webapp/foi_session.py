@@ -144,11 +144,11 @@ def load_foi_file_from_env() -> None:
         st.session_state["foi_env"] = None
         try:
             path = resolve_foi_file(None)
-        except FoiError as exc:  # names the file, which does not exist
+        except FoiError:  # the file it names does not exist (said without the server's folders)
             named = config.foi_file()
             name = named.name if named is not None else FOI_FILE_ENV
             st.session_state["foi_env"] = name
-            st.session_state["foi_error"] = visitor_message(name, str(exc))
+            st.session_state["foi_error"] = f"{name}: no such file on the server"
         else:
             if path is not None:
                 st.session_state["foi_env"] = path.name
