@@ -917,6 +917,8 @@ def _folder_error(out: Path, exc: OSError) -> PackFolderError:
 
 # Where a pack writes: summary.md and manifest.json at the top, every other file directly in one of these.
 PACK_FOLDERS = ("maps", "charts", "tables")
+# A pack's manifest.json lists some 60 files in about 15 KB; one much larger is not a pack's.
+MAX_MANIFEST_BYTES = 1024 * 1024
 
 
 def _pack_layout(name: str) -> bool:
@@ -937,6 +939,9 @@ def _owned_files(out: Path) -> dict[str, str]:
                                     "changed: give a new or empty folder")
 
     try:
+        size = (out / "manifest.json").stat().st_size
+        if size > MAX_MANIFEST_BYTES:  # read no further: parsing it could take gigabytes of memory
+            raise refuse(f"{size:,} bytes, far more than a pack's manifest.json")
         manifest = json.loads((out / "manifest.json").read_bytes())
     except (OSError, ValueError) as exc:
         raise refuse(f"unreadable: {type(exc).__name__}") from None

@@ -103,3 +103,16 @@ def test_an_foi_file_name_is_text_in_every_summary_sentence(mirror):
     assert len(ladder) == 1
     assert escape_markdown(name) in ladder[0]
     assert not re.search(r"(?<!\\)[<`{]", ladder[0].split("FOI file", 1)[1])  # every one escaped
+
+
+def test_a_huge_manifest_is_refused_without_being_parsed(fake_pack, tmp_path, monkeypatch):  # noqa: F811
+    """A 330 MB manifest.json took 1.6 GB of memory and 10 s before it was refused; its size now refuses it."""
+    out = tmp_path / "pack"
+    out.mkdir()
+    entries = [{"path": f"tables/t{i}.csv", "sha256": ""} for i in range(40_000)]  # ~1.6 MB
+    (out / "manifest.json").write_text(json.dumps({"package": R.PACKAGE, "files": entries}))
+    parsed = []
+    monkeypatch.setattr(R.json, "loads", lambda *a, **k: parsed.append(1) or {})
+    with pytest.raises(R.ReportError, match="manifest.json"):
+        R.write_pack(fake_pack, out, replace=True)
+    assert parsed == []
