@@ -712,6 +712,9 @@ class _Sheet(ContentHandler):
         kind, value = self.type, self.value
         if kind == "inlineStr":
             return "".join(self.inline or ())
+        if self.inline is not None:  # text no reader would show for this cell type: never dropped unsaid
+            raise UploadError(f"{self.source}: {self.where()} holds inline text but is typed {kind!r}, not as text; "
+                              "the workbook is damaged: save it again")
         if value is None:
             return ""
         if kind == "s":

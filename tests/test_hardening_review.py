@@ -116,3 +116,15 @@ def test_a_huge_manifest_is_refused_without_being_parsed(fake_pack, tmp_path, mo
     with pytest.raises(R.ReportError, match="manifest.json"):
         R.write_pack(fake_pack, out, replace=True)
     assert parsed == []
+
+
+# --- inline text in a cell typed otherwise ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ['t="s"', 't="n"', ""], ids=["shared", "number", "untyped"])
+def test_inline_text_in_a_cell_not_typed_as_inline_text_is_refused_not_dropped(typed):
+    """A cell holding ``<is><t>...</t></is>`` but typed as shared text or a number read as blank: a value
+    (an optional count, a note) vanished without a word."""
+    xml = sheet_xml(grid([HEADER] + ROWS[:2])).replace('<c r="B2" t="inlineStr">', f'<c r="B2" {typed}>')
+    with pytest.raises(FoiError, match=r"B2 holds inline text"):
+        read_replies_bytes(Book().add("replies", xml).bytes(), "synthetic_replies.xlsx")
