@@ -711,6 +711,9 @@ class _Sheet(ContentHandler):
     def _text(self) -> str:
         kind, value = self.type, self.value
         if kind == "inlineStr":
+            if self.inline is None and value is not None:
+                raise UploadError(f"{self.source}: {self.where()} is typed as inline text but holds a value "
+                                  f"({_clip(value)!r}) instead; the workbook is damaged: save it again")
             return "".join(self.inline or ())
         if self.inline is not None:  # text no reader would show for this cell type: never dropped unsaid
             raise UploadError(f"{self.source}: {self.where()} holds inline text but is typed {kind!r}, not as text; "

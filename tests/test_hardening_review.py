@@ -128,3 +128,13 @@ def test_inline_text_in_a_cell_not_typed_as_inline_text_is_refused_not_dropped(t
     xml = sheet_xml(grid([HEADER] + ROWS[:2])).replace('<c r="B2" t="inlineStr">', f'<c r="B2" {typed}>')
     with pytest.raises(FoiError, match=r"B2 holds inline text"):
         read_replies_bytes(Book().add("replies", xml).bytes(), "synthetic_replies.xlsx")
+
+
+def test_a_cell_typed_as_inline_text_holding_a_plain_value_is_refused_not_dropped():
+    """``<c t="inlineStr"><v>12</v></c>`` read as blank: the 12 was lost."""
+    xml = sheet_xml(grid([HEADER] + ROWS[:2]))
+    start = xml.index('<c r="B2" t="inlineStr">')
+    end = xml.index("</c>", start) + len("</c>")
+    xml = xml[:start] + '<c r="B2" t="inlineStr"><v>12</v></c>' + xml[end:]
+    with pytest.raises(FoiError, match=r"B2 is typed as inline text"):
+        read_replies_bytes(Book().add("replies", xml).bytes(), "synthetic_replies.xlsx")
