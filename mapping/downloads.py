@@ -112,11 +112,12 @@ def to_csv_bytes(frame: pd.DataFrame, meta: DownloadMeta) -> bytes:
     """UTF-8 CSV (with BOM, so Excel reads accents) led by ``# label: text`` comment lines.
 
     ``pandas.read_csv(..., comment="#")`` and :func:`mapping.foi_io.read_replies` both skip the
-    comment lines. Comment lines are neutralised too (they start with ``#``, never a formula).
+    comment lines. Comment lines are neutralised too: they start with ``#``, and a spreadsheet, which
+    splits them at each comma, finds no cell after a comma that runs (:func:`_comment_text`).
     """
     buffer = io.StringIO()
     for label, text in meta.lines():
-        buffer.write(f"# {label}: {_one_line(text)}\r\n")
+        buffer.write(f"# {label}: {_comment_text(text)}\r\n")
     safe = neutralise_frame(frame)
     # RFC 4180 line ends: with "\r\n" as terminator, a cell holding either character is quoted.
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -128,6 +129,18 @@ def to_csv_bytes(frame: pd.DataFrame, meta: DownloadMeta) -> bytes:
 
 def _one_line(text: str) -> str:
     return re.sub(r"\s*[\r\n]+\s*", " ", str(text)).strip()
+
+
+def _comment_text(text: str) -> str:
+    """A comment line's text on one line, each piece after a comma (a cell of its own in a spreadsheet)
+    neutralised by :func:`neutralise` after its leading spaces and quotes: an uploaded file's name such as
+    ``x,=HYPERLINK(...).csv`` goes into these lines, written without the csv module's quoting."""
+    first, *rest = _one_line(text).split(",")
+    pieces = [first]
+    for piece in rest:
+        body = piece.lstrip(' "')
+        pieces.append(piece[: len(piece) - len(body)] + str(neutralise(body)))
+    return ",".join(pieces)
 
 
 def to_xlsx_bytes(sheets: Mapping[str, pd.DataFrame], meta: DownloadMeta) -> bytes:

@@ -138,3 +138,27 @@ def test_a_cell_typed_as_inline_text_holding_a_plain_value_is_refused_not_droppe
     xml = xml[:start] + '<c r="B2" t="inlineStr"><v>12</v></c>' + xml[end:]
     with pytest.raises(FoiError, match=r"B2 is typed as inline text"):
         read_replies_bytes(Book().add("replies", xml).bytes(), "synthetic_replies.xlsx")
+
+
+# --- an uploaded file's name in a CSV download's comment lines ----------------------------------------
+
+
+@pytest.mark.parametrize("name", ['x,=HYPERLINK("http://example.invalid","y").csv', "x, +cmd|' /C calc'!A0.csv",
+                                  'x,"@SUM(1+1)".csv', "x,-2+3.csv"], ids=["equals", "plus", "quoted-at", "minus"])
+def test_a_file_name_in_a_downloads_comment_lines_never_makes_a_formula_cell(name):
+    """The FOI file's name goes into the download's '# title: ...' lines, written raw: a spreadsheet splits
+    such a line at its commas, so 'x,=HYPERLINK(...)' made a formula cell. SYNTHETIC frame and metadata."""
+    import csv
+
+    import pandas as pd
+
+    from mapping.downloads import FORMULA_PREFIXES, DownloadMeta, to_csv_bytes
+
+    meta = DownloadMeta(title=f"FOI replies from {name}", attribution="SYNTHETIC", data_date="SYNTHETIC",
+                        notes=(f"FOI replies: {name}, uploaded in this session",))
+    text = to_csv_bytes(pd.DataFrame({"a": ["SYNTHETIC"]}), meta).decode("utf-8-sig")
+    comments = [line for line in text.splitlines() if line.startswith("#")]
+    assert any(name.split(",")[1].strip(' "')[1:] in line for line in comments)  # the name is still there
+    for cells in csv.reader(comments):
+        assert not [c for c in cells if c.strip(' ').startswith(FORMULA_PREFIXES)], cells
+    assert pd.read_csv(io.StringIO(text), comment="#")["a"].tolist() == ["SYNTHETIC"]
