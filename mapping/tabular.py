@@ -316,12 +316,21 @@ def _decode(data: bytes, source: str) -> tuple[str, list[Notice]]:
     return _no_nul(text, source), notices
 
 
+# Control characters no spreadsheet cell may hold (XML 1.0 forbids them, so no XLSX can carry them and
+# openpyxl refuses to write them): a CSV holding one could be read, then fail every XLSX written from it.
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _no_nul(text: str, source: str) -> str:
     at = text.find("\x00")
     if at >= 0:
         line = text.count("\n", 0, at) + 1
         raise UploadError(f"{source}: line {line} holds a NUL character: this is binary data, not a CSV file; "
                           "save the replies as 'CSV UTF-8 (Comma delimited)'")
+    if (found := _CONTROL.search(text)) is not None:
+        line = text.count("\n", 0, found.start()) + 1
+        raise UploadError(f"{source}: line {line} holds the control character U+{ord(found.group()):04X}, which "
+                          "no spreadsheet cell can hold; delete it and save the file again")
     return text
 
 

@@ -162,3 +162,19 @@ def test_a_file_name_in_a_downloads_comment_lines_never_makes_a_formula_cell(nam
     for cells in csv.reader(comments):
         assert not [c for c in cells if c.strip(' ').startswith(FORMULA_PREFIXES)], cells
     assert pd.read_csv(io.StringIO(text), comment="#")["a"].tolist() == ["SYNTHETIC"]
+
+
+# --- a control character in a CSV upload ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("char", ["\x0b", "\x01", "\x1f"])
+def test_a_control_character_in_a_csv_is_refused_at_its_line(char):
+    """A CSV reply with a vertical tab in its notes was read, and then every XLSX made from it (the report
+    pack's tables.xlsx, the app's downloads) failed with openpyxl's IllegalCharacterError, a traceback."""
+    from upload_helpers import csv_text
+
+    rows = [list(r) for r in ROWS[:3]]
+    rows[1][-1] = f"SYNTHETIC note{char}with a control character"
+    data = csv_text(HEADER, rows, COMMENTS).encode()
+    with pytest.raises(FoiError, match=rf"line {len(COMMENTS) + 3} holds the control character U\+{ord(char):04X}"):
+        read_replies_bytes(data, "synthetic_replies.csv")

@@ -36,8 +36,10 @@ SETTINGS = settings(max_examples=30, deadline=None, derandomize=True, database=N
                     suppress_health_check=list(HealthCheck))
 
 # Text a person can type into a cell. XML cannot hold most control characters and turns '\r' into '\n',
-# so XLSX cells leave those out (Excel itself writes them as _x000D_ escapes).
-CSV_CHARS = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
+# so XLSX cells leave those out (Excel itself writes them as _x000D_ escapes). A CSV holding one of those
+# control characters is refused (no XLSX could be written from it), so CSV cells leave them out too.
+CSV_CHARS = st.characters(blacklist_categories=("Cs",),
+                          blacklist_characters="\x00" + "".join(map(chr, [*range(1, 9), 11, 12, *range(14, 32)])))
 XLSX_CHARS = st.characters(min_codepoint=0x20, max_codepoint=0xFFFD, blacklist_categories=("Cs",)) | \
     st.sampled_from("\t\n")
 CP1252_SPECIALS = "é£€ü–’ñ…"
