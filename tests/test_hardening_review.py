@@ -9,9 +9,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
 import warnings
 import zipfile
+from pathlib import Path
 
 import pytest
 from test_outputs_hardening import fake_pack  # noqa: F401 - the fast SYNTHETIC pack fixture
@@ -178,3 +180,22 @@ def test_a_control_character_in_a_csv_is_refused_at_its_line(char):
     data = csv_text(HEADER, rows, COMMENTS).encode()
     with pytest.raises(FoiError, match=rf"line {len(COMMENTS) + 3} holds the control character U\+{ord(char):04X}"):
         read_replies_bytes(data, "synthetic_replies.csv")
+
+
+# --- standard output on a full disk ----------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize("argv", [["teams"], ["teams", "--format", "json"]], ids=["csv", "json"])
+def test_standard_output_on_a_full_disk_is_one_line_and_exit_2(argv):
+    """``pimap teams > /dev/full`` ended in an OSError traceback with exit 1 (issue 11, finding 5: a full disk
+    gets one line and exit 2). Reads only the repository's data/teams.csv."""
+    import subprocess
+    import sys
+
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "mapping.cli", *argv], stdout=full, stderr=subprocess.PIPE,
+                              text=True, timeout=120, cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines() == [done.stderr.strip()], done.stderr
+    assert done.stderr.startswith("pimap: error: standard output could not be written: no space left")

@@ -7,7 +7,9 @@ maps parsed arguments to one library call.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import os
 import sys
 import warnings
 
@@ -52,15 +54,37 @@ def main(argv: list[str] | None = None) -> int:
 
     warnings.formatwarning = one_line
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # here, so a full disk under standard output is reported below, not at exit
+        return code
     except PimapError as exc:
         print(f"pimap: error: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG) or exc.filename is not None:
+            raise
+        from mapping.outputs import describe_os_error
+
+        _discard_stdout()
+        print(f"pimap: error: standard output could not be written: {describe_os_error(exc)}", file=sys.stderr)
+        return 2
     finally:
         warnings.formatwarning = formatwarning
+
+
+def _discard_stdout() -> None:
+    """Point standard output at the null device, so what is still buffered for the full disk is dropped
+    instead of ending the process with a second error at exit."""
+    try:
+        sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (tests capture it): nothing is left behind
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 if __name__ == "__main__":  # pragma: no cover
