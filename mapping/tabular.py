@@ -616,7 +616,7 @@ class _Sheet(ContentHandler):
             self.in_data = True
         elif local == "mergeCell":
             self._merge(attrs.get("ref", ""))
-        elif local == "col" and attrs.get("hidden") in ("1", "true"):
+        elif local == "col" and (attrs.get("hidden") in ("1", "true") or _zero(attrs.get("width"))):
             try:
                 low, high = int(attrs.get("min", "0")), int(attrs.get("max", "0"))
             except ValueError:
@@ -639,7 +639,7 @@ class _Sheet(ContentHandler):
             raise UploadError(f"{self.source}: {_quote_sheet(self.sheet)} has a row numbered {self.row}; the "
                               "workbook is damaged: save it again")
         self.col = -1
-        if attrs.get("hidden") in ("1", "true"):
+        if attrs.get("hidden") in ("1", "true") or _zero(attrs.get("ht")):
             self.hidden_rows.append(self.row)
 
     def _start_cell(self, attrs) -> None:
@@ -751,6 +751,15 @@ class _Sheet(ContentHandler):
         (c1, r1), (c2, r2) = (_ref_index(a), _ref_index(b))
         if (r1, c1) != (r2, c2):
             self.merged.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+
+
+def _zero(size: str | None) -> bool:
+    """Whether a row height or column width attribute is 0: such a row or column is hidden as surely as one
+    marked ``hidden``."""
+    try:
+        return size is not None and float(size) == 0
+    except ValueError:
+        return False
 
 
 def _letters_index(letters: str) -> int:

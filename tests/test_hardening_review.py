@@ -199,3 +199,19 @@ def test_standard_output_on_a_full_disk_is_one_line_and_exit_2(argv):
     assert done.returncode == 2, done.stderr
     assert done.stderr.strip().splitlines() == [done.stderr.strip()], done.stderr
     assert done.stderr.startswith("pimap: error: standard output could not be written: no space left")
+
+
+# --- rows and columns hidden by a zero height or width ---------------------------------------------------
+
+
+def test_rows_and_columns_of_zero_size_are_warned_of_like_hidden_ones():
+    """A row of height 0 or a column of width 0 is as hidden in a spreadsheet as one marked hidden, but was
+    read without the warning a hidden one gets."""
+    xml = sheet_xml(grid([HEADER] + ROWS[:3]))
+    xml = xml.replace('<row r="3">', '<row r="3" ht="0" customHeight="1">')
+    xml = xml.replace("<sheetData>", '<cols><col min="2" max="2" width="0" customWidth="1"/></cols><sheetData>')
+    raw = read_replies_bytes(Book().add("replies", xml).bytes(), "synthetic_replies.xlsx")
+    warnings_ = [i.message for i in raw.issues if i.severity == "warning"]
+    assert any(m.startswith("row 3 is hidden") for m in warnings_), warnings_
+    assert any(m.startswith("column B is hidden") for m in warnings_), warnings_
+    assert raw.frame["reply_id"].tolist() == [r[0] for r in ROWS[:3]]  # read all the same
