@@ -88,6 +88,7 @@ def national_capacity(
             f"{births:,.0f} children aged 0 / {reference.births:,.0f} births per reference team = {needed:.1f} "
             f"teams of {reference.wte} WTE ({needed * reference.wte:,.0f} WTE); {teams_operating} operating "
             f"-> shortfall {needed - teams_operating:.1f} teams, "
-            f"{(needed / teams_operating) if teams_operating else float('nan'):.1f} times today's number"
+            + (f"{needed / teams_operating:.1f} times today's number" if teams_operating
+               else "with no team operating today (no multiple of today's number)")
         ),
     }

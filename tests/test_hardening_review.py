@@ -215,3 +215,25 @@ def test_rows_and_columns_of_zero_size_are_warned_of_like_hidden_ones():
     assert any(m.startswith("row 3 is hidden") for m in warnings_), warnings_
     assert any(m.startswith("column B is hidden") for m in warnings_), warnings_
     assert raw.frame["reply_id"].tolist() == [r[0] for r in ROWS[:3]]  # read all the same
+
+
+# --- pimap capacity --json where no team operates ----------------------------------------------------------
+
+
+def test_capacity_json_with_no_team_operating_is_standard_json(monkeypatch, capsys):
+    """For an area with no team (Scotland's health boards on many dates) ``pimap capacity --json`` printed
+    ``"multiple_of_current": NaN``, which JSON readers refuse, and the arithmetic said 'nan times today's
+    number'; exit 0. SYNTHETIC gaps table (one area, 3,300 children aged 0)."""
+    import pandas as pd
+
+    import mapping.cli.gaps as cli_gaps
+    import mapping.coverage as coverage
+    from mapping.cli import main
+
+    monkeypatch.setattr(cli_gaps, "_compute", lambda args: pd.DataFrame({"code": ["S0"], "age0": [3300.0]}))
+    monkeypatch.setattr(coverage, "summarise", lambda gaps: {"teams_operating": 0})
+    assert main(["capacity", "--geography", "hb2019", "--year", "2017", "--json"]) == 0
+    out = capsys.readouterr().out
+    result = json.loads(out, parse_constant=lambda name: pytest.fail(f"{name} in the JSON"))
+    assert result["multiple_of_current"] is None
+    assert "nan" not in result["arithmetic"].lower()

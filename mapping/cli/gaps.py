@@ -64,12 +64,27 @@ def _gaps(args: argparse.Namespace) -> int:
     return 0
 
 
+def _json(result: dict) -> str:
+    """A result as standard JSON: a figure that is not a number (NaN, infinite) is null, as in every other
+    JSON output (``mapping.cli.ladder._json_value``), never the ``NaN`` that JSON readers refuse."""
+    from mapping.cli.ladder import _json_value
+
+    def plain(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [plain(v) for v in value]
+        return _json_value(value)
+
+    return json.dumps(plain(result), indent=1, allow_nan=False, default=float)
+
+
 def _summary(args: argparse.Namespace) -> int:
     from mapping.coverage import summarise
 
     result = summarise(_compute(args))
     if args.json:
-        print(json.dumps(result, indent=1))
+        print(_json(result))
         return 0
     print(f"{args.geography}, teams as of {args.as_of or date.today()}, mid-{args.year} population")
     for label, row in [("UK", result), *result["nations"].items()]:
@@ -90,7 +105,7 @@ def _capacity(args: argparse.Namespace) -> int:
     gaps = _compute(args)
     result = national_capacity(gaps, summarise(gaps)["teams_operating"])
     if args.json:
-        print(json.dumps(result, indent=1, default=float))
+        print(_json(result))
     else:
         print(result["arithmetic"])
         print(f"reference: {result['reference']['source']}")
