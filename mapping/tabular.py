@@ -569,6 +569,7 @@ class _Sheet(ContentHandler):
         self.limits = limits
         self.cells: dict[int, dict[int, str]] = {}
         self.hidden_rows: list[int] = []
+        self.hidden_cells: list[tuple[int, int]] = []  # values a number format such as ';;;' shows as blank
         self.hidden_columns: list[tuple[int, int]] = []
         self.merged: list[tuple[int, int, int, int]] = []
         self.rows_hidden_by_default = False
@@ -710,6 +711,8 @@ class _Sheet(ContentHandler):
                               "are read: copy the sheet and paste it back with Paste Special > Values, then "
                               "upload again")
         text = self._text()
+        if text and self.dates.get(self.style) == "hidden":
+            self.hidden_cells.append((self.row, self.col))
         if text:
             row = self.cells.setdefault(self.row, {})
             if self.col in row:
@@ -740,7 +743,8 @@ class _Sheet(ContentHandler):
             return value
         if kind == "d":
             return _iso_text(value)
-        return _number_text(value, self.dates.get(self.style), self.epoch)
+        kind_shown = self.dates.get(self.style)
+        return _number_text(value, None if kind_shown == "hidden" else kind_shown, self.epoch)
 
     def _merge(self, ref: str) -> None:
         first, _, last = ref.partition(":")
@@ -913,7 +917,8 @@ def _book(archive: zipfile.ZipFile, source: str, budget: _Budget) -> _Book:
 
 
 def _date_styles(archive: zipfile.ZipFile, part: str | None, budget: _Budget) -> dict[int, str]:
-    """Cell style index -> 'date' or 'timedelta' for the styles whose number format shows a date or duration."""
+    """Cell style index -> 'date' or 'timedelta' for the styles whose number format shows a date or duration,
+    'hidden' for those whose format shows nothing (every section empty, as ``;;;``)."""
     if part is None or part not in archive.NameToInfo:
         return {}
     from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
@@ -932,7 +937,9 @@ def _date_styles(archive: zipfile.ZipFile, part: str | None, budget: _Budget) ->
     out: dict[int, str] = {}
     for index, number in enumerate(xfs):
         code = codes.get(int(number), "")
-        if code and is_timedelta_format(code):
+        if code and not code.strip(";"):
+            out[index] = "hidden"
+        elif code and is_timedelta_format(code):
             out[index] = "timedelta"
         elif code and is_date_format(code):
             out[index] = "date"
@@ -1009,6 +1016,12 @@ def _hidden_notices(sheet: _Sheet) -> list[Notice]:
     for start, end in _runs(r for r in sheet.hidden_rows if r in sheet.cells):
         span = f"row {start} is" if start == end else f"rows {start}-{end} are"
         notices.append(Notice(start, "file", f"{span} hidden in {quoted}; read all the same: unhide to check"))
+    if sheet.hidden_cells:
+        row, col = sheet.hidden_cells[0]
+        more = f" and {len(sheet.hidden_cells) - 1:,} more" if len(sheet.hidden_cells) > 1 else ""
+        notices.append(Notice(row, column_letter(col), f"{_position('xlsx', sheet.sheet, row, col)}{more} hold values "
+                                                       "their number format shows as blank (such as ';;;'); read "
+                                                       "all the same: give them a visible format to check"))
     used = {c for row in sheet.cells.values() for c in row}
     for low, high in sheet.hidden_columns:
         for start, end in _runs(c for c in used if low <= c <= high):

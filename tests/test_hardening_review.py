@@ -237,3 +237,24 @@ def test_capacity_json_with_no_team_operating_is_standard_json(monkeypatch, caps
     result = json.loads(out, parse_constant=lambda name: pytest.fail(f"{name} in the JSON"))
     assert result["multiple_of_current"] is None
     assert "nan" not in result["arithmetic"].lower()
+
+
+# --- values a number format hides ----------------------------------------------------------------------------
+
+
+def test_values_hidden_by_their_number_format_are_warned_of():
+    """A cell formatted ';;;' shows blank in a spreadsheet, so the person checking the file sees no count,
+    but its value was read without a word (hidden rows and columns get a warning). SYNTHETIC styles."""
+    from upload_helpers import MAIN_NS
+
+    styles = (f'<?xml version="1.0"?><styleSheet xmlns="{MAIN_NS}"><numFmts count="1">'
+              '<numFmt numFmtId="164" formatCode=";;;"/></numFmts>'
+              '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="164"/></cellXfs></styleSheet>')
+    column = HEADER.index("seen_0_12")
+    letters = chr(ord("A") + column) if column < 26 else "A" + chr(ord("A") + column - 26)
+    xml = sheet_xml(grid([HEADER] + ROWS[:3]), styles={f"{letters}3": 1, f"{letters}4": 1})
+    raw = read_replies_bytes(Book(styles=styles).add("replies", xml).bytes(), "synthetic_replies.xlsx")
+    warnings_ = [i.message for i in raw.issues if i.severity == "warning"]
+    assert any(m.startswith(f"replies!{letters}3 and 1 more hold values their number format shows as blank")
+               for m in warnings_), warnings_
+    assert raw.frame["seen_0_12"].tolist() == [r[column] for r in ROWS[:3]]  # read all the same
