@@ -575,6 +575,7 @@ class _Sheet(ContentHandler):
         self.rows_hidden_by_default = False
         self.count = 0
         self.row = 0
+        self.row_fixed = False  # the row's number is known (its 'r', or its first cell's reference)
         self.col = -1
         self.ref = ""
         self.type = "n"
@@ -629,6 +630,7 @@ class _Sheet(ContentHandler):
 
     def _start_row(self, attrs) -> None:
         given = attrs.get("r")
+        self.row_fixed = given is not None
         if given is None:
             self.row += 1
         elif given.isdigit() and given.isascii():
@@ -656,7 +658,10 @@ class _Sheet(ContentHandler):
             col = self.letters.get(letters)
             if col is None:
                 col = self.letters[letters] = _letters_index(letters)
-            self.col, self.row = col, int(digits)
+            if self.row_fixed and int(digits) != self.row:  # it would be read into another row than its own
+                raise UploadError(f"{self.source}: sheet {self.sheet!r} has cell {_clip(ref)!r} inside row "
+                                  f"{self.row}; the workbook is damaged: save it again")
+            self.col, self.row, self.row_fixed = col, int(digits), True  # a row without 'r' takes its first cell's
         if self.col >= self.limits.max_columns:
             raise UploadError(f"{self.source}: {self.where()} is beyond the limit of {self.limits.max_columns} columns "
                               f"({column_letter(self.limits.max_columns - 1)}); delete the columns after the last one "

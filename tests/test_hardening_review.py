@@ -258,3 +258,30 @@ def test_values_hidden_by_their_number_format_are_warned_of():
     assert any(m.startswith(f"replies!{letters}3 and 1 more hold values their number format shows as blank")
                for m in warnings_), warnings_
     assert raw.frame["seen_0_12"].tolist() == [r[column] for r in ROWS[:3]]  # read all the same
+
+
+# --- a cell whose reference names another row than the row holding it ----------------------------------------
+
+
+def test_a_cell_naming_another_row_than_its_own_is_refused_not_moved():
+    """``<row r="4"><c r="X3">`` put the value into row 3: a count moved silently from one reply to another
+    (row 3's cell was blank). Excel repairs such a file; the reader refuses it, naming the cell."""
+    column = HEADER.index("seen_0_12")
+    rows = [list(r) for r in ROWS[:3]]
+    rows[1][column] = ""  # row 3 (the second reply) has no figure here; row 4's cell will claim to be in row 3
+    xml = sheet_xml(grid([HEADER] + rows))
+    letters = chr(ord("A") + column) if column < 26 else "A" + chr(ord("A") + column - 26)
+    assert f'r="{letters}4"' in xml
+    xml = xml.replace(f'r="{letters}4"', f'r="{letters}3"')
+    with pytest.raises(FoiError, match=rf"cell '{letters}3' inside row 4"):
+        read_replies_bytes(Book().add("replies", xml).bytes(), "synthetic_replies.xlsx")
+
+
+def test_rows_without_numbers_take_their_cells_row():
+    """Rows written without 'r' but with cell references (some generators skip blank rows this way) are read
+    at their cells' rows, as before."""
+    xml = sheet_xml(grid([HEADER] + ROWS[:3]))
+    xml = re.sub(r'<row r="\d+">', "<row>", xml)
+    raw = read_replies_bytes(Book().add("replies", xml).bytes(), "synthetic_replies.xlsx")
+    assert raw.frame["reply_id"].tolist() == [r[0] for r in ROWS[:3]]
+    assert raw.frame["source_row"].tolist() == [2, 3, 4]
