@@ -187,9 +187,9 @@ def test_a_control_character_in_a_csv_is_refused_at_its_line(char):
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
 @pytest.mark.parametrize("argv", [["teams"], ["teams", "--format", "json"]], ids=["csv", "json"])
-def test_standard_output_on_a_full_disk_is_one_line_and_exit_2(argv):
+def test_standard_output_on_a_full_disk_is_one_line_and_exit_2(argv, mirror):
     """``pimap teams > /dev/full`` ended in an OSError traceback with exit 1 (issue 11, finding 5: a full disk
-    gets one line and exit 2). Reads only the repository's data/teams.csv."""
+    gets one line and exit 2). Reads data/teams.csv and checks its catchments against the real code lists."""
     import subprocess
     import sys
 
