@@ -468,6 +468,39 @@ class _Budget:
         self.clock.check(part)
 
 
+# A part of a spreadsheet uses a few dozen element names; expat keeps every distinct name it meets, so a
+# sheet of millions of distinct empty elements (<x1/><x2/>...) cost hundreds of MB. Refused past this.
+MAX_ELEMENT_NAMES = 1_000
+
+
+def _check_names(count: int, source: str, part: str) -> None:
+    if count >= MAX_ELEMENT_NAMES:
+        raise UploadError(f"{source}: {part} uses more than {MAX_ELEMENT_NAMES:,} different XML element names, "
+                          "where a spreadsheet uses a few dozen; refused: save the workbook again from Excel")
+
+
+class _NameBound(ContentHandler):
+    """Passes every event to ``inner``, refusing a part with too many distinct element names
+    (:data:`MAX_ELEMENT_NAMES`); the sheet handler counts its own, without this extra call."""
+
+    def __init__(self, inner: ContentHandler, source: str, part: str) -> None:
+        super().__init__()
+        self.inner, self.source, self.part = inner, source, part
+        self.seen: set[str] = set()
+
+    def startElement(self, name: str, attrs) -> None:  # noqa: N802 - SAX API
+        if name not in self.seen:
+            _check_names(len(self.seen), self.source, self.part)
+            self.seen.add(name)
+        self.inner.startElement(name, attrs)
+
+    def endElement(self, name: str) -> None:  # noqa: N802 - SAX API
+        self.inner.endElement(name)
+
+    def characters(self, content: str) -> None:
+        self.inner.characters(content)
+
+
 def _parse_part(archive: zipfile.ZipFile, part: str, handler: ContentHandler, budget: _Budget) -> None:
     """Stream one zip member through defusedxml's expat parser (no DTD, no entities), bounded by ``budget``."""
     from defusedxml import DefusedXmlException
@@ -475,7 +508,7 @@ def _parse_part(archive: zipfile.ZipFile, part: str, handler: ContentHandler, bu
 
     source = budget.source
     parser = create_parser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    parser.setContentHandler(handler)
+    parser.setContentHandler(handler if isinstance(handler, _Sheet) else _NameBound(handler, source, part))
     try:
         with archive.open(part) as fh:
             while chunk := fh.read(1 << 16):
@@ -594,6 +627,7 @@ class _Sheet(ContentHandler):
         return _position("xlsx", self.sheet, self.row if row is None else row, self.col if col is None else col)
 
     def _local(self, name: str) -> str:
+        _check_names(len(self.names), self.source, self.sheet)
         local = self.names[name] = _local(name)
         return local
 
