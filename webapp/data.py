@@ -1,8 +1,10 @@
 """Cached data for the app, shared by every session: each function calls the library and nothing else.
 
 Every cache is keyed by :func:`data_version` (a hash of the data files, the package version and the code that
-computes the figures), so a changed file or an upgrade is never served stale; tables that are slow to build are
-also kept on disk (``persist="disk"``), where they outlive the server process.
+computes the figures), so a changed file or an upgrade is never served stale. The caches live in memory only:
+Streamlit's ``persist="disk"`` pickles carry no checksum (one flipped bit changed a figure silently, and a
+truncated one failed every visit), while every layer these tables are computed from is already a checksummed,
+self-repairing file (``boundaries.catalogue``).
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ def cache_key() -> str:
     return digest.hexdigest()[:16]
 
 
-@st.cache_data(show_spinner=False, persist="disk")
+@st.cache_data(show_spinner=False)
 def teams_table(version: str) -> pd.DataFrame:
     """Every team row, validated, with bases filled (reads data/teams.csv)."""
     from mapping.teams import load_teams
@@ -54,7 +56,7 @@ def teams_table(version: str) -> pd.DataFrame:
     return load_teams()
 
 
-@st.cache_data(show_spinner=False, persist="disk")
+@st.cache_data(show_spinner=False)
 def gaps_table(version: str, geography: str, year: int, as_of: date) -> pd.DataFrame:
     """The per-area gaps table without geometry (mapping.coverage.compute_gaps)."""
     from mapping.coverage import compute_gaps
@@ -66,21 +68,21 @@ def gaps_table(version: str, geography: str, year: int, as_of: date) -> pd.DataF
 def shapes_url(version: str, geography: str) -> str:
     """The URL the map's browser code fetches the geography's web-layer shapes from (webapp.shapes); the file
     is written the first time this data version of the geography is shown, and only then are shapes loaded."""
-    from webapp.shapes import shapes_path, url_for, write_shapes
+    from webapp.shapes import shapes_intact, shapes_path, url_for, write_shapes
 
     path = shapes_path(geography, version)
-    if not path.exists():
+    if not shapes_intact(path):
         write_shapes(path, boundaries.load_geography(geography, simplified=True))
     return url_for(path, st.get_option("server.baseUrlPath") or "")
 
 
-@st.cache_data(show_spinner=False, persist="disk")
+@st.cache_data(show_spinner=False)
 def nation_view(version: str, geography: str, nation: str | None) -> list[list[float]] | None:
     """The bounds to zoom to for a nation (all areas when ``nation`` is None)."""
     return webmap.nation_bounds(boundaries.load_geography(geography, simplified=True), nation)
 
 
-@st.cache_data(show_spinner=False, persist="disk")
+@st.cache_data(show_spinner=False)
 def team_shapes(version: str, as_of: date):
     """Catchment outlines of teams current on the date, and the specialist-practitioner areas."""
     from mapping.teams import SPECIALIST_STATUS, teams_as_of
@@ -106,7 +108,7 @@ def capacity_table(version: str, geography: str, year: int, as_of: date) -> pd.D
     return capacity_by_area(gaps_table(version, geography, year, as_of))
 
 
-@st.cache_data(show_spinner=False, persist="disk")
+@st.cache_data(show_spinner=False)
 def ladder_table(version: str, geography: str, year: int, as_of: date) -> pd.DataFrame:
     """The provision ladder with no FOI answers (mapping.ladder.compute_ladder): levels 3, 2 and unknown only."""
     from mapping.ladder import compute_ladder

@@ -8,6 +8,7 @@ stale, and the browser fetches them once per page instead of receiving them agai
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -27,25 +28,46 @@ def shapes_path(geography: str, version: str, directory: Path = SHAPES_DIR) -> P
     return directory / f"{geography}-{version}.json"
 
 
+def _checksum_path(path: Path) -> Path:
+    return path.with_name(f"{path.name}.sha256")
+
+
+def shapes_intact(path: Path) -> bool:
+    """Whether the shapes file exists and matches the sha256 written beside it when it was made (a damaged
+    file would colour one area with another's figures, or break the map, for as long as it stayed)."""
+    try:
+        expected = _checksum_path(path).read_text(encoding="ascii").strip()
+        return hashlib.sha256(path.read_bytes()).hexdigest() == expected
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def write_shapes(path: Path, layer: gpd.GeoDataFrame) -> None:
     """Write the layer's shapes, each with its ``code`` and nothing else, to ``path`` as GeoJSON: atomically
     (a temporary file in the same folder, then renamed, so a visitor never fetches half a file), then remove
     the geography's files of other data versions."""
-    text = layer[["code", "geometry"]].to_json(drop_id=True, separators=(",", ":"))
+    data = layer[["code", "geometry"]].to_json(drop_id=True, separators=(",", ":")).encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
+    # The checksum first, then the file: a reader that sees the new file also sees its checksum.
+    _write_atomic(_checksum_path(path), hashlib.sha256(data).hexdigest().encode("ascii") + b"\n")
+    _write_atomic(path, data)
+    geography = path.stem.rsplit("-", 1)[0]
+    for old in [*path.parent.glob(f"{geography}-*.json"), *path.parent.glob(f"{geography}-*.json.sha256")]:
+        if old not in (path, _checksum_path(path)):
+            old.unlink(missing_ok=True)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """A temporary file in the same folder, then renamed, so a visitor never fetches half a file."""
     handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
         os.chmod(tmp, 0o644)  # a public file, readable like any other (mkstemp makes it owner-only)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    geography = path.stem.rsplit("-", 1)[0]
-    for old in path.parent.glob(f"{geography}-*.json"):
-        if old != path:
-            old.unlink(missing_ok=True)
 
 
 def url_for(path: Path, base_url_path: str = "") -> str:
