@@ -25,9 +25,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-# The fast tier: lint, types and the tests that need no real data or browser (under a minute).
+# The fast tier: lint, types and the tests that need no real data or browser, on two workers (under a minute).
 check: lint
-	PIMAP_TEST_TIER=fast $(BIN)/pytest -q -p no:cacheprovider
+	PIMAP_TEST_TIER=fast $(BIN)/pytest -q -p no:cacheprovider -n 2
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
