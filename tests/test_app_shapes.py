@@ -12,6 +12,7 @@ import geopandas as gpd
 import pytest
 import shapely.geometry
 
+from mapping.outputs import OutputError
 from webapp.shapes import shapes_intact, shapes_path, url_for, write_shapes
 
 SQUARES = [{"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]},
@@ -47,7 +48,7 @@ def test_a_failed_write_leaves_no_file(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", fail)  # the written temporary file cannot be put in place
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match="disk full"):
         write_shapes(shapes_path("uk2023", "v1", tmp_path), _layer(["A1"], SQUARES[:1]))
     assert [p for p in tmp_path.iterdir() if p.suffix == ".json"] == []
     assert not shapes_intact(shapes_path("uk2023", "v1", tmp_path))

@@ -9,12 +9,11 @@ stale, and the browser fetches them once per page instead of receiving them agai
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from boundaries import config
+from mapping.outputs import write_output
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -48,26 +47,15 @@ def write_shapes(path: Path, layer: gpd.GeoDataFrame) -> None:
     the geography's files of other data versions."""
     data = layer[["code", "geometry"]].to_json(drop_id=True, separators=(",", ":")).encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
-    # The checksum first, then the file: a reader that sees the new file also sees its checksum.
-    _write_atomic(_checksum_path(path), hashlib.sha256(data).hexdigest().encode("ascii") + b"\n")
-    _write_atomic(path, data)
+    # The checksum first, then the file: a reader that sees the new file also sees its checksum. Each is
+    # written atomically (a temporary file in the same folder, then renamed), readable by all like any
+    # static file.
+    write_output(_checksum_path(path), hashlib.sha256(data).hexdigest().encode("ascii") + b"\n", overwrite=True)
+    write_output(path, data, overwrite=True)
     geography = path.stem.rsplit("-", 1)[0]
     for old in [*path.parent.glob(f"{geography}-*.json"), *path.parent.glob(f"{geography}-*.json.sha256")]:
         if old not in (path, _checksum_path(path)):
             old.unlink(missing_ok=True)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """A temporary file in the same folder, then renamed, so a visitor never fetches half a file."""
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(tmp, 0o644)  # a public file, readable like any other (mkstemp makes it owner-only)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def url_for(path: Path, base_url_path: str = "") -> str:
