@@ -11,7 +11,7 @@ import logging
 
 import streamlit as st
 
-from boundaries.errors import PimapError
+from mapping.errors import PimapError
 from webapp.foi_session import load_foi_file_from_env
 from webapp.formatting import escape_markdown
 from webapp.pages import PAGE_FAILED, about, foi, ladder, profile, tables

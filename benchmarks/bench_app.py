@@ -15,7 +15,7 @@ Prints:
 Targets (issue 5): warm first map under 2 s, a measure change under 1 s, the UK view under 2 MB.
 Needs /usr/bin/chromium, Playwright for Python and Debian's libjs-leaflet (the map's one script,
 served to the browser in place of the CDN copy, since CI has no network). Also used by
-tests/test_e2e_browser.py for starting the server and the browser.
+tests/browser/test_e2e_browser.py for starting the server and the browser.
 """
 
 from __future__ import annotations
@@ -140,7 +140,7 @@ def wait_for_map(page, measure_label: str | None = None, timeout_ms: int = 120_0
     """Until the map's canvas shows the areas layer (of ``measure_label``, if given), drawn.
 
     The areas layer's name ("Areas: <measure>") is listed in the layer control, which st_folium
-    rebuilds after swapping in the new layers. The app's areas layer (mapping.webmap.AreasLayer)
+    rebuilds after swapping in the new layers. The app's areas layer (mapping.present.webmap.AreasLayer)
     fetches its shapes, so the layer is listed before it is drawn: it marks the page
     ``data-areas-drawn="Areas: <measure>"`` once drawn, and that is what is waited for
     (``shapes_fetched=False`` for a map whose areas travel inside it, such as floor_app.py).
@@ -240,7 +240,7 @@ def browser_postcode(home: Path, postcode: str = "TR21 0HU") -> float:
 
 def library_postcode() -> tuple[float, float]:
     """Seconds for a first lookup in a new process's letter file, then for a warm lookup."""
-    from mapping.postcodes import lookup_postcode
+    from boundaries.postcodes import lookup_postcode
 
     started = time.perf_counter()
     lookup_postcode("SW1A 1AA", "uk2023")

@@ -13,7 +13,7 @@ CODE = """
 import time
 from datetime import date
 t0 = time.perf_counter()
-from mapping.coverage import compute_gaps
+from mapping.analysis.coverage import compute_gaps
 import boundaries
 imported = time.perf_counter() - t0
 print(f"import of the library: {imported:.2f} s")

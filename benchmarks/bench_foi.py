@@ -57,8 +57,8 @@ def _time(label: str, fn):
 
 
 def main() -> None:
-    from mapping.foi import classify_areas, combine_replies, funnel, validate_replies
-    from mapping.foi_io import AreaTables, read_replies
+    from mapping.inputs.foi import classify_areas, combine_replies, funnel, validate_replies
+    from mapping.inputs.foi_io import AreaTables, read_replies
 
     tables = AreaTables()
     tables["ccg2018"]  # load (and cache) before timing

@@ -1,6 +1,6 @@
 """Uploads: time and memory of reading the worst FOI uploads, as ratios against a small legitimate file.
 
-Each case is read by ``mapping.foi_io.read_replies_bytes`` in a fresh process (so one case's memory
+Each case is read by ``mapping.inputs.foi_io.read_replies_bytes`` in a fresh process (so one case's memory
 never hides in another's), under a time-out and an address-space cap, from bytes built once here
 (SYNTHETIC: the test fixture's replies, repeated, or a hostile file made in memory):
 
@@ -187,8 +187,8 @@ def child(path: str) -> None:
     import openpyxl.reader.excel  # noqa: F401
     import openpyxl.styles.numbers  # noqa: F401
 
-    from boundaries.errors import PimapError
-    from mapping.foi_io import read_replies_bytes
+    from mapping.errors import PimapError
+    from mapping.inputs.foi_io import read_replies_bytes
 
     if not old_code:
         from defusedxml import expatreader  # noqa: F401

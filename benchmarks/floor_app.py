@@ -10,7 +10,7 @@ Leaflet and the browser cost on this machine.
 import folium
 from streamlit_folium import st_folium
 
-from mapping import webmap
+from mapping.present import webmap
 
 TRIANGLE = {"type": "FeatureCollection", "features": [{
     "type": "Feature", "properties": {},

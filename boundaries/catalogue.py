@@ -26,7 +26,6 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from boundaries.errors import CacheError, GeographyError
 from boundaries.fetch import (
     STALE_TEMP_SECONDS,
     cache_dir,
@@ -38,6 +37,7 @@ from boundaries.fetch import (
     temp_beside,
 )
 from boundaries.readers import read_csv, read_rda, read_vector, sf_geometry
+from mapping.errors import CacheError, GeographyError
 
 __all__ = [
     "NATIONS",

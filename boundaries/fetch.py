@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from boundaries import config
-from boundaries.errors import CacheError, CacheRepairWarning, DataFileError
+from mapping.errors import CacheError, CacheRepairWarning, DataFileError
 
 if TYPE_CHECKING:
     import requests

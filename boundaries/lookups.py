@@ -24,9 +24,9 @@ from boundaries.catalogue import (
     cached_frame,
     load_geography,
 )
-from boundaries.errors import GeographyError
 from boundaries.fetch import registry
 from boundaries.readers import read_csv, read_rda
+from mapping.errors import GeographyError
 
 __all__ = [
     "load_unit_lookup", "lookup_key", "unit_points", "centroid_agreement", "CCG2019_MERGERS", "LOOKUP_METHOD",

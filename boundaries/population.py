@@ -20,10 +20,10 @@ from functools import cache
 import pandas as pd
 
 from boundaries.catalogue import LAYER_VERSION, cached_frame
-from boundaries.errors import PopulationError
 from boundaries.fetch import registry
 from boundaries.lookups import load_unit_lookup, lookup_key
 from boundaries.readers import read_rda
+from mapping.errors import PopulationError
 
 __all__ = ["POPULATION_YEARS", "AGE_COLUMNS", "load_population", "population_key", "ni_estimate", "SOURCE_FILES"]
 

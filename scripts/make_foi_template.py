@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from boundaries.catalogue import GEOGRAPHY_IDS  # noqa: E402
 from boundaries.config import foi_templates  # noqa: E402
-from mapping.foi_schema import (  # noqa: E402
+from mapping.inputs.foi_schema import (  # noqa: E402
     ACCEPTS_COLUMNS,
     COLUMN_HELP,
     COLUMNS,

@@ -32,7 +32,7 @@ HEADER_COMMENTS = (
 )
 
 sys.path.insert(0, str(ROOT))
-from mapping.foi_schema import COLUMNS  # noqa: E402
+from mapping.inputs.foi_schema import COLUMNS  # noqa: E402
 
 UNKNOWN_SPELLINGS = ("not recorded", "N/A", "", "unknown", "Not known")
 YES_SETS = (

@@ -29,8 +29,8 @@ from upload_helpers import (
     zip_bomb,
 )
 
-from boundaries.errors import PimapError
-from mapping.tabular import Limits
+from mapping.errors import PimapError
+from mapping.inputs.tabular import Limits
 
 SETTINGS = settings(max_examples=30, deadline=None, derandomize=True, database=None,
                     suppress_health_check=list(HealthCheck))

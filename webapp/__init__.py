@@ -1,7 +1,7 @@
 """The Streamlit app's code; ``app.py`` only sets the page up and calls it.
 
-Every figure shown comes from a library call (`mapping.coverage`, `mapping.capacity`, `mapping.profile`,
-`mapping.foi_io`, `mapping.ladder`, `mapping.reach`, `mapping.growth`, `mapping.report`); this package only
+Every figure shown comes from a library call (`mapping.analysis`: coverage, capacity, profile,
+ladder, reach, growth; `mapping.inputs.foi_io`; `mapping.report`); this package only
 chooses, caches and lays out:
 
 - :mod:`webapp.data`: data that does not depend on a widget, cached for every session (`st.cache_data`,
@@ -12,6 +12,6 @@ chooses, caches and lays out:
   across sessions and never written to disk (a report pack takes its name and bytes from memory);
 - :mod:`webapp.pages`: one module per page; :mod:`webapp.formatting`: how every page writes numbers.
 
-Heavy modules (`mapping.report`, `mapping.figures`, `streamlit_folium`, ...) are imported inside the
+Heavy modules (`mapping.report`, `mapping.present.figures`, `streamlit_folium`, ...) are imported inside the
 functions that use them, so the first map does not wait for them.
 """

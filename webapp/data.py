@@ -17,8 +17,8 @@ import streamlit as st
 
 import boundaries
 from boundaries import config
-from mapping import webmap
-from mapping.downloads import DownloadMeta, to_csv_bytes, to_geojson_bytes, to_xlsx_bytes
+from mapping.present import webmap
+from mapping.present.downloads import DownloadMeta, to_csv_bytes, to_geojson_bytes, to_xlsx_bytes
 
 REPO = config.ROOT  # the checkout (docs/ for the methodology page); the data files are found by boundaries.config
 
@@ -51,15 +51,15 @@ def cache_key() -> str:
 @st.cache_data(show_spinner=False)
 def teams_table(version: str) -> pd.DataFrame:
     """Every team row, validated, with bases filled (reads data/teams.csv)."""
-    from mapping.teams import load_teams
+    from mapping.inputs.teams import load_teams
 
     return load_teams()
 
 
 @st.cache_data(show_spinner=False)
 def gaps_table(version: str, geography: str, year: int, as_of: date) -> pd.DataFrame:
-    """The per-area gaps table without geometry (mapping.coverage.compute_gaps)."""
-    from mapping.coverage import compute_gaps
+    """The per-area gaps table without geometry (mapping.analysis.coverage.compute_gaps)."""
+    from mapping.analysis.coverage import compute_gaps
 
     gaps = compute_gaps(geography, year, as_of=as_of, teams=teams_table(version))
     return pd.DataFrame(gaps.drop(columns="geometry"))
@@ -85,7 +85,7 @@ def nation_view(version: str, geography: str, nation: str | None) -> list[list[f
 @st.cache_data(show_spinner=False)
 def team_shapes(version: str, as_of: date):
     """Catchment outlines of teams current on the date, and the specialist-practitioner areas."""
-    from mapping.teams import SPECIALIST_STATUS, teams_as_of
+    from mapping.inputs.teams import SPECIALIST_STATUS, teams_as_of
 
     current = teams_as_of(teams_table(version), as_of)
     load = lambda gid: boundaries.load_geography(gid, simplified=True)  # noqa: E731
@@ -96,22 +96,22 @@ def team_shapes(version: str, as_of: date):
 
 @st.cache_data(show_spinner=False)
 def summary_of(version: str, geography: str, year: int, as_of: date) -> dict:
-    from mapping.coverage import summarise
+    from mapping.analysis.coverage import summarise
 
     return summarise(gaps_table(version, geography, year, as_of))
 
 
 @st.cache_data(show_spinner=False)
 def capacity_table(version: str, geography: str, year: int, as_of: date) -> pd.DataFrame:
-    from mapping.capacity import capacity_by_area
+    from mapping.analysis.capacity import capacity_by_area
 
     return capacity_by_area(gaps_table(version, geography, year, as_of))
 
 
 @st.cache_data(show_spinner=False)
 def ladder_table(version: str, geography: str, year: int, as_of: date) -> pd.DataFrame:
-    """The provision ladder with no FOI answers (mapping.ladder.compute_ladder): levels 3, 2 and unknown only."""
-    from mapping.ladder import compute_ladder
+    """The provision ladder with no FOI answers (mapping.analysis.ladder.compute_ladder): levels 3, 2 and unknown only."""
+    from mapping.analysis.ladder import compute_ladder
 
     return compute_ladder(geography, year, as_of=as_of, teams=teams_table(version), geometry=False)
 
@@ -129,7 +129,7 @@ def styled_areas(version: str, geography: str, year: int, as_of: date, measure_i
 @st.cache_data(show_spinner=False)
 def ladder_summary(version: str, geography: str, year: int, as_of: date) -> pd.DataFrame:
     """summarise_ladder of the ladder without FOI answers (UK, or all areas, and each nation)."""
-    from mapping.ladder import summarise_ladder
+    from mapping.analysis.ladder import summarise_ladder
 
     return summarise_ladder(ladder_table(version, geography, year, as_of))
 
@@ -137,7 +137,7 @@ def ladder_summary(version: str, geography: str, year: int, as_of: date) -> pd.D
 @st.cache_data(show_spinner=False)
 def reach_summary(version: str, geography: str, year: int, as_of: date) -> pd.DataFrame:
     """Babies, need, families teams can support and reach, for the whole geography and each nation."""
-    from mapping.reach import compute_reach, summarise_reach
+    from mapping.analysis.reach import compute_reach, summarise_reach
 
     return summarise_reach(compute_reach(geography, year, as_of=as_of, teams=teams_table(version)))
 
@@ -146,15 +146,15 @@ def reach_summary(version: str, geography: str, year: int, as_of: date) -> pd.Da
 def known_published_counts(as_of: date) -> pd.DataFrame:
     """The published UK team counts known on the date (a count dated "2023-09" is known by 30 September),
     as the report pack takes them."""
-    from mapping import growth
+    from mapping.analysis import growth
 
     return growth.known_published_counts(growth.load_published_counts(), as_of)
 
 
 @st.cache_data(show_spinner=False)
 def record_table(version: str, as_of: date) -> pd.DataFrame:
-    """Each published count known on the date beside the teams data/teams.csv lists (mapping.reach.published_record)."""
-    from mapping.reach import published_record
+    """Each published count known on the date beside the teams data/teams.csv lists (mapping.analysis.reach.published_record)."""
+    from mapping.analysis.reach import published_record
 
     return published_record(teams_table(version), known_published_counts(as_of))
 
@@ -163,7 +163,7 @@ def record_table(version: str, as_of: date) -> pd.DataFrame:
 def growth_on(version: str, as_of: date) -> pd.DataFrame:
     """Teams by year against the Vision & Strategy target, as the report pack has it on the date
     (years as mapping.report.load_inputs takes them; mapping.report.growth_as_of)."""
-    from mapping.growth import VISION_2019, growth_table, load_published_counts
+    from mapping.analysis.growth import VISION_2019, growth_table, load_published_counts
     from mapping.report import growth_as_of
 
     years = range(min(VISION_2019.baseline_year, as_of.year), max(VISION_2019.by_year, as_of.year) + 1)
@@ -172,13 +172,13 @@ def growth_on(version: str, as_of: date) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def growth_chart_png(version: str, as_of: date) -> bytes:
-    """mapping.figures.teams_by_year_chart of :func:`growth_on`, as PNG (the pack's chart, screen size)."""
+    """mapping.present.figures.teams_by_year_chart of :func:`growth_on`, as PNG (the pack's chart, screen size)."""
     import io
 
     import matplotlib as mpl
 
-    from mapping import figures
-    from mapping.growth import VISION_2019 as t
+    from mapping.analysis.growth import VISION_2019 as t
+    from mapping.present import figures
 
     text = figures.FigureText(
         title="Parent-infant teams by year against the Vision & Strategy target",

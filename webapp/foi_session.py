@@ -11,9 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from boundaries import config
-from boundaries.errors import PimapError
-from mapping.downloads import DownloadMeta
-from mapping.tabular import DEFAULT_LIMITS, MB
+from mapping.errors import PimapError
+from mapping.inputs.tabular import DEFAULT_LIMITS, MB
+from mapping.present.downloads import DownloadMeta
 from webapp.data import data_version, download_meta, ladder_table, teams_table
 from webapp.formatting import escape_markdown
 from webapp.state import View
@@ -34,7 +34,7 @@ def foi_classes(view: View) -> pd.DataFrame | None:
     cache = st.session_state.setdefault("foi_classes", {})
     key = (view.geography, view.year)
     if key not in cache:
-        from mapping.foi_io import classes_in
+        from mapping.inputs.foi_io import classes_in
 
         cache[key] = classes_in(analysis, view.geography, view.year)
     return cache[key]
@@ -49,7 +49,7 @@ def session_ladder(view: View) -> pd.DataFrame:
     cache = st.session_state.setdefault("foi_ladder", {})
     key = (view.geography, view.year, view.as_of)
     if key not in cache:
-        from mapping.ladder import compute_ladder, foi_areas_from_classes
+        from mapping.analysis.ladder import compute_ladder, foi_areas_from_classes
 
         cache[key] = compute_ladder(view.geography, view.year, as_of=view.as_of,
                                     foi_areas=foi_areas_from_classes(analysis.classified, analysis.geography),
@@ -107,8 +107,8 @@ def on_foi_upload() -> None:
 
 def load_foi(name: str, data: bytes) -> None:
     """Validate and analyse uploaded replies into this session's state only; nothing is written to disk."""
-    from mapping.foi import FoiError, PopulationTables, validate_replies
-    from mapping.foi_io import AreaTables, analyse_report, read_replies_bytes
+    from mapping.inputs.foi import FoiError, PopulationTables, validate_replies
+    from mapping.inputs.foi_io import AreaTables, analyse_report, read_replies_bytes
 
     try:
         raw = read_replies_bytes(data, name, limits=UPLOAD_LIMITS)
@@ -137,8 +137,8 @@ def load_foi_file_from_env() -> None:
     """Load ``PIMAP_FOI_FILE`` (boundaries.config.FOI_FILE) once per session, as if the visitor had uploaded it,
     and say so in the sidebar on every run while it is the session's replies: its name when it loaded, its
     refusal as text when it is missing or bad (the page still draws, without an FOI layer)."""
-    from mapping.foi import FoiError
-    from mapping.foi_io import FOI_FILE_ENV, resolve_foi_file
+    from mapping.inputs.foi import FoiError
+    from mapping.inputs.foi_io import FOI_FILE_ENV, resolve_foi_file
 
     if "foi_env" not in st.session_state:
         st.session_state["foi_env"] = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mapping.text import escape_markdown
+from mapping.present.text import escape_markdown
 
 __all__ = ["escape_markdown", "fmt_int", "fmt_share", "ordinal"]
 

@@ -1,4 +1,4 @@
-"""The area shapes the map's browser code fetches (:class:`mapping.webmap.AreasLayer`), as static files.
+"""The area shapes the map's browser code fetches (:class:`mapping.present.webmap.AreasLayer`), as static files.
 
 Streamlit serves the folder ``static/`` beside ``app.py`` at ``/app/static/`` (``server.enableStaticServing``
 in ``.streamlit/config.toml``), compressed for browsers that accept gzip. A geography's shapes are written
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from boundaries import config
-from mapping.outputs import write_output
+from mapping.present.outputs import write_output
 
 if TYPE_CHECKING:
     import geopandas as gpd

@@ -8,7 +8,7 @@ from datetime import date
 import streamlit as st
 
 import boundaries
-from mapping import webmap
+from mapping.present import webmap
 
 FIRST_YEAR = 2019
 PAGES = {

@@ -13,7 +13,7 @@ import os
 import sys
 import warnings
 
-from boundaries.errors import CacheRepairWarning, PimapError
+from mapping.errors import CacheRepairWarning, PimapError
 
 # Sub-modules, each with ``register(subparsers) -> None``. A command's handler is
 # stored as ``func`` on its parser and returns the process exit code.
@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG) or exc.filename is not None:
             raise
-        from mapping.outputs import describe_os_error
+        from mapping.present.outputs import describe_os_error
 
         _discard_stdout()
         print(f"pimap: error: standard output could not be written: {describe_os_error(exc)}", file=sys.stderr)

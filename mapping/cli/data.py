@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from boundaries.errors import DataFileError
+from mapping.errors import DataFileError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -54,7 +54,7 @@ def _synthetic_notice(synthetic: bool) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from mapping.foi_io import check_file
+    from mapping.inputs.foi_io import check_file
 
     report = check_file(args.file)
     for issue in report.issues:
@@ -74,7 +74,7 @@ def _pct(value: float | None) -> str:
 
 def _summary(args: argparse.Namespace) -> int:
     import boundaries
-    from mapping.foi_io import analyse_file, default_population_year, population_share_0_2
+    from mapping.inputs.foi_io import analyse_file, default_population_year, population_share_0_2
 
     analysis = analyse_file(args.file)
     f = analysis.funnel
@@ -119,7 +119,7 @@ def _json_value(value: object) -> object:
 
 def _write(frame, fmt: str, args: argparse.Namespace) -> None:
     """JSON records or CSV (text cells neutralised) to ``--out`` or standard output."""
-    from mapping.outputs import csv_text
+    from mapping.present.outputs import csv_text
 
     if fmt == "json":
         records = [{k: _json_value(v) for k, v in row.items()} for row in frame.to_dict("records")]
@@ -130,7 +130,7 @@ def _write(frame, fmt: str, args: argparse.Namespace) -> None:
 
 
 def _classify(args: argparse.Namespace) -> int:
-    from mapping.foi_io import analyse_file, classes_in
+    from mapping.inputs.foi_io import analyse_file, classes_in
 
     check_out(args)
     analysis = analyse_file(args.file)
@@ -145,7 +145,7 @@ def _classify(args: argparse.Namespace) -> int:
 
 
 def _conflicts(args: argparse.Namespace) -> int:
-    from mapping.foi_io import analyse_file
+    from mapping.inputs.foi_io import analyse_file
 
     analysis = analyse_file(args.file)
     _synthetic_notice(analysis.synthetic)

@@ -7,8 +7,8 @@ import json
 from datetime import date
 from pathlib import Path
 
-from boundaries.errors import PimapError
 from mapping.cli.options import add_output_arguments, add_selection_arguments, check_out, emit, emit_with
+from mapping.errors import PimapError
 
 FORMATS = ("csv", "json", "geojson", "gpkg")
 
@@ -37,13 +37,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _compute(args: argparse.Namespace):
-    from mapping.coverage import compute_gaps
+    from mapping.analysis.coverage import compute_gaps
 
     return compute_gaps(args.geography, args.year, as_of=args.as_of or date.today(), age=args.age)
 
 
 def _gaps(args: argparse.Namespace) -> int:
-    from mapping.outputs import csv_text
+    from mapping.present.outputs import csv_text
 
     if args.format == "gpkg" and args.out is None:
         raise PimapError("--format gpkg needs --out PATH")
@@ -80,7 +80,7 @@ def _json(result: dict) -> str:
 
 
 def _summary(args: argparse.Namespace) -> int:
-    from mapping.coverage import summarise
+    from mapping.analysis.coverage import summarise
 
     result = summarise(_compute(args))
     if args.json:
@@ -99,8 +99,8 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def _capacity(args: argparse.Namespace) -> int:
-    from mapping.capacity import national_capacity
-    from mapping.coverage import summarise
+    from mapping.analysis.capacity import national_capacity
+    from mapping.analysis.coverage import summarise
 
     gaps = _compute(args)
     result = national_capacity(gaps, summarise(gaps)["teams_operating"])

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from boundaries.errors import PimapError
 from mapping.cli.options import add_output_arguments, add_selection_arguments, check_out, emit
+from mapping.errors import PimapError
 
 FORMATS = ("csv", "json", "geojson")
 
@@ -73,8 +73,8 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 
 def _ladder(args: argparse.Namespace) -> int:
-    from mapping.ladder import LadderRules, compute_ladder, foi_areas_from_file, summarise_ladder
-    from mapping.outputs import csv_text
+    from mapping.analysis.ladder import LadderRules, compute_ladder, foi_areas_from_file, summarise_ladder
+    from mapping.present.outputs import csv_text
 
     if args.summary and args.format == "geojson":
         raise PimapError("--summary has no geometry: use --format csv or json")
@@ -110,8 +110,8 @@ def _ladder(args: argparse.Namespace) -> int:
 
 def _reach(args: argparse.Namespace) -> int:
     import boundaries
-    from mapping.outputs import csv_text
-    from mapping.reach import DEFAULT_REACH, compare_with_published, compute_reach, summarise_reach
+    from mapping.analysis.reach import DEFAULT_REACH, compare_with_published, compute_reach, summarise_reach
+    from mapping.present.outputs import csv_text
 
     check_out(args)
     changes = {}

@@ -9,7 +9,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from boundaries.errors import PimapError
+from mapping.errors import PimapError
 
 # Used only when data/teams.csv cannot be read (the teams loader then says why): the year before which no
 # parent-infant team, FOI reply or boundary in this project's data exists.
@@ -25,7 +25,7 @@ def today() -> date:
 def earliest_team_start() -> date:
     """The earliest ``from`` date in data/teams.csv: before it the data holds no team, so no answer."""
     from boundaries.config import teams_path
-    from mapping.teams import parse_date, read_teams_csv
+    from mapping.inputs.teams import parse_date, read_teams_csv
 
     try:
         starts = [parse_date(text).date() for text in read_teams_csv(teams_path())["from"] if str(text).strip()]
@@ -41,7 +41,7 @@ def as_of_range(*, now: date | None = None) -> tuple[date, date]:
 
 def as_of_date(text: str) -> date:
     """argparse type: YYYY, YYYY-MM or YYYY-MM-DD (a partial date means its first day), within :func:`as_of_range`."""
-    from mapping.teams import parse_date
+    from mapping.inputs.teams import parse_date
 
     try:
         value = parse_date(text).date()
@@ -84,7 +84,7 @@ def add_output_arguments(parser: argparse.ArgumentParser, *, flags: tuple[str, .
 
 def _flagged(exc: PimapError) -> PimapError:
     """The library's message with the command-line fix for an existing file."""
-    from mapping.outputs import OutputExistsError
+    from mapping.present.outputs import OutputExistsError
 
     if isinstance(exc, OutputExistsError):
         return PimapError(str(OutputExistsError(exc.path, "pass --force to replace it")))
@@ -93,7 +93,7 @@ def _flagged(exc: PimapError) -> PimapError:
 
 def check_out(args: argparse.Namespace) -> None:
     """Refuse a bad ``--out`` before the command computes anything."""
-    from mapping.outputs import OutputError, check_output_file
+    from mapping.present.outputs import OutputError, check_output_file
 
     if getattr(args, "out", None) is not None:
         try:
@@ -103,8 +103,8 @@ def check_out(args: argparse.Namespace) -> None:
 
 
 def emit(args: argparse.Namespace, data: str | bytes) -> None:
-    """Write to ``--out`` (atomically, :func:`mapping.outputs.write_output`) or to standard output."""
-    from mapping.outputs import OutputError, write_output
+    """Write to ``--out`` (atomically, :func:`mapping.present.outputs.write_output`) or to standard output."""
+    from mapping.present.outputs import OutputError, write_output
 
     if args.out is None:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
@@ -117,8 +117,8 @@ def emit(args: argparse.Namespace, data: str | bytes) -> None:
 
 
 def emit_with(args: argparse.Namespace, writer: Callable[[Path], None]) -> None:
-    """Let ``writer`` write ``--out`` through a temporary file (:func:`mapping.outputs.write_output_with`)."""
-    from mapping.outputs import OutputError, write_output_with
+    """Let ``writer`` write ``--out`` through a temporary file (:func:`mapping.present.outputs.write_output_with`)."""
+    from mapping.present.outputs import OutputError, write_output_with
 
     try:
         write_output_with(args.out, writer, overwrite=args.force)

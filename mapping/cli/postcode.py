@@ -20,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _postcode(args: argparse.Namespace) -> int:
-    from mapping.postcodes import lookup_postcode
+    from boundaries.postcodes import lookup_postcode
 
     found = lookup_postcode(args.postcode, args.geography)
     if args.json:

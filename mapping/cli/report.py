@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from boundaries.errors import PimapError
 from mapping.cli.options import add_as_of_argument
+from mapping.errors import PimapError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

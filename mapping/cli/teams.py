@@ -14,7 +14,7 @@ from typing import TextIO
 import pandas as pd
 
 from mapping.cli.options import add_as_of_argument
-from mapping.teams import TEAM_COLUMNS
+from mapping.inputs.teams import TEAM_COLUMNS
 
 # The columns of data/teams.csv, in its order.
 OUTPUT_COLUMNS = TEAM_COLUMNS
@@ -40,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def select_teams(teams: pd.DataFrame, as_of: date, *, include_specialists: bool = False) -> pd.DataFrame:
     """Rows current on ``as_of`` with status operating or in development (and specialists if asked)."""
-    from mapping.teams import SPECIALIST_STATUS, teams_as_of
+    from mapping.inputs.teams import SPECIALIST_STATUS, teams_as_of
 
     wanted = {"operating", "in development"} | ({SPECIALIST_STATUS} if include_specialists else set())
     current = teams_as_of(teams, as_of)
@@ -57,9 +57,9 @@ def _json_value(column: str, value: object) -> object:
 
 def write_teams(teams: pd.DataFrame, fmt: str, out: TextIO) -> None:
     """Write the output columns as CSV (same layout as data/teams.csv, text cells neutralised so no
-    spreadsheet runs one as a formula: :func:`mapping.downloads.neutralise`) or a JSON list of objects."""
-    from mapping.downloads import neutralise
-    from mapping.outputs import csv_line_end
+    spreadsheet runs one as a formula: :func:`mapping.present.downloads.neutralise`) or a JSON list of objects."""
+    from mapping.present.downloads import neutralise
+    from mapping.present.outputs import csv_line_end
 
     frame = teams.loc[:, list(OUTPUT_COLUMNS)]
     if fmt == "json":
@@ -74,7 +74,7 @@ def write_teams(teams: pd.DataFrame, fmt: str, out: TextIO) -> None:
 
 
 def _teams(args: argparse.Namespace) -> int:
-    from mapping.teams import load_teams
+    from mapping.inputs.teams import load_teams
 
     teams = load_teams(args.file)
     for notice in teams.attrs.get("notices", []):

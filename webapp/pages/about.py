@@ -21,7 +21,7 @@ def ladder_methodology() -> str:
 def page_about(view: View) -> None:
     st.header("Methodology and sources")
     st.markdown(METHODOLOGY)
-    from mapping.capacity import GREATER_MANCHESTER
+    from mapping.analysis.capacity import GREATER_MANCHESTER
 
     st.markdown(f"**Capacity arithmetic.** teams needed = babies aged 0 / {GREATER_MANCHESTER.births:,.0f}; "
                 f"staff needed = teams needed × {GREATER_MANCHESTER.wte} WTE. Source: {GREATER_MANCHESTER.source}.")
@@ -33,7 +33,7 @@ def page_about(view: View) -> None:
     registry = boundaries.fetch.registry()
     sources = pd.DataFrame([{"id": f.id, "what and date": f.description, "licence": f.license, "url": f.url}
                             for f in registry.values()])
-    from mapping.postcodes import directory_source
+    from boundaries.postcodes import directory_source
 
     extra = pd.DataFrame([
         {"id": "teams", "what and date": "data/teams.csv: teams named in Rare Jewels (2019), Vision & Strategy "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mapping.downloads import download_name, to_csv_bytes
+from mapping.present.downloads import download_name, to_csv_bytes
 from webapp.foi_session import FOI_MAX_MB, foi_classes, foi_meta, issues_frame, on_foi_upload
 from webapp.formatting import escape_markdown
 from webapp.state import View

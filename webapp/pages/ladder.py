@@ -23,7 +23,7 @@ from webapp.state import View
 def ladder_summary_tables(summary: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """summarise_ladder as two reader's tables, a row per level and a column per scope: babies aged 0-2
     (with their share) and areas (with their share), formatted as every page formats them."""
-    from mapping.ladder import LEVEL_LABELS, LEVEL_SLUGS, LEVELS
+    from mapping.analysis.ladder import LEVEL_LABELS, LEVEL_SLUGS, LEVELS
 
     rows = summary.to_dict("records")
     babies, areas = [], []
@@ -43,7 +43,7 @@ def ladder_summary_tables(summary: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataF
 
 
 def page_ladder(view: View) -> None:
-    from mapping.ladder import LEVEL_LABELS, LEVELS, ladder_display_table, summarise_ladder
+    from mapping.analysis.ladder import LEVEL_LABELS, LEVELS, ladder_display_table, summarise_ladder
 
     version = data_version()
     ladder = session_ladder(view)
@@ -105,7 +105,7 @@ def page_ladder(view: View) -> None:
 
 def page_reach(view: View) -> None:
     """The national reach with its arithmetic, reach by nation, and reach at the published team counts."""
-    from mapping.reach import compare_with_published, national_reach
+    from mapping.analysis.reach import compare_with_published, national_reach
 
     version = data_version()
     summary = summary_of(version, view.geography, view.year, view.as_of)

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import boundaries
-from mapping import webmap
+from mapping.present import webmap
 from webapp.data import (
     data_version,
     gaps_table,
@@ -86,7 +86,7 @@ def page_map(view: View) -> None:
 
     areas = webmap.AreasLayer(shapes_url(version, view.geography), properties, measure)
     catchments, specialists = team_shapes(version, view.as_of)
-    from mapping.teams import teams_as_of
+    from mapping.inputs.teams import teams_as_of
 
     current = teams_as_of(teams_table(version), view.as_of)
     bounds = nation_view(version, view.geography, view.nation) or webmap.UK_BOUNDS  # None: no areas to zoom to

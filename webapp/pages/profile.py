@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import boundaries
-from boundaries.errors import PimapError
+from mapping.errors import PimapError
 from webapp.data import capacity_table, data_version, full_layer, gaps_table
 from webapp.foi_session import foi_classes
 from webapp.formatting import escape_markdown, fmt_int, fmt_share, ordinal
@@ -13,7 +13,7 @@ from webapp.state import View, as_of_date
 
 
 def page_profile(view: View) -> None:
-    from mapping.profile import area_profile
+    from mapping.analysis.profile import area_profile
 
     version = data_version()
     gaps = gaps_table(version, view.geography, view.year, view.as_of)
@@ -47,8 +47,8 @@ def page_profile(view: View) -> None:
 
 def on_search() -> None:
     """Resolve the search box: a postcode to its area, a name to the best match (or a list to choose from)."""
-    from mapping.postcodes import PostcodeError, lookup_postcode, normalise_postcode
-    from mapping.profile import search_areas
+    from boundaries.postcodes import PostcodeError, lookup_postcode, normalise_postcode
+    from mapping.analysis.profile import search_areas
 
     query = st.session_state.get("search", "").strip()
     geography = st.session_state["geo"]

@@ -8,8 +8,8 @@ from pathlib import Path
 import streamlit as st
 
 import boundaries
-from boundaries.errors import PimapError
-from mapping.downloads import download_name, to_csv_bytes, to_xlsx_bytes
+from mapping.errors import PimapError
+from mapping.present.downloads import download_name, to_csv_bytes, to_xlsx_bytes
 from webapp.data import data_version, download_meta, gaps_downloads, gaps_table, nation_rows, teams_table
 from webapp.foi_session import foi_meta, issues_frame
 from webapp.formatting import escape_markdown
@@ -42,7 +42,7 @@ def page_tables(view: View) -> None:
         col.download_button(f"Download gaps ({ext.upper()})", files[ext], key=f"dl_gaps_{ext}", mime=mime,
                             file_name=download_name("gaps", view.geography, ext, parts=parts), on_click="ignore")
 
-    from mapping.teams import teams_as_of
+    from mapping.inputs.teams import teams_as_of
 
     teams = teams_as_of(teams_table(version), view.as_of)
     if view.nation:

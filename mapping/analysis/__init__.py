@@ -1,0 +1,1 @@
+"""Pure computations over one selection of inputs: coverage, ladder, reach, capacity, growth, profile."""

@@ -1,0 +1,257 @@
+"""Who is covered by a specialised parent-infant relationship team, and who is not.
+
+A team serves a catchment, which rarely matches the area a reader asks about, so
+coverage is decided on small areas (a small area is covered when it lies in the
+catchment of at least one operating team) and then summed to any geography. The
+overlap step (``unit_coverage``) is separate from the sums (``coverage_by_area``),
+as in tobler; the engine takes its tables as arguments and never reads files.
+``compute_gaps`` is the one function that loads the real data.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from boundaries.catalogue import NATIONS as UK_NATIONS
+
+__all__ = [
+    "AGE_BANDS",
+    "COVERAGE_CLASSES",
+    "unit_coverage",
+    "coverage_by_area",
+    "nearest_teams",
+    "summarise",
+    "compute_gaps",
+]
+
+Age = Literal["0", "0-2"]
+AGE_BANDS: dict[str, str] = {"0": "age0", "0-2": "age0_2"}
+COVERAGE_CLASSES = ("full", "partial", "none")
+GB_GRID, NI_GRID = "EPSG:27700", "EPSG:2157"
+OPERATING = "operating"
+
+
+def _age_column(age: str) -> str:
+    try:
+        return AGE_BANDS[age]
+    except KeyError:
+        raise ValueError(f"age must be one of {sorted(AGE_BANDS)}, not {age!r}") from None
+
+
+def unit_coverage(catchments: pd.DataFrame, lookup: pd.DataFrame) -> pd.DataFrame:
+    """The operating teams whose catchment holds each small area.
+
+    Parameters
+    ----------
+    catchments : DataFrame with ``team_id``, ``geography``, ``code``: one row per team per
+        catchment area, already restricted to the teams that count (operating on the date).
+    lookup : DataFrame with ``unit_code`` and one column per geography id.
+
+    Returns
+    -------
+    DataFrame with ``unit_code`` and ``team_id``: one row per (small area, team), each
+    pair once even where a team lists overlapping areas.
+    """
+    pieces = []
+    for geography, group in catchments.groupby("geography", sort=True):
+        if geography not in lookup.columns:
+            raise ValueError(f"catchment geography {geography!r} is not in the small-area lookup")
+        matched = lookup[["unit_code", geography]].merge(
+            group[["team_id", "code"]], left_on=geography, right_on="code", how="inner"
+        )
+        pieces.append(matched[["unit_code", "team_id"]])
+    if not pieces:
+        return pd.DataFrame({"unit_code": pd.Series(dtype="string"), "team_id": pd.Series(dtype="string")})
+    return pd.concat(pieces, ignore_index=True).drop_duplicates().reset_index(drop=True)
+
+
+def coverage_by_area(
+    units: pd.DataFrame,
+    population: pd.DataFrame,
+    lookup: pd.DataFrame,
+    areas: pd.DataFrame,
+    geography: str,
+    *,
+    age: Age = "0-2",
+    team_names: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """Sum covered and total children per area of ``geography``.
+
+    Parameters
+    ----------
+    units : output of :func:`unit_coverage`.
+    population : ``unit_code`` with ``age0`` and ``age0_2`` (and optionally ``estimated``).
+    lookup : ``unit_code`` and a ``geography`` column of area codes.
+    areas : ``code``, ``name``, ``nation``: every area of the geography (areas with no
+        small area or no children still get a row).
+    age : the band that decides ``share_covered`` and ``coverage``.
+
+    Notes
+    -----
+    ``share_covered = covered / total`` for the chosen band. ``coverage`` is ``full`` when
+    every child (every small area, where the area has no children) is covered, ``none``
+    when none is, else ``partial``. Areas with no children have ``share_covered`` NaN.
+    """
+    band = _age_column(age)
+    pop = population.merge(lookup[["unit_code", geography]], on="unit_code", how="inner", validate="1:1")
+    pop = pop[pop[geography].notna()].rename(columns={geography: "code"})
+    covered_units = set(units["unit_code"])
+    pop["is_covered"] = pop["unit_code"].isin(covered_units)
+    for col in ("age0", "age0_2"):
+        pop[f"covered_{col}"] = pop[col].where(pop["is_covered"], 0.0)
+    if "estimated" not in pop.columns:
+        pop["estimated"] = False
+    grouped = pop.groupby("code", sort=True)
+    sums = grouped[["age0", "age0_2", "covered_age0", "covered_age0_2"]].sum()
+    sums["units"] = grouped.size()
+    sums["units_covered"] = grouped["is_covered"].sum()
+    sums["estimated"] = grouped["estimated"].any()
+
+    serving = units.merge(lookup[["unit_code", geography]], on="unit_code").dropna(subset=[geography])
+    serving = serving.groupby(geography)["team_id"].agg(lambda s: "; ".join(sorted(set(s)))).to_dict()
+
+    out = areas[["code", "name", "nation"]].merge(sums.reset_index(), on="code", how="left")
+    for col in ("age0", "age0_2", "covered_age0", "covered_age0_2"):
+        out[col] = out[col].fillna(0.0).astype(float)
+    for col in ("units", "units_covered"):
+        out[col] = out[col].fillna(0).astype(int)
+    out["estimated"] = out["estimated"].fillna(False).astype(bool)
+    out["uncovered_age0"] = out["age0"] - out["covered_age0"]
+    out["uncovered_age0_2"] = out["age0_2"] - out["covered_age0_2"]
+    total, covered = out[band], out[f"covered_{band}"]
+    out["share_covered"] = np.where(total > 0, covered / total.where(total > 0, 1.0), np.nan)
+    by_people = np.select([covered <= 0, covered >= total], ["none", "full"], "partial")
+    by_units = np.select(
+        [out["units_covered"] == 0, out["units_covered"] == out["units"]], ["none", "full"], "partial"
+    )
+    out["coverage"] = np.where(total > 0, by_people, by_units)
+    out["teams"] = [serving.get(code, "") for code in out["code"]]
+    names = team_names or {}
+    out["team_names"] = out["teams"].map(
+        lambda ids: "; ".join(names.get(t, t) for t in ids.split("; ")) if ids else ""
+    )
+    out["age_band"] = age
+    return out
+
+
+def nearest_teams(areas: gpd.GeoDataFrame, bases: pd.DataFrame) -> pd.DataFrame:
+    """Nearest team base to each area's centroid, in km.
+
+    Distances are measured in EPSG:27700 (British National Grid) for areas in Great
+    Britain and EPSG:2157 (Irish Transverse Mercator) for Northern Ireland.
+
+    Parameters
+    ----------
+    areas : GeoDataFrame with ``code``, ``nation``, ``geometry`` (any CRS).
+    bases : ``team_id``, ``name``, ``base_lon``, ``base_lat`` of the teams to consider.
+
+    Returns
+    -------
+    DataFrame with ``code``, ``nearest_team`` (team_id), ``nearest_team_name``, ``nearest_team_km``.
+    """
+    out = pd.DataFrame({"code": areas["code"].values})
+    out["nearest_team"] = pd.Series(pd.NA, index=out.index, dtype="string")
+    out["nearest_team_name"] = pd.Series(pd.NA, index=out.index, dtype="string")
+    out["nearest_team_km"] = np.nan
+    bases = bases.dropna(subset=["base_lon", "base_lat"]).drop_duplicates("team_id").reset_index(drop=True)
+    if bases.empty or areas.empty:
+        return out
+    points = gpd.GeoSeries(gpd.points_from_xy(bases["base_lon"], bases["base_lat"]), crs="EPSG:4326")
+    for grid, in_ni in ((GB_GRID, False), (NI_GRID, True)):
+        mask = (areas["nation"] == "Northern Ireland").values == in_ni
+        if not mask.any():
+            continue
+        centroids = areas.geometry[mask].to_crs(grid).centroid
+        team_xy = points.to_crs(grid)
+        dx = centroids.x.values[:, None] - team_xy.x.values[None, :]
+        dy = centroids.y.values[:, None] - team_xy.y.values[None, :]
+        dist = np.hypot(dx, dy)
+        best = dist.argmin(axis=1)
+        out.loc[mask, "nearest_team"] = bases["team_id"].values[best]
+        out.loc[mask, "nearest_team_name"] = bases["name"].values[best]
+        out.loc[mask, "nearest_team_km"] = dist[np.arange(len(best)), best] / 1000.0
+    return out
+
+
+def _summary_row(frame: pd.DataFrame) -> dict:
+    total = float(frame["age0_2"].sum())
+    uncovered = float(frame["uncovered_age0_2"].sum())
+    total0 = float(frame["age0"].sum())
+    uncovered0 = float(frame["uncovered_age0"].sum())
+    teams = {t for ids in frame["teams"] for t in ids.split("; ") if t}
+    return {
+        "teams_operating": len(teams),
+        "areas": int(len(frame)),
+        "areas_without_team": int((frame["coverage"] == "none").sum()),
+        "areas_partly_covered": int((frame["coverage"] == "partial").sum()),
+        "areas_fully_covered": int((frame["coverage"] == "full").sum()),
+        "age0_2_total": round(total, 1),
+        "age0_2_uncovered": round(uncovered, 1),
+        "share_covered": (total - uncovered) / total if total else None,
+        "age0_total": round(total0, 1),
+        "age0_uncovered": round(uncovered0, 1),
+        "share_covered_age0": (total0 - uncovered0) / total0 if total0 else None,
+        "estimated": bool(frame["estimated"].any()),
+    }
+
+
+def summarise(gaps: pd.DataFrame) -> dict:
+    """UK and per-nation totals from a gaps table.
+
+    ``teams_operating`` counts the operating teams serving at least one area of the
+    geography (of the nation, in ``nations``). ``share_covered`` is for children aged
+    0-2; ``share_covered_age0`` for age 0.
+    """
+    summary = _summary_row(gaps)
+    summary["nations"] = {
+        nation: _summary_row(gaps[gaps["nation"] == nation])
+        for nation in UK_NATIONS
+        if (gaps["nation"] == nation).any()
+    }
+    return summary
+
+
+def compute_gaps(
+    geography: str,
+    year: int,
+    *,
+    as_of: date,
+    age: Age = "0-2",
+    teams: pd.DataFrame | None = None,
+) -> gpd.GeoDataFrame:
+    """The per-area gaps table for the real data: teams operating on ``as_of``, mid-``year`` population.
+
+    Returns a GeoDataFrame (web-weight geometry) with one row per area: population,
+    covered population, ``share_covered``, ``coverage``, serving ``teams`` and
+    ``team_names``, and for areas with no team the ``nearest_team`` and ``nearest_team_km``.
+    """
+    import boundaries
+    from mapping.inputs.teams import catchment_table, load_teams, teams_as_of
+
+    _age_column(age)
+    all_teams = load_teams() if teams is None else teams
+    current = teams_as_of(all_teams, as_of)
+    operating = current[current["status"] == OPERATING]
+    catchments = catchment_table(operating)
+    lookup = boundaries.load_unit_lookup()
+    population = boundaries.load_population(year)
+    layer = boundaries.load_geography(geography, simplified=True)
+    units = unit_coverage(catchments, lookup)
+    names = dict(zip(operating["team_id"], operating["name"]))
+    gaps = coverage_by_area(units, population, lookup, layer, geography, age=age, team_names=names)
+    nearest = nearest_teams(boundaries.load_geography(geography), operating)
+    gaps = gaps.merge(nearest, on="code", how="left")
+    uncovered = gaps["coverage"] == "none"
+    for col in ("nearest_team", "nearest_team_name"):
+        gaps[col] = gaps[col].where(uncovered, pd.NA)
+    gaps["nearest_team_km"] = gaps["nearest_team_km"].where(uncovered, np.nan)
+    gaps["geography"] = geography
+    gaps["population_year"] = year
+    gaps["as_of"] = as_of.isoformat()
+    gaps = gaps.merge(layer[["code", "geometry"]], on="code", how="left")
+    return gpd.GeoDataFrame(gaps, geometry="geometry", crs="EPSG:4326")

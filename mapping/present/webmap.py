@@ -1,0 +1,843 @@
+"""The national map: measures, colour classes, folium layers and the legend, as pure functions.
+
+Nothing here reads files or knows about Streamlit: tables and shapes come in, folium objects and
+HTML strings go out, so the app can cache each piece and tests can check each one.
+
+Every name, place and status from the data reaches the page as text: each layer's tooltip is a table of
+text nodes (:data:`TEXT_TOOLTIP_JS`, never folium's ``GeoJsonTooltip``, which sets ``innerHTML``), its data
+sits in the script as JSON, and layer names and legend labels go in HTML-escaped.
+
+Colour is never the only carrier of a figure: every class has a text label, the tooltip gives
+the exact value and its class, and the app prints the same table beside the map. Palettes are
+colour-blind safe: ColorBrewer sequential schemes (YlGnBu, YlOrRd, BuPu) for amounts, the
+Okabe-Ito palette for FOI classes and ``mapping.analysis.ladder.LEVEL_COLOURS`` for the provision ladder
+(whose labels start with the level's number); team markers differ in shape and fill as well as colour.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import folium
+import numpy as np
+import pandas as pd
+from branca.element import Figure, MacroElement, Template
+from folium.map import Layer
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+from mapping.analysis.ladder import LEVEL_COLOURS, LEVEL_LABELS, LEVEL_SLUGS, LEVELS
+
+__all__ = [
+    "LADDER_COLOURS",
+    "LEAFLET_CSS",
+    "LEAFLET_JS",
+    "MEASURES",
+    "NO_DATA",
+    "NO_SMALL_AREAS",
+    "TEAM_STYLES",
+    "TEXT_TOOLTIP_JS",
+    "AreasLayer",
+    "ColourClass",
+    "Legend",
+    "Measure",
+    "TextLayer",
+    "area_properties",
+    "area_styles",
+    "base_map",
+    "build_map",
+    "catchment_layer",
+    "catchment_shapes",
+    "choropleth_layer",
+    "classify",
+    "feature_collection",
+    "format_value",
+    "ladder_evidence_text",
+    "ladder_levels_text",
+    "layer_groups",
+    "legend_html",
+    "measure_values",
+    "nation_bounds",
+    "nice_breaks",
+    "team_markers",
+    "team_points",
+    "tooltip_fields",
+    "view_for_bounds",
+]
+
+# The one script and stylesheet the map needs (folium's other defaults, jQuery, Bootstrap and
+# Font Awesome, are not used here and would cost four more downloads before the map draws).
+LEAFLET_JS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"
+LEAFLET_CSS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css"
+
+NO_DATA = ("no data", "#d9d9d9")
+ZERO_COLOUR = "#f7f7f7"
+
+# ColorBrewer (Cynthia Brewer, Penn State), all marked colour-blind safe.
+YLGNBU_6 = ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494")
+YLORRD_5 = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
+BUPU_5 = ("#edf8fb", "#b3cde3", "#8c96c6", "#8856a7", "#810f7c")
+# Okabe & Ito (2008), "Color Universal Design".
+OKABE_ITO = {
+    "orange": "#E69F00", "sky blue": "#56B4E9", "bluish green": "#009E73", "yellow": "#F0E442",
+    "blue": "#0072B2", "vermillion": "#D55E00", "reddish purple": "#CC79A7", "grey": "#999999",
+}
+FOI_COLOURS = {
+    "does not accept under-3s": OKABE_ITO["vermillion"],
+    "accepts, no age breakdown": OKABE_ITO["orange"],
+    "accepts, none referred": OKABE_ITO["yellow"],
+    "accepts, none seen": OKABE_ITO["reddish purple"],
+    "accepts, 1-5 seen": OKABE_ITO["sky blue"],
+    "accepts, more than 5 seen": OKABE_ITO["blue"],
+    "accepts, number seen unclear": OKABE_ITO["bluish green"],
+    "no usable reply": OKABE_ITO["grey"],
+    "outside the FOI's geography": "#f0f0f0",
+}
+# The provision ladder's levels by label (mapping.analysis.ladder), best provision first; an area with no small
+# areas (none in the UK-wide layers) is white, as in the report pack's ladder maps.
+NO_SMALL_AREAS = "no small areas"
+LADDER_COLOURS = {**{LEVEL_LABELS[lv]: LEVEL_COLOURS[lv] for lv in LEVELS}, NO_SMALL_AREAS: "#ffffff"}
+SHARE_CLASSES = (
+    ("none (0%)", lambda v: v <= 0),
+    ("under 25%", lambda v: 0 < v < 0.25),
+    ("25% to under 50%", lambda v: 0.25 <= v < 0.5),
+    ("50% to under 75%", lambda v: 0.5 <= v < 0.75),
+    ("75% to under 100%", lambda v: 0.75 <= v < 1),
+    ("all (100%)", lambda v: v >= 1),
+)
+
+# Team markers: shape and fill differ, not only colour.
+TEAM_STYLES = {
+    "operating": {"color": "#ffffff", "weight": 2, "fill": True, "fill_color": OKABE_ITO["blue"],
+                  "fill_opacity": 1.0, "radius": 7, "symbol": "●", "label": "team operating (filled circle)"},
+    "in development": {"color": OKABE_ITO["vermillion"], "weight": 3, "fill": True, "fill_color": "#ffffff",
+                       "fill_opacity": 0.9, "radius": 7, "dash_array": "3 3", "symbol": "◌",
+                       "label": "team in development (hollow dashed circle)"},
+}
+CATCHMENT_STYLE = {"color": OKABE_ITO["blue"], "weight": 2, "fill": False}
+SPECIALIST_STYLE = {"color": OKABE_ITO["bluish green"], "weight": 2, "fill": False, "dashArray": "1 4"}
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One thing the map can colour areas by, with where its figures come from."""
+
+    id: str
+    label: str
+    column: str
+    kind: Literal["share", "count", "category"]
+    palette: tuple[str, ...]
+    source: str
+    needs_foi: bool = False
+    needs_ladder: bool = False
+
+
+MEASURES: dict[str, Measure] = {
+    m.id: m
+    for m in (
+        Measure("share_covered", "Share of babies aged 0-2 covered by a team", "share_covered", "share", YLGNBU_6,
+                "covered children aged 0-2 / all children aged 0-2, summed over small areas in an operating "
+                "team's catchment (teams: data/teams.csv; population: ONS, NRS, NISRA mid-year estimates)"),
+        Measure("uncovered_age0_2", "Babies aged 0-2 with no team", "uncovered_age0_2", "count", YLORRD_5,
+                "children aged 0-2 living in small areas outside every operating team's catchment "
+                "(ONS, NRS mid-year estimates; Northern Ireland estimated)"),
+        Measure("foi_class", "CAMHS FOI reply class", "foi_class", "category", tuple(FOI_COLOURS.values()),
+                "the loaded FOI replies, classified as in Rare Jewels (2019) section 8; carried to other "
+                "geographies by the share of children aged 0-2", needs_foi=True),
+        Measure("age0_2", "Babies aged 0-2 (population)", "age0_2", "count", BUPU_5,
+                "mid-year population estimates aged 0-2 (ONS, NRS; Northern Ireland estimated from the 0-15 band)"),
+        Measure("ladder_level", "Provision ladder", "level_label", "category", tuple(LADDER_COLOURS.values()),
+                "mapping.analysis.ladder: 3 operating team, 2 CAMHS parent-infant specialists but no team (Rare Jewels "
+                "section 7; data/teams.csv), 1 / 0 CAMHS accepts / does not accept under-3s (FOI replies loaded "
+                "in this session, Rare Jewels section 8), else unknown; each area takes the level of most of its "
+                "babies aged 0-2", needs_ladder=True),
+    )
+}
+
+
+@dataclass(frozen=True)
+class ColourClass:
+    """A class of values: its label (what the legend and tooltip say) and its colour."""
+
+    label: str
+    colour: str
+
+
+# --- classes ---------------------------------------------------------------------------------------
+
+
+def _round_sig(value: float, digits: int = 2) -> float:
+    if value <= 0:
+        return 0.0
+    magnitude = 10 ** (math.floor(math.log10(value)) - digits + 1)
+    return float(round(value / magnitude) * magnitude)
+
+
+def nice_breaks(values: Iterable[float], classes: int = 5) -> list[float]:
+    """Upper-open class edges for positive amounts: quantiles rounded to 2 significant figures.
+
+    Returns ``classes - 1`` or fewer strictly increasing edges ``b``; class ``i`` holds
+    ``b[i-1] <= v < b[i]`` (the first class starts above 0, the last is open-ended). Zero is
+    always a class of its own, so it is not part of the edges.
+    """
+    positive = np.asarray([v for v in values if v is not None and not pd.isna(v) and v > 0], dtype=float)
+    if positive.size == 0:
+        return []
+    quantiles = np.quantile(positive, np.linspace(0, 1, classes + 1)[1:-1])
+    edges: list[float] = []
+    for q in quantiles:
+        edge = _round_sig(float(q))
+        if edge > 0 and (not edges or edge > edges[-1]):
+            edges.append(edge)
+    return edges
+
+
+def _count_label(low: float, high: float | None) -> str:
+    if high is None:
+        return f"{low:,.0f} or more" if low > 0 else "more than 0"
+    if low <= 0:
+        return f"more than 0, under {high:,.0f}"
+    return f"{low:,.0f} to under {high:,.0f}"
+
+
+def classify(values: Sequence, measure: Measure, *,
+             edges: Sequence[float] | None = None) -> tuple[list[ColourClass], list[ColourClass]]:
+    """Each value's class, and the legend (every class in order, "no data" last if any value lacks one).
+
+    Shares use fixed classes (0, under 25%, ... , 100%); counts a class for 0 and classes between
+    ``edges`` (default :func:`nice_breaks` of the values); categories their own name.
+    """
+    values = list(values)
+    missing = [v is None or (not isinstance(v, str) and pd.isna(v)) for v in values]
+    if measure.kind == "share":
+        legend = [ColourClass(label, colour) for (label, _), colour in zip(SHARE_CLASSES, measure.palette)]
+
+        def pick(v: Any) -> ColourClass:
+            return next(legend[i] for i, (_, test) in enumerate(SHARE_CLASSES) if test(v))
+    elif measure.kind == "count":
+        edges = list(nice_breaks(values, len(measure.palette)) if edges is None else edges)
+        lows, highs = [0.0, *edges], [*edges, None]
+        n = len(lows)
+        legend = [ColourClass("0", ZERO_COLOUR)]
+        for i, (low, high) in enumerate(zip(lows, highs)):
+            colour = measure.palette[round(i * (len(measure.palette) - 1) / (n - 1)) if n > 1 else 0]
+            legend.append(ColourClass(_count_label(low, high), colour))
+
+        def pick(v: Any) -> ColourClass:
+            if v <= 0:
+                return legend[0]
+            return legend[1 + sum(v >= e for e in edges)]
+    else:
+        colours = {"foi_class": FOI_COLOURS, "ladder_level": LADDER_COLOURS}.get(measure.id, {})
+        legend = [ColourClass(label, colour) for label, colour in colours.items()]
+        by_label = {c.label: c for c in legend}
+
+        def pick(v: Any) -> ColourClass:
+            if v not in by_label:
+                by_label[v] = ColourClass(str(v), OKABE_ITO["grey"])
+                legend.append(by_label[v])
+            return by_label[v]
+
+    no_data = ColourClass(*NO_DATA)
+    out = [no_data if m else pick(v) for v, m in zip(values, missing)]
+    if measure.kind == "category":
+        used = {c.label for c in out}
+        # The ladder is a fixed scale: every level stays in the legend, even with no area at it.
+        legend = [c for c in legend if c.label in used or (measure.needs_ladder and c.label != NO_SMALL_AREAS)]
+    if any(missing):
+        legend.append(no_data)
+    return out, legend
+
+
+def format_value(value, measure: Measure, *, estimated: bool = False) -> str:
+    """A figure as the tooltip and tables print it: '75.0%', '4,932', a class name, or 'no data'."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return NO_DATA[0]
+    if measure.kind == "share":
+        text = f"{100 * float(value):.1f}%"
+    elif measure.kind == "count":
+        text = f"{float(value):,.0f}"
+    else:
+        text = str(value)
+    return text + (" (estimate)" if estimated and measure.kind != "category" else "")
+
+
+# --- area properties and GeoJSON -------------------------------------------------------------------
+
+
+def _ladder_labels(gaps: pd.DataFrame, ladder: pd.DataFrame | None) -> pd.Series:
+    if ladder is None:
+        raise ValueError("the ladder measure needs the ladder table (mapping.analysis.ladder.compute_ladder)")
+    labels = gaps[["code"]].merge(ladder[["code", "level_label"]], on="code", how="left")["level_label"]
+    return labels.astype(object).where(labels.notna(), NO_SMALL_AREAS)
+
+
+def measure_values(gaps: pd.DataFrame, measure: Measure, foi: pd.DataFrame | None = None,
+                   ladder: pd.DataFrame | None = None) -> list:
+    """The raw values a measure colours by, one per row of ``gaps`` (FOI classes or ladder levels joined by code)."""
+    if measure.needs_foi:
+        if foi is None:
+            raise ValueError("the FOI measure needs FOI replies: load a replies file first")
+        return gaps[["code"]].merge(foi[["code", "foi_class"]], on="code", how="left")["foi_class"].tolist()
+    if measure.needs_ladder:
+        return _ladder_labels(gaps, ladder).tolist()
+    return gaps[measure.column].tolist()
+
+
+def ladder_levels_text(row: pd.Series | dict, *, estimated: bool = False) -> str:
+    """The babies aged 0-2 at each level of an area's ladder row, levels with none left out.
+
+    E.g. ``"3: 7,561 (75.0%); unknown: 2,520 (25.0%)"``, from ``age0_2_<slug>`` and ``share_<slug>``.
+    """
+    parts = []
+    for lv in LEVELS:
+        babies, share = row[f"age0_2_{LEVEL_SLUGS[lv]}"], row[f"share_{LEVEL_SLUGS[lv]}"]
+        if not pd.isna(babies) and babies > 0:
+            parts.append(f"{lv}: {babies:,.0f}{' (estimate)' if estimated else ''} ({100 * share:.1f}%)")
+    return "; ".join(parts) or "no babies aged 0-2"
+
+
+def ladder_evidence_text(row: pd.Series | dict) -> str:
+    """What the ladder found in an area: team ids, specialist areas and FOI reply ids, or "none found"."""
+    parts = [f"{name}: {row[column]}" for name, column in (("teams", "teams"), ("specialists", "specialist_areas"),
+                                                            ("FOI replies", "foi_reply_ids"))
+             if isinstance(row[column], str) and row[column]]
+    return "; ".join(parts) or "none found"
+
+
+def area_properties(gaps: pd.DataFrame, measure: Measure, foi: pd.DataFrame | None = None,
+                    ladder: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per area, everything the tooltip shows and the style needs, as text (one row per area of ``gaps``).
+
+    ``foi`` (``code, foi_class`` and optionally ``class_share``) is needed for the FOI measure, and
+    ``ladder`` (:func:`mapping.analysis.ladder.compute_ladder`) for the ladder measure.
+    Columns: code, name, nation, value (formatted), class (label), fill (colour), babies, uncovered,
+    coverage, teams, nearest; for the ladder also levels (:func:`ladder_levels_text`) and evidence
+    (:func:`ladder_evidence_text`).
+    """
+    frame = gaps.copy()
+    if measure.needs_ladder:
+        if ladder is None:
+            raise ValueError("the ladder measure needs the ladder table (mapping.analysis.ladder.compute_ladder)")
+        frame["level_label"] = _ladder_labels(gaps, ladder).to_numpy()
+        rungs = gaps[["code"]].merge(ladder.drop(columns=[c for c in ("name", "nation", "age0_2", "estimated")
+                                                          if c in ladder.columns]), on="code", how="left")
+    if measure.needs_foi:
+        if foi is None:
+            raise ValueError("the FOI measure needs FOI replies: load a replies file first")
+        keep = [c for c in ("code", "foi_class", "class_share") if c in foi.columns]
+        frame = frame.drop(columns=[c for c in keep if c != "code" and c in frame.columns]).merge(
+            foi[keep], on="code", how="left")
+    raw = frame[measure.column].tolist()
+    classes, _ = classify(raw, measure)
+    estimated = frame["estimated"].astype(bool).tolist() if "estimated" in frame else [False] * len(frame)
+    values = [format_value(v, measure, estimated=e) for v, e in zip(raw, estimated)]
+    if measure.needs_foi and "class_share" in frame:
+        values = [
+            v if pd.isna(s) or s >= 0.999 else f"{v} ({100 * s:.0f}% of babies aged 0-2)"
+            for v, s in zip(values, frame["class_share"])
+        ]
+    if measure.needs_ladder:  # a split area says how many of its babies are at its level
+        values = [v if not split else f"{v} ({100 * s:.1f}% of babies aged 0-2)"
+                  for v, s, split in zip(values, rungs["level_share"], rungs["split"].eq(True))]
+    babies = [format_value(v, MEASURES["age0_2"], estimated=e) for v, e in zip(frame["age0_2"], estimated)]
+    uncovered = [format_value(v, MEASURES["uncovered_age0_2"], estimated=e)
+                 for v, e in zip(frame["uncovered_age0_2"], estimated)]
+    nearest = [
+        "" if pd.isna(name) or name is None else f"{name} ({km:,.0f} km from the area's centre)"
+        for name, km in zip(frame.get("nearest_team_name", [None] * len(frame)),
+                            frame.get("nearest_team_km", [np.nan] * len(frame)))
+    ]
+    coverage = [
+        f"{c}: {100 * s:.1f}% of babies aged 0-2 covered" if not pd.isna(s) else str(c)
+        for c, s in zip(frame["coverage"], frame["share_covered"])
+    ]
+    out = pd.DataFrame({
+        "code": frame["code"].astype(str).values,
+        "name": frame["name"].astype(str).values,
+        "nation": frame["nation"].astype(str).values,
+        "value": values,
+        "class": [c.label for c in classes],
+        "fill": [c.colour for c in classes],
+        "babies": babies,
+        "uncovered": uncovered,
+        "coverage": coverage,
+        "teams": [t if t else "none" for t in frame["team_names"].fillna("").astype(str)],
+        "nearest": nearest,
+    })
+    if measure.needs_ladder:
+        rows = rungs.to_dict("records")
+        out["levels"] = [ladder_levels_text(r, estimated=e) if not pd.isna(r["level_share"]) else NO_SMALL_AREAS
+                         for r, e in zip(rows, estimated)]
+        out["evidence"] = [ladder_evidence_text(r) for r in rows]
+    return out
+
+
+def feature_collection(geometries: Sequence[dict], codes: Sequence[str], properties: pd.DataFrame) -> dict:
+    """A GeoJSON FeatureCollection from cached geometry dicts (in ``codes`` order) and per-area properties."""
+    by_code = properties.set_index("code", drop=False)
+    features = []
+    for code, geometry in zip(codes, geometries):
+        if code not in by_code.index:
+            continue
+        features.append({"type": "Feature", "geometry": geometry, "properties": by_code.loc[code].to_dict()})
+    return {"type": "FeatureCollection", "features": features}
+
+
+# --- folium layers -------------------------------------------------------------------------------
+
+
+UK_BOUNDS = [[49.86, -8.65], [60.86, 1.77]]
+TOOLTIP_CSS = ("<style>.leaflet-tooltip.foliumtooltip{white-space:normal;width:max-content;max-width:340px;"
+               "font-size:12px}.foliumtooltip th{text-align:left;vertical-align:top;padding-right:6px}</style>")
+
+
+def base_map(bounds: Sequence[Sequence[float]] | None = None, *, tiles: str | None = "OpenStreetMap",
+             fit: bool = True, leaflet_js: str = LEAFLET_JS, leaflet_css: str = LEAFLET_CSS) -> folium.Map:
+    """A canvas-rendered map centred on ``bounds`` ([[south, west], [north, east]]), the UK by default.
+
+    With ``fit`` the map also fits the bounds in the browser (the app instead passes a centre and
+    zoom from :func:`view_for_bounds`, which st_folium applies without reloading the map). Only
+    Leaflet itself is loaded (see :data:`LEAFLET_JS`); ``tiles=None`` draws no base tiles.
+    """
+    bounds = bounds or UK_BOUNDS
+    centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
+    m = folium.Map(location=centre, zoom_start=5, tiles=tiles, prefer_canvas=True, control_scale=True,
+                   min_zoom=4, max_zoom=13, zoom_snap=0.25, zoom_delta=0.5)
+    m.default_js = [("leaflet", leaflet_js)]
+    m.default_css = [("leaflet_css", leaflet_css)]
+    # Tooltips wrap rather than run off the map's edge (the ladder's evidence and FOI classes are long).
+    root = m.get_root()
+    assert isinstance(root, Figure)  # a folium Map's root is always its page
+    root.header.add_child(folium.Element(TOOLTIP_CSS))
+    if fit:
+        m.fit_bounds(bounds)
+    return m
+
+
+def _mercator_y(lat: float) -> float:
+    """Latitude as Web Mercator y, in the same units as longitude degrees."""
+    return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+
+
+def view_for_bounds(bounds: Sequence[Sequence[float]], width_px: int, height_px: int, *,
+                    snap: float = 0.25, padding_px: int = 10) -> tuple[tuple[float, float], float]:
+    """The centre and the largest zoom (a multiple of ``snap``) at which ``bounds`` fit a map of that size.
+
+    Web Mercator: at zoom z the world is 256 * 2**z pixels wide, so a span of d degrees of longitude
+    (or of Mercator y) takes 256 * 2**z * d / 360 pixels. The centre is the middle of the bounds in
+    Mercator y, as Leaflet's fitBounds uses.
+    """
+    (south, west), (north, east) = bounds
+    dx = max(east - west, 1e-9)
+    y_south, y_north = _mercator_y(south), _mercator_y(north)
+    dy = max(y_north - y_south, 1e-9)
+    fit_x = math.log2((width_px - 2 * padding_px) * 360 / (256 * dx))
+    fit_y = math.log2((height_px - 2 * padding_px) * 360 / (256 * dy))
+    zoom = math.floor(min(fit_x, fit_y) / snap) * snap
+    y_mid = (y_south + y_north) / 2
+    lat_mid = math.degrees(2 * math.atan(math.exp(math.radians(y_mid))) - math.pi / 2)
+    return (round(lat_mid, 5), round((west + east) / 2, 5)), zoom
+
+
+TOOLTIP_FIELDS = ("name", "code", "nation", "value", "class", "babies", "uncovered", "coverage", "teams", "nearest")
+LADDER_TOOLTIP_FIELDS = ("name", "code", "nation", "value", "levels", "babies", "evidence", "teams")
+
+
+def tooltip_fields(measure: Measure) -> tuple[list[str], list[str]]:
+    """The area properties a measure's tooltip shows, and their labels."""
+    if measure.needs_ladder:
+        return list(LADDER_TOOLTIP_FIELDS), ["Area", "Code", "Nation", "Level (of most babies)",
+                                             "Babies 0-2 by level", "Babies aged 0-2", "Evidence (ids)",
+                                             "Serving teams"]
+    return list(TOOLTIP_FIELDS), ["Area", "Code", "Nation", measure.label, "Class", "Babies aged 0-2",
+                                  "Babies aged 0-2 with no team", "Coverage", "Serving teams", "Nearest team"]
+
+
+# How every area is drawn (its fill colour is its class's) and how it looks under the pointer.
+AREA_STYLE = {"color": "#555555", "weight": 0.6, "fillOpacity": 0.75}
+AREA_HIGHLIGHT = {"weight": 2.5, "color": "#000000"}
+
+
+def choropleth_layer(collection: dict, measure: Measure) -> TextLayer:
+    """The areas filled by class colour, with a tooltip giving name, code and every figure in words.
+
+    The shapes travel inside the map: this is the layer of :func:`build_map`'s self-contained map.
+    The app's map uses :class:`AreasLayer`, which sends the shapes once.
+    """
+    fields, labels = tooltip_fields(measure)
+    features = [(f["geometry"], {"fillColor": f["properties"]["fill"], **AREA_STYLE},
+                 [str(f["properties"][k]) for k in fields]) for f in collection["features"]]
+    return TextLayer(features, labels, name=f"Areas: {measure.label}", highlight=AREA_HIGHLIGHT, sticky=True)
+
+
+def area_styles(properties: pd.DataFrame, measure: Measure) -> dict[str, list[str]]:
+    """Per area code, its fill colour then the values of the tooltip's fields (:func:`tooltip_fields`), as
+    text: all that :class:`AreasLayer` sends for a view besides the shapes."""
+    fields, _ = tooltip_fields(measure)
+    return {str(row["code"]): [str(row["fill"]), *(str(row[f]) for f in fields)]
+            for row in properties.to_dict("records")}
+
+
+def _script_json(value: object) -> str:
+    """JSON that is safe inside a page's script (``<``, ``>`` and ``&`` as escapes, as folium writes them)."""
+    return (json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def _layer_name(text: str) -> str:
+    """A layer's name as the layer control takes it: Leaflet sets it as HTML, so it goes in escaped."""
+    return html.escape(text, quote=False)
+
+
+# The one way every layer's tooltip is made: a table of text nodes (a label and a value per row), so no
+# name, place or status from the data is ever read as HTML. Each layer's script calls it with its labels
+# and one feature's values.
+TEXT_TOOLTIP_JS = """function (labels, values) {
+    var table = document.createElement("table");
+    labels.forEach(function (label, i) {
+        var row = table.insertRow(), head = document.createElement("th");
+        head.textContent = label;
+        row.appendChild(head);
+        row.insertCell().textContent = values[i];
+    });
+    return table;
+}"""
+
+
+class TextLayer(Layer):
+    """GeoJSON features with a tooltip of text nodes (:data:`TEXT_TOOLTIP_JS`) and a style of their own.
+
+    ``features`` are (GeoJSON geometry, Leaflet path style, tooltip values) triples; points are drawn
+    as circle markers in their style. The data goes into the script as one JSON value (``<``, ``>``
+    and ``&`` escaped), so nothing in it is ever markup. This replaces folium's ``GeoJsonTooltip``,
+    which builds the tooltip as an HTML string and sets it as ``innerHTML``.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }}_labels = {{ this.labels_json }};
+        var {{ this.get_name() }} = L.geoJson({{ this.data_json }}, {
+            smoothFactor: 0.5,
+            style: function (feature) { return feature.properties.style; },
+            pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, feature.properties.style); },
+            onEachFeature: function (feature, layer) {
+                layer.bindTooltip(function () {
+                    return ({{ this.tooltip_js }})({{ this.get_name() }}_labels, feature.properties.tooltip);
+                }, {sticky: {{ this.sticky_json }}, className: "foliumtooltip"});
+                {% if this.highlight_json %}
+                layer.on({
+                    mouseover: function (e) { e.target.setStyle({{ this.highlight_json }}); },
+                    mouseout: function (e) { {{ this.get_name() }}.resetStyle(e.target); }
+                });
+                {% endif %}
+            }
+        });
+        {% endmacro %}
+    """)
+
+    def __init__(self, features: Iterable[tuple[dict, dict, Sequence[str]]], labels: Sequence[str], *, name: str,
+                 highlight: dict | None = None, sticky: bool = False, show: bool = True) -> None:
+        super().__init__(name=_layer_name(name), overlay=True, control=True, show=show)
+        self._name = "TextLayer"
+        self.data_json = _script_json({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "geometry": geometry,
+             "properties": {"style": style, "tooltip": [str(v) for v in values]}}
+            for geometry, style, values in features]})
+        self.labels_json = _script_json(list(labels))
+        self.tooltip_js = TEXT_TOOLTIP_JS
+        self.sticky_json = "true" if sticky else "false"
+        self.highlight_json = _script_json(highlight) if highlight else ""
+
+
+class AreasLayer(MacroElement):
+    """The areas filled by class, with the shapes fetched by the browser from ``shapes_url`` once per page.
+
+    The shapes (GeoJSON features with a ``code`` property, about 1.1 MB for the UK) are the bulk of a map; the browser
+    keeps them, parsed, for as long as the page is open, so a new measure, year or date sends only
+    :func:`area_styles` (each area's colour and tooltip values) instead of every shape again. The
+    tooltip is built in the browser as a table of text nodes (:data:`TEXT_TOOLTIP_JS`, labels from
+    :func:`tooltip_fields`), as on every other layer, so no value is ever read as HTML. Areas not in
+    ``properties`` are not drawn. Once the areas are drawn the map's page carries
+    ``data-areas-drawn="<layer name>"`` on its body (``"error"`` if the shapes could not be fetched, with a
+    message on the map), so a browser test can wait for the drawing itself.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }}_areas = {{ this.styles_json }};
+        var {{ this.get_name() }}_labels = {{ this.labels_json }};
+        var {{ this.get_name() }} = L.geoJson(null, {
+            smoothFactor: 0.5,
+            filter: function (feature) {
+                return Object.prototype.hasOwnProperty.call({{ this.get_name() }}_areas, feature.properties.code);
+            },
+            style: function (feature) {
+                return Object.assign({fillColor: {{ this.get_name() }}_areas[feature.properties.code][0]},
+                                     {{ this.style_json }});
+            },
+            onEachFeature: function (feature, layer) {
+                var values = {{ this.get_name() }}_areas[feature.properties.code];
+                layer.bindTooltip(function () {
+                    return ({{ this.tooltip_js }})({{ this.get_name() }}_labels, values.slice(1));
+                }, {sticky: true, className: "foliumtooltip"});
+                layer.on({
+                    mouseover: function (e) { e.target.setStyle({{ this.highlight_json }}); },
+                    mouseout: function (e) { {{ this.get_name() }}.resetStyle(e.target); }
+                });
+            }
+        }).addTo({{ this._parent.get_name() }});
+        (function (layer, url, name) {
+            var kept = window.pimapShapes = window.pimapShapes || {};
+            kept[url] = kept[url] || fetch(url).then(function (response) {
+                if (!response.ok) { throw new Error("HTTP " + response.status); }
+                return response.json();
+            });
+            kept[url].then(function (shapes) {
+                layer.addData(shapes);
+                requestAnimationFrame(function () { document.body.dataset.areasDrawn = name; });
+            }).catch(function (error) {
+                delete kept[url];
+                var note = document.createElement("div");
+                note.style.cssText = "position:absolute;top:10px;left:60px;right:60px;z-index:1000;background:#fff;"
+                    + "padding:6px 8px;border:2px solid #D55E00;font:14px sans-serif";
+                note.textContent = "The area shapes could not be loaded (" + error.message + "): reload the page.";
+                document.body.appendChild(note);
+                document.body.dataset.areasDrawn = "error";
+            });
+        })({{ this.get_name() }}, {{ this.url_json }}, {{ this.name_json }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, shapes_url: str, properties: pd.DataFrame, measure: Measure) -> None:
+        super().__init__()
+        self._name = "AreasLayer"
+        self.layer_name = f"Areas: {measure.label}"
+        self.url_json = _script_json(shapes_url)
+        self.styles_json = _script_json(area_styles(properties, measure))
+        self.labels_json = _script_json(tooltip_fields(measure)[1])
+        self.name_json = _script_json(self.layer_name)
+        self.style_json = _script_json(AREA_STYLE)
+        self.highlight_json = _script_json(AREA_HIGHLIGHT)
+        self.tooltip_js = TEXT_TOOLTIP_JS
+
+
+def team_points(teams: pd.DataFrame) -> dict:
+    """Team bases as GeoJSON points with the tooltip text and the marker style's status.
+
+    ``teams`` has team_id, name, status, base_lon, base_lat, location_precision (and optionally
+    ``from``). Only operating and in-development teams are kept (specialist areas are their own layer).
+    """
+    features = []
+    for row in teams.to_dict("records"):
+        style = TEAM_STYLES.get(row["status"])
+        if style is None or pd.isna(row["base_lon"]) or pd.isna(row["base_lat"]):
+            continue
+        precision = row.get("location_precision", "")
+        where = {"exact": "base address", "town": "base town",
+                 "catchment centroid": "no base published: shown at the centre of its catchment",
+                 }.get(precision, precision)
+        since = row.get("from", "")
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Point",
+                         "coordinates": [round(float(row["base_lon"]), 5), round(float(row["base_lat"]), 5)]},
+            "properties": {
+                "name": str(row["name"]),
+                "status": f"{style['symbol']} {row['status']}" + (f" (since {since})" if since else ""),
+                "location": str(where),
+                "style": row["status"],
+            },
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _marker_style(feature: dict) -> dict:
+    style = TEAM_STYLES[feature["properties"]["style"]]
+    out = {"color": style["color"], "weight": style["weight"], "fillColor": style["fill_color"],
+           "fillOpacity": style["fill_opacity"], "radius": style["radius"]}
+    if "dash_array" in style:
+        out["dashArray"] = style["dash_array"]
+    return out
+
+
+def team_markers(teams: pd.DataFrame) -> TextLayer:
+    """Team bases in one layer: operating teams as filled circles, teams in development as hollow dashed circles."""
+    features = [(f["geometry"], _marker_style(f), [f["properties"][k] for k in ("name", "status", "location")])
+                for f in team_points(teams)["features"]]
+    return TextLayer(features, ["Team", "Status", "Location"], name="Team bases (● operating, ◌ in development)")
+
+
+def catchment_shapes(teams: pd.DataFrame, load_layer: Callable[[str], gpd.GeoDataFrame], *,
+                     tolerance: float = 0.002) -> gpd.GeoDataFrame:
+    """One outline per team: the union of its catchment areas, lightly simplified for the web.
+
+    ``load_layer(geography_id)`` returns a GeoDataFrame with ``code`` and ``geometry`` (EPSG:4326),
+    normally the simplified web layer. Teams with the same catchment share one union.
+    """
+    import geopandas as gpd
+    import shapely
+
+    from mapping.inputs.teams import parse_catchment
+
+    layers: dict[str, gpd.GeoDataFrame] = {}
+    unions: dict[str, object] = {}
+    rows = []
+    for row in teams.itertuples(index=False):
+        text = row.catchment
+        if text not in unions:
+            pieces = []
+            for geography, code in parse_catchment(text):
+                if geography not in layers:
+                    layers[geography] = load_layer(geography).set_index("code")
+                pieces.append(layers[geography].geometry.loc[code])
+            merged = shapely.union_all(pieces)
+            unions[text] = shapely.set_precision(merged.simplify(tolerance), 1e-4) if tolerance else merged
+        rows.append({"team_id": row.team_id, "name": row.name, "status": row.status, "geometry": unions[text]})
+    return gpd.GeoDataFrame(rows, columns=["team_id", "name", "status", "geometry"], geometry="geometry",
+                            crs="EPSG:4326")
+
+
+def catchment_layer(shapes: gpd.GeoDataFrame, *, name: str, style: dict, show: bool = True) -> TextLayer:
+    """Catchments (or specialist areas) as outlines with the team's name and status in the tooltip."""
+    geometries = [f["geometry"] for f in json.loads(shapes[["geometry"]].to_json(drop_id=True))["features"]]
+    features = [(geometry, dict(style), [str(n), str(s)])
+                for geometry, n, s in zip(geometries, shapes["name"], shapes["status"])]
+    return TextLayer(features, ["Team or area", "Status"], name=name, show=show)
+
+
+# --- legend --------------------------------------------------------------------------------------
+
+
+def legend_html(title: str | None, classes: Sequence[ColourClass], *, markers: bool = True) -> str:
+    """The legend as HTML: a swatch and a text label per class, then the marker and outline keys."""
+    rows = "".join(
+        f'<div><span style="display:inline-block;width:14px;height:14px;background:{c.colour};'
+        f'border:1px solid #555;margin-right:6px;vertical-align:middle"></span>{html.escape(c.label)}</div>'
+        for c in classes
+    )
+    keys = ""
+    if markers:
+        keys = (
+            '<div style="margin-top:6px"><svg width="16" height="16"><circle cx="8" cy="8" r="6" '
+            f'fill="{OKABE_ITO["blue"]}" stroke="#fff" stroke-width="2"/></svg> team operating</div>'
+            '<div><svg width="16" height="16"><circle cx="8" cy="8" r="6" fill="#fff" '
+            f'stroke="{OKABE_ITO["vermillion"]}" stroke-width="2.5" stroke-dasharray="3 3"/></svg> '
+            "team in development</div>"
+            '<div><svg width="16" height="16"><rect x="2" y="2" width="12" height="12" fill="none" '
+            f'stroke="{OKABE_ITO["blue"]}" stroke-width="2"/></svg> team catchment</div>'
+            '<div><svg width="16" height="16"><rect x="2" y="2" width="12" height="12" fill="none" '
+            f'stroke="{OKABE_ITO["bluish green"]}" stroke-width="2" stroke-dasharray="1 3"/></svg> '
+            "CAMHS specialist practitioners, no team</div>"
+        )
+    return (
+        '<div class="pimap-legend" style="background:rgba(255,255,255,0.92);padding:8px 10px;'
+        'font:12px/1.5 sans-serif;border-radius:4px;box-shadow:0 0 4px rgba(0,0,0,0.3);max-width:260px">'
+        f"{f'<b>{html.escape(title)}</b>' if title else ''}{rows}{keys}</div>"
+    )
+
+
+class Legend(MacroElement):
+    """A Leaflet control holding :func:`legend_html` (drawn by the map's own script, so st_folium shows it)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: "bottomleft"});
+        {{ this.get_name() }}.onAdd = function (map) {
+            var div = L.DomUtil.create("div");
+            div.innerHTML = {{ this.html_json }};
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, legend: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.html_json = json.dumps(legend)
+
+
+# --- putting it together -------------------------------------------------------------------------
+
+
+def nation_bounds(areas, nation: str | None) -> list[list[float]] | None:
+    """[[south, west], [north, east]] of a nation's areas (all areas when ``nation`` is None)."""
+    chosen = areas if not nation else areas[areas["nation"] == nation]
+    if len(chosen) == 0:
+        return None
+    west, south, east, north = chosen.total_bounds
+    return [[float(south), float(west)], [float(north), float(east)]]
+
+
+def layer_groups(
+    areas: MacroElement,
+    measure: Measure,
+    *,
+    teams: pd.DataFrame | None = None,
+    catchments=None,
+    specialists=None,
+) -> list[folium.FeatureGroup]:
+    """The layers that change with the view (areas, catchments, specialist areas, team bases), each in a group.
+
+    st_folium swaps these groups in an open map (``feature_group_to_add``) instead of reloading it.
+    ``areas`` is the areas layer for ``measure``: :class:`AreasLayer` in the app (shapes fetched once),
+    or :func:`choropleth_layer`.
+    """
+    groups = []
+
+    def group(name: str, layer: MacroElement) -> None:
+        fg = folium.FeatureGroup(name=_layer_name(name))
+        layer.add_to(fg)
+        groups.append(fg)
+
+    group(f"Areas: {measure.label}", areas)
+    if catchments is not None and len(catchments):
+        in_dev = catchments["status"] == "in development"
+        group("Team catchments (operating)",
+              catchment_layer(catchments[~in_dev], name="operating", style=CATCHMENT_STYLE))
+        if in_dev.any():
+            group("Team catchments (in development)",
+                  catchment_layer(catchments[in_dev], name="in development",
+                                  style={**CATCHMENT_STYLE, "dashArray": "6 4", "color": OKABE_ITO["vermillion"]}))
+    if specialists is not None and len(specialists):
+        group("CAMHS specialist practitioners, no team",
+              catchment_layer(specialists, name="specialists", style=SPECIALIST_STYLE))
+    if teams is not None:
+        group("Team bases (● operating, ◌ in development)", team_markers(teams))
+    return groups
+
+
+def build_map(
+    collection: dict,
+    measure: Measure,
+    legend: Sequence[ColourClass],
+    *,
+    bounds: Sequence[Sequence[float]] | None = None,
+    teams: pd.DataFrame | None = None,
+    catchments=None,
+    specialists=None,
+    tiles: str | None = "OpenStreetMap",
+) -> folium.Map:
+    """The whole national map: areas, catchments, specialist areas, team bases, legend, layer control."""
+    m = base_map(bounds, tiles=tiles)
+    choropleth_layer(collection, measure).add_to(m)
+    if catchments is not None and len(catchments):
+        in_dev = catchments["status"] == "in development"
+        catchment_layer(catchments[~in_dev], name="Team catchments (operating)", style=CATCHMENT_STYLE).add_to(m)
+        if in_dev.any():
+            catchment_layer(catchments[in_dev], name="Team catchments (in development)",
+                            style={**CATCHMENT_STYLE, "dashArray": "6 4", "color": OKABE_ITO["vermillion"]}).add_to(m)
+    if specialists is not None and len(specialists):
+        catchment_layer(specialists, name="CAMHS specialist practitioners, no team", style=SPECIALIST_STYLE).add_to(m)
+    if teams is not None:
+        team_markers(teams).add_to(m)
+    Legend(legend_html(measure.label, legend)).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    return m

@@ -1,0 +1,259 @@
+"""The provision ladder and the report-pack download in the app, through Streamlit's AppTest.
+
+Figures shown are compared with direct library calls (mapping.analysis.ladder, mapping.analysis.reach), formatted the
+way the page formats them. The FOI replies used are the repository's SYNTHETIC fixture.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from app_helpers import FOI_FIXTURE, REPO, assert_no_failure, frame, run_app, show_map_table
+
+pytestmark = pytest.mark.slow
+LADDER_LABEL = "Provision ladder"
+
+
+
+
+def static_table(at, index_name: str) -> pd.DataFrame:
+    """The first static table (st.table) whose index is named ``index_name``."""
+    for element in at.table:
+        if element.value.index.name == index_name:
+            return element.value
+    raise AssertionError(f"no table indexed by {index_name!r}")
+
+
+def upload_foi(at) -> None:
+    at.file_uploader(key="foi_upload").upload("replies.csv", FOI_FIXTURE.read_bytes(), "text/csv").run()
+    assert_no_failure(at)
+
+
+def ladder(geography: str, year: int, as_of: date, foi: bool = False) -> pd.DataFrame:
+    from mapping.analysis.ladder import compute_ladder, foi_areas_from_classes
+
+    foi_areas = None
+    if foi:
+        from mapping.inputs.foi_io import analyse_file
+
+        analysis = analyse_file(FOI_FIXTURE)
+        foi_areas = foi_areas_from_classes(analysis.classified, analysis.geography)
+    return compute_ladder(geography, year, as_of=as_of, foi_areas=foi_areas, geometry=False)
+
+
+def expected_babies_table(summary: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """summarise_ladder's babies at each level, as the page prints them: {level label: {scope: text}}."""
+    from mapping.analysis.ladder import LEVEL_LABELS, LEVEL_SLUGS, LEVELS
+
+    out = {LEVEL_LABELS[lv]: {r["scope"]: f"{r[f'age0_2_{LEVEL_SLUGS[lv]}']:,.0f} "
+                                          f"({100 * r[f'share_{LEVEL_SLUGS[lv]}']:.1f}%)"
+                              for r in summary.to_dict("records")} for lv in LEVELS}
+    out["all levels"] = {r["scope"]: f"{r['age0_2']:,.0f}" for r in summary.to_dict("records")}
+    return out
+
+
+def expected_areas_table(summary: pd.DataFrame) -> dict[str, dict[str, str]]:
+    from mapping.analysis.ladder import LEVEL_LABELS, LEVEL_SLUGS, LEVELS
+
+    out = {LEVEL_LABELS[lv]: {r["scope"]: f"{r[f'areas_{LEVEL_SLUGS[lv]}']} "
+                                          f"({100 * r[f'areas_share_{LEVEL_SLUGS[lv]}']:.1f}%)"
+                              for r in summary.to_dict("records")} for lv in LEVELS}
+    out["all areas"] = {r["scope"]: str(r["areas"]) for r in summary.to_dict("records")}
+    out["areas with babies at more than one level"] = {r["scope"]: str(r["areas_split"])
+                                                       for r in summary.to_dict("records")}
+    return out
+
+
+def shown(table: pd.DataFrame) -> dict[str, dict[str, str]]:
+    return {level: row.to_dict() for level, row in table.iterrows()}
+
+
+# --- the map measure -------------------------------------------------------------------------------
+
+
+def test_ladder_measure_renders_with_the_library_levels(mirror):
+    from mapping.present import webmap
+
+    at = run_app(measure="ladder_level", geo="uk2023", date="2024", nation="Wales")
+    assert at.radio(key="measure").value == "ladder_level"
+    assert at.query_params["measure"] == "ladder_level"
+    expected = ladder("uk2023", 2020, date(2024, 7, 1))
+    expected = expected[expected["nation"] == "Wales"].set_index("code")
+    show_map_table(at)
+    table = frame(at, LADDER_LABEL).set_index("code")
+    assert sorted(table.index) == sorted(expected.index)
+    for code, row in table.iterrows():
+        lad = expected.loc[code]
+        assert row[LADDER_LABEL].startswith(lad["level_label"])
+        if lad["split"]:
+            assert f"({100 * lad['level_share']:.1f}% of babies aged 0-2)" in row[LADDER_LABEL]
+        assert row["babies aged 0-2 at each level"] == webmap.ladder_levels_text(lad)
+        assert row["evidence (team ids; specialist areas; FOI reply ids)"] == webmap.ladder_evidence_text(lad)
+    # Without FOI replies nothing can be at level 1 or 0, and the page says so under the map.
+    assert not table[LADDER_LABEL].str.match(r"^[01]:").any()
+    assert any("no area is at level 1 or 0" in i.value for i in at.info)
+    legend = " ".join(m.value for m in at.markdown)
+    assert "Legend in words (Provision ladder)" in legend and "unknown: nothing known either way" in legend
+
+
+def test_ladder_is_computed_once_per_data_choice(mirror, monkeypatch):
+    import streamlit as st
+
+    import mapping.analysis.ladder
+
+    calls = []
+    real = mapping.analysis.ladder.compute_ladder
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs.get("as_of"))
+        return real(*args, **kwargs)
+
+    st.cache_data.clear()
+    monkeypatch.setattr(mapping.analysis.ladder, "compute_ladder", counting)
+    at = run_app(measure="ladder_level", geo="uk2018", date="2021")
+    assert len(calls) == 1
+    at.selectbox(key="nation").set_value("Scotland").run()
+    at.radio(key="page").set_value("ladder").run()
+    at.radio(key="measure").set_value("share_covered").run()
+    at.radio(key="measure").set_value("ladder_level").run()
+    assert_no_failure(at)
+    assert len(calls) == 1  # zooming, restyling and the ladder page reuse the cached ladder
+    at.select_slider(key="when").set_value("2022").run()
+    assert_no_failure(at)
+    assert len(calls) == 2 and calls[-1] == date(2022, 7, 1)
+    assert at.query_params["page"] == "ladder" and at.query_params["measure"] == "ladder_level"
+
+
+# --- the ladder page ----------------------------------------------------------------------------------
+
+
+def test_ladder_page_figures_equal_summarise_ladder(mirror):
+    from mapping.analysis.coverage import compute_gaps, summarise
+    from mapping.analysis.ladder import ladder_display_table, summarise_ladder
+    from mapping.analysis.reach import national_reach
+
+    as_of = date(2023, 7, 1)
+    at = run_app(page="ladder", geo="uk2018", date="2023", nation="Wales")
+    assert at.query_params["page"] == "ladder" and at.radio(key="page").value == "ladder"
+    lad = ladder("uk2018", 2020, as_of)
+    summary = summarise_ladder(lad)
+    assert shown(static_table(at, "babies aged 0-2 at")) == expected_babies_table(summary)
+    assert shown(static_table(at, "areas at")) == expected_areas_table(summary)
+    pd.testing.assert_frame_equal(frame(at, "Evidence").reset_index(drop=True), ladder_display_table(lad, "Wales"))
+
+    record = static_table(at, "published")
+    from mapping.analysis.growth import load_published_counts
+    from mapping.analysis.reach import published_record
+    from mapping.inputs.teams import load_teams, parse_date
+
+    published = load_published_counts()
+    known = published[[parse_date(str(a), end=True).date() <= as_of for a in published["as_of"]]]
+    expected_record = published_record(load_teams(), known)
+    assert record.index.tolist() == expected_record["as_of"].tolist()
+    assert record["published UK count"].tolist() == expected_record["teams"].tolist()
+    assert record["operating in this list"].tolist() == expected_record["listed_operating"].tolist()
+    assert record["why they differ"].tolist() == expected_record["explanation"].tolist()
+    assert "2025-06" not in record.index  # published after the date chosen
+    assert len(at.get("image")) == 1  # the teams-by-year chart
+
+    totals = summarise(compute_gaps("uk2018", 2020, as_of=as_of))
+    reach = national_reach(int(totals["teams_operating"]), float(totals["age0_total"]))
+    metric = next(m for m in at.metric if m.label.startswith("Reach of the"))
+    assert metric.value == f"{100 * reach['reach']:.1f}%" and f"{reach['teams']} teams" in metric.label
+    assert any(reach["arithmetic"] in m.value for m in at.markdown)
+
+
+def test_ladder_page_with_this_sessions_foi_replies(mirror):
+    from mapping.analysis.ladder import summarise_ladder
+
+    at = run_app(page="foi", geo="uk2018", date="2019")
+    upload_foi(at)
+    at.radio(key="page").set_value("ladder").run()
+    assert_no_failure(at)
+    summary = summarise_ladder(ladder("uk2018", 2020, date(2019, 7, 1), foi=True))
+    assert summary["share_level_1"].iloc[0] > 0  # the synthetic replies put some babies at level 1
+    assert shown(static_table(at, "babies aged 0-2 at")) == expected_babies_table(summary)
+    assert any("SYNTHETIC" in w.value and "replies.csv" in w.value for w in at.warning)
+    # Another visitor's session does not see this session's replies.
+    other = run_app(page="ladder", geo="uk2018", date="2019")
+    assert shown(static_table(other, "babies aged 0-2 at")) == expected_babies_table(
+        summarise_ladder(ladder("uk2018", 2020, date(2019, 7, 1))))
+
+
+# --- methodology ---------------------------------------------------------------------------------
+
+
+def test_methodology_includes_the_ladder_rules(mirror):
+    at = run_app(page="about")
+    text = "\n".join(m.value for m in at.markdown)
+    doc = (REPO / "docs" / "methodology_ladder.md").read_text(encoding="utf-8")
+    for line in doc.splitlines():
+        if line.strip():
+            assert line.lstrip("#").strip() in text, line
+    for phrase in ("| **3** |", "So with **no FOI data**, no area can be at level 1 or 0", "no_evidence_level"):
+        assert phrase in text
+
+
+# --- report pack -----------------------------------------------------------------------------------
+
+
+def test_pack_is_explained_for_other_geographies(mirror):
+    at = run_app(page="tables", geo="ccg2018")
+    assert any("UK-wide geographies only (uk2018, uk2023)" in i.value for i in at.info)
+    assert not [b for b in at.button if b.key == "build_pack"]
+
+
+def test_pack_download_is_a_zip_listed_by_its_manifest(mirror, monkeypatch):
+    """Builds a real pack (about a minute) with this session's FOI upload."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    downloads: dict[str, bytes] = {}
+    real_add = MediaFileManager.add
+
+    def add(self, path_or_data, mimetype, coordinates, file_name=None, *args, **kwargs):
+        if file_name:
+            downloads[file_name] = path_or_data
+        return real_add(self, path_or_data, mimetype, coordinates, file_name, *args, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add", add)
+    import mapping.report
+
+    foi_given = []
+    real_load_inputs = mapping.report.load_inputs
+
+    def load_inputs(*args, foi=None, **kwargs):
+        foi_given.append(foi)
+        return real_load_inputs(*args, foi=foi, **kwargs)
+
+    monkeypatch.setattr(mapping.report, "load_inputs", load_inputs)
+    temp = Path(tempfile.gettempdir())
+    before = set(temp.glob("pimap-pack-*"))
+    at = run_app(page="foi", geo="uk2018", year="2019", date="2019")
+    upload_foi(at)
+    at.radio(key="page").set_value("tables").run()
+    assert_no_failure(at)
+    at.button(key="build_pack").click().run(timeout=600)
+    assert_no_failure(at)
+    name = "pimap-report-pack-uk2018-pop2019-teams2019-07-01-foi.zip"
+    button = next(b for b in at.get("download_button") if b.proto.label.startswith("Download the report pack"))
+    archive = zipfile.ZipFile(io.BytesIO(downloads[name]))
+    entries = archive.namelist()
+    folder = name.removesuffix(".zip")
+    assert all(e.startswith(folder + "/") for e in entries)
+    manifest = json.loads(archive.read(f"{folder}/manifest.json"))
+    listed = {f["path"] for f in manifest["files"]}
+    assert listed == {e.removeprefix(folder + "/") for e in entries} - {"manifest.json"}
+    assert f"({len(entries)} files" in button.proto.label
+    assert manifest["parameters"] == {"geography": "uk2018", "population_year": 2019, "as_of": "2019-07-01",
+                                      "age": "0-2", "foi": "replies.csv"}
+    assert {"tables/foi_funnel.csv", "tables/foi_classes.csv", "summary.md"} <= listed
+    assert set(temp.glob("pimap-pack-*")) == before  # nothing left on the server
+    assert foi_given == [("replies.csv", FOI_FIXTURE.read_bytes())]  # the upload from memory, never a file
+    assert not [b for b in at.button if b.key == "build_pack"]  # built: only the download is offered

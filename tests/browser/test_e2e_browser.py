@@ -1,0 +1,122 @@
+"""End to end in headless Debian chromium: server on loopback, map, postcode search, profile, CSV download.
+
+Uses the server and browser helpers of benchmarks/bench_app.py (Playwright for Python launched with
+``executable_path=/usr/bin/chromium``; Leaflet served from Debian's libjs-leaflet in place of the CDN,
+since CI has no network). Skipped, with the reason, when chromium, libjs-leaflet or Playwright is missing.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+REPO = Path(__file__).resolve().parents[2]
+_spec = importlib.util.spec_from_file_location("bench_app", REPO / "benchmarks" / "bench_app.py")
+bench = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bench)
+
+_missing = bench.missing_requirements()
+if _missing:
+    pytest.skip(f"browser test skipped: {_missing}", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def server(mirror):
+    with bench.app_server() as (url, _started):
+        yield url
+
+
+@pytest.fixture()
+def page():
+    with bench.browser_page(height=1200) as p:
+        yield p
+
+
+def test_map_postcode_profile_and_csv_download(server, page):
+    from mapping.analysis.coverage import compute_gaps
+    from mapping.analysis.profile import area_profile
+
+    page.goto(server, wait_until="domcontentloaded")
+    bench.wait_for_map(page, measure_label="Share of babies aged 0-2 covered by a team")
+    # The areas are drawn on the canvas, and the team bases are listed as a layer.
+    frame = page.frame_locator(bench.MAP_FRAME).first
+    assert "Team bases" in frame.locator(".leaflet-control-layers-overlays").inner_text()
+
+    page.get_by_text("Area profile", exact=True).first.click()
+    box = page.get_by_label("Area name or UK postcode (press Enter)")
+    box.fill("tr21 0hu")
+    box.press("Enter")
+    page.get_by_text("NHS Cornwall and the Isles of Scilly ICB - 11N (E38000089), England").first.wait_for(
+        timeout=60_000)
+    page.wait_for_url("**area=E38000089**", timeout=30_000)  # the view is in the link
+
+    gaps = pd.DataFrame(compute_gaps("uk2023", 2020, as_of=date.today()).drop(columns="geometry"))
+    profile = area_profile(gaps, "E38000089")
+    body = page.locator("section.main, [data-testid='stMain']").first.inner_text()
+    assert f"{profile['age0_2']:,.0f}" in body and f"{profile['uncovered_age0_2']:,.0f}" in body
+
+    page.get_by_text("Tables and downloads", exact=True).first.click()
+    button = page.get_by_role("button", name="Download gaps (CSV)")
+    button.wait_for(timeout=60_000)
+    with page.expect_download(timeout=60_000) as info:
+        button.click()
+    download = info.value
+    assert download.suggested_filename == f"pimap-gaps-uk2023-pop2020-teams{date.today().isoformat()}.csv"
+    data = Path(download.path()).read_bytes().decode("utf-8-sig")
+    assert "# attribution: Contains National Statistics data" in data
+    assert f"# data date: teams as of {date.today().isoformat()}; population mid-2020" in data
+    table = pd.read_csv(io.StringIO(data), comment=None, skiprows=sum(1 for line in data.splitlines()
+                                                                        if line.startswith("# ")))
+    assert table["code"].tolist() == gaps["code"].tolist()
+    assert table["uncovered_age0_2"].tolist() == pytest.approx(gaps["uncovered_age0_2"].tolist(), rel=1e-12)
+
+
+def test_tooltip_figures_and_measure_change_without_sending_shapes_again(server, page):
+    """Hovering an area shows its name, code and figures as text; a new measure restyles the areas from the
+    shapes the page already has (fetched once), and the tooltip then gives the new measure's value."""
+    from mapping.analysis.coverage import compute_gaps
+
+    shapes = []
+    page.on("response", lambda response: shapes.append(response.url) if "/app/static/shapes/" in response.url
+            else None)
+    page.goto(server, wait_until="domcontentloaded")
+    bench.wait_for_map(page, measure_label="Share of babies aged 0-2 covered by a team")
+    frame = page.frame_locator(bench.MAP_FRAME).first
+    gaps = pd.DataFrame(compute_gaps("uk2023", 2020, as_of=date.today()).drop(columns="geometry"))
+
+    def hover_tooltip() -> tuple[str, dict]:
+        """The tooltip of the area under a point in the English Midlands, and that area's row of the gaps table."""
+        iframe = page.locator(bench.MAP_FRAME).first
+        iframe.scroll_into_view_if_needed()
+        box = iframe.bounding_box()
+        page.mouse.move(box["x"] + box["width"] * 0.85, box["y"] + box["height"] * 0.3)  # the North Sea
+        x, y = box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.75
+        page.wait_for_timeout(200)
+        page.mouse.move(x, y, steps=8)
+        page.wait_for_timeout(200)
+        page.mouse.move(x + 2, y + 2)  # Leaflet checks what is under the pointer at most every 32 ms
+        tip = frame.locator(".leaflet-tooltip.foliumtooltip").first
+        tip.wait_for(timeout=30_000)
+        text = tip.inner_text()
+        rows = [r for r in gaps.to_dict("records") if r["code"] in text]
+        assert len(rows) == 1, text  # one area's code
+        return text, rows[0]
+
+    text, row = hover_tooltip()
+    assert row["nation"] == "England" and row["name"] in text
+    assert f"{row['age0_2']:,.0f}" in text and f"{row['uncovered_age0_2']:,.0f}" in text
+    assert f"{100 * row['share_covered']:.1f}%" in text
+
+    label = "Babies aged 0-2 (population)"
+    page.get_by_text(label, exact=True).first.click()
+    bench.wait_for_map(page, measure_label=label)
+    text, row = hover_tooltip()
+    assert label in text and row["name"] in text and f"{row['age0_2']:,.0f}" in text
+    assert len(shapes) == 1, shapes  # the shapes were fetched once, for the first map only
