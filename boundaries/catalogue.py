@@ -26,6 +26,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from boundaries.crs import WGS84
 from boundaries.fetch import (
     STALE_TEMP_SECONDS,
     cache_dir,
@@ -173,7 +174,7 @@ def _rda_boundaries(file_id: str, prefix: str) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         {"code": frame[f"{prefix}_code"], "name": frame[f"{prefix}_name"]},
         geometry=sf_geometry(frame["geometry"]),
-        crs="EPSG:4326",
+        crs=WGS84,
     )
 
 
@@ -188,7 +189,7 @@ def _ccg2018() -> gpd.GeoDataFrame:
         raise GeographyError(f"ccg2018: boundary names with no code in ccg2018_codes: {unmatched}")
     matched = shapes["name"].str.upper().map(by_name)
     return gpd.GeoDataFrame(
-        {"code": matched.str[0], "name": matched.str[1]}, geometry=shapes.geometry.values, crs="EPSG:4326"
+        {"code": matched.str[0], "name": matched.str[1]}, geometry=shapes.geometry.values, crs=WGS84
     )
 
 
@@ -234,7 +235,7 @@ def _clean(frame: gpd.GeoDataFrame, geo: Geography) -> gpd.GeoDataFrame:
     frame["name"] = frame["name"].astype(str).str.strip()
     frame["nation"] = frame["code"].map(nation_of_code)
     frame["geometry"] = [_polygonal(g) for g in frame.geometry]
-    frame = gpd.GeoDataFrame(frame[["code", "name", "nation", "geometry"]], geometry="geometry", crs="EPSG:4326")
+    frame = gpd.GeoDataFrame(frame[["code", "name", "nation", "geometry"]], geometry="geometry", crs=WGS84)
     return frame.sort_values("code", kind="stable").reset_index(drop=True)
 
 
@@ -419,7 +420,7 @@ def _build(geography_id: str) -> gpd.GeoDataFrame:
     geo = get_geography(geography_id)
     if geo.is_composite:
         frame = pd.concat([load_geography(p) for p in geo.parts], ignore_index=True)
-        frame = gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
+        frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=WGS84)
     else:
         frame = _clean(RECIPES[geography_id](), geo)
     check_layer(frame, geo)
@@ -433,7 +434,7 @@ def _simplify(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         shapely.coverage_simplify(frame.geometry.values, WEB_TOLERANCE_DEG), WEB_GRID_DEG
     )
     out["geometry"] = [g if g.is_valid else _polygonal(g) for g in simplified]
-    return gpd.GeoDataFrame(out, geometry="geometry", crs="EPSG:4326")
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=WGS84)
 
 
 @cache

@@ -24,6 +24,7 @@ from boundaries.catalogue import (
     cached_frame,
     load_geography,
 )
+from boundaries.crs import BRITISH_NATIONAL_GRID
 from boundaries.fetch import registry
 from boundaries.readers import read_csv, read_rda
 from mapping.errors import GeographyError
@@ -32,7 +33,7 @@ __all__ = [
     "load_unit_lookup", "lookup_key", "unit_points", "centroid_agreement", "CCG2019_MERGERS", "LOOKUP_METHOD",
 ]
 
-GB_GRID = "EPSG:27700"
+GB_GRID = BRITISH_NATIONAL_GRID
 
 # April 2019: the four Derbyshire CCGs and the two Devon CCGs merged (all other CCGs unchanged).
 CCG2019_MERGERS = {

@@ -29,7 +29,8 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
-from mapping.errors import PimapError
+from boundaries.crs import BRITISH_NATIONAL_GRID, IRISH_GRID_TM75, WGS84, grid_for
+from mapping.errors import PostcodeError
 
 __all__ = [
     "MAX_SNAP_KM",
@@ -56,13 +57,8 @@ _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
 # Pseudo local-authority codes the directory gives the Crown Dependencies.
 _CROWN_DEPENDENCIES = {"L99999999": "the Channel Islands", "M99999999": "the Isle of Man"}
 _NATION_BY_PREFIX = {"E": "England", "W": "Wales", "S": "Scotland", "N": "Northern Ireland"}
-GB_GRID, NI_GRID = "EPSG:27700", "EPSG:29903"
+GB_GRID, NI_GRID = BRITISH_NATIONAL_GRID, IRISH_GRID_TM75  # the grids of the directory's grid references
 # Distances are measured on a national grid: British National Grid, Irish Transverse Mercator.
-_DISTANCE_GRID = {"Northern Ireland": "EPSG:2157"}
-
-
-class PostcodeError(PimapError):
-    """A postcode that cannot be placed: malformed, unknown, terminated, outside the UK or the geography."""
 
 
 @dataclass(frozen=True)
@@ -201,7 +197,7 @@ def directory_source() -> str:
 
 @cache
 def _to_lonlat(crs: str) -> Transformer:
-    return Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    return Transformer.from_crs(crs, WGS84, always_xy=True)
 
 
 def _missing(value) -> bool:
@@ -255,9 +251,9 @@ def locate_point(lon: float, lat: float, nation: str, areas: gpd.GeoDataFrame, *
     if not inside.empty:
         row = inside.iloc[0]
         return AreaMatch(str(row["code"]), str(row["name"]), str(row["nation"]), "inside", 0.0)
-    grid = _DISTANCE_GRID.get(nation, GB_GRID)
+    grid = grid_for(nation)
     projected = candidates.geometry.to_crs(grid)
-    where = gpd.GeoSeries([point], crs="EPSG:4326").to_crs(grid).iloc[0]
+    where = gpd.GeoSeries([point], crs=WGS84).to_crs(grid).iloc[0]
     distances = projected.distance(where).to_numpy() / 1000.0
     best = int(np.argmin(distances))
     if distances[best] > max_km:

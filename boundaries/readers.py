@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from boundaries.crs import WGS84
 from boundaries.fetch import fetch
 
 __all__ = ["read_vector", "read_rda", "read_csv", "sf_geometry"]
@@ -22,8 +23,8 @@ def read_vector(file_id: str) -> gpd.GeoDataFrame:
     """A GeoJSON or TopoJSON file as a GeoDataFrame in EPSG:4326 (the files carry lon/lat, some untagged)."""
     frame = gpd.read_file(fetch(file_id))
     if frame.crs is None:
-        frame = frame.set_crs("EPSG:4326")
-    return frame.to_crs("EPSG:4326")
+        frame = frame.set_crs(WGS84)
+    return frame.to_crs(WGS84)
 
 
 def read_csv(file_id: str, **kwargs) -> pd.DataFrame:
@@ -65,4 +66,4 @@ def sf_geometry(values: pd.Series) -> gpd.GeoSeries:
             geoms.append(_polygon(value))
         else:
             geoms.append(shapely.MultiPolygon([_polygon(p) for p in value]))
-    return gpd.GeoSeries(geoms, index=values.index, crs="EPSG:4326")
+    return gpd.GeoSeries(geoms, index=values.index, crs=WGS84)

@@ -107,7 +107,8 @@ def on_foi_upload() -> None:
 
 def load_foi(name: str, data: bytes) -> None:
     """Validate and analyse uploaded replies into this session's state only; nothing is written to disk."""
-    from mapping.inputs.foi import FoiError, PopulationTables, validate_replies
+    from mapping.errors import FoiError
+    from mapping.inputs.foi import PopulationTables, validate_replies
     from mapping.inputs.foi_io import AreaTables, analyse_report, read_replies_bytes
 
     try:
@@ -137,7 +138,7 @@ def load_foi_file_from_env() -> None:
     """Load ``PIMAP_FOI_FILE`` (boundaries.config.FOI_FILE) once per session, as if the visitor had uploaded it,
     and say so in the sidebar on every run while it is the session's replies: its name when it loaded, its
     refusal as text when it is missing or bad (the page still draws, without an FOI layer)."""
-    from mapping.inputs.foi import FoiError
+    from mapping.errors import FoiError
     from mapping.inputs.foi_io import FOI_FILE_ENV, resolve_foi_file
 
     if "foi_env" not in st.session_state:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from boundaries.catalogue import NATIONS as UK_NATIONS
+from boundaries.crs import BRITISH_NATIONAL_GRID, IRISH_TRANSVERSE_MERCATOR, WGS84
 
 __all__ = [
     "AGE_BANDS",
@@ -32,7 +33,6 @@ __all__ = [
 Age = Literal["0", "0-2"]
 AGE_BANDS: dict[str, str] = {"0": "age0", "0-2": "age0_2"}
 COVERAGE_CLASSES = ("full", "partial", "none")
-GB_GRID, NI_GRID = "EPSG:27700", "EPSG:2157"
 OPERATING = "operating"
 
 
@@ -161,8 +161,8 @@ def nearest_teams(areas: gpd.GeoDataFrame, bases: pd.DataFrame) -> pd.DataFrame:
     bases = bases.dropna(subset=["base_lon", "base_lat"]).drop_duplicates("team_id").reset_index(drop=True)
     if bases.empty or areas.empty:
         return out
-    points = gpd.GeoSeries(gpd.points_from_xy(bases["base_lon"], bases["base_lat"]), crs="EPSG:4326")
-    for grid, in_ni in ((GB_GRID, False), (NI_GRID, True)):
+    points = gpd.GeoSeries(gpd.points_from_xy(bases["base_lon"], bases["base_lat"]), crs=WGS84)
+    for grid, in_ni in ((BRITISH_NATIONAL_GRID, False), (IRISH_TRANSVERSE_MERCATOR, True)):
         mask = (areas["nation"] == "Northern Ireland").values == in_ni
         if not mask.any():
             continue
@@ -254,4 +254,4 @@ def compute_gaps(
     gaps["population_year"] = year
     gaps["as_of"] = as_of.isoformat()
     gaps = gaps.merge(layer[["code", "geometry"]], on="code", how="left")
-    return gpd.GeoDataFrame(gaps, geometry="geometry", crs="EPSG:4326")
+    return gpd.GeoDataFrame(gaps, geometry="geometry", crs=WGS84)

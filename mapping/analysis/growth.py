@@ -60,7 +60,7 @@ def load_published_counts(path: Path | None = None) -> pd.DataFrame:
 def known_published_counts(published: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """The published counts known on ``as_of``, oldest first: a count dated "2023-09" is known by the end of
     September, one dated "2019" by 31 December (``published``: :func:`load_published_counts`)."""
-    from mapping.inputs.teams import parse_date
+    from mapping.inputs.dates import parse_date
 
     known = [parse_date(str(s), end=True).date() <= as_of for s in published["as_of"]]
     return published[known].sort_values("as_of", kind="stable").reset_index(drop=True)

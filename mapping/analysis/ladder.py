@@ -31,8 +31,9 @@ import numpy as np
 import pandas as pd
 
 from boundaries.catalogue import NATIONS as UK_NATIONS
+from boundaries.crs import WGS84
 from mapping.analysis.coverage import AGE_BANDS, unit_coverage
-from mapping.errors import PimapError
+from mapping.errors import LadderError
 from mapping.inputs.foi import FOI_CLASSES
 from mapping.inputs.teams import SPECIALIST_STATUS
 
@@ -91,10 +92,6 @@ FOI_ACCEPTING_CLASSES: tuple[str, ...] = tuple(c for c in FOI_CLASSES if c.start
 FOI_REFUSING_CLASSES: tuple[str, ...] = ("does not accept under-3s",)
 
 FOI_AREA_COLUMNS = ("geography", "code", "accepts", "reply_id")
-
-
-class LadderError(PimapError):
-    """Inputs the ladder cannot use as given; the message says which and how to fix them."""
 
 
 @dataclass(frozen=True)
@@ -500,4 +497,4 @@ def compute_ladder(
 
     layer = boundaries.load_geography(geography, simplified=True)
     ladder = ladder.merge(layer[["code", "geometry"]], on="code", how="left")
-    return gpd.GeoDataFrame(ladder, geometry="geometry", crs="EPSG:4326")
+    return gpd.GeoDataFrame(ladder, geometry="geometry", crs=WGS84)

@@ -13,15 +13,11 @@ import numpy as np
 import pandas as pd
 
 from boundaries import normalise_name
-from mapping.errors import PimapError
+from mapping.errors import AreaNotFound
 
 __all__ = ["AreaNotFound", "search_areas", "area_profile", "nation_figures"]
 
 _EXTRA_NOISE = {"icb", "sub", "location", "integrated", "care", "board", "health", "university"}
-
-
-class AreaNotFound(PimapError):
-    """No area of the geography matches the name or code given."""
 
 
 def _words(text: str) -> list[str]:

@@ -254,7 +254,8 @@ def published_record(teams: pd.DataFrame, published: pd.DataFrame | None = None)
     and the published count is the one to quote.
     """
     from mapping.analysis.growth import load_published_counts
-    from mapping.inputs.teams import parse_date, teams_as_of
+    from mapping.inputs.dates import parse_date
+    from mapping.inputs.teams import teams_as_of
 
     record = (load_published_counts() if published is None else published).copy()
     listed, developing, explanations = [], [], []

@@ -25,7 +25,8 @@ def today() -> date:
 def earliest_team_start() -> date:
     """The earliest ``from`` date in data/teams.csv: before it the data holds no team, so no answer."""
     from boundaries.config import teams_path
-    from mapping.inputs.teams import parse_date, read_teams_csv
+    from mapping.inputs.dates import parse_date
+    from mapping.inputs.teams import read_teams_csv
 
     try:
         starts = [parse_date(text).date() for text in read_teams_csv(teams_path())["from"] if str(text).strip()]
@@ -41,7 +42,7 @@ def as_of_range(*, now: date | None = None) -> tuple[date, date]:
 
 def as_of_date(text: str) -> date:
     """argparse type: YYYY, YYYY-MM or YYYY-MM-DD (a partial date means its first day), within :func:`as_of_range`."""
-    from mapping.inputs.teams import parse_date
+    from mapping.inputs.dates import parse_date
 
     try:
         value = parse_date(text).date()
@@ -84,7 +85,7 @@ def add_output_arguments(parser: argparse.ArgumentParser, *, flags: tuple[str, .
 
 def _flagged(exc: PimapError) -> PimapError:
     """The library's message with the command-line fix for an existing file."""
-    from mapping.present.outputs import OutputExistsError
+    from mapping.errors import OutputExistsError
 
     if isinstance(exc, OutputExistsError):
         return PimapError(str(OutputExistsError(exc.path, "pass --force to replace it")))
@@ -93,7 +94,8 @@ def _flagged(exc: PimapError) -> PimapError:
 
 def check_out(args: argparse.Namespace) -> None:
     """Refuse a bad ``--out`` before the command computes anything."""
-    from mapping.present.outputs import OutputError, check_output_file
+    from mapping.errors import OutputError
+    from mapping.present.outputs import check_output_file
 
     if getattr(args, "out", None) is not None:
         try:
@@ -104,7 +106,8 @@ def check_out(args: argparse.Namespace) -> None:
 
 def emit(args: argparse.Namespace, data: str | bytes) -> None:
     """Write to ``--out`` (atomically, :func:`mapping.present.outputs.write_output`) or to standard output."""
-    from mapping.present.outputs import OutputError, write_output
+    from mapping.errors import OutputError
+    from mapping.present.outputs import write_output
 
     if args.out is None:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
@@ -118,7 +121,8 @@ def emit(args: argparse.Namespace, data: str | bytes) -> None:
 
 def emit_with(args: argparse.Namespace, writer: Callable[[Path], None]) -> None:
     """Let ``writer`` write ``--out`` through a temporary file (:func:`mapping.present.outputs.write_output_with`)."""
-    from mapping.present.outputs import OutputError, write_output_with
+    from mapping.errors import OutputError
+    from mapping.present.outputs import write_output_with
 
     try:
         write_output_with(args.out, writer, overwrite=args.force)

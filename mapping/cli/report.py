@@ -32,7 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from mapping.report import PackFolderError, build_pack
+    from mapping.errors import PackFolderError
+    from mapping.report import build_pack
 
     try:
         manifest = build_pack(args.geography, args.year, as_of=args.as_of or date.today(), out=args.out,

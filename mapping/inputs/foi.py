@@ -22,7 +22,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from mapping.errors import PimapError
+from mapping.errors import FoiError, PimapError
 from mapping.inputs.foi_schema import (
     ACCEPTS_COLUMNS,
     AGE_LABELS,
@@ -42,8 +42,8 @@ from mapping.inputs.foi_schema import (
     normalise_name,
     parse_accepts,
     parse_count,
-    parse_date,
     parse_period,
+    parse_reply_date,
     parse_responder_type,
     require_ascii_digits,
     split_codes,
@@ -67,10 +67,6 @@ __all__ = [
     "area_population",
     "carry_classes",
 ]
-
-
-class FoiError(PimapError):
-    """FOI replies that cannot be used as given: the message says which file, row or area, and the fix."""
 
 
 # The map's classes, in legend order. "accepts, number seen unclear" is for accepting areas whose
@@ -437,7 +433,7 @@ def validate_replies(
             dates[column] = None
             if text:
                 try:
-                    dates[column] = parse_date(text)
+                    dates[column] = parse_reply_date(text)
                 except ValueError as exc:
                     err(column, str(exc))
             if (problem := _outside_dates(dates[column], today)) is not None:

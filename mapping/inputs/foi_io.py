@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from boundaries import config
+from mapping.errors import UploadError
 from mapping.inputs.foi import (
     FoiError,
     Issue,
@@ -31,7 +32,7 @@ from mapping.inputs.foi import (
     validate_replies,
 )
 from mapping.inputs.foi_schema import normalise_header
-from mapping.inputs.tabular import DEFAULT_LIMITS, Limits, Table, UploadError, describe_size, read_table
+from mapping.inputs.tabular import DEFAULT_LIMITS, Limits, Table, describe_size, read_table
 
 __all__ = [
     "FOI_FILE_ENV",

@@ -37,7 +37,7 @@ __all__ = [
     "require_ascii_digits",
     "parse_count",
     "parse_accepts",
-    "parse_date",
+    "parse_reply_date",
     "parse_period",
     "parse_responder_type",
     "split_list",
@@ -310,7 +310,7 @@ def parse_accepts(text: str) -> tuple[str, str]:
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d %B %Y", "%d %b %Y")
 
 
-def parse_date(text: str) -> date:
+def parse_reply_date(text: str) -> date:
     """Read a date written as 2018-07-03, 03/07/2018 (day first, as in the UK) or 3 July 2018, in ASCII digits.
 
     Any year 1000-9999 is read here; whether a date is plausible (2000 to today) is for the caller,
@@ -347,7 +347,7 @@ def parse_period(text: str) -> tuple[str, date, date]:
         return f"{start}-{str(start + 1)[-2:]}", date(start, 4, 1), date(start + 1, 3, 31)
     m = re.fullmatch(r"(.+?)\s+to\s+(.+)", s, flags=re.IGNORECASE)
     if m:
-        start_d, end_d = parse_date(m.group(1)), parse_date(m.group(2))
+        start_d, end_d = parse_reply_date(m.group(1)), parse_reply_date(m.group(2))
         if end_d < start_d:
             raise ValueError(f"period {text!r} ends before it starts")
         return f"{start_d.isoformat()} to {end_d.isoformat()}", start_d, end_d

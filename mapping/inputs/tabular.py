@@ -40,7 +40,7 @@ from typing import Literal
 from xml.sax import SAXParseException
 from xml.sax.handler import ContentHandler
 
-from mapping.errors import PimapError
+from mapping.errors import UploadError
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -55,10 +55,6 @@ __all__ = [
 ]
 
 MB = 1024 * 1024
-
-
-class UploadError(PimapError):
-    """A tabular file that is refused: the message names the file, the cell or row, and the fix."""
 
 
 @dataclass(frozen=True)

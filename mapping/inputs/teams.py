@@ -11,7 +11,6 @@ Row numbers follow a spreadsheet: the header is row 1, so the first data row is 
 
 from __future__ import annotations
 
-import calendar
 import functools
 import re
 from collections.abc import Callable, Collection, Iterable
@@ -24,8 +23,11 @@ import pandas as pd
 
 from boundaries import config
 from boundaries.catalogue import NATIONS as UK_NATIONS
-from mapping.errors import PimapError
-from mapping.inputs.tabular import DEFAULT_LIMITS, Limits, UploadError, describe_size, read_table
+from boundaries.crs import BRITISH_NATIONAL_GRID, WGS84, grid_for
+from mapping.errors import TeamsFileError, UploadError
+from mapping.inputs.dates import parse_date
+from mapping.inputs.tabular import DEFAULT_LIMITS, Limits, describe_size, read_table
+from mapping.inputs.vocabulary import TEAM_STATUSES, TeamStatus
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -40,7 +42,6 @@ __all__ = [
     "DEFAULT_TEAMS_PATH",
     "TeamsFileError",
     "parse_catchment",
-    "parse_date",
     "read_teams_csv",
     "read_teams_bytes",
     "validate_teams",
@@ -52,9 +53,8 @@ __all__ = [
     "team_counts_by_year",
 ]
 
-TEAM_STATUSES: tuple[str, ...] = ("operating", "in development", "closed", "specialist practitioners only")
 # Areas with a few CAMHS parent-infant specialists but no team (Rare Jewels section 7): never counted as teams.
-SPECIALIST_STATUS = "specialist practitioners only"
+SPECIALIST_STATUS = TeamStatus.SPECIALIST
 SPECIALIST_PREFIX = "sp-"
 TEAM_COLUMNS: tuple[str, ...] = (
     "team_id",
@@ -80,27 +80,16 @@ NATIONS: tuple[str, ...] = UK_NATIONS
 UK_LON_RANGE = (-8.75, 1.85)
 UK_LAT_RANGE = (49.8, 60.95)
 # British National Grid for Great Britain, Irish Grid for Northern Ireland: equal-area enough for centroids.
-GB_CRS = "EPSG:27700"
-NI_CRS = "EPSG:29902"
 
 # The register as it was found at import; the loader asks boundaries.config.teams_path() at call time.
 DEFAULT_TEAMS_PATH = config.teams_path()
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _FIRST_DATA_ROW = 2
 
 # area_table(geography_id) -> frame[code, name, nation]; load_geography(geography_id) -> GeoDataFrame in EPSG:4326.
 AreaTable = Callable[[str], pd.DataFrame]
 GeographyLoader = Callable[[str], "gpd.GeoDataFrame"]
-
-
-class TeamsFileError(PimapError):
-    """The teams file is missing or has rows that break its rules; lists every problem found."""
-
-    def __init__(self, message: str, problems: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.problems: list[str] = list(problems or [])
 
 
 @dataclass(frozen=True)
@@ -114,32 +103,6 @@ class _Problem:
 
 
 # --- parsing -------------------------------------------------------------------------------------
-
-
-def parse_date(text: str, *, end: bool = False) -> pd.Timestamp:
-    """An ISO date of ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` as a Timestamp.
-
-    Partial dates mean a whole year or month, so a start (``end=False``) is its first day and an
-    end (``end=True``) its last day: ``2019`` ends on 2019-12-31, ``2019-04`` on 2019-04-30.
-    Raises ``ValueError`` for anything else.
-    """
-    match = _DATE.match(text.strip())
-    if not match:
-        raise ValueError(f"bad date {text!r}: use YYYY, YYYY-MM or YYYY-MM-DD")
-    year_text, month_text, day_text = match.groups()
-    year = int(year_text)
-    month = int(month_text) if month_text else None
-    day = int(day_text) if day_text else None
-    if month is None:
-        month = 12 if end else 1
-    if not 1 <= month <= 12:
-        raise ValueError(f"bad date {text!r}: month {month} is not 01-12")
-    if day is None:
-        day = calendar.monthrange(year, month)[1] if end else 1
-    try:
-        return pd.Timestamp(date(year, month, day))
-    except ValueError:
-        raise ValueError(f"bad date {text!r}: no such day") from None
 
 
 def parse_catchment(text: str) -> list[tuple[str, str]]:
@@ -468,13 +431,13 @@ def catchment_centroid(areas: list[tuple[str, str]], load_geography: GeographyLo
         if missing:
             raise TeamsFileError(f"{geography}: no boundary for {', '.join(missing)}")
         pieces.append(chosen[["nation", "geometry"]])
-    shapes = gpd.GeoDataFrame(pd.concat(pieces, ignore_index=True), geometry="geometry", crs="EPSG:4326")
-    crs = NI_CRS if set(shapes["nation"]) == {"Northern Ireland"} else GB_CRS
+    shapes = gpd.GeoDataFrame(pd.concat(pieces, ignore_index=True), geometry="geometry", crs=WGS84)
+    crs = grid_for("Northern Ireland") if set(shapes["nation"]) == {"Northern Ireland"} else BRITISH_NATIONAL_GRID
     union = shapes.to_crs(crs).geometry.union_all()
     point = union.centroid
     if not union.contains(point):
         point = union.representative_point()
-    back = gpd.GeoSeries([point], crs=crs).to_crs("EPSG:4326").iloc[0]
+    back = gpd.GeoSeries([point], crs=crs).to_crs(WGS84).iloc[0]
     return round(float(back.x), 5), round(float(back.y), 5)
 
 
@@ -529,7 +492,7 @@ def team_counts_by_year(teams: pd.DataFrame, years: Iterable[int], *, month: int
         current = teams_as_of(teams, date(int(year), month, day))
         rows.append({
             "year": int(year),
-            "operating": current.loc[current["status"] == "operating", "team_id"].nunique(),
-            "in_development": current.loc[current["status"] == "in development", "team_id"].nunique(),
+            "operating": current.loc[current["status"] == TeamStatus.OPERATING, "team_id"].nunique(),
+            "in_development": current.loc[current["status"] == TeamStatus.IN_DEVELOPMENT, "team_id"].nunique(),
         })
     return pd.DataFrame(rows, columns=["year", "operating", "in_development"])

@@ -20,6 +20,8 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from boundaries.crs import WGS84
+
 __all__ = [
     "FORMULA_PREFIXES",
     "DownloadMeta",
@@ -200,7 +202,7 @@ def to_geojson_bytes(frame, meta: DownloadMeta, *, precision: int = 5) -> bytes:
     if not isinstance(frame, gpd.GeoDataFrame):
         raise TypeError("to_geojson_bytes needs a GeoDataFrame")
     if frame.crs is not None and frame.crs.to_epsg() != 4326:
-        frame = frame.to_crs("EPSG:4326")
+        frame = frame.to_crs(WGS84)
     data = json.loads(frame.to_json(drop_id=True, to_wgs84=False, na="null"))
     for feature in data["features"]:
         feature["properties"] = {k: _plain(v) for k, v in feature["properties"].items()}

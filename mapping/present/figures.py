@@ -35,12 +35,12 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from boundaries.catalogue import NATIONS as UK_NATIONS
+from boundaries.crs import PRINT_MAP, WGS84
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
 
 __all__ = [
-    "MAP_CRS",
     "SIZES",
     "RC",
     "ClassStyle",
@@ -60,7 +60,6 @@ __all__ = [
 ]
 
 Size = Literal["a4", "slide"]
-MAP_CRS = "EPSG:27700"
 NATION_ORDER: tuple[str, ...] = UK_NATIONS
 
 # Page sizes in inches: maps and tall charts fill an A4 portrait page; short charts take half of
@@ -177,7 +176,7 @@ def team_points(teams: pd.DataFrame, statuses: Sequence[str] = ("operating", "in
     return gpd.GeoDataFrame(
         chosen[["team_id", "name", "status"]].reset_index(drop=True),
         geometry=gpd.points_from_xy(chosen["base_lon"], chosen["base_lat"]),
-        crs="EPSG:4326",
+        crs=WGS84,
     )
 
 
@@ -191,20 +190,20 @@ def catchment_outlines(catchments: pd.DataFrame, layers: Mapping[str, gpd.GeoDat
     for geography, group in catchments.groupby("geography", sort=True):
         if geography not in layers:
             raise ValueError(f"no boundary layer given for catchment geography {geography!r}")
-        layer = layers[geography].to_crs(MAP_CRS)
+        layer = layers[geography].to_crs(PRINT_MAP)
         merged = group[["team_id", "code"]].merge(layer[["code", "geometry"]], on="code", how="left")
         lost = merged[merged["geometry"].isna()]
         if len(lost):
             raise ValueError(f"{geography}: no boundary for {', '.join(sorted(set(lost['code'])))}")
         pieces.append(merged[["team_id", "geometry"]])
     if not pieces:
-        return gpd.GeoDataFrame({"team_id": pd.Series(dtype=str)}, geometry=gpd.GeoSeries([], crs=MAP_CRS))
-    frame = gpd.GeoDataFrame(pd.concat(pieces, ignore_index=True), geometry="geometry", crs=MAP_CRS)
+        return gpd.GeoDataFrame({"team_id": pd.Series(dtype=str)}, geometry=gpd.GeoSeries([], crs=PRINT_MAP))
+    frame = gpd.GeoDataFrame(pd.concat(pieces, ignore_index=True), geometry="geometry", crs=PRINT_MAP)
     # A small buffer-and-back closes the slivers between neighbouring areas from different layers.
     shapes = frame.groupby("team_id", sort=True)["geometry"].apply(
         lambda g: shapely.union_all(shapely.buffer(g.values, 30.0)).buffer(-30.0)
     )
-    return gpd.GeoDataFrame({"team_id": shapes.index}, geometry=list(shapes.values), crs=MAP_CRS)
+    return gpd.GeoDataFrame({"team_id": shapes.index}, geometry=list(shapes.values), crs=PRINT_MAP)
 
 
 # --- layout --------------------------------------------------------------------------------------------
@@ -347,7 +346,7 @@ def _footer(fig: Figure, text: FigureText, *, font: float, x: float = _MARGIN, w
 
 def _parts(areas: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Areas exploded to single polygons in EPSG:27700, split into (main map, Orkney and Shetland)."""
-    parts = areas.to_crs(MAP_CRS).explode(index_parts=False).reset_index(drop=True)
+    parts = areas.to_crs(PRINT_MAP).explode(index_parts=False).reset_index(drop=True)
     centre = parts.geometry.centroid
     isles = (centre.x > NORTHERN_ISLES[0]) & (centre.y > NORTHERN_ISLES[1])
     return parts[~isles].reset_index(drop=True), parts[isles].reset_index(drop=True)
@@ -474,10 +473,10 @@ def class_map(
     frame = areas[["nation", column, "geometry"]].copy()
     frame[column] = values.astype(str)
     main_parts, isle_parts = _parts(frame)
-    nations = frame.to_crs(MAP_CRS).dissolve("nation").reset_index()
+    nations = frame.to_crs(PRINT_MAP).dissolve("nation").reset_index()
     nation_main, nation_isles = _parts(nations[["nation", "geometry"]].assign(**{column: ""}))
-    points = teams.to_crs(MAP_CRS) if teams is not None else None
-    outlines = catchments.to_crs(MAP_CRS) if catchments is not None else None
+    points = teams.to_crs(PRINT_MAP) if teams is not None else None
+    outlines = catchments.to_crs(PRINT_MAP) if catchments is not None else None
 
     with mpl.rc_context(RC):
         fig = _new_figure(size)

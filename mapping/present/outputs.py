@@ -28,26 +28,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from mapping.errors import PimapError
+from mapping.errors import OutputError, OutputExistsError
 
 __all__ = ["OutputError", "OutputExistsError", "check_output_file", "write_output", "write_output_with",
            "csv_text", "csv_line_end", "describe_os_error"]
 
 # Mode of a new output file: what ``open()`` would give under the usual umask (mkstemp gives 0600).
 NEW_FILE_MODE = 0o644
-
-
-class OutputError(PimapError):
-    """An output file cannot be written: the message names the file and the fix."""
-
-
-class OutputExistsError(OutputError):
-    """The output file exists and replacing it was not asked for."""
-
-    def __init__(self, path: Path, fix: str = "allow replacing it") -> None:
-        super().__init__(f"output file {str(path)!r} already exists and was left as it is; "
-                         f"choose another name or {fix}")
-        self.path = path
 
 
 def describe_os_error(exc: OSError) -> str:

@@ -29,6 +29,8 @@ import pandas as pd
 from branca.element import Figure, MacroElement, Template
 from folium.map import Layer
 
+from boundaries.crs import WGS84
+
 if TYPE_CHECKING:
     import geopandas as gpd
 
@@ -701,7 +703,7 @@ def catchment_shapes(teams: pd.DataFrame, load_layer: Callable[[str], gpd.GeoDat
             unions[text] = shapely.set_precision(merged.simplify(tolerance), 1e-4) if tolerance else merged
         rows.append({"team_id": row.team_id, "name": row.name, "status": row.status, "geometry": unions[text]})
     return gpd.GeoDataFrame(rows, columns=["team_id", "name", "status", "geometry"], geometry="geometry",
-                            crs="EPSG:4326")
+                            crs=WGS84)
 
 
 def catchment_layer(shapes: gpd.GeoDataFrame, *, name: str, style: dict, show: bool = True) -> TextLayer:

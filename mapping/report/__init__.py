@@ -40,7 +40,7 @@ import pandas as pd
 
 from boundaries.catalogue import NATIONS as UK_NATIONS
 from boundaries.fetch import sha256_of
-from mapping.errors import PimapError
+from mapping.errors import PackFolderError, ReportError
 from mapping.present.downloads import neutralise
 from mapping.present.text import escape_markdown
 
@@ -95,10 +95,6 @@ def _extras(name: str) -> list[Callable]:
         if function is not None:
             found.append(function)
     return found
-
-
-class ReportError(PimapError):
-    """A pack cannot be built as asked: the message names the option or file and what to do."""
 
 
 @dataclass(frozen=True)
@@ -897,16 +893,6 @@ def _software() -> dict[str, str]:
 
     names = ("matplotlib", "geopandas", "pandas", "numpy", "shapely", "pyproj", "openpyxl")
     return {"python": platform.python_version(), **{n: version(n) for n in names}}
-
-
-class PackFolderError(ReportError):
-    """The output folder cannot take the pack: ``reason`` says why without naming the folder (the app
-    shows it to visitors, who must not see a server path); the message names the folder."""
-
-    def __init__(self, out: Path, reason: str, *, earlier_pack: bool = False) -> None:
-        super().__init__(f"output folder {str(out)!r} {reason}")
-        self.reason = reason
-        self.earlier_pack = earlier_pack  # refused only because replacing an earlier pack was not asked for
 
 
 def _folder_error(out: Path, exc: OSError) -> PackFolderError:

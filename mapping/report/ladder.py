@@ -40,6 +40,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from boundaries.catalogue import NATIONS as UK_NATIONS
+from boundaries.crs import PRINT_MAP
 from mapping.analysis.ladder import (
     LEVEL_COLOURS,
     LEVEL_HATCHES,
@@ -466,7 +467,7 @@ def _fit_table(fig: Figure, rows: pd.DataFrame, width: float, height: float, *, 
 
 def _map_parts(areas: gpd.GeoDataFrame, column: str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Areas as single polygons in EPSG:27700, and the nation's outline the same way."""
-    frame = areas[["nation", column, "geometry"]].to_crs(F.MAP_CRS)
+    frame = areas[["nation", column, "geometry"]].to_crs(PRINT_MAP)
     parts = frame.explode(index_parts=False).reset_index(drop=True)
     outline = frame.dissolve("nation").reset_index()[["nation", "geometry"]]
     outline = outline.explode(index_parts=False).reset_index(drop=True)
@@ -667,7 +668,7 @@ def published_record_chart(record: pd.DataFrame, growth: pd.DataFrame, *, as_of:
     ``growth``: the pack's growth table (``year``, ``listed_operating``, ``target``). A published count
     is drawn at the end of the month or year it is dated, the day our list is counted on for it.
     """
-    from mapping.inputs.teams import parse_date
+    from mapping.inputs.dates import parse_date
 
     font = F._chart_font(size)
     july = growth.dropna(subset=["listed_operating"]).copy()

@@ -151,7 +151,8 @@ def test_ladder_page_figures_equal_summarise_ladder(mirror):
     record = static_table(at, "published")
     from mapping.analysis.growth import load_published_counts
     from mapping.analysis.reach import published_record
-    from mapping.inputs.teams import load_teams, parse_date
+    from mapping.inputs.dates import parse_date
+    from mapping.inputs.teams import load_teams
 
     published = load_published_counts()
     known = published[[parse_date(str(a), end=True).date() <= as_of for a in published["as_of"]]]

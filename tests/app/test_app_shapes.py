@@ -12,7 +12,7 @@ import geopandas as gpd
 import pytest
 import shapely.geometry
 
-from mapping.present.outputs import OutputError
+from mapping.errors import OutputError
 from webapp.shapes import shapes_intact, shapes_path, url_for, write_shapes
 
 SQUARES = [{"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]},

@@ -22,9 +22,10 @@ import shapely
 from openpyxl import load_workbook
 from pack_helpers import legend_texts, png_size_and_dpi
 
+from boundaries.crs import PRINT_MAP
 from mapping import report as R
 from mapping.cli import main
-from mapping.inputs.foi import FoiError
+from mapping.errors import FoiError
 from mapping.present import figures as F
 
 REPO = Path(__file__).resolve().parents[2]
@@ -92,8 +93,8 @@ def test_team_points_refuses_a_team_without_a_base():
 
 
 def test_catchment_outlines_dissolve_areas_of_different_layers_per_team():
-    a = gpd.GeoDataFrame({"code": ["A"]}, geometry=[shapely.box(400_000, 300_000, 410_000, 310_000)], crs=F.MAP_CRS)
-    b = gpd.GeoDataFrame({"code": ["B"]}, geometry=[shapely.box(410_000, 300_000, 420_000, 310_000)], crs=F.MAP_CRS)
+    a = gpd.GeoDataFrame({"code": ["A"]}, geometry=[shapely.box(400_000, 300_000, 410_000, 310_000)], crs=PRINT_MAP)
+    b = gpd.GeoDataFrame({"code": ["B"]}, geometry=[shapely.box(410_000, 300_000, 420_000, 310_000)], crs=PRINT_MAP)
     catchments = pd.DataFrame({"team_id": ["t1", "t1", "t2"], "geography": ["ga", "gb", "gb"],
                                "code": ["A", "B", "B"]})
     out = F.catchment_outlines(catchments, {"ga": a, "gb": b}).set_index("team_id")
@@ -142,7 +143,7 @@ def test_long_titles_are_wrapped_inside_the_page():
 def test_insets_frame_london_and_greater_manchester(mirror):
     import boundaries
 
-    lad = boundaries.load_geography("lad2018").to_crs(F.MAP_CRS)
+    lad = boundaries.load_geography("lad2018").to_crs(PRINT_MAP)
     wanted = {"London": lad[lad["code"].str.startswith("E09")],
               "Greater Manchester": lad[lad["code"].isin([f"E080000{i:02d}" for i in range(1, 11)])]}
     for inset in F.INSETS:
@@ -303,7 +304,8 @@ def _library_figures(geography: str, year: int, as_of: date, foi: Path | None) -
     from mapping.analysis.capacity import GREATER_MANCHESTER, national_capacity
     from mapping.analysis.coverage import compute_gaps, summarise
     from mapping.analysis.growth import VISION_2019, load_published_counts
-    from mapping.inputs.teams import load_teams, parse_date, teams_as_of
+    from mapping.inputs.dates import parse_date
+    from mapping.inputs.teams import load_teams, teams_as_of
 
     teams = load_teams()
     gaps = compute_gaps(geography, year, as_of=as_of, teams=teams)

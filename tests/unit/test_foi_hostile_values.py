@@ -22,8 +22,8 @@ from mapping.inputs.foi_schema import (
     COUNT_CEILING,
     UK_COUNT_LIMITS,
     parse_count,
-    parse_date,
     parse_period,
+    parse_reply_date,
 )
 
 # Synthetic areas and populations (not real places or figures).
@@ -118,7 +118,7 @@ def test_count_refuses_non_ascii_digits(text):
                                   "3 July 2\u06f0\u06f1\u06f8"])
 def test_date_refuses_non_ascii_digits(text):
     with pytest.raises(ValueError, match="ASCII digits 0-9"):
-        parse_date(text)
+        parse_reply_date(text)
 
 
 @pytest.mark.parametrize("text", ["\u0662\u0660\u0661\u0667-\u0661\u0668", "2017-\uff11\uff18",
@@ -339,7 +339,7 @@ def probe_count(text: str) -> str:
 
 def probe_date(text: str, expected: date | None) -> str:
     try:
-        got = parse_date(text)
+        got = parse_reply_date(text)
     except ValueError as exc:
         return "refused" if str(exc) else "wrong"
     except Exception:  # noqa: BLE001

@@ -14,8 +14,8 @@ from mapping.inputs.foi_schema import (
     normalise_name,
     parse_accepts,
     parse_count,
-    parse_date,
     parse_period,
+    parse_reply_date,
     parse_responder_type,
     split_codes,
 )
@@ -102,11 +102,11 @@ def test_format_count():
 
 
 def test_dates_and_periods():
-    assert parse_date("2018-07-03") == date(2018, 7, 3)
-    assert parse_date("03/07/2018") == date(2018, 7, 3)  # day first
-    assert parse_date("3 July 2018") == date(2018, 7, 3)
+    assert parse_reply_date("2018-07-03") == date(2018, 7, 3)
+    assert parse_reply_date("03/07/2018") == date(2018, 7, 3)  # day first
+    assert parse_reply_date("3 July 2018") == date(2018, 7, 3)
     with pytest.raises(ValueError, match="cannot read"):
-        parse_date("07/31/2018")
+        parse_reply_date("07/31/2018")
     assert parse_period("2017-18") == ("2017-18", date(2017, 4, 1), date(2018, 3, 31))
     assert parse_period("2017/2018")[0] == "2017-18"
     assert parse_period("2018-01-01 to 2018-12-31")[1:] == (date(2018, 1, 1), date(2018, 12, 31))

@@ -20,7 +20,7 @@ from test_outputs_hardening import fake_pack  # noqa: F401 - the fast SYNTHETIC 
 from upload_helpers import FOI_FIXTURE, Book, fixture_rows, grid, sheet_xml
 
 from mapping import report as R
-from mapping.inputs.foi import FoiError
+from mapping.errors import FoiError
 from mapping.inputs.foi_io import read_replies_bytes
 
 HEADER, ROWS, COMMENTS = fixture_rows()

@@ -7,7 +7,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from mapping.analysis.profile import AreaNotFound, area_profile, nation_figures, search_areas
+from mapping.analysis.profile import area_profile, nation_figures, search_areas
+from mapping.errors import AreaNotFound
 
 AREAS = pd.DataFrame({  # real names and codes of April 2018 CCGs and health boards
     "code": ["E38000004", "E38000021", "E38000225", "E38000164", "S08000024", "W11000029"],

@@ -18,6 +18,7 @@ import shapely
 
 from mapping.cli import main
 from mapping.cli.teams import select_teams, write_teams
+from mapping.inputs.dates import parse_date  # noqa: E402
 from mapping.inputs.teams import (
     DEFAULT_TEAMS_PATH,
     SPECIALIST_STATUS,
@@ -29,7 +30,6 @@ from mapping.inputs.teams import (
     fill_catchment_bases,
     load_teams,
     parse_catchment,
-    parse_date,
     read_teams_csv,
     team_counts_by_year,
     teams_as_of,

@@ -27,9 +27,10 @@ from upload_helpers import (
 )
 
 import mapping.inputs.teams as teams_module
-from mapping.inputs.foi import FoiError, Issue
+from mapping.errors import FoiError, TeamsFileError
+from mapping.inputs.foi import Issue
 from mapping.inputs.foi_io import read_replies, read_replies_bytes
-from mapping.inputs.teams import TEAM_COLUMNS, TeamsFileError, read_teams_csv
+from mapping.inputs.teams import TEAM_COLUMNS, read_teams_csv
 
 
 def read_teams_bytes(data: bytes, name: str):

@@ -47,8 +47,9 @@ def page_profile(view: View) -> None:
 
 def on_search() -> None:
     """Resolve the search box: a postcode to its area, a name to the best match (or a list to choose from)."""
-    from boundaries.postcodes import PostcodeError, lookup_postcode, normalise_postcode
+    from boundaries.postcodes import lookup_postcode, normalise_postcode
     from mapping.analysis.profile import search_areas
+    from mapping.errors import PostcodeError
 
     query = st.session_state.get("search", "").strip()
     geography = st.session_state["geo"]

@@ -125,7 +125,8 @@ def pack_zip(geography: str, year: int, as_of: date, foi: tuple[str, bytes] | No
     import tempfile
     import zipfile
 
-    from mapping.report import PackFolderError, build_pack
+    from mapping.errors import PackFolderError
+    from mapping.report import build_pack
 
     name = download_name("report-pack", geography, "zip",
                          parts=[f"pop{year}", f"teams{as_of.isoformat()}", *(["foi"] if foi else [])])

@@ -1,0 +1,31 @@
+"""The words the register of teams uses, each defined once as a typed vocabulary.
+
+A status is a :class:`enum.StrEnum`, so ``frame["status"] == TeamStatus.OPERATING`` works on the
+strings read from ``data/teams.csv`` and a misspelt member is an ``AttributeError`` a type checker sees,
+where a misspelt string silently matches nothing.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = ["TeamStatus", "TEAM_STATUSES", "TEAM_MARKER_STATUSES"]
+
+
+class TeamStatus(StrEnum):
+    """A row's status in the register (``status`` column of data/teams.csv).
+
+    ``OPERATING`` teams serve families (Rare Jewels section 4 defines a team); ``IN_DEVELOPMENT``
+    teams are commissioned or being set up; ``SPECIALIST`` rows are CAMHS areas with parent-infant
+    specialist practitioners but no team (Rare Jewels section 7); ``CLOSED`` rows record an end.
+    """
+
+    OPERATING = "operating"
+    IN_DEVELOPMENT = "in development"
+    CLOSED = "closed"
+    SPECIALIST = "specialist practitioners only"
+
+
+TEAM_STATUSES: tuple[str, ...] = tuple(TeamStatus)
+# The statuses drawn as team markers and catchments (a team, running or starting).
+TEAM_MARKER_STATUSES: tuple[TeamStatus, ...] = (TeamStatus.OPERATING, TeamStatus.IN_DEVELOPMENT)
