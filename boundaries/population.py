@@ -147,6 +147,17 @@ def population_key(year: int) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
+def population_source_ids(year: int) -> tuple[str, ...]:
+    """The registry files the population of ``year`` is read from (as :func:`_build` reads them): each
+    Great Britain nation's file of its nearest year, and Northern Ireland's trust file with the Great
+    Britain files of that file's year (whose age structure splits the trusts' 0-15 counts)."""
+    gb = ("England", "Wales", "Scotland")
+    ni_year = _nearest_year("Northern Ireland", year)
+    files = [SOURCE_FILES[_nearest_year(n, year)][n] for n in gb]
+    files += [SOURCE_FILES[ni_year][n] for n in (*gb, "Northern Ireland")]
+    return tuple(sorted(set(files)))
+
+
 @cache
 def _load_population(year: int) -> pd.DataFrame:
     return cached_frame(f"population{year}", population_key(year), lambda: _build(year), geo=False)
