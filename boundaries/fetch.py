@@ -60,6 +60,7 @@ __all__ = [
     "cache_dir",
     "fetch",
     "fetch_all",
+    "check_mirror",
     "file_status",
     "sha256_of",
     "forget_verified",
@@ -287,7 +288,15 @@ def _temp_beside(target: Path) -> Path:
     return tmp
 
 
+def check_mirror(mirror: Path) -> None:
+    """Refuse a mirror that is not a folder, once, naming it (rather than once per file it lacks)."""
+    if not mirror.is_dir():
+        problem = "is not a folder" if mirror.exists() else "does not exist"
+        raise DataFileError(f"mirror directory {mirror} {problem}; name the folder holding the pinned files")
+
+
 def _copy_from_mirror(entry: RegisteredFile, mirror: Path, target: Path) -> None:
+    check_mirror(mirror)
     source = mirror / entry.filename
     if not source.is_file():
         raise DataFileError(f"{entry.filename}: not found in mirror directory {mirror}")
@@ -380,7 +389,14 @@ def _is_registered_name(name: str) -> bool:
 
 
 def fetch_all(*, mirror: Path | str | None = None, progress: bool = True) -> dict[str, Path | DataFileError]:
-    """Fetch every registered file; one failure does not stop the others."""
+    """Fetch every registered file; one failure does not stop the others.
+
+    A mirror (given, or ``PIMAP_DATA_MIRROR``) that is not a folder is one :class:`DataFileError` for the
+    whole call, raised before any file is looked at, so it is said once and not once per missing file.
+    """
+    source = _mirror_from_env(mirror)
+    if source is not None:
+        check_mirror(source)
     results: dict[str, Path | DataFileError] = {}
     for file_id in registry():
         try:

@@ -15,6 +15,7 @@ import shapely
 
 from boundaries.crs import WGS84
 from boundaries.fetch import fetch
+from mapping.errors import DataFileError
 
 __all__ = ["read_vector", "read_rda", "read_csv", "sf_geometry"]
 
@@ -42,7 +43,8 @@ def read_rda(file_id: str) -> pd.DataFrame:
         warnings.simplefilter("ignore", UserWarning)
         objects = rdata.read_rda(fetch(file_id))
     if len(objects) != 1:
-        raise ValueError(f"{file_id}: expected one object in the R data file, found {sorted(objects)}")
+        raise DataFileError(f"{file_id}: expected one object in the R data file, found {sorted(objects)}; "
+                            "the registry pins a file this reader does not know")
     frame = next(iter(objects.values()))
     return frame.reset_index(drop=True)
 

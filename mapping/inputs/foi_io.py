@@ -32,7 +32,7 @@ from mapping.inputs.foi import (
     validate_replies,
 )
 from mapping.inputs.foi_schema import normalise_header
-from mapping.inputs.tabular import DEFAULT_LIMITS, Limits, Table, describe_size, read_table
+from mapping.inputs.tabular import DEFAULT_LIMITS, Limits, Table, read_file, read_table
 
 __all__ = [
     "FOI_FILE_ENV",
@@ -65,21 +65,20 @@ def resolve_foi_file(given: str | os.PathLike | None, environ: Mapping[str, str]
         return None
     path = Path(value)
     if not path.is_file():
-        origin = "--foi" if given not in (None, "") else FOI_FILE_ENV
-        raise FoiError(f"FOI replies file {str(path)!r} (from {origin}) does not exist")
+        origin = "" if given not in (None, "") else f" (named by {FOI_FILE_ENV})"
+        problem = ("is a folder, not a file" if path.is_dir() else
+                   "is not a regular file" if path.exists() else "does not exist")
+        raise FoiError(f"FOI replies file {str(path)!r}{origin} {problem}")
     return path
 
 
 def read_replies(path: str | os.PathLike, *, limits: Limits = DEFAULT_LIMITS) -> RawReplies:
     """Read a replies file (.csv or .xlsx) as text, keeping the file's row numbers; leading '#' rows are comments."""
-    path = Path(path)
-    if not path.is_file():
-        raise FoiError(f"{path}: no such file")
-    size = path.stat().st_size
-    if size > limits.max_file_bytes:  # refused before a byte is read
-        raise FoiError(f"{path}: the file is {describe_size(size)}; the limit is "
-                       f"{describe_size(limits.max_file_bytes)}. Split the file or remove unused columns")
-    return read_replies_bytes(path.read_bytes(), str(path), limits=limits)
+    try:
+        data = read_file(path, limits=limits)  # missing, a folder or a device, or too big: refused before reading
+    except UploadError as exc:
+        raise FoiError(str(exc)) from None
+    return read_replies_bytes(data, str(Path(path)), limits=limits)
 
 
 def read_replies_bytes(data: bytes, name: str, *, limits: Limits = DEFAULT_LIMITS) -> RawReplies:

@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import posixpath
 import re
+import stat
 import time
 import zipfile
 import zlib
@@ -36,6 +38,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as clock
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Literal
 from xml.sax import SAXParseException
 from xml.sax.handler import ContentHandler
@@ -51,6 +54,7 @@ __all__ = [
     "UploadError",
     "column_letter",
     "describe_size",
+    "read_file",
     "read_table",
 ]
 
@@ -165,6 +169,33 @@ class _Clock:
         if time.monotonic() > self.deadline:
             raise UploadError(f"{self.source}: reading took longer than the limit of {self.limits.max_seconds:g} s "
                               f"(stopped at {where}); split the file or remove unused rows and columns")
+
+
+def read_file(path: str | os.PathLike, *, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """The bytes of a file named on the command line or in the environment, refused with one line if it is
+    missing, not a regular file (a folder, ``/dev/null``, a pipe) or over ``limits.max_file_bytes``.
+
+    The size is checked before a byte is read, so a huge file or an endless device never fills memory;
+    a folder is said to be a folder rather than "not found", so the fix is obvious.
+    """
+    path = Path(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise UploadError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise UploadError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise UploadError(f"{path}: is a folder, not a file; name the .csv or .xlsx file in it")
+    if not stat.S_ISREG(info.st_mode):
+        raise UploadError(f"{path}: is not a regular file (a device, pipe or socket); name a .csv or .xlsx file")
+    if info.st_size > limits.max_file_bytes:
+        raise UploadError(f"{path}: the file is {describe_size(info.st_size)}; the limit is "
+                          f"{describe_size(limits.max_file_bytes)}. Split the file or remove unused columns")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise UploadError(f"{path}: cannot be read ({exc.strerror or exc})") from None
 
 
 def read_table(

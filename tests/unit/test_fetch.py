@@ -183,3 +183,57 @@ def test_cli_data_check_and_fetch_from_mirror(fake_entry, tmp_path, capsys):
     assert main(["data", "check", "--no-lookups"]) == 0
     assert "synthetic: present" in capsys.readouterr().out
     shutil.rmtree(tmp_path / "cache")
+
+
+@pytest.fixture()
+def two_entries(monkeypatch, tmp_path):
+    """Two synthetic registered files (not real data) and an empty cache."""
+    entries = {}
+    for name in ("first", "second"):
+        payload = f"synthetic {name}\n".encode()
+        entries[name] = fetch_mod.RegisteredFile(
+            id=name, filename=f"{name}.txt", bytes=len(payload), sha256=hashlib.sha256(payload).hexdigest(),
+            format="txt", url=f"http://127.0.0.1:9/{name}.txt", license="test", description="synthetic test file",
+        )
+    monkeypatch.setattr(fetch_mod, "registry", lambda: entries)
+    monkeypatch.setenv("PIMAP_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("PIMAP_DATA_MIRROR", raising=False)
+    return entries
+
+
+@pytest.mark.parametrize("kind", ["missing", "file"])
+def test_a_mirror_that_is_not_a_folder_is_one_error_for_the_folder(two_entries, tmp_path, monkeypatch, kind):
+    mirror = tmp_path / "no-such-mirror"
+    if kind == "file":
+        mirror.write_text("not a folder\n")
+    problem = "does not exist" if kind == "missing" else "is not a folder"
+    with pytest.raises(DataFileError, match=rf"^mirror directory .*no-such-mirror {problem}; name the folder") as info:
+        fetch_mod.fetch_all(mirror=mirror, progress=False)
+    assert "first.txt" not in str(info.value) and "second.txt" not in str(info.value)
+    monkeypatch.setenv("PIMAP_DATA_MIRROR", str(mirror))  # the same from the environment, and for one file
+    with pytest.raises(DataFileError, match=rf"^mirror directory .*no-such-mirror {problem}"):
+        fetch_mod.fetch_all(progress=False)
+    with pytest.raises(DataFileError, match=rf"^mirror directory .*no-such-mirror {problem}"):
+        fetch_mod.fetch("first")
+    assert _cache_files(tmp_path) == []
+
+
+def test_cli_data_fetch_from_a_missing_mirror_says_so_in_one_line(two_entries, tmp_path, capsys):
+    from mapping.cli import main
+
+    mirror = tmp_path / "no-such-mirror"
+    assert main(["data", "fetch", "--mirror", str(mirror), "--no-build"]) == 2
+    out, err = capsys.readouterr()
+    assert "first" not in out and "second" not in out
+    assert err.count("\n") == 1 and f"mirror directory {mirror} does not exist" in err
+
+
+def test_an_r_data_file_with_two_objects_is_a_data_file_error(monkeypatch, tmp_path):
+    import rdata
+
+    from boundaries import readers
+
+    monkeypatch.setattr(readers, "fetch", lambda file_id: tmp_path / "synthetic.rda")
+    monkeypatch.setattr(rdata, "read_rda", lambda path: {"a": None, "b": None})
+    with pytest.raises(DataFileError, match=r"^synthetic: expected one object in the R data file, found \['a', 'b'\]"):
+        readers.read_rda("synthetic")

@@ -414,6 +414,18 @@ def test_no_foi_layer_unless_a_file_is_given(tmp_path):
         resolve_foi_file(None, environ={"PIMAP_FOI_FILE": str(tmp_path / "missing.csv")})
 
 
+@pytest.mark.parametrize(("given", "problem"), [("missing.csv", "does not exist"), ("", "is a folder, not a file")])
+def test_a_bad_foi_file_is_named_with_what_is_wrong_and_no_command_line_flag(tmp_path, given, problem):
+    path = tmp_path / given if given else tmp_path
+    with pytest.raises(FoiError) as info:
+        resolve_foi_file(path, environ={})
+    assert str(info.value) == f"FOI replies file {str(path)!r} {problem}"
+    with pytest.raises(FoiError) as info:
+        resolve_foi_file(None, environ={"PIMAP_FOI_FILE": str(path)})
+    assert str(info.value) == f"FOI replies file {str(path)!r} (named by PIMAP_FOI_FILE) {problem}"
+    assert "--" not in str(info.value)
+
+
 # --- reading files --------------------------------------------------------------------------------
 
 

@@ -9,7 +9,9 @@ exactly the dimension, formula, merge, hidden row or damage it probes.
 from __future__ import annotations
 
 import csv
+import re
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -27,7 +29,7 @@ from upload_helpers import (
 )
 
 import mapping.inputs.teams as teams_module
-from mapping.errors import FoiError, TeamsFileError
+from mapping.errors import FoiError, TeamsFileError, UploadError
 from mapping.inputs.foi import Issue
 from mapping.inputs.foi_io import read_replies, read_replies_bytes
 from mapping.inputs.teams import TEAM_COLUMNS, read_teams_csv
@@ -285,6 +287,23 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
     path.write_text(csv_text(HEADER, ROWS, COMMENTS), encoding="utf-8")
     with pytest.raises(FoiError, match=r"synthetic.csv: the file is 43 KB; the limit is 10 KB\. Split"):
         read_replies(path, limits=Limits(max_file_bytes=10_240))
+
+
+@pytest.mark.parametrize("kind", ["missing", "folder", "device"])
+def test_a_path_that_is_not_a_file_is_refused_for_what_it_is(tmp_path, kind):
+    """A folder or /dev/null given as the replies file is said to be one, not "no such file" (and a device is
+    refused before it is read, so an endless one cannot fill memory)."""
+    from mapping.inputs.tabular import read_file
+
+    path = {"missing": tmp_path / "missing.csv", "folder": tmp_path, "device": Path("/dev/null")}[kind]
+    if kind == "device" and not path.exists():
+        pytest.skip("no /dev/null")
+    message = {"missing": "no such file", "folder": "is a folder, not a file",
+               "device": "is not a regular file"}[kind]
+    with pytest.raises(FoiError, match=rf"^{re.escape(str(path))}: {message}"):
+        read_replies(path)
+    with pytest.raises(UploadError, match=rf"^{re.escape(str(path))}: {message}"):
+        read_file(path)
 
 
 # --- CSV: encodings, delimiters, quotes and long values ----------------------------------------------
