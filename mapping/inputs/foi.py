@@ -715,7 +715,7 @@ def combine_replies(report: ValidationReport) -> tuple[pd.DataFrame, pd.DataFram
     """
     if report.errors:
         raise FoiError(
-            f"{report.source}: {len(report.errors)} error(s) in the replies; fix them first (pimap foi check)."
+            f"{report.source}: {len(report.errors)} error(s) in the replies; fix them first (checking the file lists all)."
             f" First: {report.errors[0]}"
         )
     replies = report.replies.copy()
