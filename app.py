@@ -1,8 +1,9 @@
 """Parent-Infant Provision Map: the Streamlit app, a thin layer of widgets over `mapping` and `boundaries`.
 
-This script only sets the page up, reads the view from the sidebar (kept in the URL), draws the chosen
-page and writes the view back to the URL; the cached data, the view, this session's FOI replies and
-the pages live in the package `webapp` (see its docstring).
+This script only sets the page up, routes the run through st.navigation (one page per path, the view in
+the query string), reads the view from the sidebar, draws the chosen page and writes the view back to the
+URL; the cached data, the view, this session's FOI replies and the pages live in the package `webapp`
+(see its docstring).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from webapp.foi_session import load_foi_file_from_env
 from webapp.formatting import escape_markdown
 from webapp.pages import PAGE_FAILED, about, foi, ladder, profile, tables
 from webapp.pages import map as national_map
-from webapp.state import View, init_state, sidebar, sync_url
+from webapp.state import PAGES, View, current_view, init_state, navigate, sidebar, sync_url
 
+TITLE = "Parent-Infant Provision Map"
 PAGE_FUNCTIONS = {"map": national_map.page_map, "ladder": ladder.page_ladder, "profile": profile.page_profile,
                   "tables": tables.page_tables, "foi": foi.page_foi, "about": about.page_about}
 _LOG = logging.getLogger("pimap.app")
@@ -35,15 +37,21 @@ def show_page(view: View) -> None:
         st.error(PAGE_FAILED)
 
 
+def draw_page() -> None:
+    """What every st.Page runs: the page the navigation chose, for the view the sidebar holds."""
+    show_page(current_view())
+
+
 def main() -> None:
-    st.set_page_config(page_title="Parent-Infant Provision Map", layout="wide")
+    st.set_page_config(page_title=TITLE, layout="wide")
     init_state()
     load_foi_file_from_env()  # before the sidebar, so it offers the FOI measure when the file loaded
-    view = sidebar()
-    st.title("Parent-Infant Provision Map")
-    show_page(view)
-    sync_url(View(view.page, view.geography, view.year, view.when, view.measure, view.nation,
-                  st.session_state.get("area")))
+    page = navigate(draw_page)
+    st.set_page_config(page_title=f"{PAGES[st.session_state['page']]} · {TITLE}")
+    sidebar()
+    st.title(TITLE)
+    page.run()
+    sync_url(current_view())
 
 
 main()

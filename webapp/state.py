@@ -1,11 +1,18 @@
-"""The view every page shares: the sidebar's widgets, kept in the URL query string."""
+"""The view every page shares: the page (st.navigation) and the sidebar's widgets, kept in the URL query string.
+
+Each page has its own path (``/ladder``, ``/profile``, ...; the map at the root, ``/map`` too), and the
+query string carries the whole view as it always has (``?page=ladder&geo=uk2018&year=2019&date=2023...``),
+so a copied link, and every link made before the pages had paths, reopens the same view.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 import boundaries
 from mapping.present import webmap
@@ -19,6 +26,10 @@ PAGES = {
     "foi": "FOI replies",
     "about": "Methodology and sources",
 }
+DEFAULT_PAGE = "map"
+# The page the query string named when this session last wrote it (sync_url): a different ?page= is a link
+# asking for another page; the same one is only what the app wrote itself.
+_URL_PAGE = "_url_page"
 # UK-wide composites first, then the single-nation and local-government geographies.
 GEOGRAPHY_ORDER = ("uk2023", "uk2018", *[g for g in boundaries.GEOGRAPHY_IDS if g not in ("uk2023", "uk2018")])
 
@@ -60,7 +71,6 @@ def init_state() -> None:
     if st.session_state.get("_initialised"):
         return
     params = st.query_params
-    st.session_state["page"] = _valid(params.get("page"), PAGES, "map")
     st.session_state["geo"] = _valid(params.get("geo"), GEOGRAPHY_ORDER, "uk2023")
     years = [str(y) for y in boundaries.POPULATION_YEARS]
     st.session_state["year"] = int(_valid(params.get("year"), years, years[-1]))
@@ -71,20 +81,55 @@ def init_state() -> None:
     st.session_state["_initialised"] = True
 
 
+def navigate(draw: Callable[[], None]) -> StreamlitPage:
+    """Route this run through st.navigation, and return the page to run (its ``run()`` calls ``draw``).
+
+    One st.Page per page id, at the path of the same name (the map at the root; ``/map`` is kept as a
+    hidden alias that moves to the root). The menu in the sidebar chooses the page by its path; a
+    ``?page=`` the app did not write itself (a shared link, an old ``/?page=ladder&...`` link) chooses it
+    instead, and the app moves to that page's path with the rest of the query string kept. The page id
+    is kept in session state for the view (:func:`current_view`).
+    """
+    pages = {page_id: st.Page(draw, title=title, url_path="" if page_id == DEFAULT_PAGE else page_id,
+                              default=page_id == DEFAULT_PAGE) for page_id, title in PAGES.items()}
+    alias = st.Page(draw, title=PAGES[DEFAULT_PAGE], url_path=DEFAULT_PAGE, visibility="hidden")
+    chosen = st.navigation([*pages.values(), alias], position="sidebar")
+    current = DEFAULT_PAGE if chosen is alias else next(p for p, page in pages.items() if page is chosen)
+    asked = st.query_params.get("page")
+    target = asked if asked in PAGES and asked != st.session_state.get(_URL_PAGE) else current
+    if chosen is alias or target != current:
+        # Opened like a link: the next run takes the view from the query string again (Streamlit drops the
+        # sidebar's widget values on a switch it makes itself, and the query string holds all of them).
+        st.session_state["_initialised"] = False
+        st.switch_page(pages[target], query_params={**st.query_params.to_dict(), "page": target})
+    st.session_state["page"] = current
+    return chosen
+
+
 def sync_url(view: View) -> None:
     """Write the view to the query string, so a copied link reopens it."""
     wanted = {"page": view.page, "geo": view.geography, "year": str(view.year), "date": view.when,
               "measure": view.measure, "nation": view.nation or "UK"}
     if view.area:
         wanted["area"] = view.area
+    st.session_state[_URL_PAGE] = view.page
     if dict(st.query_params) != wanted:
         st.query_params.from_dict(wanted)
 
 
+def current_view() -> View:
+    """The view as the navigation and the sidebar's widgets hold it in session state (after :func:`navigate`
+    and :func:`sidebar` have run this run)."""
+    nation = st.session_state["nation"]
+    return View(st.session_state["page"], st.session_state["geo"], int(st.session_state["year"]),
+                st.session_state["when"], st.session_state["measure"], None if nation == "UK" else nation,
+                st.session_state.get("area"))
+
+
 def sidebar() -> View:
-    """The controls every page shares."""
+    """The controls every page shares, below the navigation's menu (drawn by the entry script, before the page,
+    so each keeps its value from page to page)."""
     sb = st.sidebar
-    sb.radio("Page", list(PAGES), format_func=PAGES.get, key="page")
     sb.selectbox("Geography", GEOGRAPHY_ORDER, key="geo",
                  format_func=lambda g: f"{g}: {boundaries.get_geography(g).label}")
     sb.selectbox("Population (mid-year estimates)", list(boundaries.POPULATION_YEARS), key="year",
@@ -103,7 +148,4 @@ def sidebar() -> View:
         st.session_state["nation"] = "UK"
     sb.selectbox("Nation (filters tables, zooms the map)", ["UK", *nations], key="nation")
     sb.caption(boundaries.ATTRIBUTION)
-    nation = st.session_state["nation"]
-    return View(st.session_state["page"], st.session_state["geo"], int(st.session_state["year"]),
-                st.session_state["when"], st.session_state["measure"], None if nation == "UK" else nation,
-                st.session_state.get("area"))
+    return current_view()

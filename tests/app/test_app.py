@@ -18,6 +18,13 @@ pytestmark = pytest.mark.slow
 FOI_LABEL = "CAMHS FOI reply class"
 
 
+def open_page(at, page: str) -> None:
+    """Follow a link to another page in this session (``?page=``; see test_app_navigation)."""
+    at.query_params["page"] = page
+    at.run()
+    assert_no_failure(at)
+
+
 def metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -184,7 +191,7 @@ def test_foi_upload_shows_funnel_and_enables_the_measure(mirror):
     assert f"{funnel['accept']} accept them" in message
     assert any("SYNTHETIC" in w.value for w in at.warning)
     assert FOI_LABEL in at.radio(key="measure").options
-    at.radio(key="page").set_value("map").run()
+    open_page(at, "map")
     at.radio(key="measure").set_value("foi_class").run()
     assert_no_failure(at)
     show_map_table(at)

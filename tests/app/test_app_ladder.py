@@ -21,6 +21,11 @@ pytestmark = pytest.mark.slow
 LADDER_LABEL = "Provision ladder"
 
 
+def open_page(at, page: str) -> None:
+    """Follow a link to another page in this session (``?page=``; see test_app_navigation)."""
+    at.query_params["page"] = page
+    at.run()
+    assert_no_failure(at)
 
 
 def static_table(at, index_name: str) -> pd.DataFrame:
@@ -120,7 +125,7 @@ def test_ladder_is_computed_once_per_data_choice(mirror, monkeypatch):
     at = run_app(measure="ladder_level", geo="uk2018", date="2021")
     assert len(calls) == 1
     at.selectbox(key="nation").set_value("Scotland").run()
-    at.radio(key="page").set_value("ladder").run()
+    open_page(at, "ladder")
     at.radio(key="measure").set_value("share_covered").run()
     at.radio(key="measure").set_value("ladder_level").run()
     assert_no_failure(at)
@@ -141,7 +146,7 @@ def test_ladder_page_figures_equal_summarise_ladder(mirror):
 
     as_of = date(2023, 7, 1)
     at = run_app(page="ladder", geo="uk2018", date="2023", nation="Wales")
-    assert at.query_params["page"] == "ladder" and at.radio(key="page").value == "ladder"
+    assert at.query_params["page"] == "ladder" and at.session_state["page"] == "ladder"
     lad = ladder("uk2018", 2020, as_of)
     summary = summarise_ladder(lad)
     assert shown(static_table(at, "babies aged 0-2 at")) == expected_babies_table(summary)
@@ -176,7 +181,7 @@ def test_ladder_page_with_this_sessions_foi_replies(mirror):
 
     at = run_app(page="foi", geo="uk2018", date="2019")
     upload_foi(at)
-    at.radio(key="page").set_value("ladder").run()
+    open_page(at, "ladder")
     assert_no_failure(at)
     summary = summarise_ladder(ladder("uk2018", 2020, date(2019, 7, 1), foi=True))
     assert summary["share_level_1"].iloc[0] > 0  # the synthetic replies put some babies at level 1
@@ -238,7 +243,7 @@ def test_pack_download_is_a_zip_listed_by_its_manifest(mirror, monkeypatch):
     before = set(temp.glob("pimap-pack-*"))
     at = run_app(page="foi", geo="uk2018", year="2019", date="2019")
     upload_foi(at)
-    at.radio(key="page").set_value("tables").run()
+    open_page(at, "tables")
     assert_no_failure(at)
     at.button(key="build_pack").click().run(timeout=600)
     assert_no_failure(at)
