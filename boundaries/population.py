@@ -163,30 +163,42 @@ def _load_population(year: int) -> pd.DataFrame:
     return cached_frame(f"population{year}", population_key(year), lambda: _build(year), geo=False)
 
 
-def aggregate_population(lookup: pd.DataFrame, population: pd.DataFrame, geography_id: str) -> pd.DataFrame:
-    """Sum small-area population to the areas of a geography.
+def aggregate_population(
+    lookup: pd.DataFrame,
+    population: pd.DataFrame,
+    geography_id: str,
+    columns: tuple[str, ...] = AGE_COLUMNS,
+    *,
+    areas: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Sum small-area population to the areas of a geography: the one population-per-area rule.
 
-    Returns one row per area code with the age bands and ``estimated`` (True if any
-    unit behind the figure is estimated). Units the geography does not cover are left out.
+    Returns one row per area code with ``columns`` (the age bands by default) and, when ``population``
+    has it, ``estimated`` (True if any unit behind the figure is estimated). Units the geography does
+    not cover are left out. With ``areas`` (``code``, ``name``, ``nation``) every area appears, in the
+    areas' order, with zeros where no small area falls in it. The sum is
+    :func:`mapping.analysis.sums.sum_to_areas`.
     """
-    joined = population.merge(lookup[["unit_code", geography_id]], on="unit_code", how="inner", validate="1:1")
-    joined = joined[joined[geography_id].notna()]
-    grouped = joined.groupby(geography_id, sort=True)
-    out = grouped[list(AGE_COLUMNS)].sum()
-    out["estimated"] = grouped["estimated"].any()
-    return out.rename_axis("code").reset_index()
+    from mapping.analysis.sums import sum_to_areas
+
+    flags = ["estimated"] if "estimated" in population.columns else []
+    sums = sum_to_areas(population, lookup, geography_id, list(columns), any_columns=flags).reset_index()
+    if areas is None:
+        return sums
+    out = areas.merge(sums, on="code", how="left")
+    out[list(columns)] = out[list(columns)].fillna(0.0)
+    if flags:
+        out["estimated"] = out["estimated"].fillna(False).astype(bool)
+    return out
 
 
 def area_population(geography_id: str, year: int) -> pd.DataFrame:
     """Population per area of a geography for a mid-year, with the area's name and nation.
 
-    Every area of the geography appears, with zeros where no small area falls in it.
+    Every area of the geography appears, with zeros where no small area falls in it
+    (:func:`aggregate_population` of the lookup, the year's population and the geography's areas).
     """
     from boundaries.catalogue import area_table
 
-    areas = area_table(geography_id)
-    sums = aggregate_population(load_unit_lookup(), load_population(year), geography_id)
-    out = areas.merge(sums, on="code", how="left")
-    out[list(AGE_COLUMNS)] = out[list(AGE_COLUMNS)].fillna(0.0)
-    out["estimated"] = out["estimated"].fillna(False).astype(bool)
-    return out
+    return aggregate_population(load_unit_lookup(), load_population(year), geography_id,
+                                areas=area_table(geography_id))

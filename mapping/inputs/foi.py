@@ -939,10 +939,14 @@ def area_population(lookup: pd.DataFrame, population: pd.DataFrame, geography: s
     """Children aged 0-2 and 0-18 per area of ``geography``, summed over its small areas.
 
     Returns ``code, age0_2, age0_18, share_0_2`` (share_0_2 = age0_2 / age0_18; Rare Jewels quotes about 16%).
+    The sum is :func:`boundaries.population.aggregate_population`, after checking that every small area
+    of the geography has a population (:class:`FoiError` names the ones that do not).
     """
+    from boundaries.population import aggregate_population
+
     units = lookup[lookup[geography].notna()]
     merged = _units_with_population(units, population, [geography], ["age0_2", "age0_18"])
-    sums = merged.groupby(geography)[["age0_2", "age0_18"]].sum().reset_index().rename(columns={geography: "code"})
+    sums = aggregate_population(units, merged[["unit_code", "age0_2", "age0_18"]], geography, ("age0_2", "age0_18"))
     sums["share_0_2"] = sums["age0_2"] / sums["age0_18"]
     return sums
 
