@@ -460,9 +460,16 @@ def area_table(geography_id: str) -> pd.DataFrame:
     return pd.DataFrame(load_geography(geography_id, simplified=True).drop(columns="geometry"))
 
 
-def normalise_name(name: str) -> str:
-    """A name reduced for forgiving matching: case, punctuation, "NHS", "CCG" and "&" ignored."""
-    text = re.sub(r"&", " and ", name.lower())
+NAME_NOISE: frozenset[str] = frozenset({"nhs", "ccg", "clinical", "commissioning", "group"})
+
+
+def normalise_name(name: object, noise: frozenset[str] = NAME_NOISE) -> str:
+    """A name reduced for forgiving matching: the one rule for area names (catalogue, FOI replies, search).
+
+    Case and punctuation are ignored, "&" reads as "and", and the ``noise`` words are dropped ("NHS",
+    "CCG", "Clinical Commissioning Group" by default; the FOI reader and the area search pass larger
+    sets, built on :data:`NAME_NOISE`).
+    """
+    text = str(name).lower().replace("&", " and ")
     text = re.sub(r"[^a-z0-9 ]+", " ", text)
-    words = [w for w in text.split() if w not in {"nhs", "ccg", "clinical", "commissioning", "group"}]
-    return " ".join(words)
+    return " ".join(w for w in text.split() if w not in noise)

@@ -12,16 +12,17 @@ import re
 import numpy as np
 import pandas as pd
 
-from boundaries import normalise_name
+from boundaries.catalogue import NAME_NOISE, normalise_name
 from mapping.errors import AreaNotFound
 
 __all__ = ["AreaNotFound", "search_areas", "area_profile", "nation_figures"]
 
-_EXTRA_NOISE = {"icb", "sub", "location", "integrated", "care", "board", "health", "university"}
+# Words a search ignores: the catalogue's, and the words of ICB, Sub-ICB, health board and university names.
+SEARCH_NOISE = NAME_NOISE | {"icb", "sub", "location", "integrated", "care", "board", "health", "university"}
 
 
 def _words(text: str) -> list[str]:
-    return [w for w in normalise_name(text).split() if w not in _EXTRA_NOISE]
+    return normalise_name(text, SEARCH_NOISE).split()
 
 
 def search_areas(query: str, areas: pd.DataFrame, *, limit: int = 10) -> pd.DataFrame:

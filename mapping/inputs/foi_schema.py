@@ -380,16 +380,13 @@ def normalise_header(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", str(text).strip().lower()).strip("_")
 
 
-_NAME_NOISE = frozenset(
-    {"nhs", "ccg", "clinical", "commissioning", "group", "icb", "integrated", "care", "board", "sub", "location"}
-)
-
-
 def normalise_name(name: str) -> str:
-    """An area name reduced for forgiving matching: case, punctuation, '&', 'NHS', 'CCG', 'ICB' ignored."""
-    text = str(name).lower().replace("&", " and ")
-    text = re.sub(r"[^a-z0-9 ]+", " ", text)
-    return " ".join(w for w in text.split() if w not in _NAME_NOISE)
+    """An area name reduced for forgiving matching: case, punctuation, '&', 'NHS', 'CCG', 'ICB' ignored
+    (:func:`boundaries.catalogue.normalise_name` with the commissioners' words of every era as noise)."""
+    from boundaries.catalogue import NAME_NOISE
+    from boundaries.catalogue import normalise_name as normalise
+
+    return normalise(name, NAME_NOISE | {"icb", "integrated", "care", "board", "sub", "location"})
 
 
 # One line per column, shown in the XLSX template and data/foi/README.md.
