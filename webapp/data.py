@@ -1,10 +1,12 @@
 """Cached data for the app, shared by every session: each function calls the library and nothing else.
 
-Every cache is keyed by :func:`data_version` (a hash of the data files, the package version and the code that
-computes the figures), so a changed file or an upgrade is never served stale. The caches live in memory only:
-Streamlit's ``persist="disk"`` pickles carry no checksum (one flipped bit changed a figure silently, and a
-truncated one failed every visit), while every layer these tables are computed from is already a checksummed,
-self-repairing file (``boundaries.catalogue``).
+Each cached figure builds one :class:`mapping.analysis.selection.Selection` (geography, population year, date,
+the built-in register) and computes from its inputs (:func:`selection_inputs`), so every page's figures come from
+the same lookup, population and teams, loaded once per selection. Every cache is keyed by :func:`data_version`
+(a hash of the data files, the package version and the code that computes the figures), so a changed file or an
+upgrade is never served stale. The caches live in memory only: Streamlit's ``persist="disk"`` pickles carry no
+checksum (one flipped bit changed a figure silently, and a truncated one failed every visit), while every layer
+these tables are computed from is already a checksummed, self-repairing file (``boundaries.catalogue``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import streamlit as st
 
 import boundaries
 from boundaries import config
+from mapping.analysis.selection import Inputs, Selection, load_inputs
+from mapping.inputs.vocabulary import TEAM_MARKER_STATUSES, TeamStatus
 from mapping.present import webmap
 from mapping.present.downloads import DownloadMeta, to_csv_bytes, to_geojson_bytes, to_xlsx_bytes
 
@@ -48,12 +52,19 @@ def cache_key() -> str:
     return digest.hexdigest()[:16]
 
 
+def selection_inputs(version: str, geography: str, year: int, as_of: date) -> Inputs:
+    """The inputs of the view's selection (the built-in register), loaded once per selection
+    (:func:`mapping.analysis.selection.load_inputs` caches them by value); ``version`` is part of every
+    cache key above it, so an upgrade computes them again."""
+    return load_inputs(Selection(geography=geography, year=year, as_of=as_of))
+
+
 @st.cache_data(show_spinner=False)
 def teams_table(version: str) -> pd.DataFrame:
-    """Every team row, validated, with bases filled (reads data/teams.csv)."""
-    from mapping.inputs.teams import load_teams
+    """Every team row, validated, with bases filled: the built-in register (data/teams.csv)."""
+    from mapping.analysis.selection import builtin_register
 
-    return load_teams()
+    return builtin_register().teams
 
 
 @st.cache_data(show_spinner=False)
@@ -61,7 +72,7 @@ def gaps_table(version: str, geography: str, year: int, as_of: date) -> pd.DataF
     """The per-area gaps table without geometry (mapping.analysis.coverage.compute_gaps)."""
     from mapping.analysis.coverage import compute_gaps
 
-    gaps = compute_gaps(geography, year, as_of=as_of, teams=teams_table(version))
+    gaps = compute_gaps(selection_inputs(version, geography, year, as_of))
     return pd.DataFrame(gaps.drop(columns="geometry"))
 
 
@@ -85,12 +96,12 @@ def nation_view(version: str, geography: str, nation: str | None) -> list[list[f
 @st.cache_data(show_spinner=False)
 def team_shapes(version: str, as_of: date):
     """Catchment outlines of teams current on the date, and the specialist-practitioner areas."""
-    from mapping.inputs.teams import SPECIALIST_STATUS, teams_as_of
+    from mapping.inputs.teams import teams_as_of
 
     current = teams_as_of(teams_table(version), as_of)
     load = lambda gid: boundaries.load_geography(gid, simplified=True)  # noqa: E731
-    teams = webmap.catchment_shapes(current[current["status"].isin(["operating", "in development"])], load)
-    specialists = webmap.catchment_shapes(current[current["status"] == SPECIALIST_STATUS], load)
+    teams = webmap.catchment_shapes(current[current["status"].isin(list(TEAM_MARKER_STATUSES))], load)
+    specialists = webmap.catchment_shapes(current[current["status"] == TeamStatus.SPECIALIST], load)
     return teams, specialists
 
 
@@ -113,7 +124,7 @@ def ladder_table(version: str, geography: str, year: int, as_of: date) -> pd.Dat
     """The provision ladder with no FOI answers (mapping.analysis.ladder.compute_ladder): levels 3, 2 and unknown only."""
     from mapping.analysis.ladder import compute_ladder
 
-    return compute_ladder(geography, year, as_of=as_of, teams=teams_table(version), geometry=False)
+    return compute_ladder(selection_inputs(version, geography, year, as_of), geometry=False)
 
 
 @st.cache_data(show_spinner=False)
@@ -135,11 +146,28 @@ def ladder_summary(version: str, geography: str, year: int, as_of: date) -> pd.D
 
 
 @st.cache_data(show_spinner=False)
+def reach_table(version: str, geography: str, year: int, as_of: date) -> pd.DataFrame:
+    """Reach per area (mapping.analysis.reach.compute_reach) with the default parameters."""
+    from mapping.analysis.reach import compute_reach
+
+    return compute_reach(selection_inputs(version, geography, year, as_of))
+
+
+@st.cache_data(show_spinner=False)
 def reach_summary(version: str, geography: str, year: int, as_of: date) -> pd.DataFrame:
     """Babies, need, families teams can support and reach, for the whole geography and each nation."""
-    from mapping.analysis.reach import compute_reach, summarise_reach
+    from mapping.analysis.reach import summarise_reach
 
-    return summarise_reach(compute_reach(geography, year, as_of=as_of, teams=teams_table(version)))
+    return summarise_reach(reach_table(version, geography, year, as_of))
+
+
+@st.cache_data(show_spinner=False)
+def national_reach_of(version: str, geography: str, year: int, as_of: date) -> dict:
+    """The one national reach (mapping.analysis.reach.national_reach_of: teams serving the geography and
+    exact babies), as the pack and ``pimap reach --national`` give it."""
+    from mapping.analysis.reach import national_reach_of as reach_of
+
+    return reach_of(reach_table(version, geography, year, as_of))
 
 
 @st.cache_data(show_spinner=False)
@@ -209,7 +237,7 @@ def gaps_downloads(version: str, geography: str, year: int, as_of: date, nation:
     gaps = nation_rows(gaps_table(version, geography, year, as_of), nation)
     meta = download_meta(f"Babies aged 0-2 and parent-infant team coverage by area ({geography}"
                          f"{', ' + nation if nation else ''})", geography, year, as_of)
-    layer = boundaries.load_geography(geography, simplified=True)
+    layer = selection_inputs(version, geography, year, as_of).layer
     shaped = layer[["code", "geometry"]].merge(gaps, on="code", how="inner")
     return {
         "csv": to_csv_bytes(gaps, meta),

@@ -5,13 +5,13 @@ coverage is decided on small areas (a small area is covered when it lies in the
 catchment of at least one operating team) and then summed to any geography. The
 overlap step (``unit_coverage``) is separate from the sums (``coverage_by_area``),
 as in tobler; the engine takes its tables as arguments and never reads files.
-``compute_gaps`` is the one function that loads the real data.
+``compute_gaps`` takes a selection's inputs (:mod:`mapping.analysis.selection`), which hold the
+real data, and loads nothing itself.
 """
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -19,6 +19,13 @@ import pandas as pd
 
 from boundaries.catalogue import NATIONS as UK_NATIONS
 from boundaries.crs import BRITISH_NATIONAL_GRID, IRISH_TRANSVERSE_MERCATOR, WGS84
+from mapping.analysis.selection import AGE_BANDS, Age
+from mapping.analysis.sums import sum_to_areas, to_areas
+from mapping.errors import GeographyError, PimapError
+from mapping.inputs.vocabulary import TeamStatus
+
+if TYPE_CHECKING:
+    from mapping.analysis.selection import Inputs
 
 __all__ = [
     "AGE_BANDS",
@@ -30,17 +37,14 @@ __all__ = [
     "compute_gaps",
 ]
 
-Age = Literal["0", "0-2"]
-AGE_BANDS: dict[str, str] = {"0": "age0", "0-2": "age0_2"}
 COVERAGE_CLASSES = ("full", "partial", "none")
-OPERATING = "operating"
 
 
 def _age_column(age: str) -> str:
     try:
         return AGE_BANDS[age]
     except KeyError:
-        raise ValueError(f"age must be one of {sorted(AGE_BANDS)}, not {age!r}") from None
+        raise PimapError(f"age must be one of {sorted(AGE_BANDS)}, not {age!r}") from None
 
 
 def unit_coverage(catchments: pd.DataFrame, lookup: pd.DataFrame) -> pd.DataFrame:
@@ -60,7 +64,7 @@ def unit_coverage(catchments: pd.DataFrame, lookup: pd.DataFrame) -> pd.DataFram
     pieces = []
     for geography, group in catchments.groupby("geography", sort=True):
         if geography not in lookup.columns:
-            raise ValueError(f"catchment geography {geography!r} is not in the small-area lookup")
+            raise GeographyError(f"catchment geography {geography!r} is not in the small-area lookup")
         matched = lookup[["unit_code", geography]].merge(
             group[["team_id", "code"]], left_on=geography, right_on="code", how="inner"
         )
@@ -98,22 +102,19 @@ def coverage_by_area(
     when none is, else ``partial``. Areas with no children have ``share_covered`` NaN.
     """
     band = _age_column(age)
-    pop = population.merge(lookup[["unit_code", geography]], on="unit_code", how="inner", validate="1:1")
-    pop = pop[pop[geography].notna()].rename(columns={geography: "code"})
-    covered_units = set(units["unit_code"])
-    pop["is_covered"] = pop["unit_code"].isin(covered_units)
+    pop = population.copy()
+    pop["is_covered"] = pop["unit_code"].isin(set(units["unit_code"]))
     for col in ("age0", "age0_2"):
         pop[f"covered_{col}"] = pop[col].where(pop["is_covered"], 0.0)
     if "estimated" not in pop.columns:
         pop["estimated"] = False
-    grouped = pop.groupby("code", sort=True)
-    sums = grouped[["age0", "age0_2", "covered_age0", "covered_age0_2"]].sum()
-    sums["units"] = grouped.size()
-    sums["units_covered"] = grouped["is_covered"].sum()
-    sums["estimated"] = grouped["estimated"].any()
+    sums = sum_to_areas(pop, lookup, geography, ["age0", "age0_2", "covered_age0", "covered_age0_2"],
+                        any_columns=["estimated"], count="units")
+    sums["units_covered"] = sum_to_areas(pop, lookup, geography, ["is_covered"])["is_covered"]
+    sums = sums[["age0", "age0_2", "covered_age0", "covered_age0_2", "units", "units_covered", "estimated"]]
 
-    serving = units.merge(lookup[["unit_code", geography]], on="unit_code").dropna(subset=[geography])
-    serving = serving.groupby(geography)["team_id"].agg(lambda s: "; ".join(sorted(set(s)))).to_dict()
+    serving = to_areas(units, lookup, geography, one_row_per_unit=False)
+    serving = serving.groupby("code")["team_id"].agg(lambda s: "; ".join(sorted(set(s)))).to_dict()
 
     out = areas[["code", "name", "nation"]].merge(sums.reset_index(), on="code", how="left")
     for col in ("age0", "age0_2", "covered_age0", "covered_age0_2"):
@@ -216,42 +217,30 @@ def summarise(gaps: pd.DataFrame) -> dict:
     return summary
 
 
-def compute_gaps(
-    geography: str,
-    year: int,
-    *,
-    as_of: date,
-    age: Age = "0-2",
-    teams: pd.DataFrame | None = None,
-) -> gpd.GeoDataFrame:
-    """The per-area gaps table for the real data: teams operating on ``as_of``, mid-``year`` population.
+def compute_gaps(inputs: Inputs) -> gpd.GeoDataFrame:
+    """The per-area gaps table of a selection: its teams operating on the date, its mid-year population.
 
-    Returns a GeoDataFrame (web-weight geometry) with one row per area: population,
-    covered population, ``share_covered``, ``coverage``, serving ``teams`` and
-    ``team_names``, and for areas with no team the ``nearest_team`` and ``nearest_team_km``.
+    The age band is the selection's (``inputs.selection.age``). Returns a GeoDataFrame (web-weight
+    geometry) with one row per area: population, covered population, ``share_covered``, ``coverage``,
+    serving ``teams`` and ``team_names``, and for areas with no team the ``nearest_team`` and
+    ``nearest_team_km``.
     """
-    import boundaries
-    from mapping.inputs.teams import catchment_table, load_teams, teams_as_of
-
-    _age_column(age)
-    all_teams = load_teams() if teams is None else teams
-    current = teams_as_of(all_teams, as_of)
-    operating = current[current["status"] == OPERATING]
-    catchments = catchment_table(operating)
-    lookup = boundaries.load_unit_lookup()
-    population = boundaries.load_population(year)
-    layer = boundaries.load_geography(geography, simplified=True)
-    units = unit_coverage(catchments, lookup)
+    selection = inputs.selection
+    geography = selection.geography
+    operating = inputs.operating
+    units = unit_coverage(inputs.catchments([TeamStatus.OPERATING]), inputs.lookup)
     names = dict(zip(operating["team_id"], operating["name"]))
-    gaps = coverage_by_area(units, population, lookup, layer, geography, age=age, team_names=names)
-    nearest = nearest_teams(boundaries.load_geography(geography), operating)
+    layer = inputs.layer
+    gaps = coverage_by_area(units, inputs.population, inputs.lookup, layer, geography, age=selection.age,
+                            team_names=names)
+    nearest = nearest_teams(inputs.full_layer, operating)
     gaps = gaps.merge(nearest, on="code", how="left")
     uncovered = gaps["coverage"] == "none"
     for col in ("nearest_team", "nearest_team_name"):
         gaps[col] = gaps[col].where(uncovered, pd.NA)
     gaps["nearest_team_km"] = gaps["nearest_team_km"].where(uncovered, np.nan)
     gaps["geography"] = geography
-    gaps["population_year"] = year
-    gaps["as_of"] = as_of.isoformat()
+    gaps["population_year"] = selection.year
+    gaps["as_of"] = selection.as_of.isoformat()
     gaps = gaps.merge(layer[["code", "geometry"]], on="code", how="left")
     return gpd.GeoDataFrame(gaps, geometry="geometry", crs=WGS84)

@@ -16,15 +16,15 @@ Levels (see ``docs/methodology_ladder.md``), decided per small area, first match
 * otherwise ``rules.no_evidence_level``: ``unknown`` by default (nothing is known either way:
   no FOI data loaded, no usable reply, or outside the FOI's geography).
 
-Everything here is pure (tables in, tables out) except :func:`compute_ladder`, which loads the
-real data, and :func:`foi_areas_from_file`, which reads a replies file through :mod:`mapping.inputs.foi_io`.
+Everything here is pure (tables in, tables out): :func:`compute_ladder` takes a selection's inputs
+(:mod:`mapping.analysis.selection`) and loads nothing itself; only :func:`foi_areas_from_file` reads a
+file (a replies file, through :mod:`mapping.inputs.foi_io`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -33,12 +33,15 @@ import pandas as pd
 from boundaries.catalogue import NATIONS as UK_NATIONS
 from boundaries.crs import WGS84
 from mapping.analysis.coverage import AGE_BANDS, unit_coverage
+from mapping.analysis.sums import sum_to_areas, to_areas
 from mapping.errors import LadderError
 from mapping.inputs.foi import FOI_CLASSES
-from mapping.inputs.teams import SPECIALIST_STATUS
+from mapping.inputs.vocabulary import TeamStatus
 
 if TYPE_CHECKING:
     import geopandas as gpd
+
+    from mapping.analysis.selection import Inputs
 
 __all__ = [
     "LEVELS",
@@ -111,8 +114,8 @@ class LadderRules:
     area's dominant level ("0-2": a team works with children aged 2 and under, Rare Jewels section 4).
     """
 
-    team_statuses: tuple[str, ...] = ("operating",)
-    specialist_statuses: tuple[str, ...] = (SPECIALIST_STATUS,)
+    team_statuses: tuple[str, ...] = (TeamStatus.OPERATING,)
+    specialist_statuses: tuple[str, ...] = (TeamStatus.SPECIALIST,)
     foi_accepting_classes: tuple[str, ...] = FOI_ACCEPTING_CLASSES
     foi_refusing_classes: tuple[str, ...] = FOI_REFUSING_CLASSES
     no_evidence_level: Literal["unknown", "0"] = "unknown"
@@ -274,8 +277,8 @@ def _joined(values: pd.Series) -> str:
 
 
 def _evidence(units: pd.DataFrame, lookup: pd.DataFrame, geography: str) -> dict[str, str]:
-    merged = units.merge(lookup[["unit_code", geography]], on="unit_code").dropna(subset=[geography])
-    return merged.groupby(geography)["team_id"].agg(_joined).to_dict()
+    merged = to_areas(units, lookup, geography, one_row_per_unit=False)
+    return merged.groupby("code")["team_id"].agg(_joined).to_dict()
 
 
 def ladder_by_area(
@@ -335,10 +338,9 @@ def ladder_by_area(
         units["estimated"] = False
     units["one"] = 1.0
 
-    people = units.pivot_table(index="code", columns="level", values=band, aggfunc="sum", fill_value=0.0)
-    counts = units.pivot_table(index="code", columns="level", values="one", aggfunc="sum", fill_value=0.0)
-    people = people.reindex(columns=list(LEVELS), fill_value=0.0)
-    counts = counts.reindex(columns=list(LEVELS), fill_value=0.0)
+    by_level = sum_to_areas(units.drop(columns="code"), lookup, geography, [band, "one"], by="level")
+    people = by_level[band].unstack("level", fill_value=0.0).reindex(columns=list(LEVELS), fill_value=0.0)
+    counts = by_level["one"].unstack("level", fill_value=0.0).reindex(columns=list(LEVELS), fill_value=0.0)
 
     out = areas[["code", "name", "nation"]].copy()
     out = out.merge(people.add_prefix("p_").reset_index(), on="code", how="left")
@@ -452,49 +454,38 @@ def ladder_display_table(ladder: pd.DataFrame, nation: str | None = None) -> pd.
 
 
 def compute_ladder(
-    geography: str,
-    year: int,
+    inputs: Inputs,
     *,
-    as_of: date,
     foi_areas: pd.DataFrame | None = None,
     rules: LadderRules = DEFAULT_RULES,
-    teams: pd.DataFrame | None = None,
     geometry: bool = True,
 ) -> pd.DataFrame | gpd.GeoDataFrame:
-    """The ladder on the real data: data/teams.csv on ``as_of``, mid-``year`` population, optional FOI.
+    """The ladder of a selection: its register on the date, its mid-year population, optional FOI areas.
 
-    Returns :func:`ladder_by_area` with ``geography``, ``population_year``, ``as_of`` and (with
-    ``geometry``) the web-weight boundary of each area as a GeoDataFrame in EPSG:4326.
+    The age band is ``rules.age``. Returns :func:`ladder_by_area` with ``geography``,
+    ``population_year``, ``as_of`` and (with ``geometry``) the web-weight boundary of each area as a
+    GeoDataFrame in EPSG:4326.
     """
-    import boundaries
-    from mapping.inputs.teams import catchment_table, load_teams, teams_as_of
-
-    boundaries.get_geography(geography)
-    all_teams = load_teams() if teams is None else teams
-    current = teams_as_of(all_teams, as_of)
-    team_rows = current[current["status"].isin(rules.team_statuses)]
-    sp_rows = current[current["status"].isin(rules.specialist_statuses)]
-    lookup = boundaries.load_unit_lookup()
-    population = boundaries.load_population(year)
-    areas = boundaries.area_table(geography)
+    selection = inputs.selection
+    geography = selection.geography
+    sp_rows = inputs.teams_with(rules.specialist_statuses)
     ladder = ladder_by_area(
-        catchment_table(team_rows) if len(team_rows) else pd.DataFrame(columns=["team_id", "geography", "code"]),
-        catchment_table(sp_rows) if len(sp_rows) else pd.DataFrame(columns=["team_id", "geography", "code"]),
-        lookup,
-        population,
-        areas,
+        inputs.catchments(rules.team_statuses),
+        inputs.catchments(rules.specialist_statuses),
+        inputs.lookup,
+        inputs.population,
+        inputs.areas,
         geography,
         foi_areas=foi_areas,
         rules=rules,
         specialist_sources=dict(zip(sp_rows["team_id"], sp_rows["source"])),
     )
     ladder["geography"] = geography
-    ladder["population_year"] = year
-    ladder["as_of"] = as_of.isoformat()
+    ladder["population_year"] = selection.year
+    ladder["as_of"] = selection.as_of.isoformat()
     if not geometry:
         return ladder
     import geopandas as gpd
 
-    layer = boundaries.load_geography(geography, simplified=True)
-    ladder = ladder.merge(layer[["code", "geometry"]], on="code", how="left")
+    ladder = ladder.merge(inputs.layer[["code", "geometry"]], on="code", how="left")
     return gpd.GeoDataFrame(ladder, geometry="geometry", crs=WGS84)

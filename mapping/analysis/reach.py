@@ -5,19 +5,27 @@ need specialist support. This module makes the same kind of estimate from our ow
 figure a parameter with its source: a team of the reference size supports about 130 families a
 year (Leeds, Rare Jewels), at least 15% of babies lack a secure, nurturing relationship (Vision &
 Strategy), and children aged 0 at mid-year stand in for a year's babies (as in :mod:`mapping.analysis.capacity`).
-One family is counted per baby. Pure functions only; the callers load the data.
+One family is counted per baby. Pure functions only: :func:`compute_reach` takes a selection's inputs
+(:mod:`mapping.analysis.selection`), and :func:`national_reach_of` is the one national reach every
+view quotes (the app, the pack, ``pimap reach --national``), always from exact babies.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from boundaries.catalogue import NATIONS as UK_NATIONS
+from mapping.analysis.sums import sum_to_areas, to_areas
+from mapping.errors import PimapError
+from mapping.inputs.vocabulary import TeamStatus
+
+if TYPE_CHECKING:
+    from mapping.analysis.selection import Inputs
 
 __all__ = [
     "ReachParameters",
@@ -27,6 +35,7 @@ __all__ = [
     "reach_by_area",
     "summarise_reach",
     "national_reach",
+    "national_reach_of",
     "compare_with_published",
     "published_record",
     "compute_reach",
@@ -55,11 +64,11 @@ class ReachParameters:
 
     def __post_init__(self) -> None:
         if not 0 < self.families_per_team < math.inf:
-            raise ValueError(f"families_per_team must be a positive number, not {self.families_per_team}")
+            raise PimapError(f"families_per_team must be a positive number, not {self.families_per_team}")
         if not 0 < self.need_share <= 1:
-            raise ValueError(f"need_share must be in (0, 1], not {self.need_share}")
+            raise PimapError(f"need_share must be in (0, 1], not {self.need_share}")
         if self.births_band not in ("age0", "age0_2"):
-            raise ValueError(f"births_band must be 'age0' or 'age0_2', not {self.births_band!r}")
+            raise PimapError(f"births_band must be 'age0' or 'age0_2', not {self.births_band!r}")
 
 
 DEFAULT_REACH = ReachParameters()
@@ -106,7 +115,7 @@ def team_capacity_units(
     )
     if joined[band].isna().any():
         lost = joined.loc[joined[band].isna(), "unit_code"].astype(str)
-        raise ValueError(f"{len(lost)} catchment small areas have no population ({band}), e.g. {', '.join(lost.head(3))}")
+        raise PimapError(f"{len(lost)} catchment small areas have no population ({band}), e.g. {', '.join(lost.head(3))}")
     per_team = joined.groupby("team_id")[band].transform("sum")
     per_team_units = joined.groupby("team_id")[band].transform("size")
     weight = np.where(per_team > 0, joined[band] / per_team.where(per_team > 0, 1.0), 1.0 / per_team_units)
@@ -134,11 +143,10 @@ def reach_by_area(
     """
     band = params.births_band
     capacity = team_capacity_units(team_units, population, params)
-    cap = capacity.merge(lookup[["unit_code", geography]], on="unit_code").dropna(subset=[geography])
-    families = cap.groupby(geography)["families"].sum()
-    teams = cap.groupby(geography)["team_id"].agg(lambda s: "; ".join(sorted(set(s))))
-    pop = population[["unit_code", band]].merge(lookup[["unit_code", geography]], on="unit_code")
-    babies = pop.dropna(subset=[geography]).groupby(geography)[band].sum()
+    families = sum_to_areas(capacity, lookup, geography, ["families"], one_row_per_unit=False)["families"]
+    cap = to_areas(capacity, lookup, geography, one_row_per_unit=False)
+    teams = cap.groupby("code")["team_id"].agg(lambda s: "; ".join(sorted(set(s))))
+    babies = sum_to_areas(population[["unit_code", band]], lookup, geography, [band])[band]
 
     out = areas[["code", "name", "nation"]].copy()
     out["babies"] = out["code"].map(babies).fillna(0.0).astype(float)
@@ -188,9 +196,9 @@ def national_reach(teams: int, babies: float, params: ReachParameters = DEFAULT_
     families from about 51 teams is 86-127 a team).
     """
     if teams < 0:
-        raise ValueError(f"teams must be 0 or more, not {teams}")
+        raise PimapError(f"teams must be 0 or more, not {teams}")
     if not babies > 0:
-        raise ValueError(f"babies must be positive, not {babies}")
+        raise PimapError(f"babies must be positive, not {babies}")
     families = teams * params.families_per_team
     need = params.need_share * babies
     reach = families / need
@@ -211,6 +219,17 @@ def national_reach(teams: int, babies: float, params: ReachParameters = DEFAULT_
             f"{need:,.0f} / {params.families_per_team:g} = {teams_for_all:,.0f} teams would reach all"
         ),
     }
+
+
+def national_reach_of(reach: pd.DataFrame, params: ReachParameters = DEFAULT_REACH) -> dict:
+    """The national reach of a reach table (:func:`compute_reach`): its first scope's teams and exact babies.
+
+    The one national reach: the app, the pack and the command line all quote this, so the teams are those
+    serving the geography and the babies the unrounded sum of ``params.births_band`` over its areas.
+    Returns :func:`national_reach` with ``scope`` ("United Kingdom", or "All areas").
+    """
+    first = summarise_reach(reach).iloc[0]
+    return {"scope": str(first["scope"]), **national_reach(int(first["teams"]), float(first["babies"]), params)}
 
 
 def compare_with_published(babies: float, params: ReachParameters = DEFAULT_REACH) -> pd.DataFrame:
@@ -261,9 +280,9 @@ def published_record(teams: pd.DataFrame, published: pd.DataFrame | None = None)
     listed, developing, explanations = [], [], []
     for as_of, count in zip(record["as_of"].astype(str), record["teams"]):
         current = teams_as_of(teams, parse_date(as_of, end=True))
-        operating = current[current["status"] == "operating"]
+        operating = current[current["status"] == TeamStatus.OPERATING]
         listed.append(operating["team_id"].nunique())
-        developing.append(current.loc[current["status"] == "in development", "team_id"].nunique())
+        developing.append(current.loc[current["status"] == TeamStatus.IN_DEVELOPMENT, "team_id"].nunique())
         difference = int(count) - operating["team_id"].nunique()
         if difference > 0:
             text = (f"the published count is {difference} higher: our list holds only the teams the seed "
@@ -272,7 +291,8 @@ def published_record(teams: pd.DataFrame, published: pd.DataFrame | None = None)
             text = "they agree"
         else:
             year = parse_date(as_of).year
-            was_developing = teams.loc[(teams["status"] == "in development") & (teams["to_date"].dt.year == year),
+            was_developing = teams.loc[(teams["status"] == TeamStatus.IN_DEVELOPMENT)
+                                       & (teams["to_date"].dt.year == year),
                                        "team_id"]
             moved = sorted(set(operating["team_id"]) & set(was_developing))
             text = (f"our list has {-difference} more: it counts as operating the teams that moved from in "
@@ -286,24 +306,16 @@ def published_record(teams: pd.DataFrame, published: pd.DataFrame | None = None)
     return record
 
 
-def compute_reach(
-    geography: str, year: int, *, as_of: date, params: ReachParameters = DEFAULT_REACH,
-    teams: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """:func:`reach_by_area` on the real data: teams operating on ``as_of`` and the mid-``year`` population."""
-    import boundaries
+def compute_reach(inputs: Inputs, params: ReachParameters = DEFAULT_REACH) -> pd.DataFrame:
+    """:func:`reach_by_area` of a selection: its teams operating on the date and its mid-year population."""
     from mapping.analysis.coverage import unit_coverage
-    from mapping.inputs.teams import catchment_table, load_teams, teams_as_of
 
-    boundaries.get_geography(geography)
-    current = teams_as_of(load_teams() if teams is None else teams, as_of)
-    operating = current[current["status"] == "operating"]
-    lookup = boundaries.load_unit_lookup()
-    units = unit_coverage(catchment_table(operating), lookup) if len(operating) else pd.DataFrame(
+    selection = inputs.selection
+    catchments = inputs.catchments([TeamStatus.OPERATING])
+    units = unit_coverage(catchments, inputs.lookup) if len(catchments) else pd.DataFrame(
         {"unit_code": pd.Series(dtype="string"), "team_id": pd.Series(dtype="string")})
-    out = reach_by_area(units, boundaries.load_population(year), lookup, boundaries.area_table(geography),
-                        geography, params)
-    out["geography"] = geography
-    out["population_year"] = year
-    out["as_of"] = as_of.isoformat()
+    out = reach_by_area(units, inputs.population, inputs.lookup, inputs.areas, selection.geography, params)
+    out["geography"] = selection.geography
+    out["population_year"] = selection.year
+    out["as_of"] = selection.as_of.isoformat()
     return out

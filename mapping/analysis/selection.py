@@ -62,7 +62,8 @@ def register_from_file(path: str | Path, *, source: str | None = None) -> Regist
     from mapping.inputs.teams import load_teams
 
     path = Path(path)
-    return Register(source=source or path.name, sha256=sha256_of(path), teams=load_teams(path))
+    teams = load_teams(path)  # first, so a missing or invalid file is reported by the register's reader
+    return Register(source=source or path.name, sha256=sha256_of(path), teams=teams)
 
 
 def builtin_register() -> Register:

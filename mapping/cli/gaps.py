@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date
 from pathlib import Path
 
-from mapping.cli.options import add_output_arguments, add_selection_arguments, check_out, emit, emit_with
+from mapping.cli.options import (
+    add_output_arguments,
+    add_selection_arguments,
+    check_out,
+    emit,
+    emit_with,
+    selection_from,
+)
 from mapping.errors import PimapError
 
 FORMATS = ("csv", "json", "geojson", "gpkg")
 
 
 def _coverage_arguments(parser: argparse.ArgumentParser) -> None:
-    add_selection_arguments(parser)
-    parser.add_argument("--age", choices=("0", "0-2"), default="0-2", help="age band for share covered")
+    add_selection_arguments(parser, age=True)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -38,8 +43,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _compute(args: argparse.Namespace):
     from mapping.analysis.coverage import compute_gaps
+    from mapping.analysis.selection import load_inputs
 
-    return compute_gaps(args.geography, args.year, as_of=args.as_of or date.today(), age=args.age)
+    return compute_gaps(load_inputs(selection_from(args)))
 
 
 def _gaps(args: argparse.Namespace) -> int:
@@ -82,11 +88,12 @@ def _json(result: dict) -> str:
 def _summary(args: argparse.Namespace) -> int:
     from mapping.analysis.coverage import summarise
 
+    selection = selection_from(args)
     result = summarise(_compute(args))
     if args.json:
         print(_json(result))
         return 0
-    print(f"{args.geography}, teams as of {args.as_of or date.today()}, mid-{args.year} population")
+    print(f"{selection.geography}, teams as of {selection.as_of}, mid-{selection.year} population")
     for label, row in [("UK", result), *result["nations"].items()]:
         share = row["share_covered"]
         print(

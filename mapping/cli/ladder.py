@@ -7,12 +7,11 @@ import json
 import math
 import sys
 from dataclasses import asdict, replace
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from mapping.cli.options import add_output_arguments, add_selection_arguments, check_out, emit
+from mapping.cli.options import add_output_arguments, add_selection_arguments, check_out, emit, selection_from
 from mapping.errors import PimapError
 
 FORMATS = ("csv", "json", "geojson")
@@ -74,11 +73,13 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 def _ladder(args: argparse.Namespace) -> int:
     from mapping.analysis.ladder import LadderRules, compute_ladder, foi_areas_from_file, summarise_ladder
+    from mapping.analysis.selection import load_inputs
     from mapping.present.outputs import csv_text
 
     if args.summary and args.format == "geojson":
         raise PimapError("--summary has no geometry: use --format csv or json")
     check_out(args)
+    selection = selection_from(args)
     rules = LadderRules(no_evidence_level=args.no_evidence_level)
     foi_areas, synthetic = None, False
     if args.foi is not None:
@@ -87,10 +88,8 @@ def _ladder(args: argparse.Namespace) -> int:
         foi_areas, synthetic = foi_areas_from_file(args.foi, rules)
         if synthetic:
             print("note: the FOI file says it is SYNTHETIC test data, not real FOI replies", file=sys.stderr)
-    as_of = args.as_of or date.today()
     want_geometry = args.format == "geojson" and not args.summary
-    ladder = compute_ladder(args.geography, args.year, as_of=as_of, foi_areas=foi_areas, rules=rules,
-                            geometry=want_geometry)
+    ladder = compute_ladder(load_inputs(selection), foi_areas=foi_areas, rules=rules, geometry=want_geometry)
     ladder["foi_file"] = str(args.foi) if args.foi is not None else ""
     ladder["foi_synthetic"] = synthetic
     if args.summary:
@@ -111,9 +110,11 @@ def _ladder(args: argparse.Namespace) -> int:
 def _reach(args: argparse.Namespace) -> int:
     import boundaries
     from mapping.analysis.reach import DEFAULT_REACH, compare_with_published, compute_reach, summarise_reach
+    from mapping.analysis.selection import load_inputs
     from mapping.present.outputs import csv_text
 
     check_out(args)
+    selection = selection_from(args)
     changes = {}
     if args.families_per_team is not None:
         changes["families_per_team"] = args.families_per_team
@@ -125,14 +126,15 @@ def _reach(args: argparse.Namespace) -> int:
         params = replace(DEFAULT_REACH, **changes)
     except ValueError as exc:
         raise PimapError(str(exc)) from None
-    as_of = args.as_of or date.today()
-    reach = compute_reach(args.geography, args.year, as_of=as_of, params=params)
+    as_of = selection.as_of
+    reach = compute_reach(load_inputs(selection), params)
     if not args.national:
         emit(args, json.dumps(_records(reach), indent=1) if args.format == "json" else csv_text(reach))
         return 0
     summary = summarise_reach(reach)
     latest = max(boundaries.POPULATION_YEARS)
-    babies_latest = float(boundaries.load_population(latest)["age0"].sum())
+    # The published counts are national: set them against every baby (each small area) of the latest year.
+    babies_latest = float(load_inputs(replace(selection, year=latest)).population["age0"].sum())
     published = compare_with_published(babies_latest, params)
     if args.format == "json":
         payload = {

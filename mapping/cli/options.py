@@ -8,8 +8,12 @@ from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mapping.errors import PimapError
+
+if TYPE_CHECKING:
+    from mapping.analysis.selection import Selection
 
 # Used only when data/teams.csv cannot be read (the teams loader then says why): the year before which no
 # parent-infant team, FOI reply or boundary in this project's data exists.
@@ -41,11 +45,12 @@ def as_of_range(*, now: date | None = None) -> tuple[date, date]:
 
 
 def as_of_date(text: str) -> date:
-    """argparse type: YYYY, YYYY-MM or YYYY-MM-DD (a partial date means its first day), within :func:`as_of_range`."""
-    from mapping.inputs.dates import parse_date
+    """argparse type: YYYY, YYYY-MM or YYYY-MM-DD within :func:`as_of_range`, read by the one date rule
+    (:func:`mapping.inputs.dates.as_of_date`: a bare year means 1 July of it, a month its first day)."""
+    from mapping.inputs.dates import as_of_date as parse_as_of
 
     try:
-        value = parse_date(text).date()
+        value = parse_as_of(text, today=today())
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
     earliest, latest = as_of_range()
@@ -57,20 +62,34 @@ def as_of_date(text: str) -> date:
 
 
 def as_of_help(what: str) -> str:
-    """The --as-of help text, stating the range (the lower end read from the data)."""
-    return (f"{what} on this date: YYYY, YYYY-MM or YYYY-MM-DD, from {earliest_team_start().isoformat()} "
-            "(the earliest team start in data/teams.csv) to today (default today)")
+    """The --as-of help text, stating the rule for a bare year and the range (the lower end read from the data)."""
+    return (f"{what} on this date: YYYY-MM-DD, YYYY-MM (its first day) or YYYY (1 July of it, mid-year), from "
+            f"{earliest_team_start().isoformat()} (the earliest team start in data/teams.csv) to today "
+            "(default today)")
 
 
 def add_as_of_argument(parser: argparse.ArgumentParser, what: str = "teams") -> None:
     parser.add_argument("--as-of", type=as_of_date, default=None, metavar="DATE", help=as_of_help(what))
 
 
-def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
-    """Geography, population year and the date teams are taken on."""
+def add_selection_arguments(parser: argparse.ArgumentParser, *, age: bool = False) -> None:
+    """Geography, population year and the date teams are taken on (and, with ``age``, the age band)."""
     parser.add_argument("--geography", required=True, help="geography id, e.g. uk2018, uk2023, ccg2018")
     parser.add_argument("--year", type=int, required=True, help="mid-year population (2017, 2019 or 2020)")
     add_as_of_argument(parser, "teams (and specialist areas) current")
+    if age:
+        parser.add_argument("--age", choices=("0", "0-2"), default="0-2", help="age band for share covered")
+
+
+def selection_from(args: argparse.Namespace) -> Selection:
+    """The :class:`mapping.analysis.selection.Selection` a command's arguments stand for: ``--geography``,
+    ``--year``, ``--as-of`` (default today) and ``--age`` (default 0-2), with the built-in register.
+
+    Every command that computes figures builds its selection here, so they all read the options one way."""
+    from mapping.analysis.selection import Selection
+
+    return Selection(geography=args.geography, year=args.year, as_of=args.as_of or today(),
+                     age=getattr(args, "age", None) or "0-2")
 
 
 # --- output files -----------------------------------------------------------------------------------------

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 
-from mapping.cli.options import add_as_of_argument
+from mapping.cli.options import add_as_of_argument, selection_from
 from mapping.errors import PimapError
 
 
@@ -35,8 +34,9 @@ def _report(args: argparse.Namespace) -> int:
     from mapping.errors import PackFolderError
     from mapping.report import build_pack
 
+    selection = selection_from(args)
     try:
-        manifest = build_pack(args.geography, args.year, as_of=args.as_of or date.today(), out=args.out,
+        manifest = build_pack(selection.geography, selection.year, as_of=selection.as_of, out=args.out,
                               foi=args.foi, replace=args.force)
     except PackFolderError as exc:
         if exc.earlier_pack:

@@ -40,9 +40,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def select_teams(teams: pd.DataFrame, as_of: date, *, include_specialists: bool = False) -> pd.DataFrame:
     """Rows current on ``as_of`` with status operating or in development (and specialists if asked)."""
-    from mapping.inputs.teams import SPECIALIST_STATUS, teams_as_of
+    from mapping.inputs.teams import teams_as_of
+    from mapping.inputs.vocabulary import TEAM_MARKER_STATUSES, TeamStatus
 
-    wanted = {"operating", "in development"} | ({SPECIALIST_STATUS} if include_specialists else set())
+    wanted = set(TEAM_MARKER_STATUSES) | ({TeamStatus.SPECIALIST} if include_specialists else set())
     current = teams_as_of(teams, as_of)
     return current.loc[current["status"].isin(wanted)].reset_index(drop=True)
 
@@ -74,11 +75,13 @@ def write_teams(teams: pd.DataFrame, fmt: str, out: TextIO) -> None:
 
 
 def _teams(args: argparse.Namespace) -> int:
-    from mapping.inputs.teams import load_teams
+    from mapping.analysis.selection import builtin_register, register_from_file
+    from mapping.cli.options import today
 
-    teams = load_teams(args.file)
+    register = register_from_file(args.file) if args.file is not None else builtin_register()
+    teams = register.teams
     for notice in teams.attrs.get("notices", []):
         print(f"{args.file or 'data/teams.csv'}: {notice}", file=sys.stderr)
-    as_of = args.as_of or date.today()
+    as_of = args.as_of or today()
     write_teams(select_teams(teams, as_of, include_specialists=args.include_specialists), args.format, sys.stdout)
     return 0

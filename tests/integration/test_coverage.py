@@ -11,6 +11,7 @@ import pytest
 import shapely
 
 from mapping.analysis.coverage import coverage_by_area, nearest_teams, summarise, unit_coverage
+from mapping.inputs.vocabulary import TeamStatus
 
 # Synthetic: two areas A and B; A has units a1, a2 (10 and 30 babies), B has b1, b2 (20 and 0).
 # A third area C has one unit c1 with no children. A "district" geography groups a2 + b1 as D1.
@@ -153,7 +154,8 @@ def real(mirror):
     from mapping.inputs.teams import catchment_table, load_teams, teams_as_of
 
     teams = load_teams()
-    operating = teams_as_of(teams, date(2019, 6, 30)).query("status == 'operating'")
+    current = teams_as_of(teams, date(2019, 6, 30))
+    operating = current[current["status"] == TeamStatus.OPERATING]
     return {
         "catchments": catchment_table(operating),
         "lookup": boundaries.load_unit_lookup(),

@@ -288,19 +288,21 @@ def test_legend_has_a_label_colour_and_distinct_hatch_for_every_level():
 @pytest.fixture(scope="module")
 def ladder_2019(mirror):
     from mapping.analysis.ladder import compute_ladder
+    from mapping.analysis.selection import Selection, load_inputs
 
-    return compute_ladder("uk2018", 2019, as_of=date(2019, 6, 30), geometry=False)
+    return compute_ladder(load_inputs(Selection("uk2018", 2019, date(2019, 6, 30))), geometry=False)
 
 
 def test_real_ladder_conserves_population_and_matches_coverage(ladder_2019):
     import boundaries
     from mapping.analysis.coverage import compute_gaps
+    from mapping.analysis.selection import Selection, load_inputs
 
     population = boundaries.load_population(2019)
     assert ladder_2019["age0_2"].sum() == pytest.approx(population["age0_2"].sum())
     per_level = ladder_2019[[f"age0_2_{LEVEL_SLUGS[lv]}" for lv in LEVELS]].sum(axis=1)
     assert np.allclose(per_level, ladder_2019["age0_2"])
-    gaps = compute_gaps("uk2018", 2019, as_of=date(2019, 6, 30)).set_index("code")
+    gaps = compute_gaps(load_inputs(Selection("uk2018", 2019, date(2019, 6, 30)))).set_index("code")
     level3 = ladder_2019.set_index("code")["age0_2_level_3"]
     assert np.allclose(level3, gaps.loc[level3.index, "covered_age0_2"])
     # Without FOI data nothing can be at level 1 or 0.
@@ -321,8 +323,9 @@ def test_real_ladder_2019_areas_per_level(ladder_2019):
 def test_real_ladder_on_other_geographies_conserves_population(mirror, geography):
     import boundaries
     from mapping.analysis.ladder import compute_ladder
+    from mapping.analysis.selection import Selection, load_inputs
 
-    ladder = compute_ladder(geography, 2020, as_of=date(2024, 1, 1), geometry=False)
+    ladder = compute_ladder(load_inputs(Selection(geography, 2020, date(2024, 1, 1))), geometry=False)
     lookup = boundaries.load_unit_lookup()
     population = boundaries.load_population(2020)
     inside = population[population["unit_code"].isin(set(lookup.loc[lookup[geography].notna(), "unit_code"]))]
@@ -334,10 +337,12 @@ def test_real_ladder_on_other_geographies_conserves_population(mirror, geography
 def test_synthetic_foi_file_gives_levels_1_and_0_only_inside_its_geography(mirror):
     """The FOI fixture is SYNTHETIC (made-up replies for real 2018 CCGs): used only to test the wiring."""
     from mapping.analysis.ladder import compute_ladder, foi_areas_from_file
+    from mapping.analysis.selection import Selection, load_inputs
 
     foi_areas, synthetic = foi_areas_from_file(str(FIXTURE))
     assert synthetic
-    ladder = compute_ladder("uk2018", 2019, as_of=date(2019, 6, 30), foi_areas=foi_areas, geometry=False)
+    ladder = compute_ladder(load_inputs(Selection("uk2018", 2019, date(2019, 6, 30))), foi_areas=foi_areas,
+                            geometry=False)
     england = ladder["nation"] == "England"
     assert (ladder.loc[~england, ["age0_2_level_1", "age0_2_level_0"]] == 0).all().all()
     no_team = ladder[england & (ladder["age0_2_level_3"] == 0) & (ladder["age0_2_level_2"] == 0)]

@@ -43,8 +43,10 @@ def test_search_with_no_match_is_empty(query):
 @pytest.fixture(scope="module")
 def gaps(mirror):
     from mapping.analysis.coverage import compute_gaps
+    from mapping.analysis.selection import Selection, load_inputs
 
-    return pd.DataFrame(compute_gaps("uk2018", 2020, as_of=date(2023, 7, 1)).drop(columns="geometry"))
+    gaps = compute_gaps(load_inputs(Selection("uk2018", 2020, date(2023, 7, 1))))
+    return pd.DataFrame(gaps.drop(columns="geometry"))
 
 
 @pytest.mark.slow

@@ -19,6 +19,7 @@ from mapping.analysis.reach import (
     summarise_reach,
     team_capacity_units,
 )
+from mapping.errors import PimapError
 
 # SYNTHETIC: areas A (a1 30 babies, a2 10), B (b1 20), C (c1 40), D (d1 0); team t1 serves a1 and b1,
 # team t2 serves c1 only, team t3 serves d1 only (a catchment with no babies).
@@ -79,16 +80,16 @@ def test_national_reach_arithmetic():
     assert result["multiple"] == pytest.approx(15_000 / 130 / 10)
     assert "10 teams x 130 families a year = 1,300 families" in result["arithmetic"]
     assert "reach = 1,300 / 15,000 = 8.7%" in result["arithmetic"]
-    with pytest.raises(ValueError, match="babies"):
+    with pytest.raises(PimapError, match="babies"):
         national_reach(10, 0)
 
 
 def test_parameters_are_checked():
-    with pytest.raises(ValueError, match="families_per_team"):
+    with pytest.raises(PimapError, match="families_per_team"):
         ReachParameters(families_per_team=0)
-    with pytest.raises(ValueError, match="need_share"):
+    with pytest.raises(PimapError, match="need_share"):
         ReachParameters(need_share=1.5)
-    with pytest.raises(ValueError, match="births_band"):
+    with pytest.raises(PimapError, match="births_band"):
         ReachParameters(births_band="age5")
 
 
@@ -127,11 +128,13 @@ def test_published_record_explains_each_difference():
 def test_real_reach_2019_adds_up(mirror):
     import boundaries
     from mapping.analysis.reach import compute_reach
+    from mapping.analysis.selection import Selection, load_inputs
     from mapping.inputs.teams import load_teams, teams_as_of
+    from mapping.inputs.vocabulary import TeamStatus
 
-    reach = compute_reach("uk2018", 2019, as_of=date(2019, 6, 30))
+    reach = compute_reach(load_inputs(Selection("uk2018", 2019, date(2019, 6, 30))))
     current = teams_as_of(load_teams(), date(2019, 6, 30))
-    operating = current.loc[current["status"] == "operating", "team_id"].nunique()
+    operating = current.loc[current["status"] == TeamStatus.OPERATING, "team_id"].nunique()
     assert operating == 28  # the 27 Rare Jewels teams and Together with Baby (Essex, from May 2019)
     assert reach["families"].sum() == pytest.approx(operating * 130)
     babies = boundaries.load_population(2019)["age0"].sum()
@@ -157,3 +160,19 @@ def test_cli_reach_national(mirror, capsys):
     assert "United Kingdom: 28 teams x 130 = 3,640 families a year" in out
     assert "published 2025-06: 49 teams, reach 4%-6%" in out
     assert main(["reach", "--geography", "uk2018", "--year", "2019", "--need-share", "2"]) == 2
+
+
+def test_national_reach_of_a_reach_table_uses_its_exact_babies_and_serving_teams():
+    """The one national reach (app, pack, CLI): teams serving the areas and the unrounded babies."""
+    from mapping.analysis.reach import national_reach_of
+
+    pop = POP.assign(age0=[30.04, 10.03, 20.02, 40.01, 0.0])  # 100.1 babies: rounding would lose the .1
+    reach = reach_by_area(UNITS, pop, LOOKUP, AREAS, "area")
+    result = national_reach_of(reach)
+    assert result["scope"] == "All areas"  # England and Wales only
+    assert result["teams"] == 3 and result["babies"] == pytest.approx(100.1)
+    assert result["families"] == 390.0
+    assert result["need"] == pytest.approx(0.15 * 100.1)
+    assert result["reach"] == pytest.approx(390.0 / (0.15 * 100.1))
+    halved = national_reach_of(reach, replace(DEFAULT_REACH, families_per_team=65.0))
+    assert halved["reach"] == pytest.approx(result["reach"] / 2)
