@@ -8,24 +8,17 @@ from __future__ import annotations
 
 import argparse
 import errno
-import importlib
 import os
 import sys
 import warnings
+from types import ModuleType
 
+from mapping.cli import data, foi, gaps, ladder, postcode, report, teams
 from mapping.errors import CacheRepairWarning, PimapError
 
-# Sub-modules, each with ``register(subparsers) -> None``. A command's handler is
-# stored as ``func`` on its parser and returns the process exit code.
-COMMAND_MODULES = [
-    "mapping.cli.data",
-    "mapping.cli.gaps",
-    "mapping.cli.teams",
-    "mapping.cli.foi",
-    "mapping.cli.ladder",
-    "mapping.cli.report",
-    "mapping.cli.postcode",
-]
+# Sub-modules, each with ``register(subparsers) -> None``, imported by name above so every static tool
+# sees them. A command's handler is stored as ``func`` on its parser and returns the process exit code.
+COMMAND_MODULES: tuple[ModuleType, ...] = (data, gaps, teams, foi, ladder, report, postcode)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,8 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Parent-Infant Provision Map: teams, coverage gaps and FOI replies across UK health geographies.",
     )
     subparsers = parser.add_subparsers(dest="command", required=True)
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(subparsers)
+    for module in COMMAND_MODULES:
+        module.register(subparsers)
     return parser
 
 
