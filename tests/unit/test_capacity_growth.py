@@ -106,7 +106,7 @@ def test_gaps_cli_rejects_bad_input(mirror, capsys):
     assert main(["gaps", "--geography", "ccg2017", "--year", "2019", "--as-of", "2019-06-30"]) == 2
     assert "unknown geography 'ccg2017'" in capsys.readouterr().err
     assert main(["gaps", "--geography", "ccg2018", "--year", "2018", "--as-of", "2019-06-30"]) == 2
-    assert "no population for mid-2018" in capsys.readouterr().err
+    assert "year 2018 has no population estimates" in capsys.readouterr().err
 
 
 def test_known_published_keeps_only_counts_dated_by_the_end_of_their_period():
