@@ -1,9 +1,9 @@
 """The provision ladder in the report pack: a UK map, a page per nation with every area's level, the
 published record chart, and the tables behind them (issue 7, item 5).
 
-:mod:`mapping.report` adds whatever :func:`report_figures` and :func:`report_tables` return (this
-module is named in its ``EXTRA_MODULES``), so the ladder reaches the pack without report.py knowing
-about it; :func:`report_summary` adds a "Provision ladder" section to ``summary.md`` whose every
+This module registers a report section (:func:`mapping.report.sections.register_section`) and
+:mod:`mapping.report` imports it by name, so the pack gets whatever :func:`report_figures` and
+:func:`report_tables` return; :func:`report_summary` adds a "Provision ladder" section to ``summary.md`` whose every
 number is a row of ``ladder_summary`` or ``reach``. Every number drawn comes from the library
 (:func:`mapping.analysis.ladder.compute_ladder`,
 :func:`mapping.analysis.ladder.summarise_ladder`, :func:`mapping.analysis.reach.published_record`,
@@ -48,8 +48,12 @@ from mapping.analysis.ladder import (
     LEVEL_SLUGS,
     LEVELS,
 )
+from mapping.errors import ReportError
 from mapping.present import figures as F
 from mapping.present.text import escape_markdown
+from mapping.report.figures import PackFigure, data_note
+from mapping.report.sections import Section, register_section
+from mapping.report.summary import SummaryFigure, long_date, one, pct, whole
 
 __all__ = [
     "LEVEL_STYLES",
@@ -68,6 +72,7 @@ __all__ = [
     "report_tables",
     "report_figures",
     "report_summary",
+    "SECTION",
 ]
 
 NATION_ORDER: tuple[str, ...] = UK_NATIONS
@@ -134,23 +139,19 @@ def ladder_pack_data(data) -> LadderPackData:
         return cached
     from mapping.analysis.growth import known_published_counts
     from mapping.analysis.ladder import compute_ladder, summarise_ladder
-    from mapping.analysis.reach import (
-        compute_reach,
-        national_reach,
-        published_record,
-        summarise_reach,
-    )
-    from mapping.inputs.teams import load_teams
+    from mapping.analysis.reach import compute_reach, national_reach_of, published_record
 
-    ladder = compute_ladder(data.geography, data.year, as_of=data.as_of, foi_areas=_foi_areas(data))
+    inputs = data.analysis
+    if inputs is None:
+        raise ReportError("the ladder's section needs the pack's selection inputs (mapping.report.load_inputs)")
+    ladder = compute_ladder(inputs, foi_areas=_foi_areas(data))
     foi_file = data.foi.file_name if data.foi is not None else ""
     synthetic = bool(data.foi.synthetic) if data.foi is not None else False
     ladder["foi_file"] = foi_file
     ladder["foi_synthetic"] = synthetic
-    record = published_record(load_teams(), known_published_counts(data.published, data.as_of))
+    record = published_record(inputs.all_teams, known_published_counts(data.published, data.as_of))
     # Teams and babies as `pimap reach --national` counts them (exact babies, not the rounded summary).
-    uk = summarise_reach(compute_reach(data.geography, data.year, as_of=data.as_of)).iloc[0]
-    reach = {"scope": uk["scope"], **national_reach(int(uk["teams"]), float(uk["babies"]))}
+    reach = national_reach_of(compute_reach(inputs))
     out = LadderPackData(ladder=ladder, summary=summarise_ladder(ladder), record=record, growth=data.growth,
                          reach=reach, foi_file=foi_file, synthetic=synthetic)
     data.extra[_CACHE_KEY] = out
@@ -209,8 +210,6 @@ def report_summary(data, tables: dict[str, pd.DataFrame]) -> list[tuple[str, lis
     sentences name the figures as ``{id}`` and mapping.report writes their text in. The title says
     SYNTHETIC TEST DATA when the pack's FOI file is synthetic, as the FOI section's does.
     """
-    from mapping.report import SummaryFigure, _one, _pct, _whole
-
     figures: list[SummaryFigure] = []
 
     def figure(id_: str, value, text: str, table: str, row: str, column: str) -> str:
@@ -227,7 +226,7 @@ def report_summary(data, tables: dict[str, pd.DataFrame]) -> list[tuple[str, lis
         for lv in LEVELS:
             column = f"share_{LEVEL_SLUGS[lv]}"
             value = getattr(row, column)
-            ref = figure(f"ladder.{scope}.{column}", value, _pct(value), "ladder_summary", f"scope = {scope}",
+            ref = figure(f"ladder.{scope}.{column}", value, pct(value), "ladder_summary", f"scope = {scope}",
                          column)
             parts.append(f"{ref} {SUMMARY_LEVELS[lv]}" if lv == "unknown" else f"{ref} at {SUMMARY_LEVELS[lv]}")
         sentences.append(f"{scope}: " + ", ".join(parts[:-1]) + f"; {parts[-1]}.")
@@ -244,7 +243,7 @@ def report_summary(data, tables: dict[str, pd.DataFrame]) -> list[tuple[str, lis
     r = {}
     for column in _REACH_FIGURES:
         value = reach[column]
-        fmt = {"need_share": _pct, "reach": _pct, "multiple": _one}.get(column, _whole)
+        fmt = {"need_share": pct, "reach": pct, "multiple": one}.get(column, whole)
         r[column] = figure(f"reach.{column}", value, fmt(value), "reach", f"scope = {scope}", column)
     sentences.append(
         f"National reach: if each of the {r['teams']} teams operating on {data.as_of.isoformat()} supported "
@@ -767,8 +766,6 @@ def foi_reaches(ladder: pd.DataFrame, nation: str | None = None) -> bool:
 
 def _text(data, pack: LadderPackData, title: str, subtitle: str, nation: str | None = None) -> F.FigureText:
     """Title, subtitle, the levels' sources and the FOI's part (flagged SYNTHETIC where it reaches)."""
-    from mapping.report import _data_note
-
     levels = ("Levels: 3, inside the catchment of a team operating on the date (data/teams.csv); 2, in a CAMHS "
               "area with parent-infant specialists but no team (Rare Jewels, 2019, section 7); 1 and 0, the FOI "
               "reply for the area says CAMHS does or does not accept under-3s; unknown, nothing known either way "
@@ -783,7 +780,7 @@ def _text(data, pack: LadderPackData, title: str, subtitle: str, nation: str | N
     else:
         foi = (f"FOI replies: {pack.foi_file} ({data.foi.geography}), carried to these areas through their small "
                "areas" + (" (SYNTHETIC: not real replies)." if pack.synthetic else "."))
-    return F.FigureText(title=title, subtitle=subtitle, note=_data_note(data, f"{levels} {foi}", teams=False),
+    return F.FigureText(title=title, subtitle=subtitle, note=data_note(data, f"{levels} {foi}", teams=False),
                         attribution=data.attribution, flag=SYNTHETIC_FLAG if pack.synthetic and reaches else "")
 
 
@@ -799,11 +796,9 @@ def _scope_row(summary: pd.DataFrame, scope: str) -> pd.Series:
 def report_figures(data) -> list:
     """The ladder's figures: ``maps/ladder_uk`` (A4 and slide), ``maps/ladder_<nation>`` (A4, map and
     table; England's table on ``maps/ladder_england_table``) and ``charts/teams_published_record``."""
-    from mapping.report import PackFigure, _long_date
-
     pack = ladder_pack_data(data)
     ladder = pack.ladder
-    as_of = _long_date(data.as_of)
+    as_of = long_date(data.as_of)
     first = pack.summary.iloc[0]
     figs: list = []
     uk = ladder.copy()
@@ -868,3 +863,7 @@ def report_figures(data) -> list:
                                target_label=f"Vision & Strategy path: {t.baseline_teams} in {t.baseline_year} to "
                                             f"{t.target_teams} in {t.by_year}")))
     return figs
+
+
+# The ladder's part of the pack, registered when this module is imported (mapping.report imports it).
+SECTION = register_section(Section("ladder", tables=report_tables, summary=report_summary, figures=report_figures))

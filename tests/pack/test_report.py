@@ -242,6 +242,33 @@ def test_pack_is_complete(which, request):
 
 
 @pytest.mark.slow
+def test_manifest_and_summary_name_exactly_the_files_behind_the_figures(plain_pack):
+    """uk2018, mid-2017: the manifest's inputs are sources_for of the pack's selection (with the catchments'
+    own boundaries, which the map draws), so the Scottish and Northern Irish files that stand in for 2017 are
+    named and the other years' English files are not; summary.md names the same population files."""
+    from mapping.analysis.selection import Selection
+    from mapping.inputs.provenance import sources_for
+
+    manifest = json.loads((plain_pack / "manifest.json").read_text())
+    inputs = manifest["inputs"]
+    population = {k for k in inputs if k.startswith("registry:pop")}
+    assert population == {"registry:pop2017_lsoa11", "registry:pop2019_dz11", "registry:pop2020_lsoa11",
+                          "registry:pop2020_dz11", "registry:pop2020_hsct_ni"}
+    assert "registry:pop2019_lsoa11" not in inputs and "registry:pop2018_all_ages_health_areas" not in inputs
+    selection = Selection("uk2018", 2017, date(2019, 7, 1))
+    named = {s.id: s.sha256 for s in sources_for(selection)}
+    assert set(named) <= set(inputs) and all(inputs[k] == v for k, v in named.items())
+    extra = set(inputs) - set(named)
+    assert all(k.startswith("registry:") and k.endswith("_boundaries") for k in extra), extra  # catchments' layers
+    assert {s["id"]: s["sha256"] for s in manifest["sources"]} == inputs
+    roles = {s["id"]: s["role"] for s in manifest["sources"]}
+    assert {roles[k] for k in population} == {"population"}
+    summary = (plain_pack / "summary.md").read_text()
+    line = next(x for x in summary.splitlines() if x.startswith("  - Population, mid-2017:"))
+    assert sorted(re.findall(r"`(pop[^`]+)`", line)) == sorted(k.removeprefix("registry:") for k in population)
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("which", ["foi", "plain"])
 def test_every_pdf_is_one_page_and_every_png_is_300_dpi_at_its_page_size(which, request):
     pack: Path = request.getfixturevalue(f"{which}_pack")
@@ -462,38 +489,35 @@ def test_library_refuses_a_geography_that_is_not_uk_wide():
     assert "--" not in str(refused.value)
 
 
-def test_other_modules_add_figures_and_tables_through_the_hooks(monkeypatch):
-    """Synthetic hook module: its figure and table join the pack; a clash of names is refused."""
-    import sys
-    import types
+def test_other_modules_add_figures_and_tables_through_sections(monkeypatch):
+    """Synthetic section: its figure and table join the pack; a clash of names is refused."""
+    from mapping.report import sections as S
 
-    module = types.ModuleType("pimap_test_extra")
-    module.report_figures = lambda data: [R.PackFigure("maps", "extra", ("a4",), lambda size: None)]
-    module.report_tables = lambda data: {"extra": pd.DataFrame({"a": [1]})}
-    monkeypatch.setitem(sys.modules, "pimap_test_extra", module)
-    monkeypatch.setattr(R, "EXTRA_MODULES", ("pimap_test_extra",))
-    assert [(f.folder, f.name) for f in R._extras("report_figures")[0](None)] == [("maps", "extra")]
-    assert list(R._extras("report_tables")[0](None)) == ["extra"]
-    module.report_figures = lambda data: [R.PackFigure("maps", "x", ("a4",), print)] * 2
+    monkeypatch.setattr(S, "SECTIONS", [])
+    section = R.register_section(R.Section(
+        "extra", tables=lambda data: {"extra": pd.DataFrame({"a": [1]})},
+        figures=lambda data: [R.PackFigure("maps", "extra", ("a4",), lambda size: None)]))
+    assert R.registered_sections() == (section,)
+    assert [(f.folder, f.name) for f in R.pack_figures(_fake_inputs())][-1] == ("maps", "extra")
+    monkeypatch.setattr(S, "SECTIONS", [])
+    R.register_section(R.Section("twice", figures=lambda data: [R.PackFigure("maps", "x", ("a4",), print)] * 2))
     with pytest.raises(R.ReportError, match="two pack figures share a name"):
         R.pack_figures(_fake_inputs())
 
 
 def test_summary_sections_join_the_figures_and_fill_their_sentences(monkeypatch):
-    """Synthetic hook module: its section's numbers are figures with table rows; a sentence naming a
-    figure the section does not give, or a figure id already taken, is refused."""
-    import sys
-    import types
+    """Synthetic section: its section's numbers are figures with table rows; a sentence naming a
+    figure the section does not give is refused."""
+    from mapping.report import sections as S
 
     figure = R.SummaryFigure("extra.n", 7, "7", "extra", "a = 1", "n")
-    module = types.ModuleType("pimap_test_summary")
-    module.report_summary = lambda data, tables: [("Extra", ["Seven: {extra.n}."], [figure])]
-    monkeypatch.setitem(sys.modules, "pimap_test_summary", module)
-    monkeypatch.setattr(R, "EXTRA_MODULES", ("pimap_test_summary",))
+    monkeypatch.setattr(S, "SECTIONS", [])
+    R.register_section(R.Section("extra", summary=lambda data, tables: [("Extra", ["Seven: {extra.n}."], [figure])]))
     sections = R.summary_sections(None, {})
     assert [(s.title, s.sentences) for s in sections] == [("Extra", ("Seven: {extra.n}.",))]
     assert R._PLACEHOLDER.sub(lambda m: {"extra.n": "7"}[m.group(1)], sections[0].sentences[0]) == "Seven: 7."
-    module.report_summary = lambda data, tables: [("Extra", ["{extra.m}"], [figure])]
+    monkeypatch.setattr(S, "SECTIONS", [])
+    R.register_section(R.Section("extra", summary=lambda data, tables: [("Extra", ["{extra.m}"], [figure])]))
     with pytest.raises(R.ReportError, match="names figures it does not give: \\['extra.m'\\]"):
         R.summary_sections(None, {})
 

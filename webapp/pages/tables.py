@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import streamlit as st
 
@@ -118,29 +117,12 @@ def pack_section(view: View) -> None:
 
 
 def pack_zip(geography: str, year: int, as_of: date, foi: tuple[str, bytes] | None) -> tuple[str, bytes, dict]:
-    """Build the pack (mapping.report.build_pack) in a temporary directory, deleted on return; the ZIP's
-    name, its bytes (files under one folder of the same name) and the manifest. The FOI replies go to
-    the pack as their name and bytes: the upload itself is never written to disk."""
-    import io
-    import tempfile
-    import zipfile
-
-    from mapping.errors import PackFolderError
-    from mapping.report import build_pack
+    """Build the pack in memory (mapping.report.pack_zip_bytes): the ZIP's name, its bytes (files under
+    one folder of the same name) and the manifest. Nothing is written to disk, the FOI upload included:
+    it goes to the pack as its name and bytes."""
+    from mapping.report import load_inputs, pack_zip_bytes
 
     name = download_name("report-pack", geography, "zip",
                          parts=[f"pop{year}", f"teams{as_of.isoformat()}", *(["foi"] if foi else [])])
-    folder = name.removesuffix(".zip")
-    buffer = io.BytesIO()
-    with tempfile.TemporaryDirectory(prefix="pimap-pack-") as tmp:
-        out = Path(tmp) / folder
-        try:
-            manifest = build_pack(geography, year, as_of=as_of, out=out, foi=foi)
-        except PackFolderError as exc:  # its message names the server's folder: say only what went wrong
-            raise PimapError(f"the server's build folder {exc.reason}") from None
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(p for p in out.rglob("*") if p.is_file()):
-                entry = zipfile.ZipInfo(f"{folder}/{path.relative_to(out).as_posix()}", date_time=(1980, 1, 1, 0, 0, 0))
-                entry.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(entry, path.read_bytes())
-    return name, buffer.getvalue(), manifest
+    data, manifest = pack_zip_bytes(load_inputs(geography, year, as_of=as_of, foi=foi), name.removesuffix(".zip"))
+    return name, data, manifest

