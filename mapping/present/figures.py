@@ -4,13 +4,19 @@ Static figures go into reports and slides, so they are drawn for the page: A4 po
 and 16:9 for slides, every map in British National Grid (EPSG:27700, which also places Northern
 Ireland correctly), Shetland and Orkney in an inset instead of cropped, and London and Greater
 Manchester (where most teams cluster) enlarged. Classes are told apart by colour *and* hatching
-and named in the legend, so nothing depends on colour alone. Colours are colour-blind safe
-(ColorBrewer PuOr for coverage, Paul Tol's "muted" scheme for FOI classes).
+and named in the legend, so nothing depends on colour alone. Every colour, hatch, marker and line
+comes from :mod:`mapping.present.style`, the vocabulary the web map shares.
 
 :func:`class_map` draws any per-area categorical column with its own labels, colours and hatches
 in one call; the coverage and FOI maps are two uses of it. Nothing here reads files or saves:
 :mod:`mapping.report` does that. Figures are ``matplotlib.figure.Figure`` objects made without
 pyplot, so no global state is touched and nothing needs closing.
+
+The page-layout API (:func:`new_figure`, :func:`title_block`, :func:`footer`, :func:`chart_axes`,
+:func:`draw_classes`, :func:`frame_map`, :func:`class_legend_handles`, text measuring with
+:func:`text_width` and :func:`wrap_text`, ...) is public so that other pages of the pack
+(:mod:`mapping.report.ladder`) are laid out by the same rules: draw the title block and footer first,
+measure them, then give the map or chart the room left between them.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -31,14 +38,35 @@ from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from boundaries.catalogue import NATIONS as UK_NATIONS
 from boundaries.crs import PRINT_MAP, WGS84
+from mapping.errors import FoiError, TeamsFileError
+from mapping.inputs.vocabulary import TEAM_MARKER_STATUSES, TeamStatus
+from mapping.present.style import (
+    AREA_EDGE,
+    CATCHMENT_LINES,
+    COAST,
+    COAST_LINE_LABEL,
+    COVERAGE_STYLES,
+    FLAG,
+    FOI_STYLES,
+    GRID,
+    INK,
+    MUTED,
+    SEA,
+    SERIES,
+    TEAM_MARKERS,
+    ClassStyle,
+)
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
+
+    from mapping.analysis.growth import VisionTargets
 
 __all__ = [
     "SIZES",
@@ -50,6 +78,9 @@ __all__ = [
     "NORTHERN_ISLES",
     "COVERAGE_STYLES",
     "FOI_STYLES",
+    "MARGIN",
+    "INK",
+    "MUTED",
     "team_points",
     "catchment_outlines",
     "class_map",
@@ -57,6 +88,26 @@ __all__ = [
     "nation_gap_chart",
     "teams_by_year_chart",
     "foi_share_chart",
+    "growth_chart_years",
+    "growth_chart_text",
+    "growth_target_label",
+    # page layout, for every page of the pack
+    "new_figure",
+    "measuring_renderer",
+    "text_width",
+    "wrap_text",
+    "figure_extent",
+    "title_block",
+    "footer",
+    "padded_bounds",
+    "clip_to_bounds",
+    "draw_classes",
+    "frame_map",
+    "class_legend_handles",
+    "team_marker_handle",
+    "key_legend",
+    "chart_font",
+    "chart_axes",
 ]
 
 Size = Literal["a4", "slide"]
@@ -82,22 +133,6 @@ RC: dict[RcKeyType, Any] = {
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
-
-INK = "#222222"
-MUTED = "#595959"
-COAST = "#3a3a3a"
-AREA_EDGE = "#ffffff"
-SEA = "#ffffff"
-
-
-@dataclass(frozen=True)
-class ClassStyle:
-    """How one class of a categorical map looks: legend label, fill colour and hatch pattern."""
-
-    label: str
-    colour: str
-    hatch: str = ""
-    hatch_colour: str = "#3a3a3a"
 
 
 @dataclass(frozen=True)
@@ -131,48 +166,26 @@ INSETS: tuple[Inset, ...] = (
 # outside the main map's frame.
 NORTHERN_ISLES: tuple[float, float] = (300_000.0, 980_000.0)
 
-# Coverage: ColorBrewer PuOr (colour-blind safe); gaps in a warm colour, coverage in purples, and
-# part-covered areas hatched as well so the three classes differ without colour.
-COVERAGE_STYLES: dict[str, ClassStyle] = {
-    "none": ClassStyle("No team's catchment", "#fdb863"),
-    "partial": ClassStyle("Partly in a team's catchment", "#b2abd2", "////", "#542788"),
-    "full": ClassStyle("Wholly in a team's catchment", "#542788"),
-}
-
-# FOI classes (mapping.inputs.foi.FOI_CLASSES, plus areas the FOI did not cover): Paul Tol's muted scheme,
-# with hatches on the lighter classes so neighbours in the legend also differ in pattern.
-FOI_STYLES: dict[str, ClassStyle] = {
-    "does not accept under-3s": ClassStyle("Does not accept under-3s", "#882255"),
-    "accepts, no age breakdown": ClassStyle("Accepts; no figures by age", "#DDCC77", "////"),
-    "accepts, none referred": ClassStyle("Accepts; none referred", "#CC6677", "...."),
-    "accepts, none seen": ClassStyle("Accepts; none seen", "#EE99AA", "xxx"),
-    "accepts, 1-5 seen": ClassStyle("Accepts; 1-5 seen", "#88CCEE"),
-    "accepts, more than 5 seen": ClassStyle("Accepts; more than 5 seen", "#332288"),
-    "accepts, number seen unclear": ClassStyle("Accepts; number seen unclear", "#44AA99", "\\\\\\\\"),
-    "no usable reply": ClassStyle("No usable reply", "#DDDDDD", "...", "#777777"),
-    "outside the FOI's geography": ClassStyle("Not asked (outside the FOI)", "#FFFFFF", "", "#777777"),
-}
-
-TEAM_MARKERS: dict[str, dict] = {
-    "operating": {"marker": "o", "label": "Team operating"},
-    "in development": {"marker": "^", "label": "Team in development"},
-}
-CATCHMENT_LINE: dict[str, Any] = {"color": "#000000", "linewidth": 0.7, "linestyle": (0, (3.0, 1.5))}
+# Catchment edges in print: the style's line at this width (points), scaled on insets.
+CATCHMENT_WIDTH = 0.7
 
 
 # --- data preparation -------------------------------------------------------------------------------
 
 
-def team_points(teams: pd.DataFrame, statuses: Sequence[str] = ("operating", "in development")) -> gpd.GeoDataFrame:
+def team_points(teams: pd.DataFrame, statuses: Sequence[str] = TEAM_MARKER_STATUSES) -> gpd.GeoDataFrame:
     """Team bases as points (EPSG:4326), one per team, for the statuses that are drawn.
 
     ``teams`` is the teams frame (``team_id``, ``name``, ``status``, ``base_lon``, ``base_lat``);
-    a team without a base cannot be drawn, so that is an error rather than a silent omission.
+    a team without a base cannot be drawn, so that is an error rather than a silent omission
+    (:class:`mapping.errors.TeamsFileError`). The web map's markers are built on this frame
+    (:func:`mapping.present.webmap.team_features`).
     """
     chosen = teams[teams["status"].isin(statuses)].drop_duplicates("team_id").sort_values("team_id")
     missing = chosen[chosen["base_lon"].isna() | chosen["base_lat"].isna()]
     if len(missing):
-        raise ValueError(f"teams without a base cannot be drawn: {', '.join(missing['team_id'])}")
+        raise TeamsFileError(f"teams without a base cannot be drawn: {', '.join(missing['team_id'])}; "
+                             "give each a base_lon and base_lat")
     return gpd.GeoDataFrame(
         chosen[["team_id", "name", "status"]].reset_index(drop=True),
         geometry=gpd.points_from_xy(chosen["base_lon"], chosen["base_lat"]),
@@ -189,12 +202,13 @@ def catchment_outlines(catchments: pd.DataFrame, layers: Mapping[str, gpd.GeoDat
     pieces = []
     for geography, group in catchments.groupby("geography", sort=True):
         if geography not in layers:
-            raise ValueError(f"no boundary layer given for catchment geography {geography!r}")
+            raise ValueError(f"no boundary layer given for catchment geography {geography!r}")  # a caller's slip
         layer = layers[geography].to_crs(PRINT_MAP)
         merged = group[["team_id", "code"]].merge(layer[["code", "geometry"]], on="code", how="left")
         lost = merged[merged["geometry"].isna()]
         if len(lost):
-            raise ValueError(f"{geography}: no boundary for {', '.join(sorted(set(lost['code'])))}")
+            raise TeamsFileError(f"{geography}: no boundary for {', '.join(sorted(set(lost['code'])))}; "
+                                 "correct the teams' catchments")
         pieces.append(merged[["team_id", "geometry"]])
     if not pieces:
         return gpd.GeoDataFrame({"team_id": pd.Series(dtype=str)}, geometry=gpd.GeoSeries([], crs=PRINT_MAP))
@@ -236,7 +250,7 @@ _MAP_LAYOUTS: dict[str, _MapLayout] = {
     "slide": _MapLayout(legend="right", map_x=(0.015, 0.375), anchor="NW", inset_column=(0.335, 0.33),
                         legend_columns=1, font=11.0, marker=20),
 }
-_MARGIN = 0.03  # left margin of text, as a fraction of the figure's width
+MARGIN = 0.03  # left margin of text, as a fraction of the figure's width
 
 
 def _layout(size: str) -> _MapLayout:
@@ -246,7 +260,8 @@ def _layout(size: str) -> _MapLayout:
         raise ValueError(f"size must be one of {sorted(_MAP_LAYOUTS)}, not {size!r}") from None
 
 
-def _new_figure(size: str) -> Figure:
+def new_figure(size: str) -> Figure:
+    """A blank white page of one of :data:`SIZES` (``"a4"``, ``"a4-half"``, ``"slide"``), made without pyplot."""
     if size not in SIZES:
         raise ValueError(f"size must be one of {sorted(SIZES)}, not {size!r}")
     return Figure(figsize=SIZES[size], facecolor="white")
@@ -256,7 +271,7 @@ def _new_figure(size: str) -> Figure:
 _RENDERERS: weakref.WeakKeyDictionary[Figure, RendererAgg] = weakref.WeakKeyDictionary()
 
 
-def _renderer(fig: Figure) -> RendererAgg:
+def measuring_renderer(fig: Figure) -> RendererAgg:
     """An Agg renderer to measure text with before saving. It is kept off the figure's canvas: with
     an Agg canvas attached, every geopandas ``plot`` call would redraw the whole figure."""
     renderer = _RENDERERS.get(fig)
@@ -265,6 +280,9 @@ def _renderer(fig: Figure) -> RendererAgg:
         renderer = RendererAgg(int(width), int(height), fig.dpi)
         _RENDERERS[fig] = renderer
     return renderer
+
+
+_renderer = measuring_renderer  # the old private name, still read by tests/pack/test_report.py
 
 
 @lru_cache(maxsize=65536)
@@ -278,12 +296,13 @@ def _text_px(text: str, font: float, weight: str, dpi: float) -> float:
     return RendererAgg(1, 1, dpi).get_text_width_height_descent(text, props, ismath=False)[0]
 
 
-def _text_width(fig: Figure, text: str, font: float, weight: str = "normal") -> float:
-    """Width of one line of text as a fraction of the figure's width."""
+def text_width(fig: Figure, text: str, font: float, weight: str = "normal") -> float:
+    """Width of one line of text at ``font`` points as a fraction of the figure's width, measured as
+    Agg draws it (columns of a table are sized by this, so nothing runs into its neighbour)."""
     return _text_px(text, font, weight, fig.dpi) / (fig.get_figwidth() * fig.dpi)
 
 
-def _wrap(fig: Figure, text: str, font: float, width: float, weight: str = "normal") -> str:
+def wrap_text(fig: Figure, text: str, font: float, width: float, weight: str = "normal") -> str:
     """Text broken at spaces into lines that fit ``width`` (a fraction of the figure's width) at ``font``
     points, measured as drawn (so a line never runs off the page whatever its letters). No-break spaces
     keep words together."""
@@ -306,39 +325,42 @@ def _wrap(fig: Figure, text: str, font: float, width: float, weight: str = "norm
     return "\n".join(lines)
 
 
-def _extent(fig: Figure, artist) -> tuple[float, float, float, float]:
-    """An artist's bounding box in figure fractions (x0, y0, x1, y1)."""
-    box = artist.get_window_extent(_renderer(fig)).transformed(fig.transFigure.inverted())
+def figure_extent(fig: Figure, artist: Artist) -> tuple[float, float, float, float]:
+    """An artist's bounding box in figure fractions (x0, y0, x1, y1), measured before saving, so the
+    next block of a page can be placed below (or above) it."""
+    box = artist.get_window_extent(measuring_renderer(fig)).transformed(fig.transFigure.inverted())
     return box.x0, box.y0, box.x1, box.y1
 
 
-def _title_block(fig: Figure, text: FigureText, *, font: float, x: float = _MARGIN, width: float = 0.94) -> float:
-    """Title, subtitle and any warning flag at the top; returns the lowest point they reach (figure fraction)."""
+def title_block(fig: Figure, text: FigureText, *, font: float, x: float = MARGIN, width: float = 0.94) -> float:
+    """Title, subtitle and any warning flag at the top of the page, wrapped to ``width`` from ``x``
+    (figure fractions); returns the lowest point they reach (figure fraction): the top of the room left."""
     top = 1 - 0.3 / fig.get_figheight()
     flag = None
     if text.flag:
         flag = fig.text(1 - x, top, text.flag, ha="right", va="top", fontsize=font, fontweight="bold",
-                        color="#b2182b", bbox={"boxstyle": "square,pad=0.35", "facecolor": "white",
-                                               "edgecolor": "#b2182b", "linewidth": 1.2})
-        top -= (_extent(fig, flag)[3] - _extent(fig, flag)[1]) + 0.12 / fig.get_figheight()
-    title = fig.text(x, top, _wrap(fig, text.title, font * 1.75, width, "bold"), ha="left", va="top",
+                        color=FLAG, bbox={"boxstyle": "square,pad=0.35", "facecolor": "white",
+                                          "edgecolor": FLAG, "linewidth": 1.2})
+        top -= (figure_extent(fig, flag)[3] - figure_extent(fig, flag)[1]) + 0.12 / fig.get_figheight()
+    title = fig.text(x, top, wrap_text(fig, text.title, font * 1.75, width, "bold"), ha="left", va="top",
                      fontsize=font * 1.75, fontweight="bold", color=INK, linespacing=1.15)
-    bottom = _extent(fig, title)[1]
+    bottom = figure_extent(fig, title)[1]
     if text.subtitle:
-        sub = fig.text(x, bottom - 0.08 / fig.get_figheight(), _wrap(fig, text.subtitle, font * 1.12, width),
+        sub = fig.text(x, bottom - 0.08 / fig.get_figheight(), wrap_text(fig, text.subtitle, font * 1.12, width),
                        ha="left", va="top", fontsize=font * 1.12, color=INK, linespacing=1.3)
-        bottom = _extent(fig, sub)[1]
+        bottom = figure_extent(fig, sub)[1]
     return bottom
 
 
-def _footer(fig: Figure, text: FigureText, *, font: float, x: float = _MARGIN, width: float = 0.94) -> float:
-    """Data note and attribution at the bottom; returns the highest point they reach (figure fraction)."""
-    lines = [_wrap(fig, t, font * 0.78, width) for t in (text.note, text.attribution) if t]
+def footer(fig: Figure, text: FigureText, *, font: float, x: float = MARGIN, width: float = 0.94) -> float:
+    """Data note and attribution at the bottom of the page; returns the highest point they reach (figure
+    fraction): the bottom of the room left (0 when the text has neither)."""
+    lines = [wrap_text(fig, t, font * 0.78, width) for t in (text.note, text.attribution) if t]
     if not lines:
         return 0.0
     foot = fig.text(x, 0.15 / fig.get_figheight(), "\n".join(lines), ha="left", va="bottom", fontsize=font * 0.78,
                     color=MUTED, linespacing=1.35)
-    return _extent(fig, foot)[3]
+    return figure_extent(fig, foot)[3]
 
 
 # --- maps ------------------------------------------------------------------------------------------------
@@ -352,16 +374,20 @@ def _parts(areas: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]
     return parts[~isles].reset_index(drop=True), parts[isles].reset_index(drop=True)
 
 
-def _clip(frame: gpd.GeoDataFrame, bounds: Sequence[float]) -> gpd.GeoDataFrame:
-    """Only the shapes that reach into ``bounds`` (drawing less is much faster at 300 dpi)."""
+def clip_to_bounds(frame: gpd.GeoDataFrame, bounds: Sequence[float]) -> gpd.GeoDataFrame:
+    """Only the shapes that reach into ``bounds`` (xmin, ymin, xmax, ymax in the frame's CRS): an inset
+    draws only these, which is much faster at 300 dpi. Shapes are kept whole, not cut."""
     if frame.empty:
         return frame
     box = shapely.box(*bounds)
     return frame[frame.geometry.intersects(box)]
 
 
-def _draw_classes(ax: Axes, parts: gpd.GeoDataFrame, column: str, styles: Mapping[str, ClassStyle],
+def draw_classes(ax: Axes, parts: gpd.GeoDataFrame, column: str, styles: Mapping[str, ClassStyle],
                   nations: gpd.GeoDataFrame, *, edge_width: float, coast_width: float) -> None:
+    """Fill each area of ``parts`` with its class's colour and hatch (``styles[value of column]``), then
+    the area edges in white (``edge_width`` points) and the coast and national borders (``coast_width``)
+    from ``nations``. Values without a style are not drawn: :func:`class_map` refuses them first."""
     for value, style in styles.items():
         chosen = parts[parts[column] == value]
         if chosen.empty:
@@ -380,8 +406,9 @@ def _draw_teams(ax: Axes, points: gpd.GeoDataFrame | None, outlines: gpd.GeoData
     """Catchment edges, then team bases. With ``number_shared``, teams sharing a base become one larger
     marker with their number (the insets); on the UK map that marker would cover its neighbours."""
     if outlines is not None and not outlines.empty:
-        outlines.boundary.plot(ax=ax, color=CATCHMENT_LINE["color"], linestyle=CATCHMENT_LINE["linestyle"],
-                               linewidth=CATCHMENT_LINE["linewidth"] * line_scale)
+        line = CATCHMENT_LINES[TeamStatus.OPERATING]  # the pack draws operating teams' catchments
+        outlines.boundary.plot(ax=ax, color=line.colour, linestyle=line.mpl_linestyle(),
+                               linewidth=CATCHMENT_WIDTH * line_scale)
     if points is None or points.empty:
         return
     xy = pd.DataFrame({"x": points.geometry.x.round(0), "y": points.geometry.y.round(0),
@@ -393,11 +420,12 @@ def _draw_teams(ax: Axes, points: gpd.GeoDataFrame | None, outlines: gpd.GeoData
             continue
         shared = (chosen["n"] > 1) & number_shared
         sizes = np.where(shared, marker_size * 2.4, marker_size)
-        ax.scatter(chosen["x"], chosen["y"], s=sizes, marker=spec["marker"], facecolor="white",
-                   edgecolor="black", linewidth=0.7 * line_scale ** 0.5, zorder=5)
+        ax.scatter(chosen["x"], chosen["y"], s=sizes, marker="o", facecolor=spec.fill, edgecolor=spec.edge,
+                   linewidth=0.9 * line_scale ** 0.5, linestyle=(0, spec.dash) if spec.dash else "solid",
+                   zorder=5)
         for row in chosen[shared].itertuples():
             ax.text(row.x, row.y, str(row.n), ha="center", va="center", fontsize=font * 0.75,
-                    fontweight="bold", color=INK, zorder=6)
+                    fontweight="bold", color=spec.number_colour, zorder=6)
 
 
 def _halo(width: float = 2.2) -> list:
@@ -406,7 +434,9 @@ def _halo(width: float = 2.2) -> list:
     return [patheffects.withStroke(linewidth=width, foreground="white")]
 
 
-def _frame(ax: Axes, bounds: Sequence[float], title: str | None, font: float) -> None:
+def frame_map(ax: Axes, bounds: Sequence[float], title: str | None, font: float) -> None:
+    """Set a map axes to ``bounds`` at equal aspect, without ticks, on the sea colour, framed in grey,
+    with ``title`` (an inset's name) at its top left in bold."""
     xmin, ymin, xmax, ymax = bounds
     ax.set_xlim(xmin, xmax)
     ax.set_ylim(ymin, ymax)
@@ -424,7 +454,8 @@ def _frame(ax: Axes, bounds: Sequence[float], title: str | None, font: float) ->
         ax.set_title(title, fontsize=font, loc="left", color=INK, pad=3, fontweight="bold")
 
 
-def _padded(bounds: Sequence[float], pad: float) -> tuple[float, float, float, float]:
+def padded_bounds(bounds: Sequence[float], pad: float) -> tuple[float, float, float, float]:
+    """``bounds`` (xmin, ymin, xmax, ymax) widened by ``pad`` on every side, so no edge is on the frame."""
     xmin, ymin, xmax, ymax = bounds
     return xmin - pad, ymin - pad, xmax + pad, ymax + pad
 
@@ -479,29 +510,29 @@ def class_map(
     outlines = catchments.to_crs(PRINT_MAP) if catchments is not None else None
 
     with mpl.rc_context(RC):
-        fig = _new_figure(size)
+        fig = new_figure(size)
         font = layout.font
         pad = 0.12 / fig.get_figheight()
-        top = _title_block(fig, text, font=font) - 2 * pad
-        bottom = _footer(fig, text, font=font) + pad
+        top = title_block(fig, text, font=font) - 2 * pad
+        bottom = footer(fig, text, font=font) + pad
         legend = _map_legend(fig, frame[column], styles, layout, points, outlines, legend_title, counts)
         if layout.legend == "bottom":
             legend.set_loc("lower left")
-            legend.set_bbox_to_anchor((_MARGIN, bottom + pad), transform=fig.transFigure)
-            bottom = _extent(fig, legend)[3] + pad
+            legend.set_bbox_to_anchor((MARGIN, bottom + pad), transform=fig.transFigure)
+            bottom = figure_extent(fig, legend)[3] + pad
         else:
             assert layout.inset_column is not None  # a legend on the right has the insets' column beside it
             legend.set_loc("upper left")
             legend.set_bbox_to_anchor((layout.inset_column[0] + layout.inset_column[1] + 0.02, top),
                                       transform=fig.transFigure)
 
-        main_bounds = _padded(main_parts.total_bounds, 6_000)
+        main_bounds = padded_bounds(main_parts.total_bounds, 6_000)
         left, right = layout.map_x
         ax = fig.add_axes((left, bottom, right - left, top - bottom), anchor=layout.anchor)
-        _draw_classes(ax, main_parts, column, styles, nation_main, edge_width=0.25, coast_width=0.6)
+        draw_classes(ax, main_parts, column, styles, nation_main, edge_width=0.25, coast_width=0.6)
         _draw_teams(ax, points, outlines, marker_size=layout.marker, line_scale=0.8, font=font * 0.8,
                     number_shared=False)
-        _frame(ax, main_bounds, None, font)
+        frame_map(ax, main_bounds, None, font)
         for spine in ax.spines.values():
             spine.set_visible(False)
         for nation, (x, y) in _NATION_LABELS.items():
@@ -519,14 +550,14 @@ def class_map(
 
         if not isle_parts.empty:
             # Same scale as the main map, tucked into its top-right corner (the North Sea).
-            bounds = _padded(isle_parts.total_bounds, 8_000)
+            bounds = padded_bounds(isle_parts.total_bounds, 8_000)
             height = (bounds[3] - bounds[1]) * per_metre
             width = (bounds[2] - bounds[0]) * per_metre * aspect
             isles_ax = fig.add_axes((box.x1 - width, box.y1 - height, width, height))
-            _draw_classes(isles_ax, isle_parts, column, styles, nation_isles, edge_width=0.25, coast_width=0.6)
-            _draw_teams(isles_ax, _clip(points, bounds) if points is not None else None, None,
+            draw_classes(isles_ax, isle_parts, column, styles, nation_isles, edge_width=0.25, coast_width=0.6)
+            _draw_teams(isles_ax, clip_to_bounds(points, bounds) if points is not None else None, None,
                         marker_size=layout.marker, line_scale=0.8, font=font * 0.8)
-            _frame(isles_ax, bounds, None, font)
+            frame_map(isles_ax, bounds, None, font)
             # Below the frame, over the North Sea: inside it the name would cover an island.
             isles_ax.text(1.0, -0.02, "Orkney and\nShetland", transform=isles_ax.transAxes, ha="right", va="top",
                           fontsize=font * 0.85, color=INK, fontweight="bold", linespacing=1.1)
@@ -537,13 +568,13 @@ def class_map(
             x1, y0 = to_fig(x_max, y_min)
             _, y1 = to_fig(x_max, y_max)
             x1, y0, y1 = min(max(x1, 0.3), 0.97), max(y0, bottom), min(y1, top)
-            region = (_MARGIN, y0, x1 - _MARGIN, y1 - y0)
+            region = (MARGIN, y0, x1 - MARGIN, y1 - y0)
         else:
             assert layout.inset_column is not None
             region = (layout.inset_column[0], bottom, layout.inset_column[1], top - bottom)
         title_room = font * 1.9 / 72 / fig.get_figheight()
         # Only the insets that show some of the areas, each given an equal share of the region.
-        shown = [i for i in insets if not _clip(main_parts, i.bounds).empty]
+        shown = [i for i in insets if not clip_to_bounds(main_parts, i.bounds).empty]
         slot = region[3] / max(1, len(shown))
         if slot <= 2 * title_room:
             shown = []
@@ -551,22 +582,22 @@ def class_map(
             bounds = inset.bounds
             rect = (region[0], region[1] + region[3] - (i + 1) * slot, region[2], slot - title_room)
             inset_ax = fig.add_axes(rect, anchor="NW")
-            _draw_classes(inset_ax, _clip(main_parts, bounds), column, styles, _clip(nation_main, bounds),
+            draw_classes(inset_ax, clip_to_bounds(main_parts, bounds), column, styles, clip_to_bounds(nation_main, bounds),
                           edge_width=0.6, coast_width=1.0)
-            _draw_teams(inset_ax, _clip(points, bounds) if points is not None else None,
-                        _clip(outlines, bounds) if outlines is not None else None,
+            _draw_teams(inset_ax, clip_to_bounds(points, bounds) if points is not None else None,
+                        clip_to_bounds(outlines, bounds) if outlines is not None else None,
                         marker_size=layout.marker * 2.4, line_scale=1.6, font=font)
-            _frame(inset_ax, bounds, inset.name, font * 0.95)
+            frame_map(inset_ax, bounds, inset.name, font * 0.95)
             ax.add_patch(Rectangle((bounds[0], bounds[1]), bounds[2] - bounds[0], bounds[3] - bounds[1],
                                    fill=False, edgecolor=INK, linewidth=0.9, zorder=8))
     return fig
 
 
-def _map_legend(fig: Figure, values: pd.Series, styles: Mapping[str, ClassStyle], layout: _MapLayout,
-                points: gpd.GeoDataFrame | None, outlines: gpd.GeoDataFrame | None,
-                title: str, counts: bool):
+def class_legend_handles(values: pd.Series, styles: Mapping[str, ClassStyle], *, counts: bool = True) -> list[Patch]:
+    """A legend swatch (colour and hatch) per class of ``styles`` that occurs in ``values``, in the styles'
+    order, labelled with the number of areas in it when ``counts`` (``"Accepts; 1-5 seen (3 areas)"``)."""
     tally = values.value_counts()
-    handles: list = []
+    handles: list[Patch] = []
     for value, style in styles.items():
         n = int(tally.get(value, 0))
         if n == 0:
@@ -574,27 +605,49 @@ def _map_legend(fig: Figure, values: pd.Series, styles: Mapping[str, ClassStyle]
         label = f"{style.label} ({n} area{'s' if n != 1 else ''})" if counts else style.label
         handles.append(Patch(facecolor=style.colour, edgecolor=style.hatch_colour, hatch=style.hatch or None,
                              linewidth=0.0, label=label))
+    return handles
+
+
+def team_marker_handle(status: TeamStatus, label: str, *, markersize: float = 7) -> Line2D:
+    """The legend entry of a team marker (:data:`mapping.present.style.TEAM_MARKERS`)."""
+    spec = TEAM_MARKERS[status]
+    return Line2D([], [], linestyle="", marker="o", markersize=markersize, markerfacecolor=spec.fill,
+                  markeredgecolor=spec.edge, markeredgewidth=1.2, label=label)
+
+
+def key_legend(fig: Figure, handles: Sequence[Artist], *, font: float, columns: int, title: str = "",
+               x: float | None = None, y: float | None = None) -> Legend:
+    """A map key as every map page sets it: no frame, left aligned, roomy swatches each outlined thinly
+    (so a white class such as "not asked" still shows); placed with its top left at (``x``, ``y``) in
+    figure fractions when given (otherwise move it with ``set_loc`` / ``set_bbox_to_anchor``)."""
+    place: dict[str, Any] = {"bbox_to_anchor": (x, y)} if x is not None and y is not None else {}
+    legend = fig.legend(handles=list(handles), loc="upper left", ncols=columns, frameon=False, fontsize=font,
+                        title=title or None, title_fontsize=font, alignment="left", handlelength=2.2,
+                        handleheight=1.3, columnspacing=1.6, borderaxespad=0.0, borderpad=0.0, **place)
+    for patch in legend.get_patches():
+        patch.set_linewidth(0.5)
+    return legend
+
+
+def _map_legend(fig: Figure, values: pd.Series, styles: Mapping[str, ClassStyle], layout: _MapLayout,
+                points: gpd.GeoDataFrame | None, outlines: gpd.GeoDataFrame | None,
+                title: str, counts: bool) -> Legend:
+    handles: list[Artist] = list(class_legend_handles(values, styles, counts=counts))
     if points is not None and not points.empty:
         for status, spec in TEAM_MARKERS.items():
             n = int((points["status"] == status).sum())
             if n:
-                handles.append(Line2D([], [], linestyle="", marker=spec["marker"], markersize=7,
-                                      markerfacecolor="white", markeredgecolor="black",
-                                      label=f"{spec['label']} ({n})"))
+                handles.append(team_marker_handle(status, f"{spec.label.capitalize()} ({n})"))
         xy = points.geometry.x.round(0).astype(str) + "," + points.geometry.y.round(0).astype(str)
         if xy.duplicated().any():
             handles.append(Line2D([], [], linestyle="", marker="o", markersize=11, markerfacecolor="white",
                                   markeredgecolor="black", label="Teams sharing a base (their number)"))
     if outlines is not None and not outlines.empty:
-        handles.append(Line2D([], [], label="Edge of a team's catchment", **CATCHMENT_LINE))
-    handles.append(Line2D([], [], color=COAST, linewidth=1.0, label="Coast and national border"))
-    legend = fig.legend(handles=handles, loc="upper left", ncols=layout.legend_columns, frameon=False,
-                        fontsize=layout.font, title=title or None, title_fontsize=layout.font, alignment="left",
-                        handlelength=2.2, handleheight=1.3, columnspacing=1.6, borderaxespad=0.0, borderpad=0.0)
-    # A thin outline round each swatch, so a white class ("not asked") still shows.
-    for patch in legend.get_patches():
-        patch.set_linewidth(0.5)
-    return legend
+        line = CATCHMENT_LINES[TeamStatus.OPERATING]
+        handles.append(Line2D([], [], label=line.label, color=line.colour, linewidth=CATCHMENT_WIDTH,
+                              linestyle=line.mpl_linestyle()))
+    handles.append(Line2D([], [], color=COAST, linewidth=1.0, label=COAST_LINE_LABEL))
+    return key_legend(fig, handles, font=layout.font, columns=layout.legend_columns, title=title)
 
 
 def coverage_map(
@@ -614,22 +667,25 @@ def coverage_map(
 # --- charts -----------------------------------------------------------------------------------------------
 
 
-def _chart_font(size: str) -> float:
+def chart_font(size: str) -> float:
+    """The base font (points) of a chart of ``size``: larger on a slide, read from further away."""
     return 11.0 if size == "slide" else 8.5
 
 
-def _chart_axes(fig: Figure, text: FigureText, size: str, *, left: float, below: float = 3.2,
+def chart_axes(fig: Figure, text: FigureText, size: str, *, left: float, below: float = 3.2,
                 legend: Sequence | None = None, legend_columns: int = 2) -> Axes:
     """Title block, footer and (optionally) a legend above the plot first, then the axes in the space
-    left between them (``below``: lines kept for x labels), so nothing can overlap the data."""
-    font = _chart_font(size)
+    left between them (``below``: lines kept for x labels; ``left``: the axes' left edge, a figure
+    fraction, room for y labels), so nothing can overlap the data. Returns the axes, styled (ink ticks,
+    muted spines)."""
+    font = chart_font(size)
     pad = 0.15 / fig.get_figheight()
-    top = _title_block(fig, text, font=font) - 2.5 * pad
+    top = title_block(fig, text, font=font) - 2.5 * pad
     if legend:
-        key = fig.legend(handles=list(legend), loc="upper left", bbox_to_anchor=(_MARGIN, top), ncols=legend_columns,
+        key = fig.legend(handles=list(legend), loc="upper left", bbox_to_anchor=(MARGIN, top), ncols=legend_columns,
                          frameon=False, fontsize=font * 0.95, borderaxespad=0.0, borderpad=0.0, columnspacing=1.8)
-        top = _extent(fig, key)[1] - 2 * pad
-    bottom = _footer(fig, text, font=font) + pad + below * font / 72 / fig.get_figheight()
+        top = figure_extent(fig, key)[1] - 2 * pad
+    bottom = footer(fig, text, font=font) + pad + below * font / 72 / fig.get_figheight()
     ax = fig.add_axes((left, bottom, 0.96 - left, top - bottom))
     ax.tick_params(colors=INK, labelsize=font)
     for side in ("left", "bottom"):
@@ -652,10 +708,10 @@ def nation_gap_chart(nations: pd.DataFrame, *, text: FigureText,
     rows = nations.set_index("nation").loc[order]
     uncovered = rows["age0_2_uncovered"].astype(float)
     covered = rows["age0_2_total"].astype(float) - uncovered
-    font = _chart_font(size)
+    font = chart_font(size)
     with mpl.rc_context(RC):
-        fig = _new_figure(size)
-        ax = _chart_axes(fig, text, size, left=0.17 if size == "slide" else 0.19)
+        fig = new_figure(size)
+        ax = chart_axes(fig, text, size, left=0.17 if size == "slide" else 0.19)
         y = np.arange(len(order))[::-1]
         gap, cover = COVERAGE_STYLES["none"], COVERAGE_STYLES["full"]
         ax.barh(y, uncovered, color=gap.colour, edgecolor=INK, linewidth=0.5, height=0.6,
@@ -687,16 +743,16 @@ def teams_by_year_chart(growth: pd.DataFrame, *, text: FigureText, target_label:
     missing = {"year", "listed_operating", "published_teams", "target"} - set(growth.columns)
     if missing:
         raise ValueError(f"growth table lacks {', '.join(sorted(missing))}")
-    font = _chart_font(size)
+    font = chart_font(size)
     years = growth["year"].astype(int)
     with mpl.rc_context(RC):
-        fig = _new_figure(size)
-        ax = _chart_axes(fig, text, size, left=0.08, below=2.2)
-        ax.plot(years, growth["listed_operating"], color="#542788", linewidth=2.0, marker="o", markersize=4,
+        fig = new_figure(size)
+        ax = chart_axes(fig, text, size, left=0.08, below=2.2)
+        ax.plot(years, growth["listed_operating"], color=SERIES["listed"], linewidth=2.0, marker="o", markersize=4,
                 label="Operating, in this dataset (1 July)")
         published = growth.dropna(subset=["published_teams"])
         if not published.empty:  # no legend entry for a series that is not drawn
-            ax.scatter(published["year"], published["published_teams"], marker="s", s=34, color="#e08214",
+            ax.scatter(published["year"], published["published_teams"], marker="s", s=34, color=SERIES["published"],
                        edgecolor=INK, linewidth=0.6, zorder=5, label="Published UK count (latest in the year)")
         for x, v in zip(published["year"], published["published_teams"]):
             ax.annotate(f"{v:.0f}", (x, v), xytext=(0, 7), textcoords="offset points", ha="center",
@@ -710,16 +766,44 @@ def teams_by_year_chart(growth: pd.DataFrame, *, text: FigureText, target_label:
                         textcoords="offset points", ha="center", fontsize=font * 0.95, color=INK)
         last = growth.dropna(subset=["listed_operating"]).iloc[-1]
         ax.annotate(f"{last['listed_operating']:.0f}", (last["year"], last["listed_operating"]), xytext=(0, -13),
-                    textcoords="offset points", ha="center", fontsize=font * 0.95, color="#542788")
+                    textcoords="offset points", ha="center", fontsize=font * 0.95, color=SERIES["listed"])
         ax.set_xticks(years, [str(y) for y in years], fontsize=font)
         ax.set_xlim(years.min() - 0.4, years.max() + 0.4)
         top = np.nanmax([growth["listed_operating"].max(), growth["published_teams"].max(), growth["target"].max()])
         ax.set_ylim(0, top * 1.3)
         ax.set_ylabel("Teams", fontsize=font, color=INK)
-        ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+        ax.grid(axis="y", color=GRID, linewidth=0.6)
         ax.set_axisbelow(True)
         ax.legend(loc="lower right", frameon=False, fontsize=font)
     return fig
+
+
+def growth_chart_years(as_of: date, targets: VisionTargets) -> list[int]:
+    """The years the teams-by-year chart spans: from the target's baseline year (or ``as_of``'s year, if
+    earlier) to the year the target is due (or ``as_of``'s year, if later), so the whole target path and
+    the date asked about are both on it. The pack and the app count the growth table over these years."""
+    return list(range(min(targets.baseline_year, as_of.year), max(targets.by_year, as_of.year) + 1))
+
+
+def growth_target_label(targets: VisionTargets) -> str:
+    """The legend label of the target path, e.g. "Target path: 27 in 2019 to 41 in 2024"."""
+    return f"Target path: {targets.baseline_teams} in {targets.baseline_year} to {targets.target_teams} in {targets.by_year}"
+
+
+def growth_chart_text(as_of: date, targets: VisionTargets) -> FigureText:
+    """The words of the teams-by-year chart (:func:`teams_by_year_chart`), the same in the pack and the app:
+    the published counts drawn are those known on ``as_of`` (``mapping.report.growth_as_of``)."""
+    t = targets
+    return FigureText(
+        title="Parent-infant teams by year against the Vision & Strategy target",
+        subtitle=f"Teams in this dataset (1 July), published UK counts known on {as_of.day} {as_of:%B %Y}, and "
+                 f"the path from {t.baseline_teams} teams in {t.baseline_year} to at least {t.target_teams} by "
+                 f"{t.by_year}",
+        note="Published counts: data/published_team_counts.csv (sources there). The dataset lists only teams "
+             "that published reports name, so it runs below the published counts.",
+        attribution=f"Target: Parent-Infant Foundation, Vision & Strategy 2019-2024; every area by "
+                    f"{t.every_area_year}.",
+    )
 
 
 def foi_share_chart(areas: pd.DataFrame, *, text: FigureText, size: Literal["a4", "slide"] = "a4") -> Figure:
@@ -739,14 +823,15 @@ def foi_share_chart(areas: pd.DataFrame, *, text: FigureText, size: Literal["a4"
     rows = areas[areas["full_data"].astype(bool)] if "full_data" in areas.columns else areas
     rows = rows.dropna(subset=needed[1:]).copy()
     if rows.empty:
-        raise ValueError("no area has the under-3s' share of both referrals and children seen")
+        raise FoiError("no area has the under-3s' share of both referrals and children seen in the FOI replies, "
+                       "so the share chart has nothing to draw; check the replies' counts by age")
     rows["_mid"] = (rows["referrals_u3_share_low"] + rows["referrals_u3_share_high"]) / 2
     rows = rows.sort_values(["_mid", "name"], ascending=[True, False]).reset_index(drop=True)
-    font = _chart_font(size)
+    font = chart_font(size)
     n = len(rows)
     tick_font = font * min(1.0, 45 / n) * (0.85 if size == "slide" else 1.0)
-    bars = (("referrals", "Referrals aged 2 and under, as a share of all aged 0-18", "#e08214", +1),
-            ("seen", "Children aged 2 and under seen, as a share of all aged 0-18", "#542788", -1))
+    bars = (("referrals", "Referrals aged 2 and under, as a share of all aged 0-18", SERIES["published"], +1),
+            ("seen", "Children aged 2 and under seen, as a share of all aged 0-18", SERIES["listed"], -1))
     handles: list[Artist] = [Patch(facecolor=colour, label=label) for _, label, colour, _ in bars]
     handles.append(Line2D([], [], color=INK, linewidth=1.0, marker="_" if size == "slide" else "|", markersize=8,
                           label="Children aged 0-2, as a share of the 0-18 population"))
@@ -758,13 +843,13 @@ def foi_share_chart(areas: pd.DataFrame, *, text: FigureText, size: Literal["a4"
     # turned, as in Rare Jewels; a slide is too short for 30-odd rows of readable names.
     vertical = size == "slide"
     with mpl.rc_context(RC):
-        fig = _new_figure(size)
+        fig = new_figure(size)
         if vertical:
             longest = max(_text_px(nm, tick_font, "normal", fig.dpi) for nm in names)
             below = longest / fig.dpi * 72 / font + 1.5
-            ax = _chart_axes(fig, text, size, left=0.07, legend=handles, legend_columns=2, below=below)
+            ax = chart_axes(fig, text, size, left=0.07, legend=handles, legend_columns=2, below=below)
         else:
-            ax = _chart_axes(fig, text, size, left=0.3, legend=handles, legend_columns=1)
+            ax = chart_axes(fig, text, size, left=0.3, legend=handles, legend_columns=1)
         # Highest share at the top (print) or on the left (slide).
         pos = np.arange(n, dtype=float)[::-1] if vertical else np.arange(n, dtype=float)
         h = 0.38
@@ -800,6 +885,6 @@ def foi_share_chart(areas: pd.DataFrame, *, text: FigureText, size: Literal["a4"
             axis, grid = ax.xaxis, "x"
         axis.set_major_locator(mpl.ticker.MultipleLocator(0.05 if limit <= 0.4 else 0.1))
         axis.set_major_formatter(mpl.ticker.PercentFormatter(1.0, decimals=0))
-        ax.grid(axis=grid, color="#dddddd", linewidth=0.6)
+        ax.grid(axis=grid, color=GRID, linewidth=0.6)
         ax.set_axisbelow(True)
     return fig

@@ -8,10 +8,10 @@ text nodes (:data:`TEXT_TOOLTIP_JS`, never folium's ``GeoJsonTooltip``, which se
 sits in the script as JSON, and layer names and legend labels go in HTML-escaped.
 
 Colour is never the only carrier of a figure: every class has a text label, the tooltip gives
-the exact value and its class, and the app prints the same table beside the map. Palettes are
-colour-blind safe: ColorBrewer sequential schemes (YlGnBu, YlOrRd, BuPu) for amounts, the
-Okabe-Ito palette for FOI classes and ``mapping.analysis.ladder.LEVEL_COLOURS`` for the provision ladder
-(whose labels start with the level's number); team markers differ in shape and fill as well as colour.
+the exact value and its class, and the app prints the same table beside the map. Every colour, marker,
+line, class break and number format comes from :mod:`mapping.present.style`, which the pack's figures
+read too, so a class looks the same on the map and on the page (the palettes and why they were chosen
+are in that module's docstring).
 """
 
 from __future__ import annotations
@@ -30,11 +30,14 @@ from branca.element import Figure, MacroElement, Template
 from folium.map import Layer
 
 from boundaries.crs import WGS84
+from mapping.analysis.ladder import LEVEL_LABELS, LEVEL_SLUGS, LEVELS
+from mapping.errors import FoiError, LadderError
+from mapping.inputs.vocabulary import TeamStatus
+from mapping.present import style
+from mapping.present.style import BUPU_5, YLORRD_5, nice_breaks
 
 if TYPE_CHECKING:
     import geopandas as gpd
-
-from mapping.analysis.ladder import LEVEL_COLOURS, LEVEL_LABELS, LEVEL_SLUGS, LEVELS
 
 __all__ = [
     "LADDER_COLOURS",
@@ -53,12 +56,9 @@ __all__ = [
     "area_properties",
     "area_styles",
     "base_map",
-    "build_map",
     "catchment_layer",
     "catchment_shapes",
-    "choropleth_layer",
     "classify",
-    "feature_collection",
     "format_value",
     "ladder_evidence_text",
     "ladder_levels_text",
@@ -68,7 +68,7 @@ __all__ = [
     "nation_bounds",
     "nice_breaks",
     "team_markers",
-    "team_points",
+    "team_features",
     "tooltip_fields",
     "view_for_bounds",
 ]
@@ -78,52 +78,47 @@ __all__ = [
 LEAFLET_JS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"
 LEAFLET_CSS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css"
 
-NO_DATA = ("no data", "#d9d9d9")
-ZERO_COLOUR = "#f7f7f7"
+NO_DATA = (style.NO_DATA.label, style.NO_DATA.colour)
 
-# ColorBrewer (Cynthia Brewer, Penn State), all marked colour-blind safe.
-YLGNBU_6 = ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494")
-YLORRD_5 = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
-BUPU_5 = ("#edf8fb", "#b3cde3", "#8c96c6", "#8856a7", "#810f7c")
-# Okabe & Ito (2008), "Color Universal Design".
-OKABE_ITO = {
-    "orange": "#E69F00", "sky blue": "#56B4E9", "bluish green": "#009E73", "yellow": "#F0E442",
-    "blue": "#0072B2", "vermillion": "#D55E00", "reddish purple": "#CC79A7", "grey": "#999999",
-}
-FOI_COLOURS = {
-    "does not accept under-3s": OKABE_ITO["vermillion"],
-    "accepts, no age breakdown": OKABE_ITO["orange"],
-    "accepts, none referred": OKABE_ITO["yellow"],
-    "accepts, none seen": OKABE_ITO["reddish purple"],
-    "accepts, 1-5 seen": OKABE_ITO["sky blue"],
-    "accepts, more than 5 seen": OKABE_ITO["blue"],
-    "accepts, number seen unclear": OKABE_ITO["bluish green"],
-    "no usable reply": OKABE_ITO["grey"],
-    "outside the FOI's geography": "#f0f0f0",
-}
-# The provision ladder's levels by label (mapping.analysis.ladder), best provision first; an area with no small
-# areas (none in the UK-wide layers) is white, as in the report pack's ladder maps.
-NO_SMALL_AREAS = "no small areas"
-LADDER_COLOURS = {**{LEVEL_LABELS[lv]: LEVEL_COLOURS[lv] for lv in LEVELS}, NO_SMALL_AREAS: "#ffffff"}
-SHARE_CLASSES = (
-    ("none (0%)", lambda v: v <= 0),
-    ("under 25%", lambda v: 0 < v < 0.25),
-    ("25% to under 50%", lambda v: 0.25 <= v < 0.5),
-    ("50% to under 75%", lambda v: 0.5 <= v < 0.75),
-    ("75% to under 100%", lambda v: 0.75 <= v < 1),
-    ("all (100%)", lambda v: v >= 1),
-)
+# The web map's class colours, by the label the legend and tooltip give (mapping.present.style).
+FOI_COLOURS = {cls: s.colour for cls, s in style.FOI_STYLES.items()}
+# The provision ladder's levels by label, best provision first; an area with no small areas is white.
+NO_SMALL_AREAS = style.LADDER_STYLES[style.NO_LEVEL].label
+LADDER_COLOURS = {**{LEVEL_LABELS[lv]: style.LADDER_STYLES[lv].colour for lv in LEVELS},
+                  NO_SMALL_AREAS: style.LADDER_STYLES[style.NO_LEVEL].colour}
+SHARE_PALETTE = tuple(colour for _, _, colour in style.SHARE_CLASSES)
 
-# Team markers: shape and fill differ, not only colour.
-TEAM_STYLES = {
-    "operating": {"color": "#ffffff", "weight": 2, "fill": True, "fill_color": OKABE_ITO["blue"],
-                  "fill_opacity": 1.0, "radius": 7, "symbol": "●", "label": "team operating (filled circle)"},
-    "in development": {"color": OKABE_ITO["vermillion"], "weight": 3, "fill": True, "fill_color": "#ffffff",
-                       "fill_opacity": 0.9, "radius": 7, "dash_array": "3 3", "symbol": "◌",
-                       "label": "team in development (hollow dashed circle)"},
-}
-CATCHMENT_STYLE = {"color": OKABE_ITO["blue"], "weight": 2, "fill": False}
-SPECIALIST_STYLE = {"color": OKABE_ITO["bluish green"], "weight": 2, "fill": False, "dashArray": "1 4"}
+# Team markers as Leaflet circle markers: the style's marker with the web's sizes (pixels).
+_MARKER_WIDTH = {TeamStatus.OPERATING: 2, TeamStatus.IN_DEVELOPMENT: 3}
+MARKER_RADIUS = 7
+
+
+def _team_style(status: TeamStatus) -> dict[str, Any]:
+    marker = style.TEAM_MARKERS[status]
+    width = _MARKER_WIDTH[status]
+    out: dict[str, Any] = {"color": marker.edge, "weight": width, "fill": True, "fill_color": marker.fill,
+                           "fill_opacity": 1.0, "radius": MARKER_RADIUS, "symbol": marker.symbol,
+                           "label": f"{marker.label} ({marker.shape})"}
+    if marker.dash:
+        out["dash_array"] = " ".join(f"{d * width:g}" for d in marker.dash)
+    return out
+
+
+TEAM_STYLES: dict[str, dict[str, Any]] = {str(status): _team_style(status) for status in style.TEAM_MARKERS}
+# Catchment outlines (pixels wide), by the team's status, and CAMHS specialist areas.
+LINE_WEIGHT = 2
+
+
+def _line_style(line: style.LineStyle) -> dict[str, Any]:
+    out: dict[str, Any] = {"color": line.colour, "weight": LINE_WEIGHT, "fill": False}
+    dash = line.dash_array(LINE_WEIGHT)
+    if dash:
+        out["dashArray"] = dash
+    return out
+
+
+CATCHMENT_STYLES: dict[str, dict[str, Any]] = {str(k): _line_style(v) for k, v in style.CATCHMENT_LINES.items()}
+SPECIALIST_STYLE = _line_style(style.SPECIALIST_LINE)
 
 
 @dataclass(frozen=True)
@@ -143,7 +138,7 @@ class Measure:
 MEASURES: dict[str, Measure] = {
     m.id: m
     for m in (
-        Measure("share_covered", "Share of babies aged 0-2 covered by a team", "share_covered", "share", YLGNBU_6,
+        Measure("share_covered", "Share of babies aged 0-2 covered by a team", "share_covered", "share", SHARE_PALETTE,
                 "covered children aged 0-2 / all children aged 0-2, summed over small areas in an operating "
                 "team's catchment (teams: data/teams.csv; population: ONS, NRS, NISRA mid-year estimates)"),
         Measure("uncovered_age0_2", "Babies aged 0-2 with no team", "uncovered_age0_2", "count", YLORRD_5,
@@ -174,40 +169,6 @@ class ColourClass:
 # --- classes ---------------------------------------------------------------------------------------
 
 
-def _round_sig(value: float, digits: int = 2) -> float:
-    if value <= 0:
-        return 0.0
-    magnitude = 10 ** (math.floor(math.log10(value)) - digits + 1)
-    return float(round(value / magnitude) * magnitude)
-
-
-def nice_breaks(values: Iterable[float], classes: int = 5) -> list[float]:
-    """Upper-open class edges for positive amounts: quantiles rounded to 2 significant figures.
-
-    Returns ``classes - 1`` or fewer strictly increasing edges ``b``; class ``i`` holds
-    ``b[i-1] <= v < b[i]`` (the first class starts above 0, the last is open-ended). Zero is
-    always a class of its own, so it is not part of the edges.
-    """
-    positive = np.asarray([v for v in values if v is not None and not pd.isna(v) and v > 0], dtype=float)
-    if positive.size == 0:
-        return []
-    quantiles = np.quantile(positive, np.linspace(0, 1, classes + 1)[1:-1])
-    edges: list[float] = []
-    for q in quantiles:
-        edge = _round_sig(float(q))
-        if edge > 0 and (not edges or edge > edges[-1]):
-            edges.append(edge)
-    return edges
-
-
-def _count_label(low: float, high: float | None) -> str:
-    if high is None:
-        return f"{low:,.0f} or more" if low > 0 else "more than 0"
-    if low <= 0:
-        return f"more than 0, under {high:,.0f}"
-    return f"{low:,.0f} to under {high:,.0f}"
-
-
 def classify(values: Sequence, measure: Measure, *,
              edges: Sequence[float] | None = None) -> tuple[list[ColourClass], list[ColourClass]]:
     """Each value's class, and the legend (every class in order, "no data" last if any value lacks one).
@@ -218,18 +179,18 @@ def classify(values: Sequence, measure: Measure, *,
     values = list(values)
     missing = [v is None or (not isinstance(v, str) and pd.isna(v)) for v in values]
     if measure.kind == "share":
-        legend = [ColourClass(label, colour) for (label, _), colour in zip(SHARE_CLASSES, measure.palette)]
+        legend = [ColourClass(label, colour) for (label, _, _), colour in zip(style.SHARE_CLASSES, measure.palette)]
 
         def pick(v: Any) -> ColourClass:
-            return next(legend[i] for i, (_, test) in enumerate(SHARE_CLASSES) if test(v))
+            return next(legend[i] for i, (_, test, _) in enumerate(style.SHARE_CLASSES) if test(v))
     elif measure.kind == "count":
         edges = list(nice_breaks(values, len(measure.palette)) if edges is None else edges)
         lows, highs = [0.0, *edges], [*edges, None]
         n = len(lows)
-        legend = [ColourClass("0", ZERO_COLOUR)]
+        legend = [ColourClass("0", style.ZERO_COLOUR)]
         for i, (low, high) in enumerate(zip(lows, highs)):
             colour = measure.palette[round(i * (len(measure.palette) - 1) / (n - 1)) if n > 1 else 0]
-            legend.append(ColourClass(_count_label(low, high), colour))
+            legend.append(ColourClass(style.count_class_label(low, high), colour))
 
         def pick(v: Any) -> ColourClass:
             if v <= 0:
@@ -242,7 +203,7 @@ def classify(values: Sequence, measure: Measure, *,
 
         def pick(v: Any) -> ColourClass:
             if v not in by_label:
-                by_label[v] = ColourClass(str(v), OKABE_ITO["grey"])
+                by_label[v] = ColourClass(str(v), style.UNLISTED_COLOUR)
                 legend.append(by_label[v])
             return by_label[v]
 
@@ -262,9 +223,9 @@ def format_value(value, measure: Measure, *, estimated: bool = False) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return NO_DATA[0]
     if measure.kind == "share":
-        text = f"{100 * float(value):.1f}%"
+        text = style.format_share(value)
     elif measure.kind == "count":
-        text = f"{float(value):,.0f}"
+        text = style.format_count(value)
     else:
         text = str(value)
     return text + (" (estimate)" if estimated and measure.kind != "category" else "")
@@ -275,7 +236,7 @@ def format_value(value, measure: Measure, *, estimated: bool = False) -> str:
 
 def _ladder_labels(gaps: pd.DataFrame, ladder: pd.DataFrame | None) -> pd.Series:
     if ladder is None:
-        raise ValueError("the ladder measure needs the ladder table (mapping.analysis.ladder.compute_ladder)")
+        raise LadderError("the ladder measure needs the ladder table (mapping.analysis.ladder.compute_ladder)")
     labels = gaps[["code"]].merge(ladder[["code", "level_label"]], on="code", how="left")["level_label"]
     return labels.astype(object).where(labels.notna(), NO_SMALL_AREAS)
 
@@ -285,7 +246,7 @@ def measure_values(gaps: pd.DataFrame, measure: Measure, foi: pd.DataFrame | Non
     """The raw values a measure colours by, one per row of ``gaps`` (FOI classes or ladder levels joined by code)."""
     if measure.needs_foi:
         if foi is None:
-            raise ValueError("the FOI measure needs FOI replies: load a replies file first")
+            raise FoiError("the FOI measure needs FOI replies: load a replies file first")
         return gaps[["code"]].merge(foi[["code", "foi_class"]], on="code", how="left")["foi_class"].tolist()
     if measure.needs_ladder:
         return _ladder_labels(gaps, ladder).tolist()
@@ -326,13 +287,13 @@ def area_properties(gaps: pd.DataFrame, measure: Measure, foi: pd.DataFrame | No
     frame = gaps.copy()
     if measure.needs_ladder:
         if ladder is None:
-            raise ValueError("the ladder measure needs the ladder table (mapping.analysis.ladder.compute_ladder)")
+            raise LadderError("the ladder measure needs the ladder table (mapping.analysis.ladder.compute_ladder)")
         frame["level_label"] = _ladder_labels(gaps, ladder).to_numpy()
         rungs = gaps[["code"]].merge(ladder.drop(columns=[c for c in ("name", "nation", "age0_2", "estimated")
                                                           if c in ladder.columns]), on="code", how="left")
     if measure.needs_foi:
         if foi is None:
-            raise ValueError("the FOI measure needs FOI replies: load a replies file first")
+            raise FoiError("the FOI measure needs FOI replies: load a replies file first")
         keep = [c for c in ("code", "foi_class", "class_share") if c in foi.columns]
         frame = frame.drop(columns=[c for c in keep if c != "code" and c in frame.columns]).merge(
             foi[keep], on="code", how="left")
@@ -379,17 +340,6 @@ def area_properties(gaps: pd.DataFrame, measure: Measure, foi: pd.DataFrame | No
                          for r, e in zip(rows, estimated)]
         out["evidence"] = [ladder_evidence_text(r) for r in rows]
     return out
-
-
-def feature_collection(geometries: Sequence[dict], codes: Sequence[str], properties: pd.DataFrame) -> dict:
-    """A GeoJSON FeatureCollection from cached geometry dicts (in ``codes`` order) and per-area properties."""
-    by_code = properties.set_index("code", drop=False)
-    features = []
-    for code, geometry in zip(codes, geometries):
-        if code not in by_code.index:
-            continue
-        features.append({"type": "Feature", "geometry": geometry, "properties": by_code.loc[code].to_dict()})
-    return {"type": "FeatureCollection", "features": features}
 
 
 # --- folium layers -------------------------------------------------------------------------------
@@ -465,18 +415,6 @@ def tooltip_fields(measure: Measure) -> tuple[list[str], list[str]]:
 # How every area is drawn (its fill colour is its class's) and how it looks under the pointer.
 AREA_STYLE = {"color": "#555555", "weight": 0.6, "fillOpacity": 0.75}
 AREA_HIGHLIGHT = {"weight": 2.5, "color": "#000000"}
-
-
-def choropleth_layer(collection: dict, measure: Measure) -> TextLayer:
-    """The areas filled by class colour, with a tooltip giving name, code and every figure in words.
-
-    The shapes travel inside the map: this is the layer of :func:`build_map`'s self-contained map.
-    The app's map uses :class:`AreasLayer`, which sends the shapes once.
-    """
-    fields, labels = tooltip_fields(measure)
-    features = [(f["geometry"], {"fillColor": f["properties"]["fill"], **AREA_STYLE},
-                 [str(f["properties"][k]) for k in fields]) for f in collection["features"]]
-    return TextLayer(features, labels, name=f"Areas: {measure.label}", highlight=AREA_HIGHLIGHT, sticky=True)
 
 
 def area_styles(properties: pd.DataFrame, measure: Measure) -> dict[str, list[str]]:
@@ -630,11 +568,14 @@ class AreasLayer(MacroElement):
         self.tooltip_js = TEXT_TOOLTIP_JS
 
 
-def team_points(teams: pd.DataFrame) -> dict:
-    """Team bases as GeoJSON points with the tooltip text and the marker style's status.
+def team_features(teams: pd.DataFrame) -> dict:
+    """Team bases as a GeoJSON FeatureCollection (a dict) of points with the tooltip text and the marker
+    style's status, for :func:`team_markers` (the pack's frame of points is
+    :func:`mapping.present.figures.team_points`).
 
     ``teams`` has team_id, name, status, base_lon, base_lat, location_precision (and optionally
-    ``from``). Only operating and in-development teams are kept (specialist areas are their own layer).
+    ``from``). Only operating and in-development teams are kept (specialist areas are their own layer);
+    a team without a base is left off the map (the pack refuses it).
     """
     features = []
     for row in teams.to_dict("records"):
@@ -672,7 +613,7 @@ def _marker_style(feature: dict) -> dict:
 def team_markers(teams: pd.DataFrame) -> TextLayer:
     """Team bases in one layer: operating teams as filled circles, teams in development as hollow dashed circles."""
     features = [(f["geometry"], _marker_style(f), [f["properties"][k] for k in ("name", "status", "location")])
-                for f in team_points(teams)["features"]]
+                for f in team_features(teams)["features"]]
     return TextLayer(features, ["Team", "Status", "Location"], name="Team bases (● operating, ◌ in development)")
 
 
@@ -726,23 +667,33 @@ def legend_html(title: str | None, classes: Sequence[ColourClass], *, markers: b
     )
     keys = ""
     if markers:
-        keys = (
-            '<div style="margin-top:6px"><svg width="16" height="16"><circle cx="8" cy="8" r="6" '
-            f'fill="{OKABE_ITO["blue"]}" stroke="#fff" stroke-width="2"/></svg> team operating</div>'
-            '<div><svg width="16" height="16"><circle cx="8" cy="8" r="6" fill="#fff" '
-            f'stroke="{OKABE_ITO["vermillion"]}" stroke-width="2.5" stroke-dasharray="3 3"/></svg> '
-            "team in development</div>"
-            '<div><svg width="16" height="16"><rect x="2" y="2" width="12" height="12" fill="none" '
-            f'stroke="{OKABE_ITO["blue"]}" stroke-width="2"/></svg> team catchment</div>'
-            '<div><svg width="16" height="16"><rect x="2" y="2" width="12" height="12" fill="none" '
-            f'stroke="{OKABE_ITO["bluish green"]}" stroke-width="2" stroke-dasharray="1 3"/></svg> '
-            "CAMHS specialist practitioners, no team</div>"
-        )
+        keys = '<div style="margin-top:6px"></div>' + "".join(
+            _marker_key(status) for status in style.TEAM_MARKERS)
+        keys += _line_key(style.CATCHMENT_LINES[TeamStatus.OPERATING], "team catchment")
+        keys += _line_key(style.CATCHMENT_LINES[TeamStatus.IN_DEVELOPMENT], "catchment of a team in development")
+        keys += _line_key(style.SPECIALIST_LINE, "CAMHS specialist practitioners, no team")
     return (
         '<div class="pimap-legend" style="background:rgba(255,255,255,0.92);padding:8px 10px;'
         'font:12px/1.5 sans-serif;border-radius:4px;box-shadow:0 0 4px rgba(0,0,0,0.3);max-width:260px">'
         f"{f'<b>{html.escape(title)}</b>' if title else ''}{rows}{keys}</div>"
     )
+
+
+def _marker_key(status: TeamStatus) -> str:
+    """A team marker's legend entry: the circle as the map draws it (:data:`TEAM_STYLES`) and its words."""
+    spec = TEAM_STYLES[str(status)]
+    dash = f' stroke-dasharray="{spec["dash_array"]}"' if "dash_array" in spec else ""
+    return (f'<div><svg width="16" height="16"><circle cx="8" cy="8" r="6" fill="{spec["fill_color"]}" '
+            f'stroke="{spec["color"]}" stroke-width="{spec["weight"]}"{dash}/></svg> '
+            f"{html.escape(style.TEAM_MARKERS[status].label)}</div>")
+
+
+def _line_key(line: style.LineStyle, label: str) -> str:
+    """A line's legend entry: a square outline in the line's colour and dash, and its words."""
+    dash = line.dash_array(LINE_WEIGHT)
+    dashed = f' stroke-dasharray="{dash}"' if dash else ""
+    return ('<div><svg width="16" height="16"><rect x="2" y="2" width="12" height="12" fill="none" '
+            f'stroke="{line.colour}" stroke-width="{LINE_WEIGHT}"{dashed}/></svg> {html.escape(label)}</div>')
 
 
 class Legend(MacroElement):
@@ -789,8 +740,7 @@ def layer_groups(
     """The layers that change with the view (areas, catchments, specialist areas, team bases), each in a group.
 
     st_folium swaps these groups in an open map (``feature_group_to_add``) instead of reloading it.
-    ``areas`` is the areas layer for ``measure``: :class:`AreasLayer` in the app (shapes fetched once),
-    or :func:`choropleth_layer`.
+    ``areas`` is the areas layer for ``measure`` (:class:`AreasLayer`: shapes fetched once).
     """
     groups = []
 
@@ -801,45 +751,16 @@ def layer_groups(
 
     group(f"Areas: {measure.label}", areas)
     if catchments is not None and len(catchments):
-        in_dev = catchments["status"] == "in development"
+        in_dev = catchments["status"] == TeamStatus.IN_DEVELOPMENT
         group("Team catchments (operating)",
-              catchment_layer(catchments[~in_dev], name="operating", style=CATCHMENT_STYLE))
+              catchment_layer(catchments[~in_dev], name="operating", style=CATCHMENT_STYLES[TeamStatus.OPERATING]))
         if in_dev.any():
             group("Team catchments (in development)",
                   catchment_layer(catchments[in_dev], name="in development",
-                                  style={**CATCHMENT_STYLE, "dashArray": "6 4", "color": OKABE_ITO["vermillion"]}))
+                                  style=CATCHMENT_STYLES[TeamStatus.IN_DEVELOPMENT]))
     if specialists is not None and len(specialists):
         group("CAMHS specialist practitioners, no team",
               catchment_layer(specialists, name="specialists", style=SPECIALIST_STYLE))
     if teams is not None:
         group("Team bases (● operating, ◌ in development)", team_markers(teams))
     return groups
-
-
-def build_map(
-    collection: dict,
-    measure: Measure,
-    legend: Sequence[ColourClass],
-    *,
-    bounds: Sequence[Sequence[float]] | None = None,
-    teams: pd.DataFrame | None = None,
-    catchments=None,
-    specialists=None,
-    tiles: str | None = "OpenStreetMap",
-) -> folium.Map:
-    """The whole national map: areas, catchments, specialist areas, team bases, legend, layer control."""
-    m = base_map(bounds, tiles=tiles)
-    choropleth_layer(collection, measure).add_to(m)
-    if catchments is not None and len(catchments):
-        in_dev = catchments["status"] == "in development"
-        catchment_layer(catchments[~in_dev], name="Team catchments (operating)", style=CATCHMENT_STYLE).add_to(m)
-        if in_dev.any():
-            catchment_layer(catchments[in_dev], name="Team catchments (in development)",
-                            style={**CATCHMENT_STYLE, "dashArray": "6 4", "color": OKABE_ITO["vermillion"]}).add_to(m)
-    if specialists is not None and len(specialists):
-        catchment_layer(specialists, name="CAMHS specialist practitioners, no team", style=SPECIALIST_STYLE).add_to(m)
-    if teams is not None:
-        team_markers(teams).add_to(m)
-    Legend(legend_html(measure.label, legend)).add_to(m)
-    folium.LayerControl(collapsed=True).add_to(m)
-    return m

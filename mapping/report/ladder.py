@@ -17,8 +17,9 @@ The pack stands on its ``as_of`` date: published counts dated after it are left 
 not fit under its map, so its table goes on pages of its own (``ladder_england_table``, then
 ``_2``, ``_3`` as needed to keep the type at 6.5 pt or more).
 
-The pages reuse mapping.present.figures' layout helpers (title block, footer, class drawing, framing) so
-they look like the rest of the pack; ``tests/pack/test_ladder_report.py`` draws them, so a change there
+The pages are laid out with mapping.present.figures' public page-layout API (title block, footer, key,
+class drawing, framing) and drawn in mapping.present.style's colours, so they look like the rest of the
+pack and the web map; ``tests/pack/test_ladder_report.py`` draws them, so a change there
 that breaks a page fails a test.
 """
 
@@ -28,7 +29,6 @@ import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 
 import geopandas as gpd
@@ -37,19 +37,14 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Rectangle
 
 from boundaries.catalogue import NATIONS as UK_NATIONS
 from boundaries.crs import PRINT_MAP
-from mapping.analysis.ladder import (
-    LEVEL_COLOURS,
-    LEVEL_HATCHES,
-    LEVEL_LABELS,
-    LEVEL_SLUGS,
-    LEVELS,
-)
+from mapping.analysis.ladder import LEVEL_SLUGS, LEVELS
 from mapping.errors import ReportError
 from mapping.present import figures as F
+from mapping.present import style
 from mapping.present.text import escape_markdown
 from mapping.report.figures import PackFigure, data_note
 from mapping.report.sections import Section, register_section
@@ -78,11 +73,9 @@ __all__ = [
 NATION_ORDER: tuple[str, ...] = UK_NATIONS
 # An area whose level is missing has no small areas (mapping.analysis.ladder.ladder_by_area); it is drawn
 # white and named, never left out.
-NO_AREAS = "none"
-LEVEL_STYLES: dict[str, F.ClassStyle] = {
-    **{lv: F.ClassStyle(LEVEL_LABELS[lv], LEVEL_COLOURS[lv], LEVEL_HATCHES[lv]) for lv in LEVELS},
-    NO_AREAS: F.ClassStyle("no small areas", "#ffffff", "", "#777777"),
-}
+NO_AREAS = style.NO_LEVEL
+# The levels' labels, colours and hatches: the web map's (mapping.present.style.LADDER_STYLES).
+LEVEL_STYLES: dict[str, style.ClassStyle] = style.LADDER_STYLES
 
 
 def _wrap_label(text: str, limit: int = 30) -> str:
@@ -259,21 +252,7 @@ def report_summary(data, tables: dict[str, pd.DataFrame]) -> list[tuple[str, lis
 # --- what the pages print --------------------------------------------------------------------------------
 
 
-def share_text(share: float) -> str:
-    """A share as a whole per cent for print, halves up, but never "100%" unless it is all and never
-    "0%" unless it is none: an area with 99.6% of its children at a level is not wholly at it."""
-    if share is None or pd.isna(share):
-        return "-"
-    value = Decimal(repr(float(share))) * 100
-    if value == 100:
-        return "100%"
-    if value == 0:
-        return "0%"
-    if value >= Decimal("99.5"):
-        return ">99%"
-    if value < Decimal("0.5"):
-        return "<1%"
-    return f"{int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))}%"
+share_text = style.share_text  # the pages' rounding of a share, one rule (mapping.present.style)
 
 
 def _level_keys(levels: pd.Series) -> pd.Series:
@@ -333,19 +312,8 @@ def _inch_y(fig: Figure, inches: float) -> float:
 
 def _key(fig: Figure, levels: pd.Series, *, x: float, y: float, font: float, columns: int, title: str):
     """The level key: a hatched swatch, the label and the number of areas for each level shown."""
-    tally = levels.value_counts()
-    handles = []
-    for key, style in KEY_STYLES.items():
-        n = int(tally.get(key, 0))
-        if n:
-            handles.append(Patch(facecolor=style.colour, edgecolor=style.hatch_colour, hatch=style.hatch or None,
-                                 linewidth=0.0, label=f"{style.label} ({n} area{'s' if n != 1 else ''})"))
-    legend = fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(x, y), ncols=columns, frameon=False,
-                        fontsize=font, title=title or None, title_fontsize=font, alignment="left",
-                        handlelength=2.2, handleheight=1.3, columnspacing=1.6, borderaxespad=0.0, borderpad=0.0)
-    for patch in legend.get_patches():
-        patch.set_linewidth(0.5)
-    return legend
+    return F.key_legend(fig, F.class_legend_handles(levels, KEY_STYLES), font=font, columns=columns, title=title,
+                        x=x, y=y)
 
 
 @dataclass(frozen=True)
@@ -369,11 +337,11 @@ def _table_geometry(fig: Figure, rows: pd.DataFrame, spec: _TableSpec, width: fl
     pad = _inch_x(fig, 0.08)
     headers = _HEADERS if spec.level_text == "label" else _SHORT_HEADERS
     levels = rows["label"] if spec.level_text == "label" else rows["level"].map(_level_number)
-    level_width = max([F._text_width(fig, str(v), spec.font) for v in levels]
-                      + [F._text_width(fig, headers[1], spec.font, "bold")])
-    share_width = max(F._text_width(fig, line, spec.font, "bold") for line in headers[2].split("\n"))
+    level_width = max([F.text_width(fig, str(v), spec.font) for v in levels]
+                      + [F.text_width(fig, headers[1], spec.font, "bold")])
+    share_width = max(F.text_width(fig, line, spec.font, "bold") for line in headers[2].split("\n"))
     area_width = column_width - swatch - level_width - share_width - 3 * pad
-    names = [F._wrap(fig, name, spec.font, area_width) for name in rows["area"]]
+    names = [F.wrap_text(fig, name, spec.font, area_width) for name in rows["area"]]
     return {"gap": gap, "column_width": column_width, "swatch": swatch, "pad": pad, "level_width": level_width,
             "share_width": share_width, "area_width": area_width, "names": names,
             "lines": [n.count("\n") + 1 for n in names], "levels": list(levels), "headers": headers}
@@ -431,10 +399,10 @@ def _draw_table(fig: Figure, rows: pd.DataFrame, spec: _TableSpec, *, x: float, 
         y -= row_pad
         for i in indices:
             row = rows.iloc[i]
-            style = LEVEL_STYLES[row["level"]]
+            level = LEVEL_STYLES[row["level"]]
             height = g["lines"][i] * pitch
-            fig.add_artist(Rectangle((left, y - pitch * 0.92), g["swatch"], pitch * 0.84, facecolor=style.colour,
-                                     edgecolor=style.hatch_colour, hatch=style.hatch or None, linewidth=0.5,
+            fig.add_artist(Rectangle((left, y - pitch * 0.92), g["swatch"], pitch * 0.84, facecolor=level.colour,
+                                     edgecolor=level.hatch_colour, hatch=level.hatch or None, linewidth=0.5,
                                      transform=fig.transFigure))
             fig.text(area_x, y, g["names"][i], ha="left", va="top", fontsize=spec.font, color=F.INK, linespacing=1.15)
             fig.text(level_x, y, g["levels"][i], ha="left", va="top", fontsize=spec.font, color=F.INK)
@@ -475,10 +443,10 @@ def _map_parts(areas: gpd.GeoDataFrame, column: str) -> tuple[gpd.GeoDataFrame, 
 
 def _draw_map(fig: Figure, parts: gpd.GeoDataFrame, outline: gpd.GeoDataFrame, column: str,
               rect: tuple[float, float, float, float], anchor: str, *, edge: float = 0.3, coast: float = 0.7):
-    bounds = F._padded(parts.total_bounds, 4_000)
+    bounds = F.padded_bounds(parts.total_bounds, 4_000)
     ax = fig.add_axes(rect, anchor=anchor)
-    F._draw_classes(ax, parts, column, LEVEL_STYLES, outline, edge_width=edge, coast_width=coast)
-    F._frame(ax, bounds, None, _PAGE_FONT)
+    F.draw_classes(ax, parts, column, LEVEL_STYLES, outline, edge_width=edge, coast_width=coast)
+    F.frame_map(ax, bounds, None, _PAGE_FONT)
     for spine in ax.spines.values():
         spine.set_visible(False)
     ax.apply_aspect()
@@ -499,8 +467,8 @@ def _insets(fig: Figure, ax, bounds, parts, outline, column: str, region_map: tu
     x_max, y_min, y_max = region_map
     x1, y0 = to_fig(x_max, y_min)
     _, y1 = to_fig(x_max, y_max)
-    x0, y0, y1 = F._MARGIN, max(y0, bottom), min(y1, top)
-    shown = [i for i in insets if not F._clip(parts, i.bounds).empty]
+    x0, y0, y1 = F.MARGIN, max(y0, bottom), min(y1, top)
+    shown = [i for i in insets if not F.clip_to_bounds(parts, i.bounds).empty]
     if not shown:
         return
     title_room = _PAGE_FONT * 1.9 / 72 / fig.get_figheight()
@@ -508,9 +476,9 @@ def _insets(fig: Figure, ax, bounds, parts, outline, column: str, region_map: tu
     for i, inset in enumerate(shown):
         rect = (x0, y1 - (i + 1) * slot, x1 - x0, slot - title_room)
         inset_ax = fig.add_axes(rect, anchor="NW")
-        F._draw_classes(inset_ax, F._clip(parts, inset.bounds), column, LEVEL_STYLES, F._clip(outline, inset.bounds),
+        F.draw_classes(inset_ax, F.clip_to_bounds(parts, inset.bounds), column, LEVEL_STYLES, F.clip_to_bounds(outline, inset.bounds),
                         edge_width=0.6, coast_width=1.0)
-        F._frame(inset_ax, inset.bounds, inset.name, _PAGE_FONT * 0.95)
+        F.frame_map(inset_ax, inset.bounds, inset.name, _PAGE_FONT * 0.95)
         ax.add_patch(Rectangle((inset.bounds[0], inset.bounds[1]), inset.bounds[2] - inset.bounds[0],
                                inset.bounds[3] - inset.bounds[1], fill=False, edgecolor=F.INK, linewidth=0.9,
                                zorder=8))
@@ -533,33 +501,33 @@ def ladder_nation_page(areas: gpd.GeoDataFrame, nation: str, *, text: F.FigureTe
     column = "ladder_level"
     frame = areas[areas["nation"] == nation].copy()
     if frame.empty:
-        raise ValueError(f"no areas in {nation!r}")
+        raise ReportError(f"no areas in {nation!r}")
     frame[column] = _level_keys(frame["level"])
     parts, outline = _map_parts(frame, column)
     with mpl.rc_context(F.RC):
-        fig = F._new_figure("a4")
+        fig = F.new_figure("a4")
         pad = _inch_y(fig, 0.12)
-        top = F._title_block(fig, text, font=_PAGE_FONT) - 2 * pad
-        bottom = F._footer(fig, text, font=_PAGE_FONT) + pad
-        key = _key(fig, frame[column], x=F._MARGIN, y=top, font=_PAGE_FONT, columns=2 if table is None else 1,
+        top = F.title_block(fig, text, font=_PAGE_FONT) - 2 * pad
+        bottom = F.footer(fig, text, font=_PAGE_FONT) + pad
+        key = _key(fig, frame[column], x=F.MARGIN, y=top, font=_PAGE_FONT, columns=2 if table is None else 1,
                    title=KEY_TITLE)
         if table is None:
             key.set_loc("lower left")
-            key.set_bbox_to_anchor((F._MARGIN, bottom + pad), transform=fig.transFigure)
-            map_bottom = F._extent(fig, key)[3] + 2 * pad
-            ax, bounds = _draw_map(fig, parts, outline, column, (F._MARGIN, map_bottom, 0.97 - F._MARGIN,
+            key.set_bbox_to_anchor((F.MARGIN, bottom + pad), transform=fig.transFigure)
+            map_bottom = F.figure_extent(fig, key)[3] + 2 * pad
+            ax, bounds = _draw_map(fig, parts, outline, column, (F.MARGIN, map_bottom, 0.97 - F.MARGIN,
                                                                  top - map_bottom), "NE")
             _insets(fig, ax, bounds, parts, outline, column, _ENGLAND_INSET_REGION, F.INSETS, top, map_bottom)
             return fig
-        width = 1 - 2 * F._MARGIN
+        width = 1 - 2 * F.MARGIN
         spec = _fit_table(fig, table, width, (top - bottom) * 0.45, level_text="label", columns=(1,))
         if spec is None:
-            raise ValueError(f"the table of {nation}'s {len(table)} areas does not fit under its map; "
+            raise ReportError(f"the table of {nation}'s {len(table)} areas does not fit under its map; "
                              "give it a page of its own (OWN_TABLE_PAGE)")
         map_bottom = bottom + _table_height(fig, table, spec, width) + 3 * pad
-        kx0, ky0, kx1, ky1 = F._extent(fig, key)
+        kx0, ky0, kx1, ky1 = F.figure_extent(fig, key)
         key_w, key_h = kx1 - kx0 + 0.03, ky1 - ky0 + 2 * pad
-        xmin, ymin, xmax, ymax = F._padded(parts.total_bounds, 4_000)
+        xmin, ymin, xmax, ymax = F.padded_bounds(parts.total_bounds, 4_000)
         fig_w, fig_h = fig.get_size_inches()
 
         def scale(w: float, h: float) -> float:  # inches of page per metre of map
@@ -567,18 +535,18 @@ def ladder_nation_page(areas: gpd.GeoDataFrame, nation: str, *, text: F.FigureTe
 
         beside = scale(width - key_w, top - map_bottom) >= scale(width, top - map_bottom - key_h)
         if beside:
-            ax, _ = _draw_map(fig, parts, outline, column, (F._MARGIN, map_bottom, width - key_w, top - map_bottom),
+            ax, _ = _draw_map(fig, parts, outline, column, (F.MARGIN, map_bottom, width - key_w, top - map_bottom),
                               "NW")
             box = ax.get_position()
             key.set_bbox_to_anchor((box.x1 + 0.03, top), transform=fig.transFigure)
-            table_top = min(box.y0, F._extent(fig, key)[1])
+            table_top = min(box.y0, F.figure_extent(fig, key)[1])
         else:
-            ax, _ = _draw_map(fig, parts, outline, column, (F._MARGIN, map_bottom + key_h, width,
+            ax, _ = _draw_map(fig, parts, outline, column, (F.MARGIN, map_bottom + key_h, width,
                                                             top - map_bottom - key_h), "NW")
             box = ax.get_position()
-            key.set_bbox_to_anchor((F._MARGIN, box.y0 - pad), transform=fig.transFigure)
-            table_top = F._extent(fig, key)[1]
-        _draw_table(fig, table, spec, x=F._MARGIN, top=table_top - 2 * pad, width=width)
+            key.set_bbox_to_anchor((F.MARGIN, box.y0 - pad), transform=fig.transFigure)
+            table_top = F.figure_extent(fig, key)[1]
+        _draw_table(fig, table, spec, x=F.MARGIN, top=table_top - 2 * pad, width=width)
     return fig
 
 
@@ -591,14 +559,14 @@ TABLE_COLUMNS: tuple[int, ...] = (1, 2)
 def _table_page_frame(fig: Figure, text: F.FigureText, levels: pd.Series) -> tuple[float, float]:
     """Title, footer and key of a table page; returns the top and bottom of the room left for the table."""
     pad = _inch_y(fig, 0.12)
-    top = F._title_block(fig, text, font=_PAGE_FONT) - 2 * pad
-    bottom = F._footer(fig, text, font=_PAGE_FONT) + pad
-    key = _key(fig, levels, x=F._MARGIN, y=top, font=_PAGE_FONT, columns=2, title=KEY_TITLE)
-    return F._extent(fig, key)[1] - 2 * pad, bottom
+    top = F.title_block(fig, text, font=_PAGE_FONT) - 2 * pad
+    bottom = F.footer(fig, text, font=_PAGE_FONT) + pad
+    key = _key(fig, levels, x=F.MARGIN, y=top, font=_PAGE_FONT, columns=2, title=KEY_TITLE)
+    return F.figure_extent(fig, key)[1] - 2 * pad, bottom
 
 
 def _table_spec(fig: Figure, table: pd.DataFrame, top: float, bottom: float) -> _TableSpec | None:
-    return _fit_table(fig, table, 1 - 2 * F._MARGIN, top - bottom, level_text="number", smallest=TABLE_MIN_FONT,
+    return _fit_table(fig, table, 1 - 2 * F.MARGIN, top - bottom, level_text="number", smallest=TABLE_MIN_FONT,
                       columns=TABLE_COLUMNS)
 
 
@@ -615,14 +583,14 @@ def table_pages(areas: pd.DataFrame, nation: str, table: pd.DataFrame,
         fits = True
         for part, text in zip(parts, texts):
             with mpl.rc_context(F.RC):
-                fig = F._new_figure("a4")
+                fig = F.new_figure("a4")
                 top, bottom = _table_page_frame(fig, text, levels)
                 if _table_spec(fig, part, top, bottom) is None:
                     fits = False
                     break
         if fits:
             return list(zip(parts, texts))
-    raise ValueError(f"the table of {nation}'s {len(table)} areas does not fit on {most} pages")
+    raise ReportError(f"the table of {nation}'s {len(table)} areas does not fit on {most} pages")
 
 
 def _draw_nation_page(areas: gpd.GeoDataFrame, nation: str, text: F.FigureText, table: pd.DataFrame | None,
@@ -641,12 +609,12 @@ def ladder_table_page(areas: pd.DataFrame, nation: str, *, text: F.FigureText, t
     splits it): the key at the top, then the areas in one or two columns, at the largest type that fits."""
     levels = _level_keys(areas.loc[areas["nation"] == nation, "level"])
     with mpl.rc_context(F.RC):
-        fig = F._new_figure("a4")
+        fig = F.new_figure("a4")
         top, bottom = _table_page_frame(fig, text, levels)
         spec = _table_spec(fig, table, top, bottom)
         if spec is None:
-            raise ValueError(f"{len(table)} areas do not fit on one page at {TABLE_MIN_FONT} pt; use table_pages")
-        _draw_table(fig, table, spec, x=F._MARGIN, top=top, width=1 - 2 * F._MARGIN)
+            raise ReportError(f"{len(table)} areas do not fit on one page at {TABLE_MIN_FONT} pt; use table_pages")
+        _draw_table(fig, table, spec, x=F.MARGIN, top=top, width=1 - 2 * F.MARGIN)
     return fig
 
 
@@ -669,7 +637,7 @@ def published_record_chart(record: pd.DataFrame, growth: pd.DataFrame, *, as_of:
     """
     from mapping.inputs.dates import parse_date
 
-    font = F._chart_font(size)
+    font = F.chart_font(size)
     july = growth.dropna(subset=["listed_operating"]).copy()
     july["x"] = [_decimal_year(date(int(y), 7, 1)) for y in july["year"]]
     july = july[[date(int(y), 7, 1) <= as_of for y in july["year"]]]
@@ -678,7 +646,7 @@ def published_record_chart(record: pd.DataFrame, growth: pd.DataFrame, *, as_of:
     points["x"] = [_decimal_year(d) for d in points["day"]]
     target = growth.dropna(subset=["target"]).copy()
     target["x"] = [_decimal_year(date(int(y), 7, 1)) for y in target["year"]]
-    ours, published, path = "#542788", "#e08214", F.INK
+    ours, published, path = style.SERIES["listed"], style.SERIES["published"], style.SERIES["target"]
     handles = [
         Line2D([], [], color=ours, linewidth=2.0, marker="o", markersize=4,
                label="This dataset (data/teams.csv), 1 July each year"),
@@ -692,8 +660,8 @@ def published_record_chart(record: pd.DataFrame, growth: pd.DataFrame, *, as_of:
         handles = [handles[0], handles[3]]
     years = sorted(set(growth["year"].astype(int)) | {int(np.floor(x)) for x in points["x"]})
     with mpl.rc_context(F.RC):
-        fig = F._new_figure(size)
-        ax = F._chart_axes(fig, text, size, left=0.07 if size == "slide" else 0.09, below=2.2, legend=handles,
+        fig = F.new_figure(size)
+        ax = F.chart_axes(fig, text, size, left=0.07 if size == "slide" else 0.09, below=2.2, legend=handles,
                            legend_columns=2)
         ax.plot(july["x"], july["listed_operating"], color=ours, linewidth=2.0, marker="o", markersize=4, zorder=3)
         ax.plot(target["x"], target["target"], color=path, linewidth=1.2, linestyle=(0, (4, 2)), zorder=2)
@@ -725,7 +693,7 @@ def published_record_chart(record: pd.DataFrame, growth: pd.DataFrame, *, as_of:
         ax.set_xticks([y + 0.5 for y in range(lo, hi)], [str(y) for y in range(lo, hi)], minor=True, fontsize=font)
         ax.tick_params(axis="x", which="minor", length=0)
         ax.set_ylabel("Teams", fontsize=font, color=F.INK)
-        ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+        ax.grid(axis="y", color=style.GRID, linewidth=0.6)
         ax.set_axisbelow(True)
     return fig
 

@@ -38,7 +38,7 @@ PAGE_INCHES = {"a4": (8.27, 11.69), "a4half": (8.27, 5.83), "slide": (13.333, 7.
 
 def _text_boxes(fig) -> list[tuple[str, tuple[float, float, float, float]]]:
     """Every visible piece of text and every legend and axes on the page, as pixel boxes."""
-    renderer = F._renderer(fig)
+    renderer = F.measuring_renderer(fig)
     boxes = []
     for t in fig.texts:
         if t.get_text().strip():
@@ -55,7 +55,7 @@ def _overlapping(fig, *, with_axes: bool = True) -> list[tuple[str, str]]:
     boxes = _text_boxes(fig)
     if with_axes:
         for i, ax in enumerate(fig.axes):
-            b = ax.get_window_extent(F._renderer(fig))
+            b = ax.get_window_extent(F.measuring_renderer(fig))
             boxes.append((f"axes {i}", (b.x0, b.y0, b.x1, b.y1)))
     out = []
     for (a, p), (b, q) in combinations(boxes, 2):

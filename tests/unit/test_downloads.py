@@ -121,8 +121,9 @@ def test_download_name_names_the_geography():
 @pytest.mark.slow
 def test_real_gaps_round_trip_through_csv_and_xlsx(mirror):
     from mapping.analysis.coverage import compute_gaps
+    from mapping.analysis.selection import Selection, load_inputs
 
-    gaps = pd.DataFrame(compute_gaps("uk2018", 2020, as_of=date(2023, 7, 1)).drop(columns="geometry"))
+    gaps = pd.DataFrame(compute_gaps(load_inputs(Selection("uk2018", 2020, date(2023, 7, 1)))).drop(columns="geometry"))
     _, rows = _csv_rows(to_csv_bytes(gaps, META))
     header, body = rows[0], rows[1:]
     read = pd.DataFrame(body, columns=header)

@@ -45,7 +45,9 @@ def _synthetic_map_inputs(name: str = HOSTILE):
     boxes = [shapely.box(-2.0, 52.0, -1.0, 53.0), shapely.box(-4.0, 51.5, -3.0, 52.5)]
     measure = webmap.MEASURES["share_covered"]
     props = webmap.area_properties(gaps, measure)
-    collection = webmap.feature_collection([shapely.geometry.mapping(b) for b in boxes], ["A1", "A2"], props)
+    shapes = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": shapely.geometry.mapping(b), "properties": {"code": code}}
+        for b, code in zip(boxes, ["A1", "A2"])]}  # the shapes file the browser fetches (webapp.shapes)
     _, legend = webmap.classify(webmap.measure_values(gaps, measure), measure)
     teams = pd.DataFrame({"team_id": ["t1", "t2"], "name": [name, name], "status": ["operating", "in development"],
                           "base_lon": [-1.5, -3.5], "base_lat": [52.5, 52.0], "location_precision": [name, "town"],
@@ -54,7 +56,23 @@ def _synthetic_map_inputs(name: str = HOSTILE):
                                    "status": ["operating", "in development"]}, geometry=boxes, crs="EPSG:4326")
     specialists = gpd.GeoDataFrame({"team_id": ["s1"], "name": [name], "status": ["specialist practitioners only"]},
                                    geometry=[boxes[1]], crs="EPSG:4326")
-    return collection, measure, legend, teams, catchments, specialists
+    return (props, shapes), measure, legend, teams, catchments, specialists
+
+
+def _app_map(areas, measure, legend, teams=None, catchments=None, specialists=None, *,
+             shapes_url: str = "/app/static/shapes/x.json"):
+    """The map as the app's map page builds it (webapp/pages/map.py): the base map, the view's layer
+    groups (areas fetched from ``shapes_url``), the legend control and the layer control."""
+    import folium
+
+    props, _ = areas
+    fmap = webmap.base_map(tiles=None)
+    layer = webmap.AreasLayer(shapes_url, props, measure)
+    for group in webmap.layer_groups(layer, measure, teams=teams, catchments=catchments, specialists=specialists):
+        group.add_to(fmap)
+    webmap.Legend(webmap.legend_html(measure.label, legend)).add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    return fmap
 
 
 _STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
@@ -93,10 +111,9 @@ def _assert_only_in_strings(page: str, name: str) -> list[str]:
 
 
 def test_every_map_layer_carries_names_only_as_json_strings_with_text_tooltips():
-    collection, measure, legend, teams, catchments, specialists = _synthetic_map_inputs()
+    areas, measure, legend, teams, catchments, specialists = _synthetic_map_inputs()
     hostile_class = webmap.ColourClass(HOSTILE, "#cccccc")  # a class label from data reaches the legend escaped
-    fmap = webmap.build_map(collection, measure, [*legend, hostile_class], teams=teams, catchments=catchments,
-                            specialists=specialists, tiles=None)
+    fmap = _app_map(areas, measure, [*legend, hostile_class], teams, catchments, specialists)
     page = fmap.get_root().render()
     as_html = _assert_only_in_strings(page, HOSTILE)
     # No folium GeoJsonTooltip (it builds an HTML string and sets innerHTML): every tooltip is text nodes.
@@ -106,8 +123,8 @@ def test_every_map_layer_carries_names_only_as_json_strings_with_text_tooltips()
 
 
 def test_app_layers_carry_names_only_as_json_strings_with_text_tooltips():
-    collection, measure, _, teams, catchments, specialists = _synthetic_map_inputs()
-    props = webmap.area_properties(pd.DataFrame([f["properties"] for f in collection["features"]]).assign(
+    (props, _), measure, _, teams, catchments, specialists = _synthetic_map_inputs()
+    props = webmap.area_properties(props.assign(
         age0_2=[1000.0, 300.0], uncovered_age0_2=[0.0, 300.0], share_covered=[1.0, 0.0],
         coverage=["covered", "no team"], team_names=[HOSTILE, ""], estimated=False,
         nearest_team_name=[None, HOSTILE], nearest_team_km=[np.nan, 12.4]), measure)
@@ -129,12 +146,7 @@ def test_layer_names_reach_the_layer_control_escaped():
 
     import folium
 
-    collection, measure, legend, *_ = _synthetic_map_inputs()
-    odd = dataclasses.replace(measure, label="<b>bold</b> & more")  # SYNTHETIC label
-    fmap = webmap.build_map(collection, odd, legend, tiles=None)
-    control = next(s for s in _scripts(fmap.get_root().render()) if "overlays" in s)
-    names = [s for s in _strings_and_code(control)[0] if s.startswith("Areas")]
-    assert names == [html.escape("Areas: <b>bold</b> & more")]
+    odd = dataclasses.replace(webmap.MEASURES["share_covered"], label="<b>bold</b> & more")  # SYNTHETIC label
     groups = webmap.layer_groups(webmap.AreasLayer("/x.json", pd.DataFrame(columns=["code", "fill"]), odd), odd)
     base = webmap.base_map(tiles=None)
     for group in groups:
@@ -155,20 +167,26 @@ def _bench():
 
 @pytest.mark.browser
 def test_a_hostile_name_in_the_map_runs_nothing_in_chromium(tmp_path):
-    """build_map's self-contained map in headless chromium: every tooltip opened, no element made, nothing run."""
+    """The app's map in headless chromium (its shapes served as the app serves them): every tooltip opened,
+    no element made, nothing run."""
     bench = _bench()
     missing = bench.missing_requirements()
     if missing:
         pytest.skip(f"browser test skipped: {missing}")
     name = HOSTILE + ' <img src=y onerror="window.pimapRan=1"><b>bold</b>'
-    collection, measure, legend, teams, catchments, specialists = _synthetic_map_inputs(name)
-    fmap = webmap.build_map(collection, measure, legend, teams=teams, catchments=catchments,
-                            specialists=specialists, tiles=None)
+    areas, measure, legend, teams, catchments, specialists = _synthetic_map_inputs(name)
+    url = "https://pimap.invalid/shapes/x.json"
+    fmap = _app_map(areas, measure, legend, teams, catchments, specialists, shapes_url=url)
     dialogs: list[str] = []
     with bench.browser_page() as page:
+        page.route(url, lambda route: route.fulfill(status=200, content_type="application/json",
+                                                    headers={"Access-Control-Allow-Origin": "*"},
+                                                    body=json.dumps(areas[1])))
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.set_content(fmap.get_root().render(), wait_until="load")
         page.wait_for_function("() => window.L !== undefined")
+        page.wait_for_function("() => document.body.dataset.areasDrawn !== undefined")
+        assert page.evaluate("() => document.body.dataset.areasDrawn") == f"Areas: {measure.label}"
         # Hover every feature (a mouseover that bubbles to its layer, as the pointer's would) and read the tooltip.
         tips = page.evaluate("""(name) => {
             const texts = new Set();

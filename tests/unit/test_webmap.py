@@ -12,6 +12,8 @@ import folium
 import pandas as pd
 import pytest
 
+from mapping.errors import FoiError, LadderError
+from mapping.inputs.vocabulary import TEAM_MARKER_STATUSES, TeamStatus
 from mapping.present import webmap
 from mapping.present.webmap import MEASURES, classify, format_value, nice_breaks
 
@@ -52,11 +54,12 @@ def test_foi_classes_use_their_own_names_and_only_those_present():
 
 
 def test_ladder_legend_keeps_every_level_in_ladder_order():
-    from mapping.analysis.ladder import LEVEL_COLOURS, LEVEL_LABELS, LEVELS
+    from mapping.analysis.ladder import LEVEL_LABELS, LEVELS
+    from mapping.present.style import LADDER_STYLES
 
     measure = MEASURES["ladder_level"]
     classes, legend = classify([LEVEL_LABELS["3"], LEVEL_LABELS["unknown"], webmap.NO_SMALL_AREAS], measure)
-    assert [c.colour for c in classes] == [LEVEL_COLOURS["3"], LEVEL_COLOURS["unknown"], "#ffffff"]
+    assert [c.colour for c in classes] == [LADDER_STYLES["3"].colour, LADDER_STYLES["unknown"].colour, "#ffffff"]
     # A fixed scale: levels with no area stay in the legend; "no small areas" only when used.
     assert [c.label for c in legend] == [*[LEVEL_LABELS[lv] for lv in LEVELS], webmap.NO_SMALL_AREAS]
     _, legend = classify([LEVEL_LABELS["2"]], measure)
@@ -98,7 +101,7 @@ def test_ladder_properties_give_level_shares_and_evidence():
     assert props["evidence"].tolist() == ["teams: team-one; FOI replies: R7", "specialists: sp-two"]
     fields, aliases = webmap.tooltip_fields(MEASURES["ladder_level"])
     assert set(fields) <= set(props.columns) and len(fields) == len(aliases)
-    with pytest.raises(ValueError, match="ladder table"):
+    with pytest.raises(LadderError, match="ladder table"):
         webmap.area_properties(gaps, MEASURES["ladder_level"])
 
 
@@ -120,6 +123,14 @@ def test_legend_html_lists_every_class_in_words():
     for c in legend:
         assert c.label.replace("%", "%") in text and c.colour in text
     assert "team in development" in text and "team operating" in text
+
+
+def test_the_foi_measure_without_replies_is_a_domain_error():
+    gaps, _ = _synthetic_ladder_inputs()
+    with pytest.raises(FoiError, match="needs FOI replies"):
+        webmap.area_properties(gaps, MEASURES["foi_class"])
+    with pytest.raises(FoiError, match="needs FOI replies"):
+        webmap.measure_values(gaps, MEASURES["foi_class"])
 
 
 def _synthetic_gaps() -> pd.DataFrame:
@@ -167,18 +178,17 @@ def test_areas_layer_sends_values_not_shapes_or_markup_and_says_when_drawn():
 def uk2023_view(mirror):
     import boundaries
     from mapping.analysis.coverage import compute_gaps
-    from mapping.inputs.teams import load_teams, teams_as_of
+    from mapping.analysis.selection import Selection, load_inputs
 
-    teams = load_teams()
-    as_of = date(2025, 7, 1)
-    gaps = compute_gaps("uk2023", 2020, as_of=as_of, teams=teams)
-    current = teams_as_of(teams, as_of)
+    inputs = load_inputs(Selection("uk2023", 2020, date(2025, 7, 1)))
+    gaps = compute_gaps(inputs)
+    current = inputs.teams
     def load(g: str):
         return boundaries.load_geography(g, simplified=True)
 
-    shapes = webmap.catchment_shapes(current[current["status"].isin(["operating", "in development"])], load)
-    specialists = webmap.catchment_shapes(current[current["status"] == "specialist practitioners only"], load)
-    return gaps, current, shapes, specialists
+    shapes = webmap.catchment_shapes(current[current["status"].isin(TEAM_MARKER_STATUSES)], load)
+    specialists = webmap.catchment_shapes(current[current["status"] == TeamStatus.SPECIALIST], load)
+    return gaps, current, shapes, specialists, inputs
 
 
 @pytest.mark.slow
@@ -198,8 +208,8 @@ def test_tooltip_figures_equal_the_gaps_table(uk2023_view):
 def test_ladder_tooltips_equal_the_ladder_table(uk2023_view):
     from mapping.analysis.ladder import compute_ladder
 
-    gaps, current = uk2023_view[0], uk2023_view[1]
-    ladder = compute_ladder("uk2023", 2020, as_of=date(2025, 7, 1), teams=current, geometry=False)
+    gaps, inputs = uk2023_view[0], uk2023_view[4]
+    ladder = compute_ladder(inputs, geometry=False)
     props = webmap.area_properties(gaps, MEASURES["ladder_level"], ladder=ladder).set_index("code")
     for row in ladder.to_dict("records"):
         p = props.loc[row["code"]]
@@ -217,27 +227,28 @@ def test_ladder_tooltips_equal_the_ladder_table(uk2023_view):
 @pytest.mark.slow
 @pytest.mark.parametrize("geography", ["uk2018", "uk2023"])
 def test_uk_map_html_is_under_2_mb_and_has_every_layer(mirror, geography):
+    """The app's map page (webapp/pages/map.py): everything but the shapes, which the browser fetches once."""
     import boundaries
     from mapping.analysis.coverage import compute_gaps
-    from mapping.inputs.teams import load_teams, teams_as_of
+    from mapping.analysis.selection import Selection, load_inputs
 
-    teams = load_teams()
-    as_of = date(2025, 7, 1)
-    gaps = compute_gaps(geography, 2020, as_of=as_of, teams=teams)
-    layer = json.loads(gaps[["code", "geometry"]].to_json(drop_id=True))
-    codes = [f["properties"]["code"] for f in layer["features"]]
-    geometries = [f["geometry"] for f in layer["features"]]
+    inputs = load_inputs(Selection(geography, 2020, date(2025, 7, 1)))
+    gaps = compute_gaps(inputs)
     measure = MEASURES["uncovered_age0_2"]
     props = webmap.area_properties(gaps, measure)
     _, legend = classify(webmap.measure_values(gaps, measure), measure)
-    current = teams_as_of(teams, as_of)
+    current = inputs.teams
     def load(g: str):
         return boundaries.load_geography(g, simplified=True)
 
-    shapes = webmap.catchment_shapes(current[current["status"].isin(["operating", "in development"])], load)
-    specialists = webmap.catchment_shapes(current[current["status"] == "specialist practitioners only"], load)
-    fmap = webmap.build_map(webmap.feature_collection(geometries, codes, props), measure, legend,
-                            teams=current, catchments=shapes, specialists=specialists)
+    shapes = webmap.catchment_shapes(current[current["status"].isin(TEAM_MARKER_STATUSES)], load)
+    specialists = webmap.catchment_shapes(current[current["status"] == TeamStatus.SPECIALIST], load)
+    fmap = webmap.base_map()
+    areas = webmap.AreasLayer(f"/app/static/shapes/{geography}.json", props, measure)
+    for group in webmap.layer_groups(areas, measure, teams=current, catchments=shapes, specialists=specialists):
+        group.add_to(fmap)
+    webmap.Legend(webmap.legend_html(measure.label, legend)).add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
     html = fmap.get_root().render()
     assert len(html.encode()) < 2_000_000
     for name in ("Areas: Babies aged 0-2 with no team", "Team catchments (operating)",
@@ -248,23 +259,23 @@ def test_uk_map_html_is_under_2_mb_and_has_every_layer(mirror, geography):
 
 
 @pytest.mark.slow
-def test_team_points_mark_status_in_words(uk2023_view):
+def test_team_features_mark_status_in_words(uk2023_view):
     current = uk2023_view[1]
-    points = webmap.team_points(current)
-    shown = current[current["status"].isin(["operating", "in development"])]
+    points = webmap.team_features(current)
+    shown = current[current["status"].isin(TEAM_MARKER_STATUSES)]
     assert len(points["features"]) == len(shown)
     statuses = {f["properties"]["style"] for f in points["features"]}
-    assert statuses <= {"operating", "in development"}
+    assert statuses <= set(TEAM_MARKER_STATUSES)
     assert all(f["properties"]["status"].split(" ", 1)[1].startswith(f["properties"]["style"])
                for f in points["features"])
 
 
 @pytest.mark.slow
 def test_catchment_shapes_one_per_team(uk2023_view):
-    _, current, shapes, specialists = uk2023_view
+    _, current, shapes, specialists, _ = uk2023_view
     assert sorted(shapes["team_id"]) == sorted(
-        current.loc[current["status"].isin(["operating", "in development"]), "team_id"])
-    assert set(specialists["status"]) == {"specialist practitioners only"}
+        current.loc[current["status"].isin(TEAM_MARKER_STATUSES), "team_id"])
+    assert set(specialists["status"]) == {TeamStatus.SPECIALIST}
     assert shapes.geometry.is_valid.all() and not shapes.geometry.is_empty.any()
 
 
