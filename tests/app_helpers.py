@@ -23,6 +23,13 @@ def run_app(**params):
     return at
 
 
+def open_page(at, page: str) -> None:
+    """Follow a link to another page in the same session (st.navigation: the page is in the query string)."""
+    at.query_params["page"] = page
+    at.run()
+    assert_no_failure(at)
+
+
 def assert_no_failure(at) -> None:
     """No exception escaped, and no page failed behind app.show_page's generic message (which catches it)."""
     from webapp.pages import PAGE_FAILED

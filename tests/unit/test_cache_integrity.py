@@ -1,69 +1,38 @@
 """Issue 11, finding 2: a damaged, shared or read-only cache never gives wrong figures or a traceback.
 
 Every layer and raw file here is SYNTHETIC (made-up codes and counts), built in a temporary
-``PIMAP_CACHE_DIR`` with a fake registry entry, so the tests are fast and never touch the user cache.
+``PIMAP_CACHE_DIR`` with a fake registry entry (tests/cache_helpers.py), so the tests are fast and never touch
+the user cache. The two that run a child process on the real registry files are in
+tests/integration/test_cache_integrity_data.py.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
 import time
 from pathlib import Path
 
+import cache_helpers
 import pandas as pd
 import pytest
+from cache_helpers import KEY, SYNTHETIC_CSV, synthetic_frame
 
 from boundaries import catalogue
 from boundaries import fetch as fetch_mod
 from mapping.errors import CacheError, CacheRepairWarning
 
 REPO = Path(__file__).resolve().parents[2]
-KEY = "0123456789abcdef"  # a synthetic layer key (16 hex digits, like catalogue.layer_key)
-SYNTHETIC_CSV = (
-    "unit_code,area_code,age0\n" + "".join(f"SYN{i:05d},SYNAREA{i % 7},{i * 3 % 101}\n" for i in range(400))
-).encode()
-
-
-def synthetic_frame() -> pd.DataFrame:
-    """A made-up small-area table with integer counts (not real data)."""
-    return pd.DataFrame(
-        {"unit_code": [f"SYN{i:04d}" for i in range(300)], "age0": [(i * 37) % 1000 for i in range(300)]}
-    )
+cache = cache_helpers.cache  # the fixtures, found by pytest under these names
+raw_entry = cache_helpers.raw_entry
 
 
 def layer_files(name: str = "synthetic", key: str = KEY) -> list[Path]:
     """The cached file(s) of a layer, whatever the naming scheme."""
     return sorted(p for p in catalogue.layers_dir().glob(f"{name}-{key}*.parquet") if not p.name.startswith("."))
-
-
-@pytest.fixture()
-def cache(tmp_path, monkeypatch) -> Path:
-    root = tmp_path / "cache"
-    monkeypatch.setenv("PIMAP_CACHE_DIR", str(root))
-    monkeypatch.delenv("PIMAP_DATA_MIRROR", raising=False)
-    return root
-
-
-@pytest.fixture()
-def raw_entry(cache, tmp_path, monkeypatch):
-    """A synthetic registered CSV and a mirror holding its good bytes."""
-    entry = fetch_mod.RegisteredFile(
-        id="synthetic", filename="synthetic_lookup.csv", bytes=len(SYNTHETIC_CSV),
-        sha256=hashlib.sha256(SYNTHETIC_CSV).hexdigest(), format="csv", url="http://127.0.0.1:9/synthetic_lookup.csv",
-        license="test", description="synthetic test lookup (not real data)",
-    )
-    monkeypatch.setattr(fetch_mod, "registry", lambda: {"synthetic": entry})
-    mirror = tmp_path / "mirror"
-    mirror.mkdir()
-    (mirror / entry.filename).write_bytes(SYNTHETIC_CSV)
-    monkeypatch.setenv("PIMAP_DATA_MIRROR", str(mirror))
-    return entry
 
 
 class Counter:
@@ -274,49 +243,6 @@ def test_permission_denied_gives_a_clear_message(raw_entry, cache, monkeypatch):
         catalogue.cached_frame("synthetic", KEY, synthetic_frame, geo=False)
 
 
-def _can_unshare() -> bool:
-    if sys.platform != "linux" or shutil.which("unshare") is None or shutil.which("mount") is None:
-        return False
-    probe = subprocess.run(["unshare", "-m", "true"], capture_output=True)
-    return probe.returncode == 0
-
-
-@pytest.mark.skipif(not _can_unshare(), reason="needs unshare -m and mount (a private mount namespace)")
-def test_read_only_mounted_cache(raw_entry, cache, mirror):
-    """A real read-only bind mount, made in a private mount namespace so no other process sees it: a warm layer
-    still reads, a cold one gives the one-line message and exit 2."""
-    if mirror is None:
-        pytest.skip("needs the data mirror (the child fetches real registry files)")
-    catalogue.cached_frame("synthetic", KEY, synthetic_frame, geo=False)
-    script = textwrap.dedent(
-        """
-        import sys
-        import pandas as pd
-        from boundaries import catalogue
-        from mapping.errors import CacheError
-        warm = catalogue.cached_frame("synthetic", "0123456789abcdef", lambda: 1 / 0, geo=False)
-        print("warm rows", len(warm))
-        try:
-            catalogue.cached_frame("synthetic-cold", "0123456789abcdef", lambda: pd.DataFrame({"x": [1]}), geo=False)
-        except CacheError as exc:
-            print("refused:", exc)
-        from mapping.cli import main
-        sys.exit(main(["data", "fetch", "--no-build"]))
-        """
-    )
-    command = f'mount --bind -o ro "{cache}" "{cache}" && exec "{sys.executable}" -c "$0"'
-    env = {**os.environ, "PIMAP_CACHE_DIR": str(cache), "PYTHONPATH": str(REPO),
-           "PIMAP_DATA_MIRROR": str(mirror)}
-    # the fake registry entry does not reach the child: it fetches from the real registry into a read-only raw/
-    proc = subprocess.run(["unshare", "-m", "sh", "-c", command, script], env=env, cwd=REPO, capture_output=True,
-                          text=True, timeout=120)
-    assert "warm rows 300" in proc.stdout
-    assert "refused: cache directory" in proc.stdout and "is not writable" in proc.stdout
-    assert proc.returncode == 2, proc.stderr
-    assert "Traceback" not in proc.stderr
-    assert "is not writable; set PIMAP_CACHE_DIR to a writable folder" in proc.stderr
-
-
 # --- stale temporary files ----------------------------------------------------------------------------------
 
 
@@ -370,29 +296,6 @@ def test_data_check_reports_layers(raw_entry, cache, capsys):
     out = capsys.readouterr().out
     assert "layer hb2019: corrupt" in out
     assert path.exists()  # check only reports; the next load quarantines and rebuilds
-
-
-def test_cli_reports_a_repaired_raw_file_in_one_line(tmp_path, mirror):
-    """A real run of `pimap data fetch`: a cached source file damaged by one bit is named on stderr in one line,
-    moved aside and fetched again; exit 0."""
-    if mirror is None:
-        pytest.skip("needs the data mirror")
-    entry = fetch_mod.registry()["dz11_hb19_lookup"]
-    raw = tmp_path / "cache" / "raw"
-    raw.mkdir(parents=True)
-    damaged = bytearray((mirror / entry.filename).read_bytes())
-    damaged[len(damaged) // 3] ^= 0x04
-    (raw / entry.filename).write_bytes(bytes(damaged))
-    env = {**os.environ, "PIMAP_CACHE_DIR": str(tmp_path / "cache"), "PIMAP_DATA_MIRROR": str(mirror),
-           "PYTHONPATH": str(REPO)}
-    proc = subprocess.run([sys.executable, "-m", "mapping.cli", "data", "fetch", "--no-build"], env=env, cwd=REPO,
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    lines = proc.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("pimap: warning: ") and entry.filename in lines[0]
-    assert "fetching it again" in lines[0]
-    assert (raw / entry.filename).read_bytes() == (mirror / entry.filename).read_bytes()
-    assert len(list((tmp_path / "cache" / "quarantine" / "raw").iterdir())) == 1
 
 
 def test_layer_file_without_a_checksum_is_never_read(cache, capsys):

@@ -1,8 +1,7 @@
-"""boundaries.config: every environment variable and path in one place, read at call time; the app's cache key;
-PIMAP_FOI_FILE loaded by the app at session start.
+"""boundaries.config: every environment variable and path in one place, read at call time; the app's cache key.
 
-The first tests need no real data. The AppTests (marked slow) run the real app on the real data, with the
-SYNTHETIC FOI fixture of tests/fixtures as the file the variable names.
+None needs real data; PIMAP_FOI_FILE loaded by the real app at session start is tested in
+tests/integration/test_config_app.py.
 """
 
 from __future__ import annotations
@@ -11,13 +10,9 @@ import re
 import shutil
 from pathlib import Path
 
-import pytest
-from app_helpers import FOI_FIXTURE, assert_no_failure, run_app
-
 from boundaries import config
 
 REPO = Path(__file__).resolve().parents[2]
-FOI_LABEL = "CAMHS FOI reply class"
 
 
 def test_variables_are_read_when_asked_not_at_import(monkeypatch, tmp_path):
@@ -130,41 +125,3 @@ def test_the_sources_hashed_are_the_modules_that_compute_the_figures():
     assert {"mapping/analysis/coverage.py", "mapping/analysis/ladder.py",
             "boundaries/population.py", "boundaries/catalogue.py"} <= names
     assert not any(n.startswith(("webapp/", "tests/")) for n in names)
-
-
-# --- PIMAP_FOI_FILE in the app -------------------------------------------------------------------------
-
-
-@pytest.mark.slow
-def test_the_app_loads_the_file_pimap_foi_file_names(mirror, monkeypatch):
-    monkeypatch.setenv("PIMAP_FOI_FILE", str(FOI_FIXTURE))
-    at = run_app(page="foi", geo="uk2018")
-    notes = [i.value for i in at.sidebar.info]
-    assert any(f"PIMAP_FOI_FILE: {FOI_FIXTURE.name}" in n.replace("\\", "") for n in notes), notes
-    assert FOI_LABEL in at.radio(key="measure").options  # as if uploaded: the FOI measure is offered
-    assert any("SYNTHETIC" in w.value for w in at.warning)
-    at.radio(key="page").set_value("map").run()
-    assert_no_failure(at)
-    assert any(FOI_FIXTURE.name in i.value.replace("\\", "") for i in at.sidebar.info)  # still said on every page
-
-
-@pytest.mark.slow
-def test_a_missing_pimap_foi_file_is_refused_as_text(mirror, monkeypatch, tmp_path):
-    monkeypatch.setenv("PIMAP_FOI_FILE", str(tmp_path / "no-such-replies.csv"))
-    at = run_app(page="map", geo="uk2018")
-    errors = [e.value for e in at.sidebar.error]
-    assert len(errors) == 1 and "no-such-replies.csv: no such file" in errors[0], errors
-    assert str(tmp_path) not in errors[0]  # no server path
-    assert FOI_LABEL not in at.radio(key="measure").options
-
-
-@pytest.mark.slow
-def test_a_bad_pimap_foi_file_is_refused_as_text(mirror, monkeypatch, tmp_path):
-    bad = tmp_path / "bad.csv"
-    bad.write_bytes(b"\x00\xff not a replies file\n")
-    monkeypatch.setenv("PIMAP_FOI_FILE", str(bad))
-    at = run_app(page="map", geo="uk2018")
-    errors = [e.value for e in at.sidebar.error]
-    assert len(errors) == 1 and "bad.csv" in errors[0], errors
-    assert "Traceback" not in errors[0] and str(tmp_path) not in errors[0]
-    assert FOI_LABEL not in at.radio(key="measure").options

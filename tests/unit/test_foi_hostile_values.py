@@ -2,15 +2,14 @@
 
 Issue 11, findings 3 (values) and 5 (OverflowError). Every refusal must be an error at the cell
 (row, column, message saying what to type), never a traceback, never a silent change, no row dropped.
-All areas, populations and replies here are SYNTHETIC, made up for the tests; the one test that
-reads the real UK population from the data mirror says so (``mirror`` fixture).
+All areas, populations and replies here are SYNTHETIC, made up for the tests; the checks against the
+real population are in tests/integration/test_foi_population_limits.py.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from datetime import date, timedelta
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -262,17 +261,6 @@ def test_area_without_population_is_a_warning():
     assert "E38000901" in warning and "UK limits only" in warning
 
 
-def test_uk_limits_hold_the_real_uk_population(mirror):
-    """The fixed limits are above the UK's children of each age in every year this project holds (real data)."""
-    import boundaries
-
-    for year in boundaries.POPULATION_YEARS:
-        uk = boundaries.load_population(year)
-        for age, limit in UK_COUNT_LIMITS.items():
-            assert uk[age].sum() < limit < 2 * uk[age].sum(), (year, age)
-    assert COUNT_CEILING >= max(UK_COUNT_LIMITS.values())
-
-
 # --- finding 3: dates between 2000 and today -----------------------------------------------------
 
 
@@ -464,34 +452,3 @@ def test_fuzz_financial_years_through_validation(cases):
         assert refused == (start < 2000 or date(start + 1, 3, 31) > TODAY), (start, report.issues)
 
 
-def test_synthetic_fixture_passes_the_real_population_limits(mirror):
-    """The SYNTHETIC Rare Jewels fixture gives the same issues and replies with the real population limits."""
-    from pathlib import Path
-
-    from mapping.inputs.foi_io import AreaTables, read_replies
-
-    raw = read_replies(Path(__file__).parents[1] / "fixtures" / "synthetic_foi_rare_jewels.csv")
-    tables = AreaTables()
-    plain = validate_replies(raw, tables)
-    limited = validate_replies(raw, tables, population=PopulationTables.from_boundaries())
-    assert limited.issues == plain.issues and not limited.errors
-    pd.testing.assert_frame_equal(limited.replies, plain.replies)
-
-
-def test_cli_check_applies_the_area_population_limit(mirror, tmp_path, capsys):
-    """The real inputs: `pimap foi check` checks counts against the named area's children (SYNTHETIC
-    fixture with one count raised above NHS Ashford CCG's babies but under the UK-wide limit)."""
-    from mapping.cli import main
-
-    fixture = Path(__file__).parents[1] / "fixtures" / "synthetic_foi_rare_jewels.csv"
-    lines = fixture.read_text(encoding="utf-8").splitlines(keepends=True)
-    row = next(i for i, line in enumerate(lines) if line.startswith("SYN-CCG-002,"))
-    cells = lines[row].split(",")
-    header = next(line for line in lines if line.startswith("reply_id,")).split(",")
-    cells[header.index("referrals_0_12")] = "90000"
-    lines[row] = ",".join(cells)
-    bad = tmp_path / "synthetic_raised_count.csv"
-    bad.write_text("".join(lines), encoding="utf-8")
-    assert main(["foi", "check", str(bad)]) == 1
-    out = capsys.readouterr().out
-    assert f"row {row + 1}, column referrals_0_12" in out and "90,000 children aged 0-12 months referred" in out

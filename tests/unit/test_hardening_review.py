@@ -1,7 +1,8 @@
 """A second hostile review of issue 11's fixes: each test is a hole found after them, on SYNTHETIC files.
 
 Every workbook, CSV, manifest and frame here is SYNTHETIC (built in the test; rows from the repository's
-SYNTHETIC FOI fixture), and no test needs real data.
+SYNTHETIC FOI fixture), and no test needs real data: the holes that show only on the real data are tested in
+tests/integration/test_hardening_review_data.py.
 """
 
 from __future__ import annotations
@@ -9,21 +10,20 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import re
 import warnings
 import zipfile
-from pathlib import Path
 
+import outputs_helpers
 import pytest
-from test_outputs_hardening import fake_pack  # noqa: F401 - the fast SYNTHETIC pack fixture
-from upload_helpers import FOI_FIXTURE, Book, fixture_rows, grid, sheet_xml
+from upload_helpers import Book, fixture_rows, grid, sheet_xml
 
 from mapping import report as R
 from mapping.errors import FoiError
 from mapping.inputs.foi_io import read_replies_bytes
 
 HEADER, ROWS, COMMENTS = fixture_rows()
+fake_pack = outputs_helpers.fake_pack  # the fixture, found by pytest under this name
 
 
 # --- an XLSX zip holding two parts of the same name --------------------------------------------------
@@ -53,7 +53,7 @@ def test_a_zip_with_two_parts_of_one_name_is_refused(name):
 # --- a manifest.json that lists the user's own files ---------------------------------------------------
 
 
-def test_a_forged_manifest_cannot_make_the_pack_delete_files_it_never_writes(fake_pack, tmp_path):  # noqa: F811
+def test_a_forged_manifest_cannot_make_the_pack_delete_files_it_never_writes(fake_pack, tmp_path):
     """A manifest saying package 'pimap' that lists the user's files, with their right sha256, must not make
     the report replace (delete) them: the pack only ever writes summary.md and files in maps/, charts/ and
     tables/, so nothing else is ever its own."""
@@ -84,30 +84,10 @@ def test_infinite_families_per_team_is_refused_not_printed_as_inf_reach(capsys):
     assert err.startswith("pimap: error: families_per_team") and "inf" in err
 
 
-# --- an FOI file name with braces, backticks or markup, in summary.md ---------------------------------
+# --- a huge manifest.json ---------------------------------------------------------------------------------
 
 
-def test_an_foi_file_name_is_text_in_every_summary_sentence(mirror):
-    """The ladder section wrote the FOI file's name raw inside backticks, and its '{...}' were taken as figure
-    ids: a legal file name stopped the pack ('names figures it does not give') or, naming a real id, had a
-    figure written into it; a backtick let markup out of the code span. Real data, SYNTHETIC FOI fixture."""
-    from datetime import date
-
-    from mapping.present.text import escape_markdown
-
-    name = "synthetic `x` <img src=x onerror=alert(1)> {nope} {UK.teams_operating}.csv"
-    data = R.load_inputs("uk2023", 2020, as_of=date(2023, 9, 1),
-                         foi=(name, FOI_FIXTURE.read_bytes()))
-    tables = R.pack_tables(data)
-    sections = R.summary_sections(data, tables)
-    markdown = R.summary_markdown(data, R.headline_figures(data, tables, sections), [], sections)
-    ladder = [line for line in markdown.splitlines() if "Levels 1 and 0 come from the FOI file" in line]
-    assert len(ladder) == 1
-    assert escape_markdown(name) in ladder[0]
-    assert not re.search(r"(?<!\\)[<`{]", ladder[0].split("FOI file", 1)[1])  # every one escaped
-
-
-def test_a_huge_manifest_is_refused_without_being_parsed(fake_pack, tmp_path, monkeypatch):  # noqa: F811
+def test_a_huge_manifest_is_refused_without_being_parsed(fake_pack, tmp_path, monkeypatch):
     """A 330 MB manifest.json took 1.6 GB of memory and 10 s before it was refused; its size now refuses it."""
     out = tmp_path / "pack"
     out.mkdir()
@@ -180,25 +160,6 @@ def test_a_control_character_in_a_csv_is_refused_at_its_line(char):
     data = csv_text(HEADER, rows, COMMENTS).encode()
     with pytest.raises(FoiError, match=rf"line {len(COMMENTS) + 3} holds the control character U\+{ord(char):04X}"):
         read_replies_bytes(data, "synthetic_replies.csv")
-
-
-# --- standard output on a full disk ----------------------------------------------------------------------
-
-
-@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
-@pytest.mark.parametrize("argv", [["teams"], ["teams", "--format", "json"]], ids=["csv", "json"])
-def test_standard_output_on_a_full_disk_is_one_line_and_exit_2(argv, mirror):
-    """``pimap teams > /dev/full`` ended in an OSError traceback with exit 1 (issue 11, finding 5: a full disk
-    gets one line and exit 2). Reads data/teams.csv and checks its catchments against the real code lists."""
-    import subprocess
-    import sys
-
-    with open("/dev/full", "w") as full:
-        done = subprocess.run([sys.executable, "-m", "mapping.cli", *argv], stdout=full, stderr=subprocess.PIPE,
-                              text=True, timeout=120, cwd=Path(__file__).resolve().parents[2])
-    assert done.returncode == 2, done.stderr
-    assert done.stderr.strip().splitlines() == [done.stderr.strip()], done.stderr
-    assert done.stderr.startswith("pimap: error: standard output could not be written: no space left")
 
 
 # --- rows and columns hidden by a zero height or width ---------------------------------------------------

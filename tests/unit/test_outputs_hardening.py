@@ -2,8 +2,8 @@
 file, never carry a runnable formula, and questionable arguments are refused with the allowed range.
 
 Every frame here is SYNTHETIC (hand-made rows standing in for the library's results, so the tests need no
-real data), except the one test marked ``data``, which builds the real tables from the data mirror with
-the repository's SYNTHETIC FOI fixture made hostile.
+real data); the real tables built from the data mirror with the repository's SYNTHETIC FOI fixture made
+hostile are tested in tests/integration/test_outputs_hardening_data.py.
 """
 
 from __future__ import annotations
@@ -18,20 +18,19 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import geopandas as gpd
+import outputs_helpers
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from outputs_helpers import FORMULA_STARTS, HOSTILE, SYNTHETIC_TABLE, csv_rows, formula_cells
 from shapely.geometry import box
 
 from mapping import report as R
 from mapping.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
+fake_pack = outputs_helpers.fake_pack  # the fixture, found by pytest under this name
 FOI_FIXTURE = REPO / "tests" / "fixtures" / "synthetic_foi_rare_jewels.csv"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# SYNTHETIC hostile text, as a user's FOI file or team list could carry it.
-HOSTILE = ['=HYPERLINK("http://example.invalid","click")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-5",
-           "\t=1+1", "\r=1+1"]
 
 
 def _run(argv: list[str], capsys) -> tuple[int, str, str]:
@@ -52,43 +51,7 @@ def _one_line_error(err: str) -> str:
     return lines[0]
 
 
-def _formula_cells(rows: list[list[str]]) -> list[str]:
-    """Text cells a spreadsheet would run (a lone '-' placeholder is not a formula)."""
-    out = []
-    for row in rows:
-        for cell in row:
-            if cell.startswith(FORMULA_STARTS) and cell != "-":
-                try:
-                    float(cell)
-                except ValueError:
-                    out.append(cell)
-    return out
-
-
-def _csv_rows(text: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-
-
-# --- a fast SYNTHETIC pack: the real writer, tables and figures stubbed -----------------------------------
-
-
-SYNTHETIC_TABLE = pd.DataFrame({
-    "name": HOSTILE + ["plain"],
-    "count": [-2.5, -1.0, 0.0, 3.0, 4.0, 5.0, 6.0],
-    "note": ["synthetic"] * 7,
-})
-
-
-@pytest.fixture
-def fake_pack(monkeypatch) -> SimpleNamespace:
-    """Stub every step between the inputs and the files, so ``write_pack`` runs in milliseconds."""
-    monkeypatch.setattr(R, "pack_tables", lambda data: {"synthetic": SYNTHETIC_TABLE.copy()})
-    monkeypatch.setattr(R, "summary_sections", lambda data, tables: [])
-    monkeypatch.setattr(R, "headline_figures", lambda data, tables, sections: pd.DataFrame(
-        {"id": ["synthetic.count"], "value": [1], "text": ["1"], "table": ["-"], "row": ["-"], "column": ["-"]}))
-    monkeypatch.setattr(R, "pack_figures", lambda data: [])
-    monkeypatch.setattr(R, "summary_markdown", lambda data, figures, files, sections: "SYNTHETIC pack\n")
-    return SimpleNamespace(geography="uk2023", year=2020, as_of=date(2023, 9, 1), foi=None, inputs={})
+# --- a fast SYNTHETIC pack (outputs_helpers.fake_pack): the real writer, tables and figures stubbed --------
 
 
 def _pack_files(folder: Path) -> set[str]:
@@ -392,8 +355,8 @@ def test_report_out_under_a_file_is_one_line(fake_pack, monkeypatch, tmp_path, c
 def test_report_pack_csv_and_xlsx_carry_no_formula_and_keep_numbers(fake_pack, tmp_path):
     out = tmp_path / "pack"
     R.write_pack(fake_pack, out)
-    rows = _csv_rows((out / "tables" / "synthetic.csv").read_text(encoding="utf-8"))
-    assert not _formula_cells(rows)
+    rows = csv_rows((out / "tables" / "synthetic.csv").read_text(encoding="utf-8"))
+    assert not formula_cells(rows)
     table = pd.read_csv(out / "tables" / "synthetic.csv")
     assert table["count"].tolist() == SYNTHETIC_TABLE["count"].tolist()  # negative numbers stay numbers
     assert table["name"].tolist()[:4] == ["'" + h for h in HOSTILE[:4]]  # "-5" as text is neutralised too
@@ -419,7 +382,7 @@ def test_a_carriage_return_inside_a_csv_cell_cannot_start_a_row():
     text = csv_text(frame)
     for reader in (io.StringIO(text, newline=""), io.StringIO(text.replace("\r\n", "\n"), newline=None)):
         rows = list(csv.reader(reader))
-        assert len(rows) == 3 and not _formula_cells(rows)
+        assert len(rows) == 3 and not formula_cells(rows)
     assert csv_text(frame.iloc[[1]]) == "t,n\nplain,2\n"  # no CR anywhere: plain line feeds, as before
 
 
@@ -427,11 +390,11 @@ def test_a_carriage_return_inside_a_csv_cell_cannot_start_a_row():
 def test_cli_csv_carries_no_formula(command, synthetic_commands, tmp_path, capsys):
     code, stdout, _ = _run(COMMANDS[command], capsys)
     assert code == 0
-    assert not _formula_cells(_csv_rows(stdout))
+    assert not formula_cells(csv_rows(stdout))
     target = tmp_path / "out.csv"
     assert _run([*COMMANDS[command], "--out", str(target)], capsys)[0] == 0
-    rows = _csv_rows(target.read_text(encoding="utf-8"))
-    assert not _formula_cells(rows)
+    rows = csv_rows(target.read_text(encoding="utf-8"))
+    assert not formula_cells(rows)
     assert any(cell.startswith("'=HYPERLINK") for row in rows for cell in row)
     assert any(cell.startswith("-") and float(cell) < 0 for row in rows[1:] for cell in row
                if cell[:1] == "-" and cell[1:2].isdigit())  # negative numbers are still numbers
@@ -445,8 +408,8 @@ def test_teams_csv_carries_no_formula(tmp_path):
     frame["base_lon"] = -1.5
     buffer = io.StringIO()
     write_teams(frame, "csv", buffer)
-    rows = _csv_rows(buffer.getvalue())
-    assert not _formula_cells(rows)
+    rows = csv_rows(buffer.getvalue())
+    assert not formula_cells(rows)
     assert rows[1][list(OUTPUT_COLUMNS).index("base_lon")] == "-1.5"
 
 
@@ -456,30 +419,6 @@ def test_neutralise_frame_covers_categorical_text():
     frame = pd.DataFrame({"c": pd.Categorical([HOSTILE[0], "plain"]), "n": [-1, 2]})
     out = neutralise_frame(frame)
     assert out["c"].tolist() == ["'" + HOSTILE[0], "plain"] and out["n"].tolist() == [-1, 2]
-
-
-@pytest.mark.slow
-def test_real_pack_foi_and_ladder_tables_carry_no_formula(mirror, tmp_path, monkeypatch):
-    """The real tables from the SYNTHETIC FOI fixture with hostile responder names and a hostile file
-    name: tables/foi_areas.csv and tables/ladder_areas.csv must hold them neutralised."""
-    lines = FOI_FIXTURE.read_text(encoding="utf-8").splitlines(keepends=True)
-    comments = [line for line in lines if line.startswith("#")]
-    frame = pd.read_csv(FOI_FIXTURE, comment="#", dtype=str, keep_default_na=False)
-    frame["responder_name"] = [HOSTILE[i % 3] for i in range(len(frame))]
-    body = frame.to_csv(index=False)
-    hostile_name = "@SUM(1+1).csv"
-    monkeypatch.setattr(R, "pack_figures", lambda data: [])  # tables only: the figures are not at issue
-    data = R.load_inputs("uk2023", 2020, as_of=date(2023, 9, 1),
-                         foi=(hostile_name, ("".join(comments) + body).encode("utf-8")))
-    out = tmp_path / "pack"
-    R.write_pack(data, out)
-    for name in ("foi_areas", "ladder_areas"):
-        rows = _csv_rows((out / "tables" / f"{name}.csv").read_text(encoding="utf-8"))
-        assert not _formula_cells(rows), name
-    foi_rows = _csv_rows((out / "tables" / "foi_areas.csv").read_text(encoding="utf-8"))
-    assert any(cell.startswith("'=HYPERLINK") for row in foi_rows for cell in row)
-    ladder = pd.read_csv(out / "tables" / "ladder_areas.csv", dtype=str)
-    assert set(ladder["foi_file"]) == {"'" + hostile_name}
 
 
 # --- finding 9: dates outside the data's range --------------------------------------------------------
