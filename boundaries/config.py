@@ -76,7 +76,8 @@ VARIABLES: tuple[EnvVar, ...] = (CACHE_DIR, DATA_MIRROR, DATA_DIR, FOI_FILE)
 
 # Read only by the tests and benchmarks (never by the package), listed so that every PIMAP_ name is here.
 DEVELOPMENT_VARIABLES: tuple[EnvVar, ...] = (
-    EnvVar("PIMAP_TEST_TIER", "all tiers", "`fast`: only the tests that need no real data, browser or network"),
+    EnvVar("PIMAP_TEST_TIER", "all tiers (the fast tier when every path named lies in tests/unit)",
+           "`fast`: only the tests that need no real data, browser or network"),
     EnvVar("PIMAP_NETWORK_TESTS", "unset: network tests skipped", "`1`: run the tests that need the internet"),
     EnvVar("PIMAP_FUZZ_EXAMPLES", "40", "examples per probe class in the cache fuzz tests"),
     EnvVar("PIMAP_PROBE_TABLE", "unset", "a file the upload fuzz tests append their outcome counts to (JSON lines)"),
