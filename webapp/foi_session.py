@@ -14,7 +14,7 @@ from boundaries import config
 from mapping.errors import PimapError
 from mapping.inputs.tabular import DEFAULT_LIMITS, MB
 from mapping.present.downloads import DownloadMeta
-from webapp.data import data_version, download_meta, ladder_table, teams_table
+from webapp.data import data_version, download_meta, ladder_table, selection_inputs
 from webapp.formatting import escape_markdown
 from webapp.state import View
 
@@ -51,9 +51,9 @@ def session_ladder(view: View) -> pd.DataFrame:
     if key not in cache:
         from mapping.analysis.ladder import compute_ladder, foi_areas_from_classes
 
-        cache[key] = compute_ladder(view.geography, view.year, as_of=view.as_of,
+        cache[key] = compute_ladder(selection_inputs(data_version(), view.geography, view.year, view.as_of),
                                     foi_areas=foi_areas_from_classes(analysis.classified, analysis.geography),
-                                    teams=teams_table(data_version()), geometry=False)
+                                    geometry=False)
     return cache[key]
 
 

@@ -29,10 +29,18 @@ def metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def summary(geography: str, year: int, as_of: date) -> dict:
-    from mapping.analysis.coverage import compute_gaps, summarise
+def gaps_of(geography: str, year: int, as_of: date):
+    """The library's gaps table for the selection the app builds from the view (the built-in register)."""
+    from mapping.analysis.coverage import compute_gaps
+    from mapping.analysis.selection import Selection, load_inputs
 
-    return summarise(compute_gaps(geography, year, as_of=as_of))
+    return compute_gaps(load_inputs(Selection(geography, year, as_of)))
+
+
+def summary(geography: str, year: int, as_of: date) -> dict:
+    from mapping.analysis.coverage import summarise
+
+    return summarise(gaps_of(geography, year, as_of))
 
 
 def expected_metrics(scope: dict) -> dict[str, str]:
@@ -65,9 +73,7 @@ def test_map_page_reopens_a_shared_link(mirror):
     show_map_table(at)
     table = frame(at, "babies aged 0-2 with no team")
     assert set(table["nation"]) == {"Wales"} and len(table) == wales["areas"]
-    from mapping.analysis.coverage import compute_gaps
-
-    gaps = compute_gaps("uk2018", 2019, as_of=date(2023, 7, 1)).set_index("code")
+    gaps = gaps_of("uk2018", 2019, date(2023, 7, 1)).set_index("code")
     assert table["babies aged 0-2 with no team"].tolist() == [
         f"{gaps.loc[code, 'uncovered_age0_2']:,.0f}" for code in table["code"]]
 
@@ -87,7 +93,7 @@ def test_widget_changes_recompute_only_what_changed(mirror, monkeypatch):
     real = mapping.analysis.coverage.compute_gaps
 
     def counting(*args, **kwargs):
-        calls.append((args, kwargs.get("as_of")))
+        calls.append(args[0].selection.as_of)  # compute_gaps(inputs)
         return real(*args, **kwargs)
 
     st.cache_data.clear()
@@ -100,7 +106,7 @@ def test_widget_changes_recompute_only_what_changed(mirror, monkeypatch):
     assert len(calls) == 1  # restyling and zooming reuse the cached table
     at.select_slider(key="when").set_value("2022").run()
     assert_no_failure(at)
-    assert len(calls) == 2 and calls[-1][1] == date(2022, 7, 1)
+    assert len(calls) == 2 and calls[-1] == date(2022, 7, 1)
     assert at.query_params["date"] == "2022" and at.query_params["nation"] == "Scotland"
 
 
@@ -109,10 +115,9 @@ def test_widget_changes_recompute_only_what_changed(mirror, monkeypatch):
 
 def _profile(geography: str, code: str, as_of: date | None = None) -> dict:
     from mapping.analysis.capacity import capacity_by_area
-    from mapping.analysis.coverage import compute_gaps
     from mapping.analysis.profile import area_profile
 
-    gaps = pd.DataFrame(compute_gaps(geography, 2020, as_of=as_of or date.today()).drop(columns="geometry"))
+    gaps = pd.DataFrame(gaps_of(geography, 2020, as_of or date.today()).drop(columns="geometry"))
     return area_profile(gaps, code, capacity=capacity_by_area(gaps))
 
 
@@ -159,11 +164,10 @@ def test_profile_by_forgiving_name_and_from_url(mirror):
 
 
 def test_tables_page_shows_the_gaps_and_teams(mirror):
-    from mapping.analysis.coverage import compute_gaps
     from mapping.inputs.teams import load_teams, teams_as_of
 
     at = run_app(page="tables", geo="uk2023", date="2024", nation="Scotland")
-    gaps = compute_gaps("uk2023", 2020, as_of=date(2024, 7, 1))
+    gaps = gaps_of("uk2023", 2020, date(2024, 7, 1))
     gaps = gaps[gaps["nation"] == "Scotland"]
     shown = frame(at, "uncovered_age0_2")
     assert shown["code"].tolist() == gaps["code"].tolist()

@@ -42,6 +42,7 @@ def page():
 def test_map_postcode_profile_and_csv_download(server, page):
     from mapping.analysis.coverage import compute_gaps
     from mapping.analysis.profile import area_profile
+    from mapping.analysis.selection import Selection, load_inputs
 
     page.goto(server, wait_until="domcontentloaded")
     bench.wait_for_map(page, measure_label="Share of babies aged 0-2 covered by a team")
@@ -57,7 +58,7 @@ def test_map_postcode_profile_and_csv_download(server, page):
         timeout=60_000)
     page.wait_for_url("**area=E38000089**", timeout=30_000)  # the view is in the link
 
-    gaps = pd.DataFrame(compute_gaps("uk2023", 2020, as_of=date.today()).drop(columns="geometry"))
+    gaps = pd.DataFrame(compute_gaps(load_inputs(Selection("uk2023", 2020, date.today()))).drop(columns="geometry"))
     profile = area_profile(gaps, "E38000089")
     body = page.locator("section.main, [data-testid='stMain']").first.inner_text()
     assert f"{profile['age0_2']:,.0f}" in body and f"{profile['uncovered_age0_2']:,.0f}" in body
@@ -82,6 +83,7 @@ def test_tooltip_figures_and_measure_change_without_sending_shapes_again(server,
     """Hovering an area shows its name, code and figures as text; a new measure restyles the areas from the
     shapes the page already has (fetched once), and the tooltip then gives the new measure's value."""
     from mapping.analysis.coverage import compute_gaps
+    from mapping.analysis.selection import Selection, load_inputs
 
     shapes = []
     page.on("response", lambda response: shapes.append(response.url) if "/app/static/shapes/" in response.url
@@ -89,7 +91,7 @@ def test_tooltip_figures_and_measure_change_without_sending_shapes_again(server,
     page.goto(server, wait_until="domcontentloaded")
     bench.wait_for_map(page, measure_label="Share of babies aged 0-2 covered by a team")
     frame = page.frame_locator(bench.MAP_FRAME).first
-    gaps = pd.DataFrame(compute_gaps("uk2023", 2020, as_of=date.today()).drop(columns="geometry"))
+    gaps = pd.DataFrame(compute_gaps(load_inputs(Selection("uk2023", 2020, date.today()))).drop(columns="geometry"))
 
     def hover_tooltip() -> tuple[str, dict]:
         """The tooltip of the area under a point in the English Midlands, and that area's row of the gaps table."""
@@ -120,3 +122,30 @@ def test_tooltip_figures_and_measure_change_without_sending_shapes_again(server,
     text, row = hover_tooltip()
     assert label in text and row["name"] in text and f"{row['age0_2']:,.0f}" in text
     assert len(shapes) == 1, shapes  # the shapes were fetched once, for the first map only
+
+
+def test_pages_have_paths_and_links_keep_the_view(server, page):
+    """An old link (the root with ?page=) moves to the page's path with the whole view; the menu in the sidebar
+    changes page and keeps the view; a page's path opens it; /map moves to the root."""
+    import re
+
+    import boundaries
+
+    view = "geo=uk2018&year=2019&date=2023&measure=share_covered&nation=Wales"
+    page.goto(f"{server}/?page=ladder&geo=uk2018&year=2019&date=2023&nation=Wales", wait_until="domcontentloaded")
+    page.wait_for_url(f"{server}/ladder?page=ladder&{view}", timeout=120_000)
+    page.get_by_role("heading", name="Provision ladder: the level of parent-infant provision by area").wait_for()
+
+    page.locator("[data-testid='stSidebarNav']").get_by_text("Tables and downloads", exact=True).click()
+    page.wait_for_url(f"{server}/tables?page=tables&{view}", timeout=120_000)
+    label = boundaries.get_geography("uk2018").label
+    page.get_by_text(f"{label}; population mid-2019; teams as of 2023-07-01; Wales", exact=False).first.wait_for()
+    assert page.title() == "Tables and downloads · Parent-Infant Provision Map"
+
+    page.goto(f"{server}/profile?geo=uk2018&date=2023&area=E38000021", wait_until="domcontentloaded")
+    page.wait_for_url(re.compile(r"/profile\?page=profile&geo=uk2018&.*&area=E38000021$"), timeout=120_000)
+    page.get_by_text("NHS Brighton and Hove CCG (E38000021)", exact=False).first.wait_for(timeout=60_000)
+
+    page.goto(f"{server}/map?geo=uk2018&nation=Scotland", wait_until="domcontentloaded")
+    page.wait_for_url(re.compile(r"/\?page=map&geo=uk2018&.*&nation=Scotland$"), timeout=120_000)
+    page.get_by_role("heading", name="Babies aged 0-2 and parent-infant teams: Scotland").wait_for(timeout=60_000)

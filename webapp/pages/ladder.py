@@ -11,9 +11,9 @@ from webapp.data import (
     growth_chart_png,
     growth_on,
     ladder_summary,
+    national_reach_of,
     reach_summary,
     record_table,
-    summary_of,
 )
 from webapp.foi_session import session_ladder, show_ladder_note
 from webapp.formatting import escape_markdown, fmt_int, fmt_share
@@ -104,15 +104,14 @@ def page_ladder(view: View) -> None:
 
 
 def page_reach(view: View) -> None:
-    """The national reach with its arithmetic, reach by nation, and reach at the published team counts."""
-    from mapping.analysis.reach import compare_with_published, national_reach
+    """The national reach with its arithmetic (the one the pack and the command line give), reach by nation,
+    and reach at the published team counts."""
+    from mapping.analysis.reach import compare_with_published
 
     version = data_version()
-    summary = summary_of(version, view.geography, view.year, view.as_of)
     by_nation = reach_summary(version, view.geography, view.year, view.as_of)
-    scope = by_nation["scope"].iloc[0]
-    st.subheader(f"Reach: families supported a year against babies in need ({scope})")
-    reach = national_reach(int(summary["teams_operating"]), float(summary["age0_total"]))
+    reach = national_reach_of(version, view.geography, view.year, view.as_of)
+    st.subheader(f"Reach: families supported a year against babies in need ({reach['scope']})")
     st.metric(f"Reach of the {reach['teams']} teams in this list", f"{100 * reach['reach']:.1f}%",
               help="Families a year the teams can support / babies a year estimated to need specialised help.")
     st.markdown(f"**Arithmetic:** {reach['arithmetic']}.")
@@ -127,7 +126,7 @@ def page_reach(view: View) -> None:
     st.caption("A team serving two nations' areas is shared between them by its babies, so families add up to "
                "teams × 130.")
     with st.expander("Reach at the published team counts"):
-        st.dataframe(compare_with_published(float(summary["age0_total"])), hide_index=True, key="reach_published",
+        st.dataframe(compare_with_published(reach["babies"]), hide_index=True, key="reach_published",
                      column_config={c: st.column_config.NumberColumn(c, format="percent")
                                     for c in ("published_reach_low", "published_reach_high", "our_reach")})
         st.caption("our_reach applies the same arithmetic to the published number of teams; implied need = "
