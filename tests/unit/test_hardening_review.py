@@ -94,7 +94,7 @@ def test_a_huge_manifest_is_refused_without_being_parsed(fake_pack, tmp_path, mo
     entries = [{"path": f"tables/t{i}.csv", "sha256": ""} for i in range(40_000)]  # ~1.6 MB
     (out / "manifest.json").write_text(json.dumps({"package": R.PACKAGE, "files": entries}))
     parsed = []
-    monkeypatch.setattr(R.json, "loads", lambda *a, **k: parsed.append(1) or {})
+    monkeypatch.setattr(json, "loads", lambda *a, **k: parsed.append(1) or {})  # whichever module reads it
     with pytest.raises(R.ReportError, match="manifest.json"):
         R.write_pack(fake_pack, out, replace=True)
     assert parsed == []

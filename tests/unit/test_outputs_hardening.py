@@ -225,10 +225,12 @@ def _synthetic_gaps() -> gpd.GeoDataFrame:
 def synthetic_commands(monkeypatch):
     """gaps, ladder and foi classify over SYNTHETIC frames, so only their output handling is tested."""
     import mapping.analysis.ladder as ladder
+    import mapping.analysis.selection as selection
     import mapping.cli.gaps as cli_gaps
     import mapping.inputs.foi_io as foi_io
 
     monkeypatch.setattr(cli_gaps, "_compute", lambda args: _synthetic_gaps())
+    monkeypatch.setattr(selection, "load_inputs", lambda chosen: SimpleNamespace(selection=chosen))  # no real data
     monkeypatch.setattr(ladder, "compute_ladder", lambda *a, **k: pd.DataFrame(
         {"code": ["X01", "X02"], "name": [HOSTILE[0], "Synthetic"], "level": ["3", "unknown"],
          "share_level_3": [-0.25, 1.0], "teams": [HOSTILE[2], ""]}))
@@ -469,16 +471,24 @@ def test_help_states_the_as_of_range(command, capsys):
     assert earliest.isoformat() in " ".join(out.split()) and "today" in out
 
 
-def test_the_app_never_shows_the_servers_build_folder(monkeypatch):
-    """The app builds the pack in a temporary folder: a failed write says what went wrong, not where."""
-    from mapping.errors import PimapError
+def test_the_app_never_shows_the_servers_build_folder(fake_pack, monkeypatch, tmp_path):
+    """The app builds the pack in memory (mapping.report.pack_zip_bytes): no server folder is written, so none
+    can be named in a message, and every file of the ZIP lies under the one folder the download is named for."""
+    import tempfile
+    import zipfile
+
     from webapp.pages.tables import pack_zip
 
-    def full(geography, year, *, as_of, out, foi=None, replace=False):
-        raise R.PackFolderError(Path(out), "could not be written: no space left on the disk")
+    def no_folder(*args, **kwargs):
+        raise AssertionError("the app wrote the pack to a folder")
 
-    monkeypatch.setattr(R, "build_pack", full)
-    with pytest.raises(PimapError) as caught:
-        pack_zip("uk2023", 2020, date(2023, 9, 1), None)
-    assert "no space" in str(caught.value) and "pimap-pack-" not in str(caught.value)
-    assert os.sep not in str(caught.value)
+    monkeypatch.setattr(R, "load_inputs", lambda geography, year, *, as_of, foi=None: fake_pack)
+    monkeypatch.setattr(R, "build_pack", no_folder)
+    monkeypatch.setattr(R, "write_pack", no_folder)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # a temporary folder made anyway would show here
+    name, data, manifest = pack_zip("uk2023", 2020, date(2023, 9, 1), None)
+    folder = name.removesuffix(".zip")
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert names and all(n.startswith(f"{folder}/") for n in names)
+    assert f"{folder}/tables/synthetic.csv" in names and manifest["files"]
+    assert list(tmp_path.iterdir()) == []
