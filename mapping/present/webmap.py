@@ -753,10 +753,11 @@ def layer_groups(
     if catchments is not None and len(catchments):
         in_dev = catchments["status"] == TeamStatus.IN_DEVELOPMENT
         group("Team catchments (operating)",
-              catchment_layer(catchments[~in_dev], name="operating", style=CATCHMENT_STYLES[TeamStatus.OPERATING]))
+              catchment_layer(catchments[~in_dev], name=str(TeamStatus.OPERATING),
+                              style=CATCHMENT_STYLES[TeamStatus.OPERATING]))
         if in_dev.any():
             group("Team catchments (in development)",
-                  catchment_layer(catchments[in_dev], name="in development",
+                  catchment_layer(catchments[in_dev], name=str(TeamStatus.IN_DEVELOPMENT),
                                   style=CATCHMENT_STYLES[TeamStatus.IN_DEVELOPMENT]))
     if specialists is not None and len(specialists):
         group("CAMHS specialist practitioners, no team",

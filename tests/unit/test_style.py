@@ -70,7 +70,7 @@ def _legend_markers(fig) -> dict[str, tuple[str, str, str]]:
         for handle, text in zip(legend.legend_handles, legend.get_texts()):
             if isinstance(handle, Line2D) and handle.get_marker() not in (None, "None", ""):
                 label = re.sub(r" \(\d+\)$", "", text.get_text())
-                out[label] = (handle.get_marker(), to_hex(handle.get_markerfacecolor()),
+                out[label] = (str(handle.get_marker()), to_hex(handle.get_markerfacecolor()),
                               to_hex(handle.get_markeredgecolor()))
     return out
 
@@ -145,15 +145,17 @@ def _synthetic_teams() -> pd.DataFrame:
 
 
 def test_team_markers_are_the_same_on_the_web_map_and_in_the_pack():
-    import folium
+    from branca.element import MacroElement
 
     teams = _synthetic_teams()
     # Web: the markers layer as the app adds it, read back out of the map's script.
     fmap = webmap.base_map(tiles=None)
-    for group in webmap.layer_groups(folium.Element(""), webmap.MEASURES["share_covered"], teams=teams):
+    for group in webmap.layer_groups(MacroElement(), webmap.MEASURES["share_covered"], teams=teams):
         group.add_to(fmap)
     page = fmap.get_root().render()
-    data = json.loads(re.search(r"L\.geoJson\((\{\"type\":\"FeatureCollection\".*?\}), \{", page, re.S).group(1))
+    found = re.search(r"L\.geoJson\((\{\"type\":\"FeatureCollection\".*?\}), \{", page, re.S)
+    assert found is not None, "no markers layer in the map"
+    data = json.loads(found.group(1))
     web = {f["properties"]["tooltip"][1].split(" ", 1)[1]: f["properties"]["style"] for f in data["features"]}
     # Pack: the coverage map's legend.
     fig = F.coverage_map(_areas("coverage", ["none", "full"]), text=F.FigureText("SYNTHETIC"),
@@ -180,6 +182,7 @@ def test_catchment_lines_are_the_same_on_the_web_map_and_in_the_pack():
     fig = F.coverage_map(_areas("coverage", ["full"]), text=F.FigureText("SYNTHETIC"), catchments=outline)
     lines = {t.get_text(): h for legend in fig.legends for h, t in zip(legend.legend_handles, legend.get_texts())}
     drawn = lines[line.label]
+    assert isinstance(drawn, Line2D)
     assert to_hex(drawn.get_color()) == line.colour.lower()
     assert drawn.get_linestyle() == "--"  # a dash pattern
 
@@ -210,7 +213,7 @@ def test_nice_breaks_round_to_two_significant_figures():
     positive = sorted(v for v in values if v and v == v)
     import numpy as np
 
-    expected = []
+    expected: list[float] = []
     for q in np.quantile(positive, [0.2, 0.4, 0.6, 0.8]):  # a second, plain computation
         digits = 10 ** (len(str(int(q))) - 2)
         edge = float(round(q / digits) * digits)
