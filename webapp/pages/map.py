@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import boundaries
-from mapping.present import webmap
+from mapping.present import style, webmap
 from webapp.data import (
     data_version,
     gaps_table,
@@ -98,12 +98,25 @@ def page_map(view: View) -> None:
     with legend_col:
         st.markdown(webmap.legend_html(measure.label, legend, markers=False), unsafe_allow_html=True)
     st.markdown(f"**Legend in words ({measure.label}):** " + "; ".join(escape_markdown(c.label) for c in legend)
-                + ". Markers: ● team operating, ◌ team in development (hollow, dashed); blue outlines: team "
-                  "catchments; dotted green outlines: areas with CAMHS specialist practitioners but no team. "
-                  "Hover over an area for its name, code and figures.")
+                + f". {escape_markdown(markers_in_words())} Hover over an area for its name, code and figures.")
     if measure.needs_ladder:
         show_ladder_note(" Babies at each level, the table of every area and the published record: page "
                          "'Provision ladder'.")
+
+
+def line_in_words(line: style.LineStyle) -> str:
+    """A line of the map as words: its colour's name (Okabe-Ito), whether it is dashed or dotted, and what it marks."""
+    colour = next((name for name, value in style.OKABE_ITO.items() if value.lower() == line.colour.lower()), None)
+    pattern = "solid" if not line.dash else "dotted" if line.dash[0] < 1 else "dashed"
+    label = line.label[:1].lower() + line.label[1:] if line.label[1:2].islower() else line.label  # not "cAMHS"
+    return f"{f'{colour} ' if colour else ''}{pattern} outlines: {label}"
+
+
+def markers_in_words() -> str:
+    """The map's team markers and outlines in words, from the style the map is drawn with (mapping.present.style)."""
+    markers = ", ".join(f"{m.symbol} {m.label} ({m.shape})" for m in style.TEAM_MARKERS.values())
+    lines = [*style.CATCHMENT_LINES.values(), style.SPECIALIST_LINE]
+    return f"Markers: {markers}; " + "; ".join(line_in_words(line) for line in lines) + "."
 
 
 def show_map(groups: list, centre: tuple[float, float], zoom: float) -> None:
