@@ -51,7 +51,6 @@ UNIT = REPO / "tests" / "unit"
 # This allow-list must become empty (issue 12); remove a file from it as soon as its data tests have moved.
 UNIT_FILES_STILL_HOLDING_DATA_TESTS = frozenset({
     "test_capacity_growth.py",
-    "test_cli_arguments.py",
     "test_downloads.py",
     "test_ladder.py",
     "test_profile.py",
