@@ -420,9 +420,10 @@ def _draw_teams(ax: Axes, points: gpd.GeoDataFrame | None, outlines: gpd.GeoData
             continue
         shared = (chosen["n"] > 1) & number_shared
         sizes = np.where(shared, marker_size * 2.4, marker_size)
+        # A ring (a hollow marker) is drawn thicker and solid: at print sizes a dash would not show.
+        hollow = spec.fill.lower() == "#ffffff"
         ax.scatter(chosen["x"], chosen["y"], s=sizes, marker="o", facecolor=spec.fill, edgecolor=spec.edge,
-                   linewidth=0.9 * line_scale ** 0.5, linestyle=(0, spec.dash) if spec.dash else "solid",
-                   zorder=5)
+                   linewidth=(1.4 if hollow else 0.9) * line_scale ** 0.5, zorder=5)
         for row in chosen[shared].itertuples():
             ax.text(row.x, row.y, str(row.n), ha="center", va="center", fontsize=font * 0.75,
                     fontweight="bold", color=spec.number_colour, zorder=6)
@@ -489,8 +490,9 @@ def class_map(
     areas : GeoDataFrame with ``nation``, ``geometry`` and ``column`` (any CRS; drawn in EPSG:27700).
     styles : value -> :class:`ClassStyle`, in legend order. Every value in ``column`` must have a
         style, so a class can never be drawn without a legend entry.
-    teams : points with ``status`` (:func:`team_points`), drawn as circles (operating) and triangles
-        (in development). ``catchments`` : team catchment shapes (:func:`catchment_outlines`).
+    teams : points with ``status`` (:func:`team_points`), drawn as the style's team markers (a filled
+        circle operating, a ring in development). ``catchments`` : team catchment shapes
+        (:func:`catchment_outlines`).
     counts : add the number of areas in each class to its legend label.
     """
     if column not in areas.columns:
@@ -612,7 +614,8 @@ def team_marker_handle(status: TeamStatus, label: str, *, markersize: float = 7)
     """The legend entry of a team marker (:data:`mapping.present.style.TEAM_MARKERS`)."""
     spec = TEAM_MARKERS[status]
     return Line2D([], [], linestyle="", marker="o", markersize=markersize, markerfacecolor=spec.fill,
-                  markeredgecolor=spec.edge, markeredgewidth=1.2, label=label)
+                  markeredgecolor=spec.edge, markeredgewidth=1.6 if spec.fill.lower() == "#ffffff" else 1.0,
+                  label=label)
 
 
 def key_legend(fig: Figure, handles: Sequence[Artist], *, font: float, columns: int, title: str = "",

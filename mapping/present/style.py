@@ -185,7 +185,8 @@ ZERO_COLOUR = "#f7f7f7"  # the zero class of a count
 class TeamMarker:
     """How a team's base is drawn: a circle, filled or hollow, its edge, and the words for it.
 
-    ``dash`` is the edge's dash pattern in multiples of its width (empty: solid); ``symbol`` stands for
+    ``dash`` is the edge's dash pattern in multiples of its width (empty: solid; the web map draws it,
+    print draws a ring solid and thicker, since at a few points across a dash does not show); ``symbol`` stands for
     the marker in text (tooltips, layer names) and ``shape`` says it in words (legends); ``number_colour``
     is the colour of a shared base's count.
     """
