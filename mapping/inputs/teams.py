@@ -26,7 +26,7 @@ from boundaries.catalogue import NATIONS as UK_NATIONS
 from boundaries.crs import BRITISH_NATIONAL_GRID, WGS84, grid_for
 from mapping.errors import TeamsFileError, UploadError
 from mapping.inputs.dates import parse_date
-from mapping.inputs.tabular import DEFAULT_LIMITS, Limits, describe_size, read_table
+from mapping.inputs.tabular import DEFAULT_LIMITS, Limits, read_file, read_table
 from mapping.inputs.vocabulary import TEAM_STATUSES, TeamStatus
 
 if TYPE_CHECKING:
@@ -142,13 +142,11 @@ def read_teams_csv(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> pd.DataFra
     encoding guessed) are in ``frame.attrs["notices"]`` as ``row N, column C: warning: ...``.
     """
     path = Path(path)
-    if not path.is_file():
-        raise TeamsFileError(f"{path}: teams file not found")
-    size = path.stat().st_size
-    if size > limits.max_file_bytes:
-        raise TeamsFileError(f"{path}: the file is {describe_size(size)}; the limit is "
-                             f"{describe_size(limits.max_file_bytes)}")
-    return read_teams_bytes(path.read_bytes(), str(path), limits=limits)
+    try:
+        data = read_file(path, limits=limits)  # a missing file, a folder, a device and a huge file each said as such
+    except UploadError as exc:
+        raise TeamsFileError(f"teams file {exc}") from None
+    return read_teams_bytes(data, str(path), limits=limits)
 
 
 def read_teams_bytes(data: bytes, name: str, *, limits: Limits = DEFAULT_LIMITS) -> pd.DataFrame:

@@ -180,8 +180,15 @@ def test_every_problem_is_listed_at_once_in_row_order(tmp_path):
 
 
 def test_missing_file_is_a_teams_file_error(tmp_path):
-    with pytest.raises(TeamsFileError, match="not found"):
+    with pytest.raises(TeamsFileError, match="no such file"):
         read_teams_csv(tmp_path / "absent.csv")
+
+
+def test_a_folder_or_a_device_is_refused_for_what_it_is(tmp_path):
+    with pytest.raises(TeamsFileError, match="is a folder, not a file"):
+        read_teams_csv(tmp_path)
+    with pytest.raises(TeamsFileError, match="not a regular file"):
+        read_teams_csv(Path("/dev/null"))
 
 
 # --- dates, catchments and counts on a tiny synthetic table ----------------------------------------
