@@ -124,3 +124,20 @@ def test_the_manifest_lists_the_packs_sources_with_their_roles(stub_pack):
     _, manifest = R.pack_files(stub_pack)
     assert manifest["sources"] == [{"id": "registry:pop2020_lsoa11", "role": "population", "description": "ONS",
                                     "licence": "OGL v3", "url": "https://x", "sha256": "1" * 64}]
+
+
+def test_load_inputs_takes_a_selection_and_refuses_one_the_report_cannot_make():
+    """Checked before any data is read: a selection of a geography that is not UK-wide, another age band,
+    or a selection given with a year as well."""
+    from mapping.analysis.selection import Register, Selection
+
+    register = Register(source="SYNTHETIC.csv", sha256="0" * 64, teams=pd.DataFrame())
+    with pytest.raises(R.ReportError, match="geography must be one of uk2018, uk2023"):
+        R.load_inputs(Selection("ccg2018", 2020, date(2023, 9, 1), register=register))
+    with pytest.raises(R.ReportError, match="children aged 0-2, not age band '0'"):
+        R.load_inputs(Selection("uk2023", 2020, date(2023, 9, 1), age="0", register=register))
+    with pytest.raises(R.ReportError, match="not both"):
+        R.load_inputs(Selection("uk2023", 2020, date(2023, 9, 1), register=register), 2020)
+    selection = R.pack_selection("uk2023", 2020, as_of=date(2023, 9, 1), foi=("replies.csv", b"SYNTHETIC"))
+    assert (selection.geography, selection.year, selection.age, selection.register) == ("uk2023", 2020, "0-2", None)
+    assert selection.foi is not None and selection.foi.file_name == "replies.csv"
