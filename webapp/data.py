@@ -192,9 +192,10 @@ def growth_on(version: str, as_of: date) -> pd.DataFrame:
     """Teams by year against the Vision & Strategy target, as the report pack has it on the date
     (years as mapping.report.load_inputs takes them; mapping.report.growth_as_of)."""
     from mapping.analysis.growth import VISION_2019, growth_table, load_published_counts
+    from mapping.present.figures import growth_chart_years
     from mapping.report import growth_as_of
 
-    years = range(min(VISION_2019.baseline_year, as_of.year), max(VISION_2019.by_year, as_of.year) + 1)
+    years = growth_chart_years(as_of, VISION_2019)
     return growth_as_of(growth_table(teams_table(version), years), load_published_counts(), as_of)
 
 
@@ -208,17 +209,8 @@ def growth_chart_png(version: str, as_of: date) -> bytes:
     from mapping.analysis.growth import VISION_2019 as t
     from mapping.present import figures
 
-    text = figures.FigureText(
-        title="Parent-infant teams by year against the Vision & Strategy target",
-        subtitle=f"Teams in this dataset (1 July), published UK counts known on {as_of.isoformat()}, and the path "
-                 f"from {t.baseline_teams} teams in {t.baseline_year} to at least {t.target_teams} by {t.by_year}",
-        note="Published counts: data/published_team_counts.csv (sources there). The dataset lists only teams "
-             "that published reports name, so it runs below the published counts.",
-        attribution=f"Target: Parent-Infant Foundation, Vision & Strategy 2019-2024; every area by "
-                    f"{t.every_area_year}.")
-    fig = figures.teams_by_year_chart(
-        growth_on(version, as_of), text=text, size="slide",
-        target_label=f"Target path: {t.baseline_teams} in {t.baseline_year} to {t.target_teams} in {t.by_year}")
+    fig = figures.teams_by_year_chart(growth_on(version, as_of), text=figures.growth_chart_text(as_of, t), size="slide",
+                                      target_label=figures.growth_target_label(t))
     buffer = io.BytesIO()
     with mpl.rc_context(figures.RC):  # saved as the pack saves it: every text plain, never mathtext
         fig.savefig(buffer, format="png", dpi=110)
