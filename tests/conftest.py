@@ -50,11 +50,7 @@ UNIT = REPO / "tests" / "unit"
 # while their owners move them: their tests are listed at the end of the run but not failed.
 # This allow-list must become empty (issue 12); remove a file from it as soon as its data tests have moved.
 UNIT_FILES_STILL_HOLDING_DATA_TESTS = frozenset({
-    "test_capacity_growth.py",
     "test_downloads.py",
-    "test_ladder.py",
-    "test_profile.py",
-    "test_reach.py",
     "test_text_safety.py",
     "test_webmap.py",
 })

@@ -1,9 +1,9 @@
-"""Reach on hand-made areas (synthetic), the published comparison, and totals on the real data."""
+"""Reach on hand-made areas (synthetic) and the published comparison; totals on the real data are in
+tests/integration/test_reach_data.py."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -120,46 +120,6 @@ def test_published_record_explains_each_difference():
     assert "moved from in development to operating during 2019 (y)" in record.loc["2019", "explanation"]
     assert record.loc["2020-06", "explanation"] == "they agree"
     assert "lower bound" in record.loc["2022", "explanation"]
-
-
-# --- the real data ---------------------------------------------------------------------------------
-
-
-def test_real_reach_2019_adds_up(mirror):
-    import boundaries
-    from mapping.analysis.reach import compute_reach
-    from mapping.analysis.selection import Selection, load_inputs
-    from mapping.inputs.teams import load_teams, teams_as_of
-    from mapping.inputs.vocabulary import TeamStatus
-
-    reach = compute_reach(load_inputs(Selection("uk2018", 2019, date(2019, 6, 30))))
-    current = teams_as_of(load_teams(), date(2019, 6, 30))
-    operating = current.loc[current["status"] == TeamStatus.OPERATING, "team_id"].nunique()
-    assert operating == 28  # the 27 Rare Jewels teams and Together with Baby (Essex, from May 2019)
-    assert reach["families"].sum() == pytest.approx(operating * 130)
-    babies = boundaries.load_population(2019)["age0"].sum()
-    uk = summarise_reach(reach).set_index("scope").loc["United Kingdom"]
-    assert uk["reach"] == pytest.approx(national_reach(operating, babies)["reach"])
-
-
-def test_real_published_record_is_a_lower_bound_after_2019(mirror):
-    from mapping.inputs.teams import load_teams
-
-    record = published_record(load_teams())
-    later = record[record["as_of"].astype(str) >= "2020"]
-    assert (later["difference"] > 0).all()
-    assert record["source"].str.len().gt(0).all()
-
-
-def test_cli_reach_national(mirror, capsys):
-    from mapping.cli import main
-
-    assert main(["reach", "--geography", "uk2018", "--year", "2019", "--as-of", "2019-06-30", "--national"]) == 0
-    out = capsys.readouterr().out
-    assert out.startswith("uk2018, teams operating on 2019-06-30, mid-2019 population")
-    assert "United Kingdom: 28 teams x 130 = 3,640 families a year" in out
-    assert "published 2025-06: 49 teams, reach 4%-6%" in out
-    assert main(["reach", "--geography", "uk2018", "--year", "2019", "--need-share", "2"]) == 2
 
 
 def test_national_reach_of_a_reach_table_uses_its_exact_babies_and_serving_teams():
