@@ -199,6 +199,13 @@ def data(mirror) -> R.PackInputs:
     return R.load_inputs("uk2023", 2020, as_of=AS_OF, foi=FOI_FIXTURE)
 
 
+def _selection_inputs():
+    """The inputs of the pack's selection (uk2023, mid-2020, AS_OF), straight from the library."""
+    from mapping.analysis.selection import Selection, load_inputs
+
+    return load_inputs(Selection("uk2023", 2020, AS_OF))
+
+
 @pytest.fixture(scope="module")
 def library_ladder(mirror):
     """The ladder straight from the library, FOI answers read from the file (not through the pack)."""
@@ -206,7 +213,7 @@ def library_ladder(mirror):
 
     foi_areas, synthetic = foi_areas_from_file(str(FOI_FIXTURE))
     assert synthetic
-    return compute_ladder("uk2023", 2020, as_of=AS_OF, foi_areas=foi_areas, geometry=False)
+    return compute_ladder(_selection_inputs(), foi_areas=foi_areas, geometry=False)
 
 
 def _ladder_files(pack: Path) -> set[str]:
@@ -292,7 +299,7 @@ def test_published_record_and_reach_tables_are_the_librarys(pack, mirror):
     assert list(record["explanation"]) == list(expected["explanation"])
 
     reach = pd.read_csv(pack / "tables" / "reach.csv").iloc[0]
-    uk = summarise_reach(compute_reach("uk2023", 2020, as_of=AS_OF)).set_index("scope").loc["United Kingdom"]
+    uk = summarise_reach(compute_reach(_selection_inputs())).set_index("scope").loc["United Kingdom"]
     want = national_reach(int(uk["teams"]), float(uk["babies"]))
     assert reach["teams"] == want["teams"] == 29
     for key in ("babies", "families", "need", "reach", "teams_for_all", "multiple"):
@@ -320,7 +327,7 @@ def test_summary_ladder_section_is_the_librarys(pack, library_ladder, mirror):
     for row in expected.to_dict("records"):
         for lv in LEVELS:
             want[f"ladder.{row['scope']}.share_{LEVEL_SLUGS[lv]}"] = row[f"share_{LEVEL_SLUGS[lv]}"]
-    uk = summarise_reach(compute_reach("uk2023", 2020, as_of=AS_OF)).iloc[0]
+    uk = summarise_reach(compute_reach(_selection_inputs())).iloc[0]
     reach = national_reach(int(uk["teams"]), float(uk["babies"]))
     for key in ("teams", "families", "babies", "need", "reach", "teams_for_all", "multiple"):
         want[f"reach.{key}"] = reach[key]

@@ -331,11 +331,14 @@ def _library_figures(geography: str, year: int, as_of: date, foi: Path | None) -
     from mapping.analysis.capacity import GREATER_MANCHESTER, national_capacity
     from mapping.analysis.coverage import compute_gaps, summarise
     from mapping.analysis.growth import VISION_2019, load_published_counts
+    from mapping.analysis.selection import Selection
+    from mapping.analysis.selection import load_inputs as selection_inputs
     from mapping.inputs.dates import parse_date
     from mapping.inputs.teams import load_teams, teams_as_of
 
     teams = load_teams()
-    gaps = compute_gaps(geography, year, as_of=as_of, teams=teams)
+    inputs = selection_inputs(Selection(geography, year, as_of))
+    gaps = compute_gaps(inputs)
     summary = summarise(gaps)
     figures: dict[str, object] = {"as_of": as_of.isoformat(), "year": year}
     for scope, values in [("UK", summary), *summary["nations"].items()]:
@@ -372,12 +375,12 @@ def _library_figures(geography: str, year: int, as_of: date, foi: Path | None) -
     from mapping.analysis.reach import compute_reach, national_reach, summarise_reach
 
     foi_areas = foi_areas_from_file(str(foi))[0] if foi is not None else None
-    ladder = summarise_ladder(compute_ladder(geography, year, as_of=as_of, foi_areas=foi_areas, geometry=False))
+    ladder = summarise_ladder(compute_ladder(inputs, foi_areas=foi_areas, geometry=False))
     for row in ladder.to_dict("records"):
         for key, value in row.items():
             if key.startswith("share_"):
                 figures[f"ladder.{row['scope']}.{key}"] = value
-    uk = summarise_reach(compute_reach(geography, year, as_of=as_of)).iloc[0]
+    uk = summarise_reach(compute_reach(inputs)).iloc[0]
     reach = national_reach(int(uk["teams"]), float(uk["babies"]))
     for key in ("teams", "families", "babies", "need", "reach", "teams_for_all", "multiple"):
         figures[f"reach.{key}"] = reach[key]
