@@ -10,19 +10,12 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from app_helpers import FOI_FIXTURE, assert_no_failure, frame, run_app, show_map_table
+from app_helpers import FOI_FIXTURE, assert_no_failure, frame, open_page, run_app, show_map_table
 
 pytestmark = pytest.mark.slow
 
 
 FOI_LABEL = "CAMHS FOI reply class"
-
-
-def open_page(at, page: str) -> None:
-    """Follow a link to another page in this session (``?page=``; see test_app_navigation)."""
-    at.query_params["page"] = page
-    at.run()
-    assert_no_failure(at)
 
 
 def metrics(at) -> dict[str, str]:

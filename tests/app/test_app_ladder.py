@@ -15,17 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from app_helpers import FOI_FIXTURE, REPO, assert_no_failure, frame, run_app, show_map_table
+from app_helpers import FOI_FIXTURE, REPO, assert_no_failure, frame, open_page, run_app, show_map_table
 
 pytestmark = pytest.mark.slow
 LADDER_LABEL = "Provision ladder"
-
-
-def open_page(at, page: str) -> None:
-    """Follow a link to another page in this session (``?page=``; see test_app_navigation)."""
-    at.query_params["page"] = page
-    at.run()
-    assert_no_failure(at)
 
 
 def static_table(at, index_name: str) -> pd.DataFrame:

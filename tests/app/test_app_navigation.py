@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from app_helpers import APP, assert_no_failure, run_app
+from app_helpers import APP, assert_no_failure, open_page, run_app
 
 from mapping.errors import PimapError
 from mapping.present.text import escape_markdown
@@ -32,13 +32,6 @@ SIDEBAR_KEYS = {"geo": "selectbox", "year": "selectbox", "when": "select_slider"
 PAGE_MODULES = {"map": ("webapp.pages.map", "page_map"), "ladder": ("webapp.pages.ladder", "page_ladder"),
                 "profile": ("webapp.pages.profile", "page_profile"), "tables": ("webapp.pages.tables", "page_tables"),
                 "foi": ("webapp.pages.foi", "page_foi"), "about": ("webapp.pages.about", "page_about")}
-
-
-def open_page(at, page: str) -> None:
-    """Follow a link to another page in the same session: the query string as the app wrote it, another page."""
-    at.query_params["page"] = page
-    at.run()
-    assert_no_failure(at)
 
 
 def sidebar_values(at) -> dict:
