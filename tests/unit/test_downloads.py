@@ -1,25 +1,23 @@
 """Downloads: attribution and data date inside every file, no runnable formula, figures unchanged.
 
-The small frames here are SYNTHETIC (hand-made rows for the rules); the last tests write the real
-gaps table and read the figures back.
+The small frames here are SYNTHETIC (hand-made rows for the rules); the real gaps table's round trip is in
+tests/integration/test_downloads_data.py.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
-from datetime import date
 
 import geopandas as gpd
 import pandas as pd
 import pytest
+from downloads_helpers import META, csv_rows
 from openpyxl import load_workbook
 from shapely.geometry import box
 
 from mapping.present.downloads import (
     FORMULA_PREFIXES,
-    DownloadMeta,
     download_name,
     neutralise,
     neutralise_frame,
@@ -27,10 +25,6 @@ from mapping.present.downloads import (
     to_geojson_bytes,
     to_xlsx_bytes,
 )
-
-META = DownloadMeta(title="SYNTHETIC test table", attribution="Contains test data © nobody",
-                    data_date="teams as of 2025-07-01; population mid-2020", sources=("src one", "src two"),
-                    notes=("a note",), generated="2026-01-02")
 
 HOSTILE = pd.DataFrame({
     "name": ["=HYPERLINK(\"http://x\")", "+1+2", "-3+4", "@SUM(A1)", "\tTAB", "\rCR", "plain", "a=b"],
@@ -55,17 +49,8 @@ def test_neutralise_frame_keeps_numbers_numeric():
     assert out["name"].iloc[6:].tolist() == ["plain", "a=b"]
 
 
-def _csv_rows(data: bytes) -> tuple[list[str], list[list[str]]]:
-    text = data.decode("utf-8-sig")
-    comments = []
-    while text.startswith("# "):  # the comment lines lead the file; cells may hold line breaks later
-        line, _, text = text.partition("\r\n")
-        comments.append(line)
-    return comments, list(csv.reader(io.StringIO(text, newline="")))
-
-
 def test_csv_carries_attribution_date_and_sources():
-    comments, rows = _csv_rows(to_csv_bytes(HOSTILE, META))
+    comments, rows = csv_rows(to_csv_bytes(HOSTILE, META))
     assert comments == [
         "# title: SYNTHETIC test table", "# attribution: Contains test data © nobody",
         "# data date: teams as of 2025-07-01; population mid-2020", "# generated: 2026-01-02",
@@ -75,7 +60,7 @@ def test_csv_carries_attribution_date_and_sources():
 
 
 def test_csv_cells_cannot_start_a_formula():
-    _, rows = _csv_rows(to_csv_bytes(HOSTILE, META))
+    _, rows = csv_rows(to_csv_bytes(HOSTILE, META))
     for name, _count in rows[1:]:
         assert not name.startswith(FORMULA_PREFIXES), name
     assert [r[0] for r in rows[1:5]] == ["'=HYPERLINK(\"http://x\")", "'+1+2", "'-3+4", "'@SUM(A1)"]
@@ -116,22 +101,3 @@ def test_download_name_names_the_geography():
         "pimap-gaps-uk2023-pop2020-teams2025-07-01.csv"
     assert download_name("gaps", "uk2018", "xlsx", parts=["Northern Ireland"]) == \
         "pimap-gaps-uk2018-Northern_Ireland.xlsx"
-
-
-@pytest.mark.slow
-def test_real_gaps_round_trip_through_csv_and_xlsx(mirror):
-    from mapping.analysis.coverage import compute_gaps
-    from mapping.analysis.selection import Selection, load_inputs
-
-    gaps = pd.DataFrame(compute_gaps(load_inputs(Selection("uk2018", 2020, date(2023, 7, 1)))).drop(columns="geometry"))
-    _, rows = _csv_rows(to_csv_bytes(gaps, META))
-    header, body = rows[0], rows[1:]
-    read = pd.DataFrame(body, columns=header)
-    assert read["code"].tolist() == gaps["code"].tolist()
-    assert read["age0_2"].astype(float).tolist() == gaps["age0_2"].tolist()
-    assert read["uncovered_age0_2"].astype(float).tolist() == gaps["uncovered_age0_2"].tolist()
-    book = load_workbook(io.BytesIO(to_xlsx_bytes({"gaps": gaps}, META)), read_only=True)
-    values = list(book["gaps"].iter_rows(min_row=2, values_only=True))
-    column = values[0].index("age0_2")
-    # XLSX stores numbers as decimal text: Northern Ireland's fractional estimates keep 16 digits, not 17.
-    assert [v[column] for v in values[1:]] == pytest.approx(gaps["age0_2"].tolist(), rel=1e-13)

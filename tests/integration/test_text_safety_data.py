@@ -1,0 +1,187 @@
+"""Hostile text in a browser and on the app's pages: the map in headless chromium runs nothing, and every
+app page shows a user's or a data file's text literally; a page that fails shows a short message, never a
+traceback or a path.
+
+Moved from tests/unit/test_text_safety.py, which keeps the map's HTML, figures and Markdown checks: the app
+tests here read the real data (the ``mirror`` fixture) and the browser test drives Debian's chromium, which
+the fast tier (all of tests/unit) deselects. Every hostile name is SYNTHETIC (data/teams.csv is never
+changed: the profile test reads a copy of it with one team renamed).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from app_helpers import open_page
+from text_safety_helpers import HOSTILE, PROBES, app_map, synthetic_map_inputs, unescape, unescaped
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _bench():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_app", REPO / "benchmarks" / "bench_app.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    return bench
+
+
+@pytest.mark.browser
+def test_a_hostile_name_in_the_map_runs_nothing_in_chromium(tmp_path):
+    """The app's map in headless chromium (its shapes served as the app serves them): every tooltip opened,
+    no element made, nothing run."""
+    bench = _bench()
+    missing = bench.missing_requirements()
+    if missing:
+        pytest.skip(f"browser test skipped: {missing}")
+    name = HOSTILE + ' <img src=y onerror="window.pimapRan=1"><b>bold</b>'
+    areas, measure, legend, teams, catchments, specialists = synthetic_map_inputs(name)
+    url = "https://pimap.invalid/shapes/x.json"
+    fmap = app_map(areas, measure, legend, teams, catchments, specialists, shapes_url=url)
+    dialogs: list[str] = []
+    with bench.browser_page() as page:
+        page.route(url, lambda route: route.fulfill(status=200, content_type="application/json",
+                                                    headers={"Access-Control-Allow-Origin": "*"},
+                                                    body=json.dumps(areas[1])))
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.set_content(fmap.get_root().render(), wait_until="load")
+        page.wait_for_function("() => window.L !== undefined")
+        page.wait_for_function("() => document.body.dataset.areasDrawn !== undefined")
+        assert page.evaluate("() => document.body.dataset.areasDrawn") == f"Areas: {measure.label}"
+        # Hover every feature (a mouseover that bubbles to its layer, as the pointer's would) and read the tooltip.
+        tips = page.evaluate("""(name) => {
+            const texts = new Set();
+            window[name].eachLayer(function (layer) {
+                if (!layer.feature) { return; }
+                const at = layer.getLatLng ? layer.getLatLng() : layer.getBounds().getCenter();
+                layer.fire("mouseover", {latlng: at, layer: layer}, true);
+                document.querySelectorAll(".leaflet-tooltip").forEach(function (t) { texts.add(t.textContent); });
+                layer.fire("mouseout", {latlng: at, layer: layer}, true);
+            });
+            return Array.from(texts);
+        }""", fmap.get_name())
+        made = page.evaluate("""() => ({
+            img: document.querySelectorAll("img").length,
+            b: document.querySelectorAll(".leaflet-tooltip b, .leaflet-tooltip img").length,
+            ran: window.pimapRan === 1})""")
+    assert made == {"img": 0, "b": 0, "ran": False} and dialogs == []
+    # 2 areas, 2 team bases, 2 catchments and 1 specialist area, each tooltip with the name as text
+    assert len(tips) == 7 and sum(name in t for t in tips) == 7
+
+
+def _all_text(at) -> str:
+    """Every element the app sent, main area and sidebar, as its protobuf text."""
+    out = []
+
+    def walk(node) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            out.append(str(proto))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return "\n".join(out)
+
+
+def _run(page: str, **params):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=300)
+    at.query_params["page"] = page
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+@pytest.mark.slow
+def test_a_failing_page_shows_a_short_message_and_no_traceback_or_path(mirror, monkeypatch, caplog):
+    import webapp.pages.about
+
+    def broken(view) -> None:
+        raise RuntimeError(f"boom in {REPO}/secret.py and /usr/lib/python3/site-packages/x.py")
+
+    monkeypatch.setattr(webapp.pages.about, "page_about", broken)
+    with caplog.at_level("ERROR"):
+        at = _run("about")
+    assert not at.exception
+    assert len(at.error) == 1 and "went wrong" in at.error[0].value
+    sent = _all_text(at)
+    assert "Traceback" not in sent and "/work/" not in sent and "site-packages" not in sent
+    assert str(REPO) not in sent and "boom" not in sent and "RuntimeError" not in sent
+    assert "boom in" in caplog.text  # the details are in the server's log
+
+
+@pytest.mark.slow
+def test_a_library_error_shows_its_message_as_text(mirror, monkeypatch):
+    import webapp.pages.about
+    from mapping.errors import PimapError
+
+    def refusing(view) -> None:
+        raise PimapError(f"file {HOSTILE}.csv: not readable")
+
+    monkeypatch.setattr(webapp.pages.about, "page_about", refusing)
+    at = _run("about")
+    assert not at.exception and len(at.error) == 1
+    assert unescape(at.error[0].value) == f"file {HOSTILE}.csv: not readable"
+    assert unescaped(at.error[0].value) == []
+
+
+@pytest.fixture()
+def hostile_teams(mirror, tmp_path, monkeypatch):
+    """A copy of data/teams.csv in which Aneurin Bevan's team (the whole health board) carries the SYNTHETIC
+    hostile name; the app reads the copy (and keys its caches by it), never the real file."""
+    import shutil
+
+    import webapp.data
+    from boundaries import config
+
+    shutil.copytree(config.data_dir(), tmp_path / "data")
+    teams = pd.read_csv(REPO / "data" / "teams.csv", dtype=str, keep_default_na=False)
+    teams.loc[teams["team_id"] == "aneurin-bevan", "name"] = HOSTILE
+    teams.to_csv(tmp_path / "data" / "teams.csv", index=False)
+    monkeypatch.setenv(config.DATA_DIR.name, str(tmp_path / "data"))
+    webapp.data.data_version.clear()
+    yield HOSTILE
+    webapp.data.data_version.clear()
+
+
+@pytest.mark.slow
+def test_a_hostile_team_name_shows_literally_on_the_profile(hostile_teams):
+    at = _run("profile", geo="uk2023", date="2023", area="W11000028")  # Aneurin Bevan University Health Board
+    assert not at.exception, [e.value for e in at.exception]
+    serving = [m.value for m in at.markdown if "Serving teams" in m.value]
+    assert serving and HOSTILE in unescape(serving[0]) and unescaped(serving[0].split(":**", 1)[1]) == []
+    # Nowhere on the page is a probe sent as live Markdown or HTML.
+    for element in [*at.markdown, *at.caption, *at.subheader, *at.info, *at.success, *at.warning, *at.error]:
+        for probe in PROBES:
+            assert probe not in element.value
+
+
+@pytest.mark.slow
+def test_a_hostile_upload_name_shows_literally(mirror):
+    """The visitor's own file name, in the upload's error and in the report pack's description."""
+    at = _run("foi", geo="uk2018")
+    at.file_uploader(key="foi_upload").upload(f"{HOSTILE}.xlsx", b"not a workbook", "application/zip").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(HOSTILE in unescape(e.value) for e in at.error)
+    at.file_uploader(key="foi_upload").upload(f"{HOSTILE}.csv", (REPO / "tests" / "fixtures" /
+                                              "synthetic_foi_rare_jewels.csv").read_bytes(), "text/csv").run()
+    assert not at.exception, [e.value for e in at.exception]
+    open_page(at, "tables")
+    shown = [e.value for e in [*at.error, *at.markdown, *at.caption, *at.info, *at.warning, *at.success]]
+    assert any(HOSTILE in unescape(v) and "FOI replies" in v for v in shown)
+    for value in shown:
+        for probe in PROBES:
+            assert probe not in value
+    # The ladder page's note names the file too (Markdown in st.warning for the SYNTHETIC fixture).
+    open_page(at, "ladder")
+    notes = [e.value for e in [*at.warning, *at.info] if "Levels 1 and 0 come from" in e.value]
+    assert notes and all(HOSTILE in unescape(v) for v in notes)
+    for value in notes:
+        for probe in PROBES:
+            assert probe not in value
