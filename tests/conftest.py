@@ -46,18 +46,10 @@ REAL_DATA_MARKS = ("data", "slow")
 UNIT = REPO / "tests" / "unit"
 
 # tests/unit holds only tests that need no real data (seconds); a unit test asking for a real-data fixture
-# or marked slow fails, saying to move it to tests/integration. The files below still hold such tests
-# while their owners move them: their tests are listed at the end of the run but not failed.
-# This allow-list must become empty (issue 12); remove a file from it as soon as its data tests have moved.
-UNIT_FILES_STILL_HOLDING_DATA_TESTS = frozenset({
-    "test_downloads.py",
-    "test_text_safety.py",
-    "test_webmap.py",
-})
+# or marked slow fails, saying to move it to tests/integration.
 MOVE_TO_INTEGRATION = ("needs real data ({why}) but lies in tests/unit, which holds only tests that need no real "
                        "data: move it to a file under tests/integration")
 _misplaced = pytest.StashKey[dict[str, str]]()
-_tolerated = pytest.StashKey[list[str]]()
 
 
 def _in_unit(path: Path) -> bool:
@@ -66,15 +58,13 @@ def _in_unit(path: Path) -> bool:
 
 def _fast_tier(config: pytest.Config) -> bool:
     """PIMAP_TEST_TIER=fast, or every path asked for lies in tests/unit (``pytest tests/unit`` is the fast tier
-    by itself). A file of the allow-list named on its own keeps its real-data tests, for its owner to run."""
+    by itself)."""
     if os.environ.get("PIMAP_TEST_TIER") == "fast":
         return True
     if hasattr(config, "workerinput"):  # an xdist worker: the controller has decided (and set the variable)
         return False
     paths = [config.invocation_params.dir / str(arg).split("::", 1)[0] for arg in config.args]
-    if not paths or not all(_in_unit(p) for p in paths):
-        return False
-    return not any(p.name in UNIT_FILES_STILL_HOLDING_DATA_TESTS for p in paths)
+    return bool(paths) and all(_in_unit(p) for p in paths)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -108,21 +98,14 @@ def pytest_collection_modifyitems(config, items):
         if REAL_DATA_FIXTURES.intersection(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.data)
     misplaced: dict[str, str] = {}
-    tolerated: list[str] = []
     for item in items:
         if not _in_unit(item.path) or not any(m in item.keywords for m in REAL_DATA_MARKS):
             continue
-        if item.path.name in UNIT_FILES_STILL_HOLDING_DATA_TESTS:
-            tolerated.append(item.nodeid)
-        else:
-            fixtures = sorted(REAL_DATA_FIXTURES.intersection(getattr(item, "fixturenames", ())))
-            why = [f"asks for the {' and '.join(fixtures)} fixture"] if fixtures else []
-            why += ["is marked slow"] if "slow" in item.keywords else []
-            misplaced[item.nodeid] = MOVE_TO_INTEGRATION.format(why=", ".join(why) or "is marked data")
+        fixtures = sorted(REAL_DATA_FIXTURES.intersection(getattr(item, "fixturenames", ())))
+        why = [f"asks for the {' and '.join(fixtures)} fixture"] if fixtures else []
+        why += ["is marked slow"] if "slow" in item.keywords else []
+        misplaced[item.nodeid] = MOVE_TO_INTEGRATION.format(why=", ".join(why) or "is marked data")
     config.stash[_misplaced] = misplaced
-    config.stash[_tolerated] = tolerated
-    if hasattr(config, "workeroutput"):  # an xdist worker: the controller prints the list (pytest_testnodedown)
-        config.workeroutput["tolerated_unit_data_tests"] = tolerated
     if FAST_TIER:
         # A misplaced unit test is kept, so it fails (in setup, before touching any data) in the fast tier too.
         kept = [i for i in items if i.nodeid in misplaced
@@ -143,27 +126,6 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     message = item.config.stash.get(_misplaced, {}).get(item.nodeid)
     if message is not None:
         pytest.fail(message, pytrace=False)
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_testnodedown(node, error) -> None:
-    """Under xdist the workers collect; each sends the allow-listed real-data unit tests it found."""
-    found = getattr(node, "workeroutput", {}).get("tolerated_unit_data_tests", [])
-    known = node.config.stash.get(_tolerated, [])
-    node.config.stash[_tolerated] = known + [n for n in found if n not in known]
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
-    """List the real-data tests still tolerated in tests/unit, by file, so the allow-list can only shrink."""
-    tolerated = config.stash.get(_tolerated, [])
-    if not tolerated:
-        return
-    files = sorted({nodeid.split("::", 1)[0] for nodeid in tolerated})
-    terminalreporter.write_sep("-", f"{len(tolerated)} real-data tests still in tests/unit (allow-listed in "
-                                    "tests/conftest.py; move them to tests/integration)")
-    for name in files:
-        count = sum(n.split("::", 1)[0] == name for n in tolerated)
-        terminalreporter.write_line(f"{name}: {count}")
 
 
 @pytest.fixture(scope="session")

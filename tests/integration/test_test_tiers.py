@@ -42,13 +42,11 @@ def test_reads_real_data(mirror):
 
 @pytest.fixture
 def tree(tmp_path) -> Path:
-    """tests/conftest.py over a unit file with two misplaced tests, an allow-listed unit file and an
-    integration file, each SYNTHETIC."""
+    """tests/conftest.py over a unit file with two misplaced tests and an integration file, each SYNTHETIC."""
     (tmp_path / "tests" / "unit").mkdir(parents=True)
     (tmp_path / "tests" / "integration").mkdir()
     shutil.copy(CONFTEST, tmp_path / "tests" / "conftest.py")
     (tmp_path / "tests" / "unit" / "test_synthetic.py").write_text(UNIT_FILE)
-    (tmp_path / "tests" / "unit" / "test_ladder.py").write_text(DATA_FILE)  # on the allow-list
     (tmp_path / "tests" / "integration" / "test_synthetic_data.py").write_text(DATA_FILE)
     (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider -rA\nmarkers =\n"
                                          "    slow: slow\n    data: data\n    browser: browser\n    network: network\n")
@@ -81,33 +79,41 @@ def test_pytest_tests_unit_is_the_fast_tier_and_fails_a_misplaced_test(tree):
     assert "pimap test tier: fast (no real data)" in out
     assert outcomes(out) == {"tests/unit/test_synthetic.py::test_reads_real_data": "ERROR",
                              "tests/unit/test_synthetic.py::test_marked_slow": "ERROR",
-                             "tests/unit/test_synthetic.py::test_plain": "PASSED"}  # the allow-listed one deselected
+                             "tests/unit/test_synthetic.py::test_plain": "PASSED"}
     assert f"needs real data (asks for the mirror fixture) {MOVE}" in out
     assert f"needs real data (is marked slow) {MOVE}" in out
-    assert "1 real-data tests still in tests/unit (allow-listed" in out and "tests/unit/test_ladder.py: 1" in out
 
 
-def test_every_tier_runs_integration_and_allow_listed_data_tests(tree):
+def test_a_unit_file_named_on_its_own_is_the_fast_tier_and_still_fails_a_misplaced_test(tree):
+    code, out = run(tree, "tests/unit/test_synthetic.py::test_reads_real_data",
+                    "tests/unit/test_synthetic.py::test_plain")
+    assert code == 1, out
+    assert "pimap test tier: fast (no real data)" in out
+    assert outcomes(out) == {"tests/unit/test_synthetic.py::test_reads_real_data": "ERROR",
+                             "tests/unit/test_synthetic.py::test_plain": "PASSED"}
+
+
+def test_every_tier_runs_integration_data_tests_and_fails_misplaced_ones(tree):
     code, out = run(tree, "tests")
     assert code == 1, out
     assert "pimap test tier: all" in out
     assert outcomes(out) == {"tests/unit/test_synthetic.py::test_reads_real_data": "ERROR",
                              "tests/unit/test_synthetic.py::test_marked_slow": "ERROR",
                              "tests/unit/test_synthetic.py::test_plain": "PASSED",
-                             "tests/unit/test_ladder.py::test_reads_real_data": "PASSED",
                              "tests/integration/test_synthetic_data.py::test_reads_real_data": "PASSED"}
 
 
 def test_the_fast_variable_deselects_real_data_tests_outside_tests_unit(tree):
-    code, out = run(tree, "tests/integration", "tests/unit/test_ladder.py")
-    assert code == 0 and "2 passed" in out, out  # an allow-listed file named on its own keeps its data tests
+    code, out = run(tree, "tests/integration")
+    assert code == 0 and "1 passed" in out and "pimap test tier: all" in out, out
     code, out = run(tree, "tests/integration", tier="fast")
     assert code == 5 and "1 deselected" in out, out  # 5: no test left to run
 
 
-def test_the_allow_list_is_reported_under_xdist_too(tree):
+def test_a_misplaced_test_fails_under_xdist_too(tree):
     pytest.importorskip("xdist")
     code, out = run(tree, "-n", "2", "tests")
     assert code == 1, out
-    assert "tests/unit/test_ladder.py: 1" in out
+    assert outcomes(out)["tests/unit/test_synthetic.py::test_reads_real_data"] == "ERROR"
+    assert outcomes(out)["tests/integration/test_synthetic_data.py::test_reads_real_data"] == "PASSED"
     assert MOVE in out
