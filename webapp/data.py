@@ -20,6 +20,7 @@ import streamlit as st
 import boundaries
 from boundaries import config
 from mapping.analysis.selection import Inputs, Selection, load_inputs
+from mapping.inputs.provenance import Source, sources_for
 from mapping.inputs.vocabulary import TEAM_MARKER_STATUSES, TeamStatus
 from mapping.present import webmap
 from mapping.present.downloads import DownloadMeta, to_csv_bytes, to_geojson_bytes, to_xlsx_bytes
@@ -254,16 +255,15 @@ def download_meta(title: str, geography: str, year: int, as_of: date, extra: tup
                    f"({geo.vintage.isoformat()})"),
         sources=("Teams: data/teams.csv, typed in from Rare Jewels (2019), Vision & Strategy 2019-2024, the 2023 "
                  "evidence summary and the Parent-Infant Foundation slides; not a complete list after 2019",
-                 *[f"{f.id}: {f.description} ({f.license}) {f.url}" for f in _sources_for(geography, year)],
+                 *[_source_line(s) for s in sources_for(Selection(geography, year, as_of)) if s.role != "teams"],
                  *extra),
         notes=("Northern Ireland ages 0-2 are estimated from the 0-15 band (column 'estimated').",
                "Children aged 0 at mid-year stand in for a year's births in the capacity estimate."),
     )
 
 
-def _sources_for(geography: str, year: int):
-    from boundaries.catalogue import source_ids
-
-    registry = boundaries.fetch.registry()
-    ids = list(source_ids(geography)) + [k for k in registry if k.startswith(f"pop{year}")]
-    return [registry[i] for i in dict.fromkeys(ids) if i in registry]
+def _source_line(source: Source) -> str:
+    """One line of a download's sources: the file's id, what it is, its licence and where it comes from."""
+    licence = f" ({source.licence})" if source.licence else ""
+    url = f" {source.url}" if source.url else ""
+    return f"{source.id.removeprefix('registry:')}: {source.description}{licence}{url}"

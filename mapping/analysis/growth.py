@@ -44,14 +44,13 @@ VISION_2019 = VisionTargets(
     every_area_year=2030,
     source=(
         "Parent-Infant Foundation, Vision & Strategy 2019-2024, priority 1: 'at least a 50% growth in provision' "
-        "by 2024 from the 27 teams of 2019; 'in ten years ... all areas benefitting from such a team' "
-        "(../shared/FACTS.md: 'teams in every area by 2030')"
+        "by 2024 from the 27 teams of 2019; 'in ten years ... all areas benefitting from such a team'"
     ),
 )
 
 
 def load_published_counts(path: Path | None = None) -> pd.DataFrame:
-    """The published UK team counts, each with its source (hand-entered from ../shared/FACTS.md)."""
+    """The published UK team counts (data/published_team_counts.csv, typed in, each row naming its publication)."""
     frame = pd.read_csv(path or config.published_counts_path(), dtype={"as_of": str})
     frame["year"] = frame["as_of"].str[:4].astype(int)
     return frame

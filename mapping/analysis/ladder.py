@@ -47,8 +47,6 @@ __all__ = [
     "LEVELS",
     "LEVEL_LABELS",
     "LEVEL_SLUGS",
-    "LEVEL_COLOURS",
-    "LEVEL_HATCHES",
     "NO_FOI_CLASS",
     "FOI_ACCEPTING_CLASSES",
     "FOI_REFUSING_CLASSES",
@@ -77,17 +75,7 @@ LEVEL_LABELS: dict[str, str] = {
 }
 # Column-name fragment per level: share_level_3 ... share_level_0, share_unknown.
 LEVEL_SLUGS: dict[str, str] = {"3": "level_3", "2": "level_2", "1": "level_1", "0": "level_0", "unknown": "unknown"}
-# ColorBrewer YlGnBu, 4 classes (marked colour-blind safe at colorbrewer2.org), dark = more provision;
-# unknown is a neutral grey so it never reads as a point on the scale. Hatches repeat the level
-# without colour (print, greyscale, colour-blind readers); 3 is solid, unknown is dotted.
-LEVEL_COLOURS: dict[str, str] = {
-    "3": "#225ea8",
-    "2": "#41b6c4",
-    "1": "#a1dab4",
-    "0": "#ffffcc",
-    "unknown": "#bdbdbd",
-}
-LEVEL_HATCHES: dict[str, str] = {"3": "", "2": "///", "1": "\\\\\\", "0": "xxx", "unknown": "..."}
+# Each level's colour and hatch are in mapping.present.style (LADDER_STYLES), with the map's and the pack's.
 
 # mapping.inputs.foi's classes, split by what they say about under-3s (one list of names, in mapping.inputs.foi).
 NO_FOI_CLASS = "no usable reply"

@@ -282,7 +282,6 @@ def measuring_renderer(fig: Figure) -> RendererAgg:
     return renderer
 
 
-_renderer = measuring_renderer  # the old private name, still read by tests/pack/test_report.py
 
 
 @lru_cache(maxsize=65536)

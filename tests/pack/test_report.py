@@ -134,7 +134,7 @@ def test_long_titles_are_wrapped_inside_the_page():
     text = F.FigureText("A title " * 12, "A subtitle that goes on " * 10, "A note " * 40, "Attribution " * 20)
     fig = F.nation_gap_chart(pd.DataFrame({"nation": ["England"], "age0_2_total": [10.0], "age0_2_uncovered": [5.0]}),
                              text=text)
-    renderer = F._renderer(fig)
+    renderer = F.measuring_renderer(fig)
     for t in fig.texts:
         box = t.get_window_extent(renderer).transformed(fig.transFigure.inverted())
         assert 0 <= box.x0 and box.x1 <= 1, t.get_text()[:30]

@@ -109,17 +109,6 @@ def test_ladder_levels_have_one_colour_on_the_web_map_and_in_the_pack():
     assert LR.KEY_STYLES["3"].colour == style.LADDER_STYLES["3"].colour
 
 
-def test_ladder_styles_still_match_the_analysis_colours_while_both_exist():
-    """mapping.analysis.ladder still carries LEVEL_COLOURS (for its own tests); until it goes, it must agree."""
-    from mapping.analysis import ladder
-
-    colours = getattr(ladder, "LEVEL_COLOURS", None)
-    if colours is None:
-        pytest.skip("mapping.analysis.ladder no longer defines colours: the style is the only source")
-    assert colours == {lv: style.LADDER_STYLES[lv].colour for lv in LEVELS}
-    assert ladder.LEVEL_HATCHES == {lv: style.LADDER_STYLES[lv].hatch for lv in LEVELS}
-
-
 def test_coverage_classes_have_one_colour_on_the_web_map_and_in_the_pack():
     # SYNTHETIC: an area with no child covered, one partly, one wholly covered (share_covered 0, 0.5, 1).
     gaps = _gaps(3, share_covered=[0.0, 0.5, 1.0], coverage=["none", "partial", "full"])
@@ -243,3 +232,10 @@ def test_line_dash_in_both_media():
     assert solid.dash_array(2) is None and solid.mpl_linestyle() == "solid"
     with mpl.rc_context(F.RC):
         assert Line2D([], [], linestyle=line.mpl_linestyle()).get_linestyle() == "--"
+
+
+def test_every_ladder_level_has_its_own_colour_and_hatch():
+    """The level is told by colour and by hatch, so neither may repeat (print, greyscale, colour-blind readers)."""
+    levels = [style.LADDER_STYLES[lv] for lv in LEVELS]
+    assert len({s.colour for s in levels}) == len(LEVELS)
+    assert len({s.hatch for s in levels}) == len(LEVELS)
