@@ -35,8 +35,9 @@ def foi_classes(view: View) -> pd.DataFrame | None:
     key = (view.geography, view.year)
     if key not in cache:
         from mapping.inputs.foi_io import classes_in
+        from webapp.data import data_version, selection_inputs
 
-        cache[key] = classes_in(analysis, view.geography, view.year)
+        cache[key] = classes_in(analysis, selection_inputs(data_version(), view.geography, view.year, view.as_of))
     return cache[key]
 
 

@@ -6,6 +6,7 @@ import argparse
 import json
 import math
 import sys
+from datetime import date
 
 from mapping.cli.options import add_output_arguments, check_out, emit
 
@@ -74,13 +75,14 @@ def _pct(value: float | None) -> str:
 
 def _summary(args: argparse.Namespace) -> int:
     import boundaries
+    from mapping.analysis.selection import Selection, load_inputs
     from mapping.inputs.foi_io import analyse_file, default_population_year, population_share_0_2
 
     analysis = analyse_file(args.file)
     f = analysis.funnel
     _synthetic_notice(analysis.synthetic)
     year = default_population_year(analysis.report, tuple(boundaries.POPULATION_YEARS))
-    share = population_share_0_2(analysis.geography, year)
+    share = population_share_0_2(load_inputs(Selection(analysis.geography, year, date.today())))
     if args.json:
         print(json.dumps({**f, "geography": analysis.geography, "synthetic": analysis.synthetic,
                           "conflicts": int(len(analysis.conflicts)), "population_year": year,
@@ -130,12 +132,16 @@ def _write(frame, fmt: str, args: argparse.Namespace) -> None:
 
 
 def _classify(args: argparse.Namespace) -> int:
-    from mapping.inputs.foi_io import analyse_file, classes_in
+    import boundaries
+    from mapping.analysis.selection import Selection, load_inputs
+    from mapping.inputs.foi_io import analyse_file, classes_in, default_population_year
 
     check_out(args)
     analysis = analyse_file(args.file)
     _synthetic_notice(analysis.synthetic)
-    frame = classes_in(analysis, args.geography, args.year)
+    year = args.year if args.year is not None else default_population_year(analysis.report, tuple(boundaries.POPULATION_YEARS))
+    # The teams play no part in the classes: the date only completes the selection.
+    frame = classes_in(analysis, load_inputs(Selection(args.geography, year, date.today())))
     if args.geography == analysis.geography:
         frame = frame.copy()
         frame["foi_class"] = frame["foi_class"].astype(str)

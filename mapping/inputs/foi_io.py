@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -33,6 +34,9 @@ from mapping.inputs.foi import (
 )
 from mapping.inputs.foi_schema import normalise_header
 from mapping.inputs.tabular import DEFAULT_LIMITS, Limits, Table, read_file, read_table
+
+if TYPE_CHECKING:
+    from mapping.analysis.selection import Inputs
 
 __all__ = [
     "FOI_FILE_ENV",
@@ -242,37 +246,27 @@ def default_population_year(report: ValidationReport, years: tuple[int, ...]) ->
     return max(before) if before else min(years)
 
 
-def classes_in(analysis: FoiAnalysis, geography_id: str, year: int | None = None) -> pd.DataFrame:
-    """The FOI's classes in any geography: per area in the FOI's own, carried through small areas otherwise.
+def classes_in(analysis: FoiAnalysis, inputs: Inputs) -> pd.DataFrame:
+    """The FOI's classes in the selection's geography: per area in the FOI's own, carried through small
+    areas otherwise, with the selection's small-area lookup and population (loaded once, by the selection).
 
-    In the FOI's geography each area also gets its population share aged 0-2 (of 0-18) for ``year``;
-    elsewhere each area gets the share of its children aged 0-2 in each class.
+    In the FOI's geography each area also gets its population share aged 0-2 (of 0-18) for the
+    selection's year; elsewhere each area gets the share of its children aged 0-2 in each class.
     """
-    import boundaries
-
-    years = tuple(boundaries.POPULATION_YEARS)
-    year = default_population_year(analysis.report, years) if year is None else year
-    if year not in years:
-        raise FoiError(f"no population for {year}; choose one of {', '.join(map(str, years))}")
-    boundaries.get_geography(geography_id)
-    lookup = boundaries.load_unit_lookup()
-    population = boundaries.load_population(year)
+    geography_id, year = inputs.geography, inputs.selection.year
     if geography_id == analysis.geography:
-        pop = area_population(lookup, population, geography_id)
+        pop = area_population(inputs.lookup, inputs.population, geography_id)
         tables_area = analysis.classified[["code", "name", *(["nation"] if "nation" in analysis.classified else [])]]
         out = classify_areas(analysis.per_area, tables_area, population=pop)
     else:
-        out = carry_classes(analysis.classified, lookup, population, analysis.geography, geography_id)
-        names = boundaries.area_table(geography_id)[["code", "name"]]
-        out = names.merge(out, on="code", how="right")
+        out = carry_classes(analysis.classified, inputs.lookup, inputs.population, analysis.geography, geography_id)
+        out = inputs.areas[["code", "name"]].merge(out, on="code", how="right")
     out.insert(0, "population_year", year)
     out.insert(0, "synthetic", analysis.synthetic)
     return out
 
 
-def population_share_0_2(geography_id: str, year: int) -> float:
-    """Children aged 0-2 as a share of those aged 0-18 across a geography (Rare Jewels says about 16%)."""
-    import boundaries
-
-    pop = area_population(boundaries.load_unit_lookup(), boundaries.load_population(year), geography_id)
+def population_share_0_2(inputs: Inputs) -> float:
+    """Children aged 0-2 as a share of those aged 0-18 across the selection's geography (Rare Jewels says about 16%)."""
+    pop = area_population(inputs.lookup, inputs.population, inputs.geography)
     return float(pop["age0_2"].sum() / pop["age0_18"].sum())

@@ -46,8 +46,8 @@ class FoiInputs:
     geography: str
     synthetic: bool
     funnel: dict
-    own: pd.DataFrame  # classes_in(analysis, FOI geography, year): one row per FOI area
-    in_pack: pd.DataFrame  # classes_in(analysis, pack geography, year): one row per pack area
+    own: pd.DataFrame  # classes_in in the FOI's own geography: one row per FOI area
+    in_pack: pd.DataFrame  # classes_in in the pack's geography: one row per pack area
 
 
 @dataclass(frozen=True)
@@ -163,8 +163,7 @@ def load_inputs(selection: Selection | str, year: int | None = None, *, as_of: d
 
     foi_inputs = None
     if selection.foi is not None:
-        foi_inputs = _load_foi(foi_name or selection.foi.file_name, selection.foi, selection.geography,
-                               selection.year)
+        foi_inputs = _load_foi(foi_name or selection.foi.file_name, selection.foi, analysis)
     used = [*drawn, *([foi_inputs.geography] if foi_inputs is not None else [])]
     sources = tuple(sources_for(selection, also_geographies=used))
     return PackInputs(
@@ -209,18 +208,20 @@ def growth_as_of(growth: pd.DataFrame, published: pd.DataFrame, as_of: date) -> 
     return out
 
 
-def _load_foi(name: str, replies: FoiReplies, geography: str, year: int) -> FoiInputs:
+def _load_foi(name: str, replies: FoiReplies, inputs: Inputs) -> FoiInputs:
     """Replies read from bytes (:func:`mapping.inputs.foi_io.read_replies_bytes`, as the app reads an upload),
     analysed, and their classes in the FOI's geography and in the pack's; named by the file's name."""
+    from mapping.analysis.selection import load_inputs
     from mapping.inputs.foi_io import analyse_replies, classes_in, read_replies_bytes
 
     analysis = analyse_replies(read_replies_bytes(replies.data, name))
+    own_selection = Selection(analysis.geography, inputs.selection.year, inputs.selection.as_of)
     return FoiInputs(
         file_name=replies.file_name,
         sha256=replies.sha256,
         geography=analysis.geography,
         synthetic=bool(analysis.synthetic),
         funnel=dict(analysis.funnel),
-        own=classes_in(analysis, analysis.geography, year),
-        in_pack=classes_in(analysis, geography, year),
+        own=classes_in(analysis, load_inputs(own_selection)),
+        in_pack=classes_in(analysis, inputs),
     )

@@ -363,12 +363,13 @@ def _library_figures(geography: str, year: int, as_of: date, foi: Path | None) -
     figures["capacity.reference_wte"] = GREATER_MANCHESTER.wte
     figures["capacity.reference_births"] = GREATER_MANCHESTER.births
     if foi is not None:
+        from mapping.analysis.selection import Selection, load_inputs
         from mapping.inputs.foi_io import analyse_file, classes_in
 
         analysis = analyse_file(foi)
         for key, value in analysis.funnel.items():
             figures[f"foi.{key}"] = value
-        own = classes_in(analysis, analysis.geography, year)
+        own = classes_in(analysis, load_inputs(Selection(analysis.geography, year, as_of)))
         figures["foi.population_share_0_2"] = own["population_0_2"].sum() / own["population_0_18"].sum()
     # The provision ladder (mapping.report.ladder's section) and the national reach.
     from mapping.analysis.ladder import compute_ladder, foi_areas_from_file, summarise_ladder

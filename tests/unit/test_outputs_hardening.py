@@ -234,8 +234,9 @@ def synthetic_commands(monkeypatch):
     monkeypatch.setattr(ladder, "compute_ladder", lambda *a, **k: pd.DataFrame(
         {"code": ["X01", "X02"], "name": [HOSTILE[0], "Synthetic"], "level": ["3", "unknown"],
          "share_level_3": [-0.25, 1.0], "teams": [HOSTILE[2], ""]}))
-    monkeypatch.setattr(foi_io, "analyse_file", lambda path: SimpleNamespace(synthetic=True, geography="ccg2018"))
-    monkeypatch.setattr(foi_io, "classes_in", lambda analysis, geography, year=None: pd.DataFrame(
+    monkeypatch.setattr(foi_io, "analyse_file", lambda path: SimpleNamespace(synthetic=True, geography="ccg2018", report=None))
+    monkeypatch.setattr(foi_io, "default_population_year", lambda report, years: 2020)
+    monkeypatch.setattr(foi_io, "classes_in", lambda analysis, inputs: pd.DataFrame(
         {"code": ["X01"], "name": [HOSTILE[0]], "responder_name": [HOSTILE[1]], "referrals_u3": [-3.0]}))
 
 
