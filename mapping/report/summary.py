@@ -16,6 +16,7 @@ from datetime import date
 import pandas as pd
 
 from mapping.errors import ReportError
+from mapping.inputs.vocabulary import TeamStatus
 from mapping.present.text import escape_markdown
 from mapping.report.inputs import PackInputs
 from mapping.report.sections import registered_sections
@@ -120,8 +121,8 @@ def headline_figures(data: PackInputs, tables: dict[str, pd.DataFrame],
         from_nations("UK", column, fmt)
 
     teams = tables["teams"]
-    n_dev = int((teams["status"] == "in development").sum())
-    out.append(_Figure("teams_in_development", n_dev, f"{n_dev:,}", "teams", "status = in development",
+    n_dev = int((teams["status"] == TeamStatus.IN_DEVELOPMENT).sum())
+    out.append(_Figure("teams_in_development", n_dev, f"{n_dev:,}", "teams", f"status = {TeamStatus.IN_DEVELOPMENT}",
                        "team_id (rows)"))
 
     from mapping.analysis.growth import known_published_counts
