@@ -77,19 +77,9 @@ def pack_figures(data: PackInputs) -> list[PackFigure]:
     figs.append(PackFigure("charts", "babies_without_team_by_nation", ("a4-half", "slide"),
                            lambda size: F.nation_gap_chart(nations, text=gap_text, size=size)))
 
-    t = data.targets
-    growth_text = F.FigureText(
-        title="Parent-infant teams by year against the Vision & Strategy target",
-        subtitle=f"Teams in this dataset (1 July), published UK counts, and the path from {t.baseline_teams} teams "
-                 f"in {t.baseline_year} to at least {t.target_teams} by {t.by_year}",
-        note="Published counts: data/published_team_counts.csv (sources there). The dataset lists only teams "
-             "that published reports name, so it runs below the published counts.",
-        attribution=f"Target: Parent-Infant Foundation, Vision & Strategy 2019-2024; every area by "
-                    f"{t.every_area_year}.",
-    )
+    growth_text = F.growth_chart_text(data.as_of, data.targets)  # the app's chart has the same words
     figs.append(PackFigure("charts", "teams_by_year", ("a4-half", "slide"), lambda size: F.teams_by_year_chart(
-        data.growth, text=growth_text, size=size,
-        target_label=f"Target path: {t.baseline_teams} in {t.baseline_year} to {t.target_teams} in {t.by_year}")))
+        data.growth, text=growth_text, size=size, target_label=F.growth_target_label(data.targets))))
 
     if data.foi is not None:
         f = data.foi

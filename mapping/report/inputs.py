@@ -151,7 +151,7 @@ def load_inputs(selection: Selection | str, year: int | None = None, *, as_of: d
     catchments = catchment_table(operating)
     drawn = sorted(set(catchments["geography"]))
     layers = {g: boundaries.load_geography(g) for g in drawn}
-    years = list(range(min(VISION_2019.baseline_year, as_of.year), max(VISION_2019.by_year, as_of.year) + 1))
+    years = figures.growth_chart_years(as_of, VISION_2019)
     published = load_published_counts()
     growth = growth_as_of(growth_table(analysis.all_teams, years), published, as_of)
     try:
