@@ -25,7 +25,7 @@ import pandas as pd
 import boundaries
 from boundaries import config
 from mapping.errors import GeographyError, PimapError, PopulationError
-from mapping.inputs.vocabulary import TeamStatus
+from mapping.inputs.vocabulary import EVIDENCE_GRADES, TeamStatus
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -93,7 +93,12 @@ class FoiReplies:
 
 @dataclass(frozen=True)
 class Selection:
-    """What a figure is computed for. ``register`` None means the built-in one (:func:`builtin_register`)."""
+    """What a figure is computed for. ``register`` None means the built-in one (:func:`builtin_register`).
+
+    ``grades`` are the evidence grades that count as a team (:class:`EvidenceGrade` values); None means
+    every grade. They are kept in the vocabulary's order without repeats, so ("service", "foundation")
+    and ("foundation", "service") are the same selection.
+    """
 
     geography: str
     year: int
@@ -101,6 +106,7 @@ class Selection:
     age: Age = "0-2"
     register: Register | None = None
     foi: FoiReplies | None = None
+    grades: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.geography not in boundaries.GEOGRAPHY_IDS:
@@ -112,6 +118,17 @@ class Selection:
             raise PimapError(f"the date to show the teams on must be a date, not {self.as_of!r}")
         if self.age not in AGE_BANDS:
             raise PimapError(f"age band must be one of {', '.join(AGE_BANDS)}, not {self.age!r}")
+        if self.grades is not None:
+            if isinstance(self.grades, str):
+                raise PimapError(f"evidence grades must be a tuple of grades, not the string {self.grades!r}")
+            unknown = [g for g in self.grades if g not in EVIDENCE_GRADES]
+            if unknown:
+                raise PimapError(f"unknown evidence grade(s) {', '.join(map(repr, unknown))}; "
+                                 f"choose from {', '.join(EVIDENCE_GRADES)}")
+            if not self.grades:
+                raise PimapError(f"choose at least one evidence grade ({', '.join(EVIDENCE_GRADES)})")
+            canonical = tuple(g for g in EVIDENCE_GRADES if g in self.grades)
+            object.__setattr__(self, "grades", canonical)
 
     @property
     def band(self) -> str:
@@ -121,13 +138,20 @@ class Selection:
     def the_register(self) -> Register:
         return self.register if self.register is not None else builtin_register()
 
+    def graded(self, teams: pd.DataFrame) -> pd.DataFrame:
+        """The rows of ``teams`` whose evidence grade counts in this selection (all of them when grades is None)."""
+        if self.grades is None:
+            return teams
+        return teams[teams["evidence_grade"].isin(list(self.grades))].reset_index(drop=True)
+
 
 @dataclass(frozen=True, eq=False)
 class Inputs:
     """The tables one selection stands for (:func:`load_inputs`); geometry is loaded only when asked for.
 
-    ``teams`` holds every register row current on ``selection.as_of``, whatever its status;
-    ``all_teams`` the whole register (for counts over years).
+    ``teams`` holds every register row current on ``selection.as_of`` whose evidence grade is in
+    ``selection.grades``, whatever its status; ``all_teams`` the register's rows of those grades on every
+    date (for counts over years). ``register.teams`` stays the whole register.
     """
 
     selection: Selection
@@ -143,7 +167,7 @@ class Inputs:
 
     @property
     def all_teams(self) -> pd.DataFrame:
-        return self.register.teams
+        return self.selection.graded(self.register.teams)
 
     def teams_with(self, statuses: Collection[str]) -> pd.DataFrame:
         """The current rows with one of ``statuses`` (:class:`TeamStatus` members)."""
@@ -190,7 +214,7 @@ def _load_inputs(selection: Selection) -> Inputs:
         lookup=boundaries.load_unit_lookup(),
         population=boundaries.load_population(selection.year),
         areas=boundaries.area_table(selection.geography),
-        teams=teams_as_of(register.teams, selection.as_of),
+        teams=teams_as_of(selection.graded(register.teams), selection.as_of),
     )
 
 

@@ -27,14 +27,21 @@ from boundaries.crs import BRITISH_NATIONAL_GRID, WGS84, grid_for
 from mapping.errors import TeamsFileError, UploadError
 from mapping.inputs.dates import parse_date
 from mapping.inputs.tabular import DEFAULT_LIMITS, Limits, read_file, read_table
-from mapping.inputs.vocabulary import TEAM_STATUSES, TeamStatus
+from mapping.inputs.vocabulary import EVIDENCE_GRADES, TEAM_STATUSES, TeamStatus
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import shapely
 
 __all__ = [
     "TEAM_STATUSES",
+    "EVIDENCE_GRADES",
     "TEAM_COLUMNS",
+    "TEXT_COLUMNS",
+    "SHORT_TEXT_COLUMNS",
+    "MAX_SHORT_TEXT",
+    "EARLIEST_DATE",
+    "NATION_BOXES",
     "FROM_BASES",
     "LOCATION_PRECISIONS",
     "NATIONS",
@@ -48,6 +55,7 @@ __all__ = [
     "load_teams",
     "fill_catchment_bases",
     "catchment_centroid",
+    "nations_at",
     "teams_as_of",
     "catchment_table",
     "team_counts_by_year",
@@ -63,6 +71,7 @@ TEAM_COLUMNS: tuple[str, ...] = (
     "host_organisation",
     "nation",
     "status",
+    "evidence_grade",
     "from",
     "from_basis",
     "to",
@@ -79,7 +88,25 @@ NATIONS: tuple[str, ...] = UK_NATIONS
 # A generous box around the UK, Scilly to Shetland and Fermanagh to Lowestoft.
 UK_LON_RANGE = (-8.75, 1.85)
 UK_LAT_RANGE = (49.8, 60.95)
-# British National Grid for Great Britain, Irish Grid for Northern Ireland: equal-area enough for centroids.
+# Each nation's box (lon_min, lat_min, lon_max, lat_max): the bounds of its districts (lad2018, and the health
+# boards for Wales and Scotland) widened by about 0.1 degree. Used only when no nation shapes are given (the
+# pure validator on synthetic areas): the boxes overlap (England with Wales, Scotland and part of Northern
+# Ireland), so a box catches only a base plainly elsewhere (a Welsh team based in Kent). :func:`load_teams`
+# checks against the nations' own land instead (:func:`nations_at`).
+NATION_BOXES: dict[str, tuple[float, float, float, float]] = {
+    "England": (-6.45, 49.8, 1.85, 55.9),
+    "Wales": (-5.55, 51.3, -2.6, 53.5),
+    "Scotland": (-8.75, 54.55, -0.65, 60.95),
+    "Northern Ireland": (-8.25, 53.95, -5.35, 55.4),
+}
+# Free-text columns: none may hold markup. The short ones are names, so they have a length limit; `source`
+# and `notes` cite documents and explain choices, and are long by design.
+TEXT_COLUMNS: tuple[str, ...] = ("name", "also_known_as", "host_organisation", "source", "notes")
+SHORT_TEXT_COLUMNS: tuple[str, ...] = ("name", "also_known_as", "host_organisation")
+MAX_SHORT_TEXT = 300
+# No specialised parent-infant team predates this (the oldest in the register began in 2006): an earlier
+# date is a typing error (1919 for 2019).
+EARLIEST_DATE = pd.Timestamp("1990-01-01")
 
 # The register as it was found at import; the loader asks boundaries.config.teams_path() at call time.
 DEFAULT_TEAMS_PATH = config.teams_path()
@@ -88,8 +115,12 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _FIRST_DATA_ROW = 2
 
 # area_table(geography_id) -> frame[code, name, nation]; load_geography(geography_id) -> GeoDataFrame in EPSG:4326.
+# nations_at(lon, lat) -> the nations whose land is at (or within about 2 km of) the point.
 AreaTable = Callable[[str], pd.DataFrame]
 GeographyLoader = Callable[[str], "gpd.GeoDataFrame"]
+NationsAt = Callable[[float, float], list[str]]
+# How far outside its nation's (simplified) land a base may be: a coastal address, a border town.
+NATION_TOLERANCE_DEGREES = 0.02
 
 
 @dataclass(frozen=True)
@@ -221,7 +252,9 @@ class _Areas:
         return [g for g in self.geography_ids if g != exclude and code in self.table(g)]
 
 
-def _check_row(row: pd.Series, areas: _Areas) -> tuple[list[_Problem], pd.Timestamp | None, pd.Timestamp | None]:
+def _check_row(
+    row: pd.Series, areas: _Areas, today: pd.Timestamp, nations_at: NationsAt | None = None
+) -> tuple[list[_Problem], pd.Timestamp | None, pd.Timestamp | None]:
     n = int(row["row"])
     out: list[_Problem] = []
 
@@ -235,6 +268,10 @@ def _check_row(row: pd.Series, areas: _Areas) -> tuple[list[_Problem], pd.Timest
         bad("status", f"unknown status {status!r}; use one of: {', '.join(TEAM_STATUSES)}")
     elif (status == SPECIALIST_STATUS) != team_id.startswith(SPECIALIST_PREFIX):
         bad("team_id", f"team_id must start with {SPECIALIST_PREFIX!r} exactly when status is {SPECIALIST_STATUS!r}")
+    if not row["evidence_grade"]:
+        bad("evidence_grade", f"empty evidence grade; use one of: {', '.join(EVIDENCE_GRADES)}")
+    elif row["evidence_grade"] not in EVIDENCE_GRADES:
+        bad("evidence_grade", f"unknown evidence grade {row['evidence_grade']!r}; use one of: {', '.join(EVIDENCE_GRADES)}")
     if not row["name"]:
         bad("name", "empty name")
     for column in ("also_known_as", "host_organisation"):
@@ -262,10 +299,33 @@ def _check_row(row: pd.Series, areas: _Areas) -> tuple[list[_Problem], pd.Timest
             bad("to", str(exc))
     if start is not None and end is not None and end < start:
         bad("to", f"to {row['to']!r} is before from {row['from']!r}")
+    for column, when in (("from", start), ("to", end)):
+        if when is not None and when < EARLIEST_DATE:
+            bad(column, f"{row[column]!r} is before 1990; no parent-infant team is that old (a typing error?)")
+    if start is not None and status == TeamStatus.OPERATING and start > today:
+        bad("from", f"an operating period cannot start in the future ({row['from']!r} is after "
+                    f"{today.date().isoformat()}); enter it as 'in development' until the team opens")
+    out.extend(_check_text(row, n))
 
     out.extend(_check_catchment(row, n, areas))
-    out.extend(_check_base(row, n))
+    out.extend(_check_base(row, n, nations_at))
     return out, start, end
+
+
+def _check_text(row: pd.Series, n: int) -> list[_Problem]:
+    """Markup in any text field is refused (a name is shown on pages and in downloads, never run); names
+    have a length limit."""
+    out: list[_Problem] = []
+    for column in TEXT_COLUMNS:
+        text = row[column]
+        if "<" in text or ">" in text:
+            out.append(_Problem(n, column, "contains '<' or '>': markup is not accepted; write the text without "
+                                           "angle brackets (for example 'under 3' for '<3', or brackets ( ) "
+                                           "around an aside)"))
+        if column in SHORT_TEXT_COLUMNS and len(text) > MAX_SHORT_TEXT:
+            out.append(_Problem(n, column, f"{len(text)} characters; at most {MAX_SHORT_TEXT} (put explanations "
+                                           "in notes)"))
+    return out
 
 
 def _check_catchment(row: pd.Series, n: int, areas: _Areas) -> list[_Problem]:
@@ -293,7 +353,7 @@ def _check_catchment(row: pd.Series, n: int, areas: _Areas) -> list[_Problem]:
     return out
 
 
-def _check_base(row: pd.Series, n: int) -> list[_Problem]:
+def _check_base(row: pd.Series, n: int, nations_at: NationsAt | None = None) -> list[_Problem]:
     out: list[_Problem] = []
     precision = row["location_precision"]
     if precision not in LOCATION_PRECISIONS:
@@ -310,14 +370,30 @@ def _check_base(row: pd.Series, n: int) -> list[_Problem]:
                                 f"{precision!r} needs base_lon and base_lat; leave them empty only with "
                                 "'catchment centroid'"))
         return out
+    inside_uk = True
     for column, (low, high) in (("base_lon", UK_LON_RANGE), ("base_lat", UK_LAT_RANGE)):
         try:
             value = float(row[column])
         except ValueError:
             out.append(_Problem(n, column, f"{row[column]!r} is not a number"))
+            inside_uk = False
             continue
         if not low <= value <= high:
             out.append(_Problem(n, column, f"{value} is outside the UK range {low} to {high}"))
+            inside_uk = False
+    if inside_uk and row["nation"] in NATION_BOXES:
+        lon, lat = float(row["base_lon"]), float(row["base_lat"])
+        lon_min, lat_min, lon_max, lat_max = NATION_BOXES[row["nation"]]
+        if nations_at is not None:
+            found = nations_at(lon, lat)
+            if row["nation"] not in found:
+                where = f"it is in {', '.join(found)}" if found else "it is on no nation's land"
+                out.append(_Problem(n, "base_lon", f"base ({lon}, {lat}) is not in {row['nation']}: {where}; "
+                                                   "check the coordinates or the row's nation"))
+        elif not (lon_min <= lon <= lon_max and lat_min <= lat <= lat_max):
+            out.append(_Problem(n, "base_lon", f"base ({lon}, {lat}) is outside {row['nation']} (longitude "
+                                               f"{lon_min} to {lon_max}, latitude {lat_min} to {lat_max}); "
+                                               "check the coordinates or the row's nation"))
     if precision == "catchment centroid":
         out.append(_Problem(n, "location_precision",
                             "coordinates are given, so precision must be 'exact' or 'town', not 'catchment centroid'"))
@@ -354,6 +430,8 @@ def validate_teams(
     area_table: AreaTable,
     geography_ids: Collection[str],
     path: Path | str = "teams",
+    today: date | None = None,
+    nations_at: NationsAt | None = None,
 ) -> pd.DataFrame:
     """Check every row of a raw teams frame (from :func:`read_teams_csv`) and return it parsed.
 
@@ -361,13 +439,17 @@ def validate_teams(
     ``geography_ids`` are the geographies a catchment may use (and where a misplaced code is
     looked for to suggest the right vintage). Returns the rows with ``from_date``/``to_date``
     Timestamps (``to_date`` NaT when open) and float ``base_lon``/``base_lat`` (NaN when empty).
+    ``today`` (default: the date of the call) is the day after which an operating period may not start.
+    ``nations_at(lon, lat)`` gives the nations whose land is at a base (:func:`nations_at`); without it a base
+    is checked against its nation's box (:data:`NATION_BOXES`).
     Raises :class:`TeamsFileError` listing every problem as ``row N, column C: message``.
     """
     areas = _Areas(area_table, geography_ids)
+    now = pd.Timestamp(today if today is not None else date.today()).normalize()
     problems: list[_Problem] = []
     starts, ends = [], []
     for _, row in raw.iterrows():
-        row_problems, start, end = _check_row(row, areas)
+        row_problems, start, end = _check_row(row, areas, now, nations_at)
         problems.extend(row_problems)
         starts.append(start)
         ends.append(end)
@@ -404,11 +486,36 @@ def _load_teams_cached(path: Path, version: tuple[int, int] | None, fill_bases: 
 
     raw = read_teams_csv(path)
     geography_ids = [g for g in boundaries.GEOGRAPHY_IDS if not boundaries.get_geography(g).is_composite]
-    teams = validate_teams(raw, area_table=boundaries.area_table, geography_ids=geography_ids, path=path)
+    teams = validate_teams(raw, area_table=boundaries.area_table, geography_ids=geography_ids, path=path,
+                           nations_at=nations_at)
     if fill_bases:
         teams = fill_catchment_bases(teams, boundaries.load_geography)
     teams.attrs["notices"] = list(raw.attrs.get("notices", []))  # reading warnings travel with the teams
     return teams
+
+
+def nations_at(lon: float, lat: float) -> list[str]:
+    """The nations whose land (the districts of ``lad2018``, simplified) is within about 2 km of (lon, lat)."""
+    import shapely
+
+    point = shapely.Point(lon, lat)
+    return [nation for nation, land in _nation_land().items() if land.contains(point)]
+
+
+@functools.lru_cache(maxsize=1)
+def _nation_land() -> dict[str, shapely.Geometry]:
+    """Each nation's land from the lad2018 districts, widened by the tolerance and prepared for point tests."""
+    import shapely
+
+    import boundaries
+
+    layer = boundaries.load_geography("lad2018", simplified=True)
+    out: dict[str, shapely.Geometry] = {}
+    for nation, group in layer.groupby("nation"):
+        land = shapely.union_all(list(group.geometry)).buffer(NATION_TOLERANCE_DEGREES)
+        shapely.prepare(land)
+        out[str(nation)] = land
+    return out
 
 
 def catchment_centroid(areas: list[tuple[str, str]], load_geography: GeographyLoader) -> tuple[float, float]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["TeamStatus", "TEAM_STATUSES", "TEAM_MARKER_STATUSES"]
+__all__ = ["EvidenceGrade", "EVIDENCE_GRADES", "TeamStatus", "TEAM_STATUSES", "TEAM_MARKER_STATUSES"]
 
 
 class TeamStatus(StrEnum):
@@ -29,3 +29,22 @@ class TeamStatus(StrEnum):
 TEAM_STATUSES: tuple[str, ...] = tuple(TeamStatus)
 # The statuses drawn as team markers and catchments (a team, running or starting).
 TEAM_MARKER_STATUSES: tuple[TeamStatus, ...] = (TeamStatus.OPERATING, TeamStatus.IN_DEVELOPMENT)
+
+
+class EvidenceGrade(StrEnum):
+    """How strong the evidence is that a row's service is a *specialised parent-infant relationship team*
+    in the Rare Jewels sense (``evidence_grade`` column of data/teams.csv).
+
+    ``FOUNDATION``: the Parent-Infant Foundation (or PIP UK, its former name) names it as such a team.
+    ``SERVICE``: the NHS body, council or charity running it describes a multidisciplinary infant mental
+    health or parent-infant relationship team, not checked against the Foundation's definition.
+    ``MENTION``: only a passing mention (a job title in minutes, a news report of funding).
+    The grade belongs to the row, so one team can change grade between status periods.
+    """
+
+    FOUNDATION = "foundation"
+    SERVICE = "service"
+    MENTION = "mention"
+
+
+EVIDENCE_GRADES: tuple[str, ...] = tuple(EvidenceGrade)

@@ -13,7 +13,8 @@ import json
 import pandas as pd
 import pytest
 import shapely
-from teams_helpers import good_row, write_csv
+from teams_helpers import good_row as _good_row
+from teams_helpers import write_csv
 
 from mapping.cli import main
 from mapping.inputs.teams import (
@@ -27,6 +28,12 @@ from mapping.inputs.teams import (
     team_counts_by_year,
     teams_as_of,
 )
+
+
+def good_row(**changes: str) -> dict[str, str]:
+    """The shared SYNTHETIC row with an evidence grade (the helper predates the column)."""
+    return _good_row(**{"evidence_grade": "foundation", **changes})
+
 
 RARE_JEWELS_LIST = "Rare Jewels (2019), section 7, team list no. "
 
@@ -104,7 +111,8 @@ def test_cli_prints_teams_as_of_a_date(mirror, capsys):
     listed = json.loads(capsys.readouterr().out)
     statuses = {r["status"] for r in listed}
     assert statuses == {"operating", "in development"}
-    assert len({r["team_id"] for r in listed if r["status"] == "operating"}) == 28  # the 27 plus Together with Baby
+    # the 27 of Rare Jewels, Together with Baby, and i-CAMHS (Southern Trust, operating since 2012)
+    assert len({r["team_id"] for r in listed if r["status"] == "operating"}) == 29
     assert all(r["base_lon"] is not None for r in listed)
 
     assert main(["teams", "--as-of", "2019-06-30", "--include-specialists"]) == 0
@@ -125,3 +133,28 @@ def test_cli_shows_the_reading_warnings_of_a_teams_file(mirror, tmp_path, capsys
     assert main(["teams", "--file", str(path), "--as-of", "2020-01-01"]) == 0
     err = capsys.readouterr().err
     assert f"{path}: row 1" in err and "UTF-16" in err
+
+
+def test_real_nation_land_refuses_a_base_in_another_nation(mirror, tmp_path):
+    """A SYNTHETIC England row based in Belfast: inside the UK box, on Northern Ireland's land."""
+    path = write_csv(tmp_path / "t.csv", [good_row(base_lon="-5.93", base_lat="54.6", location_precision="exact")])
+    with pytest.raises(TeamsFileError) as info:
+        load_teams(path, fill_bases=False)
+    assert info.value.problems == ["row 2, column base_lon: base (-5.93, 54.6) is not in England: it is in "
+                                   "Northern Ireland; check the coordinates or the row's nation"]
+    coastal = write_csv(tmp_path / "c.csv", [good_row(base_lon="-4.14", base_lat="50.365", location_precision="town")])
+    assert len(load_teams(coastal, fill_bases=False)) == 1  # Plymouth's waterfront, within the tolerance
+
+
+def test_real_file_grades_rows_as_its_sources_do(teams):
+    from mapping.inputs.vocabulary import EVIDENCE_GRADES
+
+    assert teams["evidence_grade"].isin(EVIDENCE_GRADES).all()
+    assert teams.groupby("evidence_grade").size().to_dict() == {"foundation": 54, "service": 11, "mention": 1}
+    # every Rare Jewels row and every specialist area is the Foundation's own naming
+    assert (teams.loc[teams["source"].str.startswith("Rare Jewels"), "evidence_grade"] == "foundation").all()
+    assert (teams.loc[teams["status"] == SPECIALIST_STATUS, "evidence_grade"] == "foundation").all()
+    # a service row cites a dated public page, not a seed document
+    service = teams[teams["evidence_grade"] != "foundation"]
+    assert not service["source"].str.startswith("Rare Jewels").any()
+    assert service["source"].str.contains(r"\b20\d\d\b").all()

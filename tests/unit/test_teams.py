@@ -14,7 +14,8 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
-from teams_helpers import good_row, write_csv
+from teams_helpers import good_row as _good_row
+from teams_helpers import write_csv
 
 from mapping.cli.teams import select_teams, write_teams
 from mapping.inputs.dates import parse_date  # noqa: E402
@@ -31,6 +32,12 @@ from mapping.inputs.teams import (
     teams_as_of,
     validate_teams,
 )
+
+
+def good_row(**changes: str) -> dict[str, str]:
+    """The shared SYNTHETIC row with an evidence grade (the helper predates the column)."""
+    return _good_row(**{"evidence_grade": "foundation", **changes})
+
 
 # --- synthetic areas: enough geographies to exercise every rule ---------------------------------
 
@@ -291,7 +298,8 @@ def test_missing_boundary_is_reported():
 
 def test_select_and_write_teams_without_boundaries(synthetic):
     synthetic = synthetic.assign(
-        name="n", also_known_as="", host_organisation="", nation="England", **{"from": "", "to": ""},
+        name="n", also_known_as="", host_organisation="", nation="England", evidence_grade="foundation",
+        **{"from": "", "to": ""},
         from_basis="start", base_lon=float("nan"), base_lat=float("nan"), location_precision="catchment centroid",
         source="s", notes="")
     chosen = select_teams(synthetic, pd.Timestamp("2021-07-01").date())
