@@ -27,6 +27,7 @@ __all__ = [
     "DEVELOPMENT_VARIABLES",
     "FOI_FILE",
     "PACKAGE",
+    "TEAMS_FILE",
     "VARIABLES",
     "EnvVar",
     "cache_dir_override",
@@ -40,6 +41,7 @@ __all__ = [
     "registry_path",
     "shapes_dir",
     "source_files",
+    "teams_file",
     "teams_path",
     "tree_digest",
 ]
@@ -72,7 +74,11 @@ DATA_DIR = EnvVar("PIMAP_DATA_DIR", "the installed package data, or data/ in the
 FOI_FILE = EnvVar("PIMAP_FOI_FILE", "none: no FOI layer until replies are uploaded",
                   "a replies file (.csv or .xlsx) the app loads at the start of every session, as if uploaded")
 
-VARIABLES: tuple[EnvVar, ...] = (CACHE_DIR, DATA_MIRROR, DATA_DIR, FOI_FILE)
+TEAMS_FILE = EnvVar("PIMAP_TEAMS_FILE", "none: the built-in register, data/teams.csv",
+                    "a hosted instance's own register of teams (.csv or .xlsx in the schema of data/teams.csv), "
+                    "used instead of the built-in one")
+
+VARIABLES: tuple[EnvVar, ...] = (CACHE_DIR, DATA_MIRROR, DATA_DIR, FOI_FILE, TEAMS_FILE)
 
 # Read only by the tests and benchmarks (never by the package), listed so that every PIMAP_ name is here.
 DEVELOPMENT_VARIABLES: tuple[EnvVar, ...] = (
@@ -104,6 +110,13 @@ def data_mirror() -> Path | None:
 def foi_file() -> Path | None:
     """``PIMAP_FOI_FILE`` as a path (not checked: the reader says what is wrong with it), or None."""
     value = FOI_FILE.get()
+    return Path(value).expanduser() if value else None
+
+
+def teams_file() -> Path | None:
+    """``PIMAP_TEAMS_FILE`` as a path (not checked: the register's reader says what is wrong with it), or None
+    (the built-in register, :func:`teams_path`)."""
+    value = TEAMS_FILE.get()
     return Path(value).expanduser() if value else None
 
 

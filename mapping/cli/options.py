@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from mapping.errors import PimapError
 
 if TYPE_CHECKING:
-    from mapping.analysis.selection import Selection
+    from mapping.analysis.selection import Register, Selection
 
 # Used only when data/teams.csv cannot be read (the teams loader then says why): the year before which no
 # parent-infant team, FOI reply or boundary in this project's data exists.
@@ -72,24 +72,61 @@ def add_as_of_argument(parser: argparse.ArgumentParser, what: str = "teams") -> 
     parser.add_argument("--as-of", type=as_of_date, default=None, metavar="DATE", help=as_of_help(what))
 
 
+def add_teams_argument(parser: argparse.ArgumentParser, *aliases: str) -> None:
+    """``--teams FILE`` (stored as ``args.teams``): the register of teams to use instead of the built-in one."""
+    parser.add_argument("--teams", *aliases, dest="teams", type=Path, default=None, metavar="FILE",
+                        help="register of teams to use (.csv or .xlsx in the schema of data/teams.csv; "
+                        "default: PIMAP_TEAMS_FILE when set, else data/teams.csv); a bad file is refused with "
+                        "every problem as 'row N, column C: message'")
+
+
 def add_selection_arguments(parser: argparse.ArgumentParser, *, age: bool = False) -> None:
-    """Geography, population year and the date teams are taken on (and, with ``age``, the age band)."""
+    """Geography, population year, the date teams are taken on and the register (and, with ``age``, the age band)."""
     parser.add_argument("--geography", required=True, help="geography id, e.g. uk2018, uk2023, ccg2018")
     parser.add_argument("--year", type=int, required=True, help="mid-year population (2017, 2019 or 2020)")
     add_as_of_argument(parser, "teams (and specialist areas) current")
+    add_teams_argument(parser)
     if age:
         parser.add_argument("--age", choices=("0", "0-2"), default="0-2", help="age band for share covered")
 
 
+def register_from(args: argparse.Namespace) -> Register | None:
+    """The register a command's arguments stand for: ``--teams FILE``, else ``PIMAP_TEAMS_FILE`` when it is
+    set, else None (the built-in ``data/teams.csv``). Any other register is named on standard error, so
+    the output on standard output stays what the same rows built in would give."""
+    from boundaries import config
+    from mapping.analysis.selection import register_from_file
+    from mapping.errors import TeamsFileError
+
+    given = getattr(args, "teams", None)
+    path, origin = (given, "--teams") if given is not None else (config.teams_file(), config.TEAMS_FILE.name)
+    if path is None:
+        return None
+    if not Path(path).is_file():
+        raise PimapError(f"teams register {str(path)!r} (from {origin}) is not a file")
+    try:
+        register = register_from_file(path)
+    except TeamsFileError as exc:
+        raise PimapError(f"teams register (from {origin}) refused: {exc}") from None
+    for notice in register.teams.attrs.get("notices", []):
+        print(f"{path}: {notice}", file=sys.stderr)
+    print(f"teams: register {register.source} (from {origin}, sha256 {register.sha256[:12]}), "
+          f"{len(register.teams)} rows", file=sys.stderr)
+    return register
+
+
 def selection_from(args: argparse.Namespace) -> Selection:
     """The :class:`mapping.analysis.selection.Selection` a command's arguments stand for: ``--geography``,
-    ``--year``, ``--as-of`` (default today) and ``--age`` (default 0-2), with the built-in register.
+    ``--year``, ``--as-of`` (default today), ``--age`` (default 0-2) and the register (:func:`register_from`).
 
-    Every command that computes figures builds its selection here, so they all read the options one way."""
+    Every command that computes figures builds its selection here, so they all read the options one way;
+    the register is read once per parsed command line and kept on ``args``."""
     from mapping.analysis.selection import Selection
 
+    if not hasattr(args, "_register"):
+        args._register = register_from(args)
     return Selection(geography=args.geography, year=args.year, as_of=args.as_of or today(),
-                     age=getattr(args, "age", None) or "0-2")
+                     age=getattr(args, "age", None) or "0-2", register=args._register)
 
 
 # --- output files -----------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from mapping.cli.options import add_as_of_argument, selection_from
+from mapping.cli.options import add_as_of_argument, add_teams_argument, register_from
 from mapping.errors import PimapError
 
 
@@ -20,6 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     report.add_argument("--geography", required=True, choices=PACK_GEOGRAPHIES, help="UK-wide areas to report on")
     report.add_argument("--year", required=True, type=int, help="population year (pimap geographies lists them)")
     add_as_of_argument(report)
+    add_teams_argument(report)
     report.add_argument("--foi", default=None, metavar="FILE",
                         help="FOI replies (.csv or .xlsx) to add the FOI map, chart and tables")
     report.add_argument("--out", required=True, metavar="DIR",
@@ -31,13 +32,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from mapping.errors import PackFolderError
-    from mapping.report import build_pack
+    """The pack of the selection the arguments stand for, with the register they name (the manifest's and
+    the summary's sources say which register it is)."""
+    from dataclasses import replace
+    from pathlib import Path
 
-    selection = selection_from(args)
+    from mapping.cli.options import today
+    from mapping.errors import PackFolderError
+    from mapping.report import build_pack, check_out, load_inputs, pack_selection, write_pack
+
+    as_of = args.as_of or today()
     try:
-        manifest = build_pack(selection.geography, selection.year, as_of=selection.as_of, out=args.out,
-                              foi=args.foi, replace=args.force)
+        check_out(Path(args.out), replace=args.force)  # the folder first, before any data is read
+        register = register_from(args)
+        if register is None:
+            manifest = build_pack(args.geography, args.year, as_of=as_of, out=args.out, foi=args.foi,
+                                  replace=args.force)
+        else:
+            selection = replace(pack_selection(args.geography, args.year, as_of=as_of, foi=args.foi),
+                                register=register)
+            manifest = write_pack(load_inputs(selection), args.out, replace=args.force)
     except PackFolderError as exc:
         if exc.earlier_pack:
             raise PimapError(f"--out {args.out!r} holds an earlier pack; pass --force to replace it (only the files "
