@@ -130,3 +130,21 @@ def test_pimap_teams_file_is_the_default_register(mirror, tmp_path, monkeypatch,
     same.write_bytes(config.teams_path().read_bytes())
     given = json.loads(_run(capsys, ["summary", *SELECTION, "--json", "--teams", str(same)])[0])
     assert given == built_in  # --teams wins over the variable
+
+
+def test_an_xlsx_register_reads_as_the_csv_one(mirror, tmp_path, capsys):
+    """data/teams.csv typed into a workbook's sheet ``teams``: the same rows, and `pimap teams --all` writes
+    the same CSV as from the built-in register."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "teams"
+    for record in _records(config.teams_path()):
+        sheet.append(record)
+    path = tmp_path / "register.xlsx"
+    book.save(path)
+    assert _run(capsys, ["teams", "check", str(path)])[0] == f"{len(builtin_register().teams)} rows, no problems\n"
+    out, _ = _run(capsys, ["teams", "--all", "--teams", str(path)])
+    assert out == _run(capsys, ["teams", "--all"])[0]
+    pd.testing.assert_frame_equal(_frame(register_from_file(path).teams), _frame(builtin_register().teams))
