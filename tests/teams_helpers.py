@@ -12,7 +12,7 @@ def good_row(**changes: str) -> dict[str, str]:
     """One valid SYNTHETIC teams row (a real team's shape, checked against synthetic areas), with ``changes``."""
     row = {
         "team_id": "plymouth-imht", "name": "CAMHS Infant Mental Health Team", "also_known_as": "",
-        "host_organisation": "", "nation": "England", "status": "operating", "from": "2019",
+        "host_organisation": "", "nation": "England", "status": "operating", "evidence_grade": "foundation", "from": "2019",
         "from_basis": "first documented", "to": "", "catchment": "lad2018:E06000026", "base_lon": "",
         "base_lat": "", "location_precision": "catchment centroid",
         "source": "Rare Jewels (2019), section 7, team list no. 7", "notes": "",

@@ -23,7 +23,7 @@ def test_real_reach_2019_adds_up(mirror):
     reach = compute_reach(load_inputs(Selection("uk2018", 2019, date(2019, 6, 30))))
     current = teams_as_of(load_teams(), date(2019, 6, 30))
     operating = current.loc[current["status"] == TeamStatus.OPERATING, "team_id"].nunique()
-    assert operating == 28  # the 27 Rare Jewels teams and Together with Baby (Essex, from May 2019)
+    assert operating == 29  # the 27 Rare Jewels teams, Together with Baby (Essex, from May 2019) and i-CAMHS (Southern Trust, 2012)
     assert reach["families"].sum() == pytest.approx(operating * 130)
     babies = boundaries.load_population(2019)["age0"].sum()
     uk = summarise_reach(reach).set_index("scope").loc["United Kingdom"]
@@ -45,6 +45,6 @@ def test_cli_reach_national(mirror, capsys):
     assert main(["reach", "--geography", "uk2018", "--year", "2019", "--as-of", "2019-06-30", "--national"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("uk2018, teams operating on 2019-06-30, mid-2019 population")
-    assert "United Kingdom: 28 teams x 130 = 3,640 families a year" in out
+    assert "United Kingdom: 29 teams x 130 = 3,770 families a year" in out
     assert "published 2025-06: 49 teams, reach 4%-6%" in out
     assert main(["reach", "--geography", "uk2018", "--year", "2019", "--need-share", "2"]) == 2

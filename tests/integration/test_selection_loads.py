@@ -51,7 +51,7 @@ def test_gaps_ladder_and_reach_of_one_selection_load_each_input_once(loads):
     assert gaps.set_index("code")["covered_age0_2"].to_dict() == pytest.approx(
         ladder.set_index("code")["age0_2_level_3"].to_dict())
     teams = {t for ids in gaps["teams"] for t in ids.split("; ") if t}
-    assert national_reach_of(reach)["teams"] == len(teams) == 28
+    assert national_reach_of(reach)["teams"] == len(teams) == 29
 
 
 def test_another_year_loads_the_population_again_but_not_the_register(loads):

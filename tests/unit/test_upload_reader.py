@@ -430,7 +430,7 @@ def test_teams_reader_refuses_what_the_foi_reader_refuses(tmp_path):
     long_rows = [[*r] for r in rows]
     long_rows[1][-1] = "y" * 140_000
     path.write_text(csv_text(header, long_rows), encoding="utf-8")
-    with pytest.raises(TeamsFileError, match=r"row 3, column O \(line 3\): a value longer than 131,072 characters"):
+    with pytest.raises(TeamsFileError, match=r"row 3, column P \(line 3\): a value longer than 131,072 characters"):
         read_teams_csv(path)
 
 
@@ -440,7 +440,7 @@ def test_teams_xlsx_value_beyond_the_header_is_a_problem_not_dropped():
     cells["Q3"] = "stray"
     with pytest.raises(TeamsFileError) as info:
         read_teams_bytes(xlsx(cells, sheet="teams"), "synthetic_teams.xlsx")
-    assert info.value.problems == ["row 3, column (all): a value at teams!Q3, beyond the header's 15 columns"]
+    assert info.value.problems == ["row 3, column (all): a value at teams!Q3, beyond the header's 16 columns"]
 
 
 def test_teams_warnings_are_kept_with_the_frame():
