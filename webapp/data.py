@@ -11,21 +11,46 @@ these tables are computed from is already a checksummed, self-repairing file (``
 
 from __future__ import annotations
 
+import functools
 import hashlib
+from collections.abc import Callable
 from datetime import date
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
 
 import boundaries
 from boundaries import config
-from mapping.analysis.selection import Inputs, Selection, load_inputs
+from mapping.analysis.selection import Inputs, Register, Selection, load_inputs
 from mapping.inputs.provenance import Source, sources_for
 from mapping.inputs.vocabulary import TEAM_MARKER_STATUSES, TeamStatus
 from mapping.present import webmap
 from mapping.present.downloads import DownloadMeta, to_csv_bytes, to_geojson_bytes, to_xlsx_bytes
 
+T = TypeVar("T")
 REPO = config.ROOT  # the checkout (docs/ for the methodology page); the data files are found by boundaries.config
+
+
+def _register_key(register: Register) -> str:
+    """A register's part of a cache key: the sha256 of its bytes (its identity), never its rows, so a
+    visitor's register is computed once and only a session holding the same bytes can ask for it."""
+    return register.sha256
+
+
+def _cached(func: Callable[..., T]) -> Callable[..., T]:
+    """``st.cache_data`` for a figure that takes the register (None: the built-in one), keyed by its sha256.
+
+    The register always reaches the cache as a keyword, given or not: Streamlit keys a call by the arguments as
+    passed, so ``f(a)`` and ``f(a, register=None)`` would otherwise be two entries computed twice."""
+    cached = st.cache_data(show_spinner=False, hash_funcs={Register: _register_key})(func)
+
+    @functools.wraps(func)
+    def call(*args: Any, register: Register | None = None, **kwargs: Any) -> T:
+        return cached(*args, register=register, **kwargs)
+
+    call.clear = cached.clear  # type: ignore[attr-defined]
+    return call
 
 
 @st.cache_data(show_spinner=False)
@@ -53,27 +78,27 @@ def cache_key() -> str:
     return digest.hexdigest()[:16]
 
 
-def selection_inputs(version: str, geography: str, year: int, as_of: date) -> Inputs:
+def selection_inputs(version: str, geography: str, year: int, as_of: date, *, register: Register | None = None) -> Inputs:
     """The inputs of the view's selection (the built-in register), loaded once per selection
     (:func:`mapping.analysis.selection.load_inputs` caches them by value); ``version`` is part of every
     cache key above it, so an upgrade computes them again."""
-    return load_inputs(Selection(geography=geography, year=year, as_of=as_of))
+    return load_inputs(Selection(geography=geography, year=year, as_of=as_of, register=register))
 
 
-@st.cache_data(show_spinner=False)
-def teams_table(version: str) -> pd.DataFrame:
+@_cached
+def teams_table(version: str, *, register: Register | None = None) -> pd.DataFrame:
     """Every team row, validated, with bases filled: the built-in register (data/teams.csv)."""
     from mapping.analysis.selection import builtin_register
 
-    return builtin_register().teams
+    return (register or builtin_register()).teams
 
 
-@st.cache_data(show_spinner=False)
-def gaps_table(version: str, geography: str, year: int, as_of: date) -> pd.DataFrame:
+@_cached
+def gaps_table(version: str, geography: str, year: int, as_of: date, *, register: Register | None = None) -> pd.DataFrame:
     """The per-area gaps table without geometry (mapping.analysis.coverage.compute_gaps)."""
     from mapping.analysis.coverage import compute_gaps
 
-    gaps = compute_gaps(selection_inputs(version, geography, year, as_of))
+    gaps = compute_gaps(selection_inputs(version, geography, year, as_of, register=register))
     return pd.DataFrame(gaps.drop(columns="geometry"))
 
 
@@ -94,81 +119,81 @@ def nation_view(version: str, geography: str, nation: str | None) -> list[list[f
     return webmap.nation_bounds(boundaries.load_geography(geography, simplified=True), nation)
 
 
-@st.cache_data(show_spinner=False)
-def team_shapes(version: str, as_of: date):
+@_cached
+def team_shapes(version: str, as_of: date, *, register: Register | None = None):
     """Catchment outlines of teams current on the date, and the specialist-practitioner areas."""
     from mapping.inputs.teams import teams_as_of
 
-    current = teams_as_of(teams_table(version), as_of)
+    current = teams_as_of(teams_table(version, register=register), as_of)
     load = lambda gid: boundaries.load_geography(gid, simplified=True)  # noqa: E731
     teams = webmap.catchment_shapes(current[current["status"].isin(list(TEAM_MARKER_STATUSES))], load)
     specialists = webmap.catchment_shapes(current[current["status"] == TeamStatus.SPECIALIST], load)
     return teams, specialists
 
 
-@st.cache_data(show_spinner=False)
-def summary_of(version: str, geography: str, year: int, as_of: date) -> dict:
+@_cached
+def summary_of(version: str, geography: str, year: int, as_of: date, *, register: Register | None = None) -> dict:
     from mapping.analysis.coverage import summarise
 
-    return summarise(gaps_table(version, geography, year, as_of))
+    return summarise(gaps_table(version, geography, year, as_of, register=register))
 
 
-@st.cache_data(show_spinner=False)
-def capacity_table(version: str, geography: str, year: int, as_of: date) -> pd.DataFrame:
+@_cached
+def capacity_table(version: str, geography: str, year: int, as_of: date, *, register: Register | None = None) -> pd.DataFrame:
     from mapping.analysis.capacity import capacity_by_area
 
-    return capacity_by_area(gaps_table(version, geography, year, as_of))
+    return capacity_by_area(gaps_table(version, geography, year, as_of, register=register))
 
 
-@st.cache_data(show_spinner=False)
-def ladder_table(version: str, geography: str, year: int, as_of: date) -> pd.DataFrame:
+@_cached
+def ladder_table(version: str, geography: str, year: int, as_of: date, *, register: Register | None = None) -> pd.DataFrame:
     """The provision ladder with no FOI answers (mapping.analysis.ladder.compute_ladder): levels 3, 2 and unknown only."""
     from mapping.analysis.ladder import compute_ladder
 
-    return compute_ladder(selection_inputs(version, geography, year, as_of), geometry=False)
+    return compute_ladder(selection_inputs(version, geography, year, as_of, register=register), geometry=False)
 
 
-@st.cache_data(show_spinner=False)
-def styled_areas(version: str, geography: str, year: int, as_of: date, measure_id: str):
+@_cached
+def styled_areas(version: str, geography: str, year: int, as_of: date, measure_id: str, *, register: Register | None = None):
     """Per-area tooltip text and colour for a measure (not the FOI one; the ladder without FOI), and the legend."""
-    gaps = gaps_table(version, geography, year, as_of)
+    gaps = gaps_table(version, geography, year, as_of, register=register)
     measure = webmap.MEASURES[measure_id]
-    ladder = ladder_table(version, geography, year, as_of) if measure.needs_ladder else None
+    ladder = ladder_table(version, geography, year, as_of, register=register) if measure.needs_ladder else None
     _, legend = webmap.classify(webmap.measure_values(gaps, measure, ladder=ladder), measure)
     return webmap.area_properties(gaps, measure, ladder=ladder), legend
 
 
-@st.cache_data(show_spinner=False)
-def ladder_summary(version: str, geography: str, year: int, as_of: date) -> pd.DataFrame:
+@_cached
+def ladder_summary(version: str, geography: str, year: int, as_of: date, *, register: Register | None = None) -> pd.DataFrame:
     """summarise_ladder of the ladder without FOI answers (UK, or all areas, and each nation)."""
     from mapping.analysis.ladder import summarise_ladder
 
-    return summarise_ladder(ladder_table(version, geography, year, as_of))
+    return summarise_ladder(ladder_table(version, geography, year, as_of, register=register))
 
 
-@st.cache_data(show_spinner=False)
-def reach_table(version: str, geography: str, year: int, as_of: date) -> pd.DataFrame:
+@_cached
+def reach_table(version: str, geography: str, year: int, as_of: date, *, register: Register | None = None) -> pd.DataFrame:
     """Reach per area (mapping.analysis.reach.compute_reach) with the default parameters."""
     from mapping.analysis.reach import compute_reach
 
-    return compute_reach(selection_inputs(version, geography, year, as_of))
+    return compute_reach(selection_inputs(version, geography, year, as_of, register=register))
 
 
-@st.cache_data(show_spinner=False)
-def reach_summary(version: str, geography: str, year: int, as_of: date) -> pd.DataFrame:
+@_cached
+def reach_summary(version: str, geography: str, year: int, as_of: date, *, register: Register | None = None) -> pd.DataFrame:
     """Babies, need, families teams can support and reach, for the whole geography and each nation."""
     from mapping.analysis.reach import summarise_reach
 
-    return summarise_reach(reach_table(version, geography, year, as_of))
+    return summarise_reach(reach_table(version, geography, year, as_of, register=register))
 
 
-@st.cache_data(show_spinner=False)
-def national_reach_of(version: str, geography: str, year: int, as_of: date) -> dict:
+@_cached
+def national_reach_of(version: str, geography: str, year: int, as_of: date, *, register: Register | None = None) -> dict:
     """The one national reach (mapping.analysis.reach.national_reach_of: teams serving the geography and
     exact babies), as the pack and ``pimap reach --national`` give it."""
     from mapping.analysis.reach import national_reach_of as reach_of
 
-    return reach_of(reach_table(version, geography, year, as_of))
+    return reach_of(reach_table(version, geography, year, as_of, register=register))
 
 
 @st.cache_data(show_spinner=False)
@@ -180,16 +205,16 @@ def known_published_counts(as_of: date) -> pd.DataFrame:
     return growth.known_published_counts(growth.load_published_counts(), as_of)
 
 
-@st.cache_data(show_spinner=False)
-def record_table(version: str, as_of: date) -> pd.DataFrame:
+@_cached
+def record_table(version: str, as_of: date, *, register: Register | None = None) -> pd.DataFrame:
     """Each published count known on the date beside the teams data/teams.csv lists (mapping.analysis.reach.published_record)."""
     from mapping.analysis.reach import published_record
 
-    return published_record(teams_table(version), known_published_counts(as_of))
+    return published_record(teams_table(version, register=register), known_published_counts(as_of))
 
 
-@st.cache_data(show_spinner=False)
-def growth_on(version: str, as_of: date) -> pd.DataFrame:
+@_cached
+def growth_on(version: str, as_of: date, *, register: Register | None = None) -> pd.DataFrame:
     """Teams by year against the Vision & Strategy target, as the report pack has it on the date
     (years as mapping.report.load_inputs takes them; mapping.report.growth_as_of)."""
     from mapping.analysis.growth import VISION_2019, growth_table, load_published_counts
@@ -197,11 +222,11 @@ def growth_on(version: str, as_of: date) -> pd.DataFrame:
     from mapping.report import growth_as_of
 
     years = growth_chart_years(as_of, VISION_2019)
-    return growth_as_of(growth_table(teams_table(version), years), load_published_counts(), as_of)
+    return growth_as_of(growth_table(teams_table(version, register=register), years), load_published_counts(), as_of)
 
 
-@st.cache_data(show_spinner=False)
-def growth_chart_png(version: str, as_of: date) -> bytes:
+@_cached
+def growth_chart_png(version: str, as_of: date, *, register: Register | None = None) -> bytes:
     """mapping.present.figures.teams_by_year_chart of :func:`growth_on`, as PNG (the pack's chart, screen size)."""
     import io
 
@@ -210,7 +235,8 @@ def growth_chart_png(version: str, as_of: date) -> bytes:
     from mapping.analysis.growth import VISION_2019 as t
     from mapping.present import figures
 
-    fig = figures.teams_by_year_chart(growth_on(version, as_of), text=figures.growth_chart_text(as_of, t), size="slide",
+    fig = figures.teams_by_year_chart(growth_on(version, as_of, register=register),
+                                      text=figures.growth_chart_text(as_of, t), size="slide",
                                       target_label=figures.growth_target_label(t))
     buffer = io.BytesIO()
     with mpl.rc_context(figures.RC):  # saved as the pack saves it: every text plain, never mathtext
@@ -224,13 +250,14 @@ def full_layer(geography: str):
     return boundaries.load_geography(geography)
 
 
-@st.cache_data(show_spinner=False)
-def gaps_downloads(version: str, geography: str, year: int, as_of: date, nation: str | None) -> dict[str, bytes]:
+@_cached
+def gaps_downloads(version: str, geography: str, year: int, as_of: date, nation: str | None, *,
+                   register: Register | None = None) -> dict[str, bytes]:
     """The gaps table as CSV, XLSX and GeoJSON, each carrying its attribution and data date."""
-    gaps = nation_rows(gaps_table(version, geography, year, as_of), nation)
+    gaps = nation_rows(gaps_table(version, geography, year, as_of, register=register), nation)
     meta = download_meta(f"Babies aged 0-2 and parent-infant team coverage by area ({geography}"
-                         f"{', ' + nation if nation else ''})", geography, year, as_of)
-    layer = selection_inputs(version, geography, year, as_of).layer
+                         f"{', ' + nation if nation else ''})", geography, year, as_of, register=register)
+    layer = selection_inputs(version, geography, year, as_of, register=register).layer
     shaped = layer[["code", "geometry"]].merge(gaps, on="code", how="inner")
     return {
         "csv": to_csv_bytes(gaps, meta),
@@ -244,18 +271,27 @@ def nation_rows(frame: pd.DataFrame, nation: str | None) -> pd.DataFrame:
     return frame if not nation else frame[frame["nation"] == nation].reset_index(drop=True)
 
 
-def download_meta(title: str, geography: str, year: int, as_of: date, extra: tuple[str, ...] = ()) -> DownloadMeta:
-    """Attribution, data date, sources and notes that every download of the view carries."""
+def download_meta(title: str, geography: str, year: int, as_of: date, extra: tuple[str, ...] = (), *,
+                  register: Register | None = None) -> DownloadMeta:
+    """Attribution, data date, sources and notes that every download of the view carries; ``register`` (None:
+    the built-in one) is named in the sources by its ``source`` and sha256."""
     geo = boundaries.get_geography(geography)
+    if register is None:
+        teams_by = " Teams: Parent-Infant Foundation and PIP UK publications (data/teams.csv)."
+        teams_line = ("Teams: data/teams.csv, typed in from Rare Jewels (2019), Vision & Strategy 2019-2024, the 2023 "
+                      "evidence summary and the Parent-Infant Foundation slides; not a complete list after 2019")
+    else:
+        teams_by = f" Teams: the register {register.source}, brought by the user (not data/teams.csv)."
+        teams_line = (f"Teams: {register.source} (sha256 {register.sha256}), a register uploaded in this session, "
+                      "used instead of the built-in data/teams.csv")
     return DownloadMeta(
         title=title,
-        attribution=(boundaries.ATTRIBUTION
-                     + " Teams: Parent-Infant Foundation and PIP UK publications (data/teams.csv)."),
+        attribution=boundaries.ATTRIBUTION + teams_by,
         data_date=(f"teams as of {as_of.isoformat()}; population mid-{year}; boundaries {geo.label} "
                    f"({geo.vintage.isoformat()})"),
-        sources=("Teams: data/teams.csv, typed in from Rare Jewels (2019), Vision & Strategy 2019-2024, the 2023 "
-                 "evidence summary and the Parent-Infant Foundation slides; not a complete list after 2019",
-                 *[_source_line(s) for s in sources_for(Selection(geography, year, as_of)) if s.role != "teams"],
+        sources=(teams_line,
+                 *[_source_line(s) for s in sources_for(Selection(geography, year, as_of, register=register))
+                   if s.role != "teams"],
                  *extra),
         notes=("Northern Ireland ages 0-2 are estimated from the 0-15 band (column 'estimated').",
                "Children aged 0 at mid-year stand in for a year's births in the capacity estimate."),

@@ -15,6 +15,7 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 import boundaries
+from mapping.analysis.selection import Register
 from mapping.present import webmap
 
 FIRST_YEAR = 2019
@@ -23,6 +24,7 @@ PAGES = {
     "ladder": "Provision ladder",
     "profile": "Area profile",
     "tables": "Tables and downloads",
+    "teams": "Teams register",
     "foi": "FOI replies",
     "about": "Methodology and sources",
 }
@@ -43,6 +45,9 @@ class View:
     measure: str
     nation: str | None
     area: str | None
+    # The register of teams this session uses: None for the built-in one, else the visitor's upload
+    # (page 'Teams register'), kept in this session's state only.
+    register: Register | None = None
 
     @property
     def as_of(self) -> date:
@@ -123,7 +128,7 @@ def current_view() -> View:
     nation = st.session_state["nation"]
     return View(st.session_state["page"], st.session_state["geo"], int(st.session_state["year"]),
                 st.session_state["when"], st.session_state["measure"], None if nation == "UK" else nation,
-                st.session_state.get("area"))
+                st.session_state.get("area"), st.session_state.get("register"))
 
 
 def sidebar() -> View:
@@ -147,5 +152,9 @@ def sidebar() -> View:
     if st.session_state.get("nation") not in ("UK", *nations):
         st.session_state["nation"] = "UK"
     sb.selectbox("Nation (filters tables, zooms the map)", ["UK", *nations], key="nation")
+    from webapp.register_session import register_line
+
+    view = current_view()
+    sb.caption(register_line(view.register))
     sb.caption(boundaries.ATTRIBUTION)
-    return current_view()
+    return view

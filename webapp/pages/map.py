@@ -22,6 +22,7 @@ from webapp.data import (
 )
 from webapp.foi_session import foi_classes, session_ladder, show_ladder_note
 from webapp.formatting import escape_markdown, fmt_int, fmt_share
+from webapp.register_session import register_line
 from webapp.state import View
 
 MAP_HEIGHT = 680
@@ -38,13 +39,14 @@ def _published_count(as_of: date) -> pd.Series | None:
 
 def page_map(view: View) -> None:
     version = data_version()
-    gaps = gaps_table(version, view.geography, view.year, view.as_of)
-    summary = summary_of(version, view.geography, view.year, view.as_of)
+    gaps = gaps_table(version, view.geography, view.year, view.as_of, register=view.register)
+    summary = summary_of(version, view.geography, view.year, view.as_of, register=view.register)
     scope = summary["nations"].get(view.nation, summary) if view.nation else summary
     where = view.nation or "UK"
     st.header(f"Babies aged 0-2 and parent-infant teams: {where}")
     st.caption(f"{boundaries.get_geography(view.geography).label}; population mid-{view.year}; "
                f"teams as of {view.as_of:%d %B %Y}.")
+    st.caption(register_line(view.register))
     cols = st.columns(4)
     cols[0].metric("Teams operating", scope["teams_operating"],
                    help="Operating teams named in public documents whose catchment includes part of this area.")
@@ -68,7 +70,8 @@ def page_map(view: View) -> None:
         properties = webmap.area_properties(gaps, measure, foi, ladder)
         _, legend = webmap.classify(webmap.measure_values(gaps, measure, foi, ladder), measure)
     else:
-        properties, legend = styled_areas(version, view.geography, view.year, view.as_of, view.measure)
+        properties, legend = styled_areas(version, view.geography, view.year, view.as_of, view.measure,
+                                          register=view.register)
     table = properties[properties["nation"] == view.nation] if view.nation else properties
     # A switch rather than a collapsed expander: the table's grid is only sent, and its script only loaded by
     # the browser, when asked for, so the first map is not kept waiting for it (about 0.3 s).
@@ -85,10 +88,10 @@ def page_map(view: View) -> None:
     st.caption(f"Measure: {measure.label}. Source: {measure.source}.")
 
     areas = webmap.AreasLayer(shapes_url(version, view.geography), properties, measure)
-    catchments, specialists = team_shapes(version, view.as_of)
+    catchments, specialists = team_shapes(version, view.as_of, register=view.register)
     from mapping.inputs.teams import teams_as_of
 
-    current = teams_as_of(teams_table(version), view.as_of)
+    current = teams_as_of(teams_table(version, register=view.register), view.as_of)
     bounds = nation_view(version, view.geography, view.nation) or webmap.UK_BOUNDS  # None: no areas to zoom to
     centre, zoom = webmap.view_for_bounds(bounds, MAP_WIDTH, MAP_HEIGHT)
     groups = webmap.layer_groups(areas, measure, teams=current, catchments=catchments, specialists=specialists)

@@ -9,6 +9,7 @@ from mapping.errors import PimapError
 from webapp.data import capacity_table, data_version, full_layer, gaps_table
 from webapp.foi_session import foi_classes
 from webapp.formatting import escape_markdown, fmt_int, fmt_share, ordinal
+from webapp.register_session import register_line
 from webapp.state import View, as_of_date
 
 
@@ -16,8 +17,9 @@ def page_profile(view: View) -> None:
     from mapping.analysis.profile import area_profile
 
     version = data_version()
-    gaps = gaps_table(version, view.geography, view.year, view.as_of)
+    gaps = gaps_table(version, view.geography, view.year, view.as_of, register=view.register)
     st.header("Area profile")
+    st.caption(register_line(view.register))
     st.text_input("Area name or UK postcode (press Enter)", key="search", on_change=on_search,
                   placeholder="e.g. Brighton, NHS Leeds CCG, Lothian, SW1A 1AA")
     kind, message = st.session_state.get("search_result") or (None, None)
@@ -40,7 +42,8 @@ def page_profile(view: View) -> None:
     if not current:
         st.info("Search for an area by name or postcode, or choose one from the list.")
         return
-    profile = area_profile(gaps, current, capacity=capacity_table(version, view.geography, view.year, view.as_of),
+    profile = area_profile(gaps, current, capacity=capacity_table(version, view.geography, view.year, view.as_of,
+                                                                         register=view.register),
                            foi=foi_classes(view))
     show_profile(profile, view)
 
@@ -78,7 +81,7 @@ def on_search() -> None:
         return
     version = data_version()
     year, as_of = int(st.session_state["year"]), as_of_date(st.session_state["when"])
-    gaps = gaps_table(version, geography, year, as_of)
+    gaps = gaps_table(version, geography, year, as_of, register=st.session_state.get("register"))
     matches = search_areas(query, gaps[["code", "name", "nation"]])
     if matches.empty:
         st.session_state["search_result"] = (
@@ -137,6 +140,7 @@ def show_profile(p: dict, view: View) -> None:
         f"{fmt_share(n['share_covered'])} across {p['nation']}; this area has the "
         f"{ordinal(p['rank_uncovered'])} most babies with no team of {p['nation_areas']} areas; "
         f"{n['areas_without_team']} of {n['areas']} areas in {p['nation']} have no team.")
+    register = escape_markdown(view.register.source) if view.register else "data/teams.csv"
     st.caption(f"Sources: population mid-{view.year} (ONS, NRS, NISRA{'; estimated' if p['estimated'] else ''}); "
-               f"teams as of {view.as_of.isoformat()} (data/teams.csv); boundaries "
+               f"teams as of {view.as_of.isoformat()} ({register}); boundaries "
                f"{boundaries.get_geography(view.geography).label}.")

@@ -7,20 +7,23 @@ from datetime import date
 import streamlit as st
 
 import boundaries
+from mapping.analysis.selection import Register
 from mapping.errors import PimapError
 from mapping.present.downloads import download_name, to_csv_bytes, to_xlsx_bytes
 from webapp.data import data_version, download_meta, gaps_downloads, gaps_table, nation_rows, teams_table
 from webapp.foi_session import foi_meta, issues_frame
 from webapp.formatting import escape_markdown
+from webapp.register_session import register_line
 from webapp.state import View
 
 
 def page_tables(view: View) -> None:
     version = data_version()
-    gaps = nation_rows(gaps_table(version, view.geography, view.year, view.as_of), view.nation)
+    gaps = nation_rows(gaps_table(version, view.geography, view.year, view.as_of, register=view.register), view.nation)
     st.header("Tables and downloads")
     st.caption(f"{boundaries.get_geography(view.geography).label}; population mid-{view.year}; teams as of "
                f"{view.as_of.isoformat()}{'; ' + view.nation if view.nation else ''}. Click a column title to sort.")
+    st.caption(register_line(view.register))
     st.subheader(f"Gaps by area ({len(gaps)} areas)")
     shown = ["name", "code", "nation", "age0", "age0_2", "covered_age0_2", "uncovered_age0_2", "share_covered",
              "coverage", "team_names", "nearest_team_name", "nearest_team_km", "estimated"]
@@ -32,7 +35,7 @@ def page_tables(view: View) -> None:
         "share_covered": st.column_config.NumberColumn("share covered", format="percent"),
         "nearest_team_km": st.column_config.NumberColumn("nearest team km", format="%.1f"),
     })
-    files = gaps_downloads(version, view.geography, view.year, view.as_of, view.nation)
+    files = gaps_downloads(version, view.geography, view.year, view.as_of, view.nation, register=view.register)
     parts = [f"pop{view.year}", f"teams{view.as_of.isoformat()}", *([view.nation] if view.nation else [])]
     cols = st.columns(3)
     for col, (ext, mime) in zip(cols, (("csv", "text/csv"), ("xlsx", "application/vnd.openxmlformats-officedocument"
@@ -43,7 +46,7 @@ def page_tables(view: View) -> None:
 
     from mapping.inputs.teams import teams_as_of
 
-    teams = teams_as_of(teams_table(version), view.as_of)
+    teams = teams_as_of(teams_table(version, register=view.register), view.as_of)
     if view.nation:
         teams = teams[teams["nation"] == view.nation]
     st.subheader(f"Teams and specialist areas as of {view.as_of.isoformat()} ({len(teams)} rows)")
@@ -51,7 +54,7 @@ def page_tables(view: View) -> None:
                  "location_precision", "source"]
     st.dataframe(teams[team_cols], hide_index=True, key="teams_table")
     meta = download_meta(f"Parent-infant teams as of {view.as_of.isoformat()}", view.geography, view.year,
-                         view.as_of)
+                         view.as_of, register=view.register)
     team_buttons = st.columns(2)
     team_buttons[0].download_button("Download teams (CSV)", to_csv_bytes(teams[team_cols], meta), key="dl_teams_csv",
                             file_name=download_name("teams", view.geography, "csv", parts=parts[1:]),
@@ -84,7 +87,7 @@ def pack_section(view: View) -> None:
                 f"{view.geography} is not one. Choose one of them under 'Geography' to build it.")
         return
     foi_name = st.session_state.get("foi_name") if st.session_state.get("foi") is not None else None
-    wanted = (view.geography, view.year, view.as_of.isoformat(), foi_name)
+    wanted = (view.geography, view.year, view.as_of.isoformat(), foi_name, view.register)
     st.markdown(
         f"Maps, charts (PNG, SVG, PDF), tables (CSV and one XLSX), `summary.md` and `manifest.json` for "
         f"{view.geography}, population mid-{view.year}, teams as of {view.as_of.isoformat()}"
@@ -101,7 +104,7 @@ def pack_section(view: View) -> None:
             foi = (foi_name, st.session_state["foi_bytes"]) if foi_name else None
             with st.spinner("Building the report pack (about a minute)..."):
                 try:
-                    name, data, manifest = pack_zip(view.geography, view.year, view.as_of, foi)
+                    name, data, manifest = pack_zip(view.geography, view.year, view.as_of, foi, view.register)
                 except PimapError as exc:
                     st.error(f"The pack could not be built: {escape_markdown(exc)}")
                     return
@@ -116,13 +119,21 @@ def pack_section(view: View) -> None:
     st.caption(f"{pack['name']}: built for this view. Change the geography, year, date or FOI file to build another.")
 
 
-def pack_zip(geography: str, year: int, as_of: date, foi: tuple[str, bytes] | None) -> tuple[str, bytes, dict]:
+def pack_zip(geography: str, year: int, as_of: date, foi: tuple[str, bytes] | None,
+             register: Register | None = None) -> tuple[str, bytes, dict]:
     """Build the pack in memory (mapping.report.pack_zip_bytes): the ZIP's name, its bytes (files under
     one folder of the same name) and the manifest. Nothing is written to disk, the FOI upload included:
     it goes to the pack as its name and bytes."""
+    import dataclasses
+
     from mapping.report import load_inputs, pack_zip_bytes
+    from mapping.report.inputs import pack_selection
 
     name = download_name("report-pack", geography, "zip",
                          parts=[f"pop{year}", f"teams{as_of.isoformat()}", *(["foi"] if foi else [])])
-    data, manifest = pack_zip_bytes(load_inputs(geography, year, as_of=as_of, foi=foi), name.removesuffix(".zip"))
+    if register is None:
+        inputs = load_inputs(geography, year, as_of=as_of, foi=foi)
+    else:  # the visitor's register, from this session's memory like the FOI upload
+        inputs = load_inputs(dataclasses.replace(pack_selection(geography, year, as_of=as_of, foi=foi), register=register))
+    data, manifest = pack_zip_bytes(inputs, name.removesuffix(".zip"))
     return name, data, manifest
