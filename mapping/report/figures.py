@@ -45,7 +45,7 @@ def _data_note(data: PackInputs, extra: str = "", *, teams: bool = True) -> str:
     areas = get_geography(data.geography).label.split(":", 1)[-1].strip()
     note = f"Areas: {areas}."
     if teams:
-        note += (f" Teams on {data.as_of.isoformat()} (data/teams.csv: teams named in published reports), drawn at "
+        note += (f" Teams on {data.as_of.isoformat()} ({data.register_source}: teams named in published reports), drawn at "
                  "their base or, where no address is published, their catchment's centre.")
     note += f" Children aged 0-2: mid-{data.year} estimates; Northern Ireland's estimated."
     return f"{note} {extra}".strip()

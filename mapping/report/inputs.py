@@ -76,6 +76,11 @@ class PackInputs:
     analysis: Inputs | None = None  # the selection's inputs (mapping.analysis.selection.load_inputs)
     sources: tuple[Source, ...] = ()  # mapping.inputs.provenance.sources_for, in order
 
+    @property
+    def register_source(self) -> str:
+        """The name of the register the pack's teams come from: ``data/teams.csv``, or the file a user brought."""
+        return self.selection.the_register().source if self.selection is not None else "data/teams.csv"
+
 
 def _check_options(geography: str, year: int, as_of: date) -> None:
     import boundaries

@@ -170,7 +170,7 @@ def report_tables(data) -> dict[str, pd.DataFrame]:
         summary[column] = areas[column].iloc[0]
     reach = {k: v for k, v in pack.reach.items() if k != "parameters"}
     reach = {**reach, **pack.reach["parameters"],
-             "teams_basis": f"teams operating on {data.as_of.isoformat()} in data/teams.csv (a lower bound after "
+             "teams_basis": f"teams operating on {data.as_of.isoformat()} in {data.register_source} (a lower bound after "
                             "2019; see published_record)",
              "population_year": data.year, "as_of": data.as_of.isoformat()}
     return {
@@ -734,7 +734,7 @@ def foi_reaches(ladder: pd.DataFrame, nation: str | None = None) -> bool:
 
 def _text(data, pack: LadderPackData, title: str, subtitle: str, nation: str | None = None) -> F.FigureText:
     """Title, subtitle, the levels' sources and the FOI's part (flagged SYNTHETIC where it reaches)."""
-    levels = ("Levels: 3, inside the catchment of a team operating on the date (data/teams.csv); 2, in a CAMHS "
+    levels = (f"Levels: 3, inside the catchment of a team operating on the date ({data.register_source}); 2, in a CAMHS "
               "area with parent-infant specialists but no team (Rare Jewels, 2019, section 7); 1 and 0, the FOI "
               "reply for the area says CAMHS does or does not accept under-3s; unknown, nothing known either way "
               "(docs/methodology_ladder.md).")

@@ -296,11 +296,13 @@ def summary_markdown(data: PackInputs, figures: pd.DataFrame, files: Sequence[st
     for section in sections:
         lines += ["", f"## {section.title}", ""]
         lines += [f"- {_PLACEHOLDER.sub(lambda m: t(m.group(1)), s)}" for s in section.sentences]
+    builtin = data.register_source == "data/teams.csv"
+    register = "`data/teams.csv`" if builtin else escape_markdown(data.register_source)  # a user's name, as text
     lines += [
         "",
         "## Definitions",
         "",
-        "- **Team**: a specialised parent-infant relationship team as listed in `data/teams.csv` (sources: Rare "
+        f"- **Team**: a specialised parent-infant relationship team as listed in {register} (sources: Rare "
         "Jewels and later Parent-Infant Foundation documents); CAMHS areas with a few parent-infant specialists "
         "but no team are not counted. *Operating* and *in development* are the statuses on the date.",
         "- **Catchment**: the areas a team serves, by the conventions in `data/README.md` (a team named after a "
@@ -312,7 +314,8 @@ def summary_markdown(data: PackInputs, figures: pd.DataFrame, files: Sequence[st
         "",
         "## Sources",
         "",
-        "- Teams: `data/teams.csv`, typed in from published reports, each row naming its source.",
+        f"- Teams: {register}" + (", typed in from published reports, each row naming its source." if builtin
+                                   else ", the register of teams given for this pack (its sha256 is in manifest.json)."),
         "- Published team counts: `data/published_team_counts.csv` (each count names its source).",
         f"- Targets: {data.targets.source}.",
     ]
