@@ -32,13 +32,19 @@ def foi_classes(view: View) -> pd.DataFrame | None:
     if analysis is None:
         return None
     cache = st.session_state.setdefault("foi_classes", {})
-    key = (view.geography, view.year)
+    key = (view.geography, view.year, _register_key(view))
     if key not in cache:
         from mapping.inputs.foi_io import classes_in
         from webapp.data import data_version, selection_inputs
 
-        cache[key] = classes_in(analysis, selection_inputs(data_version(), view.geography, view.year, view.as_of))
+        cache[key] = classes_in(analysis, selection_inputs(data_version(), view.geography, view.year, view.as_of,
+                                                           register=view.register))
     return cache[key]
+
+
+def _register_key(view: View) -> str | None:
+    """The register part of a session cache key: its sha256, or None for the built-in one."""
+    return view.register.sha256 if view.register is not None else None
 
 
 def session_ladder(view: View) -> pd.DataFrame:
@@ -46,13 +52,14 @@ def session_ladder(view: View) -> pd.DataFrame:
     computed and kept in this session only; otherwise the shared cached ladder (no area at 1 or 0)."""
     analysis = st.session_state.get("foi")
     if analysis is None:
-        return ladder_table(data_version(), view.geography, view.year, view.as_of)
+        return ladder_table(data_version(), view.geography, view.year, view.as_of, register=view.register)
     cache = st.session_state.setdefault("foi_ladder", {})
-    key = (view.geography, view.year, view.as_of)
+    key = (view.geography, view.year, view.as_of, _register_key(view))
     if key not in cache:
         from mapping.analysis.ladder import compute_ladder, foi_areas_from_classes
 
-        cache[key] = compute_ladder(selection_inputs(data_version(), view.geography, view.year, view.as_of),
+        cache[key] = compute_ladder(selection_inputs(data_version(), view.geography, view.year, view.as_of,
+                                                     register=view.register),
                                     foi_areas=foi_areas_from_classes(analysis.classified, analysis.geography),
                                     geometry=False)
     return cache[key]
