@@ -67,15 +67,18 @@ def register_from_file(path: str | Path, *, source: str | None = None) -> Regist
 
 
 def builtin_register() -> Register:
-    """The project's own register, ``data/teams.csv`` (or ``PIMAP_DATA_DIR``'s), read once per file version."""
-    path = config.teams_path()
+    """The register a selection uses when none is given, read once per file version: a hosted instance's own
+    (``PIMAP_TEAMS_FILE``, named by its file name) when that is set, else the project's ``data/teams.csv``
+    (or ``PIMAP_DATA_DIR``'s)."""
+    hosted = config.teams_file()
+    path = hosted if hosted is not None else config.teams_path()
     stat = path.stat() if path.is_file() else None
-    return _builtin_register(path, (stat.st_mtime_ns, stat.st_size) if stat else None)
+    return _builtin_register(path, (stat.st_mtime_ns, stat.st_size) if stat else None, hosted is None)
 
 
 @functools.lru_cache(maxsize=4)
-def _builtin_register(path: Path, version: tuple[int, int] | None) -> Register:
-    return register_from_file(path, source="data/teams.csv")
+def _builtin_register(path: Path, version: tuple[int, int] | None, project: bool) -> Register:
+    return register_from_file(path, source="data/teams.csv" if project else None)
 
 
 @dataclass(frozen=True)

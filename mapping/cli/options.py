@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mapping.errors import PimapError
+from mapping.inputs.vocabulary import EvidenceGrade
 
 if TYPE_CHECKING:
     from mapping.analysis.selection import Register, Selection
@@ -80,12 +81,19 @@ def add_teams_argument(parser: argparse.ArgumentParser, *aliases: str) -> None:
                         "every problem as 'row N, column C: message'")
 
 
+# --grades: the evidence grades that count as a team (mapping.inputs.vocabulary.EvidenceGrade); None = every grade.
+GRADE_CHOICES: dict[str, tuple[str, ...] | None] = {"all": None, "foundation": (EvidenceGrade.FOUNDATION,)}
+
+
 def add_selection_arguments(parser: argparse.ArgumentParser, *, age: bool = False) -> None:
     """Geography, population year, the date teams are taken on and the register (and, with ``age``, the age band)."""
     parser.add_argument("--geography", required=True, help="geography id, e.g. uk2018, uk2023, ccg2018")
     parser.add_argument("--year", type=int, required=True, help="mid-year population (2017, 2019 or 2020)")
     add_as_of_argument(parser, "teams (and specialist areas) current")
     add_teams_argument(parser)
+    parser.add_argument("--grades", choices=list(GRADE_CHOICES), default="all",
+                        help="which teams count: 'all' named in public sources (default), or 'foundation', only those "
+                             "the Parent-Infant Foundation names (data/README.md defines the evidence grades)")
     if age:
         parser.add_argument("--age", choices=("0", "0-2"), default="0-2", help="age band for share covered")
 
@@ -126,7 +134,8 @@ def selection_from(args: argparse.Namespace) -> Selection:
     if not hasattr(args, "_register"):
         args._register = register_from(args)
     return Selection(geography=args.geography, year=args.year, as_of=args.as_of or today(),
-                     age=getattr(args, "age", None) or "0-2", register=args._register)
+                     age=getattr(args, "age", None) or "0-2", register=args._register,
+                     grades=GRADE_CHOICES[getattr(args, "grades", None) or "all"])
 
 
 # --- output files -----------------------------------------------------------------------------------------

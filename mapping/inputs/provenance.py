@@ -97,7 +97,7 @@ def sources_for(selection: Selection, *, also_geographies: Iterable[str] = (),
         out.append(_centroid_file())
     out += [registry_source(f, "population") for f in population_source_ids(selection.year)]
     register = selection.the_register()
-    if selection.register is None:
+    if selection.register is None and register.source == "data/teams.csv":
         out.append(Source(id=register.source, role="teams", description="the project's register of teams, typed "
                           "in from published reports, each row naming its source", licence="", url="",
                           sha256=register.sha256))

@@ -117,3 +117,18 @@ def test_every_grade_is_the_same_as_no_choice(mirror):
 def test_the_register_rows_for_the_mid_year_catchments_match_the_counts(mirror, when):
     chosen = inputs(when)
     assert set(chosen.catchments(TEAM_MARKER_STATUSES)["team_id"]) == teams(chosen.teams)
+
+
+def test_cli_grades_foundation_counts_only_the_teams_the_foundation_names(mirror, capsys):
+    """``--grades foundation`` on 1 July 2022: 27 operating Foundation-named teams of the 30 named in public sources
+    (the table in data/README.md: 27 Foundation, 3 service-described operating on that date)."""
+    import json
+
+    from mapping.cli import main
+
+    counts = {}
+    for grades in ("all", "foundation"):
+        assert main(["summary", "--geography", "uk2023", "--year", "2020", "--as-of", "2022-07-01",
+                     "--grades", grades, "--json"]) == 0
+        counts[grades] = json.loads(capsys.readouterr().out)["teams_operating"]
+    assert counts == {"all": 30, "foundation": 27}

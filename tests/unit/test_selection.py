@@ -151,3 +151,20 @@ def test_population_per_area_is_the_one_sum_with_every_area_listed():
     assert shares.loc["A", "age0_2"] == 9.0 and shares.loc["A", "age0_18"] == 30.0
     assert shares.loc["B", "share_0_2"] == pytest.approx(12.0 / 40.0)
     assert np.isclose(shares["age0_2"].sum(), 21.0)
+
+
+def test_a_hosted_register_is_the_default_when_pimap_teams_file_is_set(monkeypatch, tmp_path):
+    """PIMAP_TEAMS_FILE makes a hosted instance's own register the one every selection without a register uses."""
+    from mapping.analysis import selection as S
+
+    hosted = tmp_path / "hosted.csv"
+    hosted.write_text("synthetic", encoding="utf-8")
+    seen = []
+    monkeypatch.setattr(S, "register_from_file", lambda path, source=None: seen.append((path, source)) or "register")
+    monkeypatch.setenv("PIMAP_TEAMS_FILE", str(hosted))
+    S.clear_caches()
+    try:
+        assert S.builtin_register() == "register"
+        assert seen == [(hosted, None)]  # named by its own file name, not as data/teams.csv
+    finally:
+        S.clear_caches()
