@@ -133,8 +133,10 @@ def test_a_library_error_shows_its_message_as_text(mirror, monkeypatch):
 
 @pytest.fixture()
 def hostile_teams(mirror, tmp_path, monkeypatch):
-    """A copy of data/teams.csv in which Aneurin Bevan's team (the whole health board) carries the SYNTHETIC
-    hostile name; the app reads the copy (and keys its caches by it), never the real file."""
+    """A copy of data/teams.csv in which Aneurin Bevan's team (the whole health board) carries a SYNTHETIC
+    hostile name; the app reads the copy (and keys its caches by it), never the real file. The register refuses
+    ``<`` and ``>`` in names (tests/unit/test_register_checks.py), so the name carries the Markdown and LaTeX
+    probes, which a register accepts."""
     import shutil
 
     import webapp.data
@@ -142,11 +144,12 @@ def hostile_teams(mirror, tmp_path, monkeypatch):
 
     shutil.copytree(config.data_dir(), tmp_path / "data")
     teams = pd.read_csv(REPO / "data" / "teams.csv", dtype=str, keep_default_na=False)
-    teams.loc[teams["team_id"] == "aneurin-bevan", "name"] = HOSTILE
+    name = "Team " + " ".join(p for p in PROBES if "<" not in p)
+    teams.loc[teams["team_id"] == "aneurin-bevan", "name"] = name
     teams.to_csv(tmp_path / "data" / "teams.csv", index=False)
     monkeypatch.setenv(config.DATA_DIR.name, str(tmp_path / "data"))
     webapp.data.data_version.clear()
-    yield HOSTILE
+    yield name
     webapp.data.data_version.clear()
 
 
@@ -155,7 +158,7 @@ def test_a_hostile_team_name_shows_literally_on_the_profile(hostile_teams):
     at = _run("profile", geo="uk2023", date="2023", area="W11000028")  # Aneurin Bevan University Health Board
     assert not at.exception, [e.value for e in at.exception]
     serving = [m.value for m in at.markdown if "Serving teams" in m.value]
-    assert serving and HOSTILE in unescape(serving[0]) and unescaped(serving[0].split(":**", 1)[1]) == []
+    assert serving and hostile_teams in unescape(serving[0]) and unescaped(serving[0].split(":**", 1)[1]) == []
     # Nowhere on the page is a probe sent as live Markdown or HTML.
     for element in [*at.markdown, *at.caption, *at.subheader, *at.info, *at.success, *at.warning, *at.error]:
         for probe in PROBES:
