@@ -57,9 +57,11 @@ def period_end(text: str) -> date:
 
 
 def mid_year(year: int, *, today: date | None = None) -> date:
-    """1 July of ``year``, or ``today`` when that is earlier (a year not yet at mid-year)."""
+    """1 July of ``year``; for the current year before 1 July, ``today``. A later year stays 1 July of it, so a
+    caller's range check refuses it rather than this quietly turning it into today."""
     today = today or date.today()
-    return min(date(int(year), *MID_YEAR), today)
+    day = date(int(year), *MID_YEAR)
+    return today if year == today.year and day > today else day
 
 
 def as_of_date(text: str, *, today: date | None = None) -> date:
