@@ -11,6 +11,7 @@ from boundaries.catalogue import (
     normalise_name,
 )
 from boundaries.fetch import ATTRIBUTION
+from boundaries.local_authorities import small_area_authorities
 from boundaries.lookups import load_unit_lookup
 from boundaries.population import POPULATION_YEARS, aggregate_population, area_population, load_population
 
@@ -29,4 +30,5 @@ __all__ = [
     "load_population",
     "load_unit_lookup",
     "normalise_name",
+    "small_area_authorities",
 ]

@@ -1,0 +1,154 @@
+"""Small areas to local authorities on the codes of the ONS mid-2022 file: the constraint of newer population.
+
+Population after mid-2020 is published by local authority only (ONS mid-2022 for the UK, ONS mid-2024 for
+England and Wales, NISRA by district), so small-area figures are estimated within each authority
+(:mod:`boundaries.population`). This module says which authority each small area of the project's unit
+lookup (:func:`boundaries.lookups.load_unit_lookup`) lies in, on the authority codes of the ONS mid-2022
+file: local authority districts of April 2023 in England and Wales, council areas in Scotland and the
+2014 local government districts in Northern Ireland.
+
+Sources, per nation:
+
+- England and Wales: the official ONS LSOA 2011 -> LSOA 2021 -> LAD 2022 lookup
+  (``lsoa11_lsoa21_lad22_lookup``), then the April 2023 mergers of districts in Cumbria, North Yorkshire
+  and Somerset, which are exact unions of 2022 districts. The 2022 -> 2023 code map is not typed in
+  here: a 2022 district whose code is not a district of the December 2023 boundaries (``lad2023``)
+  goes to the 2023 district that holds the centroids of its LSOAs (the unit lookup's ``lad2023``
+  column); every LSOA of each such district agrees (checked at build, :data:`MERGER_AGREEMENT`).
+- Scotland: the Scottish Government data zone 2011 -> council area lookup the project already reads for
+  health boards (``dz11_hb19_lookup``, column ``ltla19_code``; the 2019 codes are those of the 2022 file).
+- Northern Ireland: NISRA's Small Area 2011 -> district lookup (``sa11_lgd_lookup``, ``lgd18_code``).
+
+Split small areas: an LSOA 2011 whose LSOA 2021 pieces lie in different authorities (change code ``X``)
+gets one row per authority, with ``la_share`` = its pieces in that authority / all its pieces (the lookup
+gives no population for a piece, so each piece counts alike). :func:`split_unit_count` gives how many
+(three LSOAs 2011, each in two halves, with the mirror's lookup). Every other small area has one row
+with ``la_share`` 1.0, so ``la_share`` sums to 1 for every small area.
+
+Other vintages: ``la_code_2022`` holds the authority on April 2022 codes (the ONS lookup's LAD 2022 in
+England and Wales; the same code in Scotland and Northern Ireland, unchanged since). The mid-2024 file
+for England and Wales uses the codes of April 2023 unchanged (no district changed in April 2024; its
+reader in :mod:`boundaries.population` checks the codes against ``la_code``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+
+import pandas as pd
+
+from boundaries.catalogue import LAYER_VERSION, cached_frame, load_geography
+from boundaries.fetch import registry
+from boundaries.lookups import load_unit_lookup, lookup_key
+from boundaries.readers import read_rda
+from mapping.errors import GeographyError
+
+__all__ = [
+    "small_area_authorities",
+    "split_unit_count",
+    "district_2022_to_2023",
+    "authorities_key",
+    "AUTHORITY_SOURCES",
+    "MERGER_AGREEMENT",
+]
+
+AUTHORITY_SOURCES = ("lsoa11_lsoa21_lad22_lookup", "dz11_hb19_lookup", "sa11_lgd_lookup", "lad2023_boundaries")
+# The least share of a merged 2022 district's LSOA centroids that must lie in one 2023 district. The
+# mergers are exact unions, so every centroid agrees in the mirror's data; a lower share would mean the
+# boundaries or the lookup are not what this module expects.
+MERGER_AGREEMENT = 0.95
+COLUMNS = ["unit_code", "nation", "la_code", "la_share", "la_code_2022"]
+
+
+def authorities_key() -> str:
+    """Cache key of the table: its sources' hashes, the unit lookup's key and the recipe version."""
+    parts = [LAYER_VERSION, "authorities-1", lookup_key(), *(registry()[s].sha256 for s in AUTHORITY_SOURCES)]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def district_2022_to_2023(ons: pd.DataFrame, lookup: pd.DataFrame) -> pd.Series:
+    """The April 2023 district of every 2022 district in ``ons`` (the LSOA 2011 -> LAD 2022 lookup).
+
+    A 2022 code that is a district of the December 2023 boundaries maps to itself; any other (the
+    districts merged in April 2023) maps to the 2023 district holding most of its LSOAs' centroids,
+    which must be at least :data:`MERGER_AGREEMENT` of them.
+    """
+    codes_2023 = set(load_geography("lad2023")["code"].astype(str))
+    centroid = lookup.set_index("unit_code")["lad2023"]
+    mapping: dict[str, str] = {}
+    for code, units in ons.groupby("ltla22_code")["lsoa11_code"]:
+        code = str(code)
+        if code in codes_2023:
+            mapping[code] = code
+            continue
+        votes = units.drop_duplicates().map(centroid).value_counts()
+        if votes.empty or votes.iloc[0] / votes.sum() < MERGER_AGREEMENT:
+            raise GeographyError(f"lsoa11_lsoa21_lad22_lookup: district {code} is not a district of December "
+                                 f"2023 and its LSOAs do not lie in one 2023 district ({votes.to_dict()})")
+        mapping[code] = str(votes.index[0])
+    return pd.Series(mapping, name="la_code").rename_axis("la_code_2022")
+
+
+def _england_wales(lookup: pd.DataFrame) -> pd.DataFrame:
+    ons = read_rda("lsoa11_lsoa21_lad22_lookup")[["lsoa11_code", "lsoa21_code", "ltla22_code"]].astype(str)
+    units = lookup.loc[lookup["nation"].isin(["England", "Wales"]), ["unit_code", "nation"]]
+    if set(ons["lsoa11_code"]) != set(units["unit_code"]):
+        raise GeographyError("lsoa11_lsoa21_lad22_lookup: its LSOAs 2011 are not those of the unit lookup")
+    ons["la_code"] = ons["ltla22_code"].map(district_2022_to_2023(ons, lookup))
+    pieces = ons.groupby(["lsoa11_code", "la_code", "ltla22_code"]).size().rename("pieces").reset_index()
+    pieces["la_share"] = pieces["pieces"] / pieces.groupby("lsoa11_code")["pieces"].transform("sum")
+    frame = pieces.rename(columns={"lsoa11_code": "unit_code", "ltla22_code": "la_code_2022"})
+    return frame.merge(units, on="unit_code")
+
+
+def _scotland(lookup: pd.DataFrame) -> pd.DataFrame:
+    dz = read_rda("dz11_hb19_lookup")
+    frame = pd.DataFrame({"unit_code": dz["dz11_code"].astype(str), "la_code": dz["ltla19_code"].astype(str)})
+    return _whole(frame, lookup, "Scotland", "dz11_hb19_lookup")
+
+
+def _northern_ireland(lookup: pd.DataFrame) -> pd.DataFrame:
+    sa = read_rda("sa11_lgd_lookup")
+    frame = pd.DataFrame({"unit_code": sa["sa11_code"].astype(str), "la_code": sa["lgd18_code"].astype(str)})
+    return _whole(frame, lookup, "Northern Ireland", "sa11_lgd_lookup")
+
+
+def _whole(frame: pd.DataFrame, lookup: pd.DataFrame, nation: str, file_id: str) -> pd.DataFrame:
+    """A nation whose small areas nest in its authorities: one row each, share 1."""
+    units = set(lookup.loc[lookup["nation"] == nation, "unit_code"])
+    if frame["unit_code"].duplicated().any() or set(frame["unit_code"]) != units:
+        raise GeographyError(f"{file_id}: its small areas are not those of the unit lookup, once each")
+    return frame.assign(nation=nation, la_share=1.0, la_code_2022=frame["la_code"])
+
+
+def _build() -> pd.DataFrame:
+    lookup = load_unit_lookup()
+    frame = pd.concat([_england_wales(lookup), _scotland(lookup), _northern_ireland(lookup)], ignore_index=True)
+    frame = frame[COLUMNS]
+    for column in ("unit_code", "nation", "la_code", "la_code_2022"):
+        frame[column] = frame[column].astype("string")
+    frame["la_share"] = frame["la_share"].astype(float)
+    return frame.sort_values(["nation", "la_code", "unit_code"], kind="stable").reset_index(drop=True)
+
+
+def small_area_authorities() -> pd.DataFrame:
+    """The local authority of every small area, on the codes of the ONS mid-2022 file.
+
+    Columns: ``unit_code``, ``nation``, ``la_code`` (LAD April 2023 in England and Wales, council area in
+    Scotland, district in Northern Ireland), ``la_share`` (the small area's share in that authority: 1.0
+    unless it splits, see the module notes) and ``la_code_2022`` (the authority on April 2022 codes).
+    One row per small area, or one per authority (and 2022 district) for a small area that splits.
+    """
+    return _small_area_authorities().copy()
+
+
+@cache
+def _small_area_authorities() -> pd.DataFrame:
+    return cached_frame("authorities", authorities_key(), _build, geo=False)
+
+
+def split_unit_count() -> int:
+    """How many small areas lie in more than one local authority (each shared by its LSOA 2021 pieces)."""
+    frame = _small_area_authorities()
+    return int(frame.groupby("unit_code")["la_code"].nunique().gt(1).sum())
