@@ -31,6 +31,7 @@ __all__ = [
     "AGE_BANDS",
     "COVERAGE_CLASSES",
     "unit_coverage",
+    "covering_units",
     "coverage_by_area",
     "nearest_teams",
     "summarise",
@@ -72,6 +73,13 @@ def unit_coverage(catchments: pd.DataFrame, lookup: pd.DataFrame) -> pd.DataFram
     if not pieces:
         return pd.DataFrame({"unit_code": pd.Series(dtype="string"), "team_id": pd.Series(dtype="string")})
     return pd.concat(pieces, ignore_index=True).drop_duplicates().reset_index(drop=True)
+
+
+def covering_units(inputs: Inputs) -> pd.DataFrame:
+    """The (small area, team) pairs that make a selection's small areas covered: the catchments of its teams
+    operating on the date (a team in development covers no one yet). The one coverage rule, shared by
+    :func:`compute_gaps` and the map of change (:mod:`mapping.analysis.changes`)."""
+    return unit_coverage(inputs.catchments([TeamStatus.OPERATING]), inputs.lookup)
 
 
 def coverage_by_area(
@@ -228,7 +236,7 @@ def compute_gaps(inputs: Inputs) -> gpd.GeoDataFrame:
     selection = inputs.selection
     geography = selection.geography
     operating = inputs.operating
-    units = unit_coverage(inputs.catchments([TeamStatus.OPERATING]), inputs.lookup)
+    units = covering_units(inputs)
     names = dict(zip(operating["team_id"], operating["name"]))
     layer = inputs.layer
     gaps = coverage_by_area(units, inputs.population, inputs.lookup, layer, geography, age=selection.age,
