@@ -20,10 +20,15 @@ Sources, per nation:
 - Northern Ireland: NISRA's Small Area 2011 -> district lookup (``sa11_lgd_lookup``, ``lgd18_code``).
 
 Split small areas: an LSOA 2011 whose LSOA 2021 pieces lie in different authorities (change code ``X``)
-gets one row per authority, with ``la_share`` = its pieces in that authority / all its pieces (the lookup
-gives no population for a piece, so each piece counts alike). :func:`split_unit_count` gives how many
-(three LSOAs 2011, each in two halves, with the mirror's lookup). Every other small area has one row
-with ``la_share`` 1.0, so ``la_share`` sums to 1 for every small area.
+goes whole to the authority holding its centroid (the unit lookup's ``lad2023`` column), which must be
+one of its pieces' authorities. The lookup gives no population for a piece, and the centroid's authority
+is, for each of them, also the authority the LSOA is named after and its authority in the official
+LSOA 2011 -> LAD 2018 lookup, so it holds most of the LSOA. Whole assignment keeps one row per small area
+and every authority's total exact when small-area figures are summed by ``la_code``.
+:func:`split_unit_count` gives how many split (three with the mirror's lookup: Gateshead 024C,
+East Hertfordshire 002D and Welwyn Hatfield 014C, each with a piece in a neighbouring authority since
+the 2021 LSOAs); column ``split`` marks them. ``la_share`` is then 1.0 for every small area; it is kept
+so that a table with shared small areas reads the same way.
 
 Other vintages: ``la_code_2022`` holds the authority on April 2022 codes (the ONS lookup's LAD 2022 in
 England and Wales; the same code in Scotland and Northern Ireland, unchanged since). The mid-2024 file
@@ -58,12 +63,12 @@ AUTHORITY_SOURCES = ("lsoa11_lsoa21_lad22_lookup", "dz11_hb19_lookup", "sa11_lgd
 # mergers are exact unions, so every centroid agrees in the mirror's data; a lower share would mean the
 # boundaries or the lookup are not what this module expects.
 MERGER_AGREEMENT = 0.95
-COLUMNS = ["unit_code", "nation", "la_code", "la_share", "la_code_2022"]
+COLUMNS = ["unit_code", "nation", "la_code", "la_share", "la_code_2022", "split"]
 
 
 def authorities_key() -> str:
     """Cache key of the table: its sources' hashes, the unit lookup's key and the recipe version."""
-    parts = [LAYER_VERSION, "authorities-1", lookup_key(), *(registry()[s].sha256 for s in AUTHORITY_SOURCES)]
+    parts = [LAYER_VERSION, "authorities-2", lookup_key(), *(registry()[s].sha256 for s in AUTHORITY_SOURCES)]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
@@ -96,10 +101,15 @@ def _england_wales(lookup: pd.DataFrame) -> pd.DataFrame:
     if set(ons["lsoa11_code"]) != set(units["unit_code"]):
         raise GeographyError("lsoa11_lsoa21_lad22_lookup: its LSOAs 2011 are not those of the unit lookup")
     ons["la_code"] = ons["ltla22_code"].map(district_2022_to_2023(ons, lookup))
-    pieces = ons.groupby(["lsoa11_code", "la_code", "ltla22_code"]).size().rename("pieces").reset_index()
-    pieces["la_share"] = pieces["pieces"] / pieces.groupby("lsoa11_code")["pieces"].transform("sum")
-    frame = pieces.rename(columns={"lsoa11_code": "unit_code", "ltla22_code": "la_code_2022"})
-    return frame.merge(units, on="unit_code")
+    pairs = ons[["lsoa11_code", "la_code", "ltla22_code"]].drop_duplicates()
+    pairs["split"] = pairs.groupby("lsoa11_code")["la_code"].transform("nunique") > 1
+    centroid = pairs["lsoa11_code"].map(lookup.set_index("unit_code")["lad2023"]).astype(str)
+    keep = ~pairs["split"] | (pairs["la_code"] == centroid)
+    frame = pairs[keep].rename(columns={"lsoa11_code": "unit_code", "ltla22_code": "la_code_2022"})
+    if frame["unit_code"].duplicated().any() or set(frame["unit_code"]) != set(units["unit_code"]):
+        raise GeographyError("lsoa11_lsoa21_lad22_lookup: an LSOA 2011 split between authorities has its "
+                             "centroid in none of them, or lies in two 2022 districts of one authority")
+    return frame.assign(la_share=1.0).merge(units, on="unit_code")
 
 
 def _scotland(lookup: pd.DataFrame) -> pd.DataFrame:
@@ -119,7 +129,7 @@ def _whole(frame: pd.DataFrame, lookup: pd.DataFrame, nation: str, file_id: str)
     units = set(lookup.loc[lookup["nation"] == nation, "unit_code"])
     if frame["unit_code"].duplicated().any() or set(frame["unit_code"]) != units:
         raise GeographyError(f"{file_id}: its small areas are not those of the unit lookup, once each")
-    return frame.assign(nation=nation, la_share=1.0, la_code_2022=frame["la_code"])
+    return frame.assign(nation=nation, la_share=1.0, la_code_2022=frame["la_code"], split=False)
 
 
 def _build() -> pd.DataFrame:
@@ -129,6 +139,7 @@ def _build() -> pd.DataFrame:
     for column in ("unit_code", "nation", "la_code", "la_code_2022"):
         frame[column] = frame[column].astype("string")
     frame["la_share"] = frame["la_share"].astype(float)
+    frame["split"] = frame["split"].astype(bool)
     return frame.sort_values(["nation", "la_code", "unit_code"], kind="stable").reset_index(drop=True)
 
 
@@ -136,9 +147,10 @@ def small_area_authorities() -> pd.DataFrame:
     """The local authority of every small area, on the codes of the ONS mid-2022 file.
 
     Columns: ``unit_code``, ``nation``, ``la_code`` (LAD April 2023 in England and Wales, council area in
-    Scotland, district in Northern Ireland), ``la_share`` (the small area's share in that authority: 1.0
-    unless it splits, see the module notes) and ``la_code_2022`` (the authority on April 2022 codes).
-    One row per small area, or one per authority (and 2022 district) for a small area that splits.
+    Scotland, district in Northern Ireland), ``la_share`` (the small area's share in that authority: 1.0,
+    as a split small area goes whole to one authority, see the module notes), ``la_code_2022`` (the
+    authority on April 2022 codes) and ``split`` (its LSOA 2021 pieces lie in more than one authority).
+    One row per small area.
     """
     return _small_area_authorities().copy()
 
@@ -149,6 +161,6 @@ def _small_area_authorities() -> pd.DataFrame:
 
 
 def split_unit_count() -> int:
-    """How many small areas lie in more than one local authority (each shared by its LSOA 2021 pieces)."""
-    frame = _small_area_authorities()
-    return int(frame.groupby("unit_code")["la_code"].nunique().gt(1).sum())
+    """How many small areas have LSOA 2021 pieces in more than one local authority (each goes whole to the
+    authority holding its centroid)."""
+    return int(_small_area_authorities()["split"].sum())

@@ -52,9 +52,15 @@ def test_split_count_is_the_lsoas_whose_2021_pieces_lie_in_two_authorities(autho
     by_2022 = ons.groupby("lsoa11_code")["ltla22_code"].nunique()
     # None of the three splits lies between two districts merged in April 2023, so the count is that of 2022.
     assert split_unit_count() == int((by_2022 > 1).sum()) == 3
-    split = authorities[authorities["la_share"] < 1]
-    assert split["unit_code"].nunique() == 3 and split["la_share"].tolist() == [0.5] * 6
-    assert authorities["unit_code"].duplicated().sum() == 3
+    split = authorities[authorities["split"]].set_index("unit_code")
+    assert set(split.index) == set(by_2022[by_2022 > 1].index)
+    # Each goes whole to the authority it is named after (Gateshead, Welwyn Hatfield, East Hertfordshire),
+    # one of its pieces' authorities.
+    assert split["la_code"].to_dict() == {"E01008187": "E08000037", "E01023964": "E07000241",
+                                          "E01023508": "E07000242"}
+    pieces = ons.groupby("lsoa11_code")["ltla22_code"].agg(set)
+    assert all(split.loc[u, "la_code"] in pieces[u] for u in split.index)
+    assert authorities["unit_code"].is_unique and (authorities["la_share"] == 1.0).all()
 
 
 def test_april_2023_mergers_are_unions_of_2022_districts(authorities):
