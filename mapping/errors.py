@@ -54,6 +54,10 @@ class LadderError(PimapError):
     """Inputs the ladder cannot use as given; the message says which and how to fix them."""
 
 
+class ChangesError(PimapError):
+    """Two selections that cannot be compared as one map at two dates: the message says what differs."""
+
+
 class AreaNotFound(PimapError):
     """No area of the geography matches the name or code given."""
 
