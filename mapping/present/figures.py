@@ -54,13 +54,17 @@ from mapping.present.style import (
     COVERAGE_STYLES,
     FLAG,
     FOI_STYLES,
+    GRADE_SHAPES,
     GRID,
     INK,
     MUTED,
     SEA,
     SERIES,
     TEAM_MARKERS,
+    UNGRADED,
     ClassStyle,
+    GradeShape,
+    grade_shape,
 )
 
 if TYPE_CHECKING:
@@ -176,9 +180,11 @@ CATCHMENT_WIDTH = 0.7
 def team_points(teams: pd.DataFrame, statuses: Sequence[str] = TEAM_MARKER_STATUSES) -> gpd.GeoDataFrame:
     """Team bases as points (EPSG:4326), one per team, for the statuses that are drawn.
 
-    ``teams`` is the teams frame (``team_id``, ``name``, ``status``, ``base_lon``, ``base_lat``);
-    a team without a base cannot be drawn, so that is an error rather than a silent omission
-    (:class:`mapping.errors.TeamsFileError`). The web map's markers are built on this frame
+    ``teams`` is the teams frame (``team_id``, ``name``, ``status``, ``evidence_grade``, ``base_lon``,
+    ``base_lat``); a team without a base cannot be drawn, so that is an error rather than a silent omission
+    (:class:`mapping.errors.TeamsFileError`). The grade gives the marker's shape; a frame without the
+    column (made by hand: the register requires it) gets an empty grade, drawn as
+    :data:`mapping.present.style.UNGRADED`. The web map's markers are built on the same rows
     (:func:`mapping.present.webmap.team_features`).
     """
     chosen = teams[teams["status"].isin(statuses)].drop_duplicates("team_id").sort_values("team_id")
@@ -186,8 +192,10 @@ def team_points(teams: pd.DataFrame, statuses: Sequence[str] = TEAM_MARKER_STATU
     if len(missing):
         raise TeamsFileError(f"teams without a base cannot be drawn: {', '.join(missing['team_id'])}; "
                              "give each a base_lon and base_lat")
+    grades = chosen["evidence_grade"] if "evidence_grade" in chosen else pd.Series("", index=chosen.index)
     return gpd.GeoDataFrame(
-        chosen[["team_id", "name", "status"]].reset_index(drop=True),
+        chosen[["team_id", "name", "status"]].assign(evidence_grade=grades.fillna("").astype(str))
+        .reset_index(drop=True),
         geometry=gpd.points_from_xy(chosen["base_lon"], chosen["base_lat"]),
         crs=WGS84,
     )
@@ -411,21 +419,26 @@ def _draw_teams(ax: Axes, points: gpd.GeoDataFrame | None, outlines: gpd.GeoData
     if points is None or points.empty:
         return
     xy = pd.DataFrame({"x": points.geometry.x.round(0), "y": points.geometry.y.round(0),
-                       "status": points["status"].to_numpy()})
-    groups = xy.groupby(["status", "x", "y"], sort=True).size().rename("n").reset_index()
+                       "status": points["status"].to_numpy(), "shape": [grade_shape(g) for g in _grades(points)]})
     for status, spec in TEAM_MARKERS.items():
-        chosen = groups[groups["status"] == status]
-        if chosen.empty:
-            continue
-        shared = (chosen["n"] > 1) & number_shared
-        sizes = np.where(shared, marker_size * 2.4, marker_size)
-        # A ring (a hollow marker) is drawn thicker and solid: at print sizes a dash would not show.
-        hollow = spec.fill.lower() == "#ffffff"
-        ax.scatter(chosen["x"], chosen["y"], s=sizes, marker="o", facecolor=spec.fill, edgecolor=spec.edge,
-                   linewidth=(1.4 if hollow else 0.9) * line_scale ** 0.5, zorder=5)
-        for row in chosen[shared].itertuples():
-            ax.text(row.x, row.y, str(row.n), ha="center", va="center", fontsize=font * 0.75,
-                    fontweight="bold", color=spec.number_colour, zorder=6)
+        for shape in dict.fromkeys(xy.loc[xy["status"] == status, "shape"]):
+            chosen = xy[(xy["status"] == status) & (xy["shape"] == shape)].groupby(
+                ["x", "y"], sort=True).size().rename("n").reset_index()
+            shared = (chosen["n"] > 1) & number_shared
+            # Shapes are sized to cover about the same area (GradeShape.scale), so no grade looks weightier.
+            sizes = np.where(shared, marker_size * 2.4, marker_size) * shape.scale ** 2
+            # A ring (a hollow marker) is drawn thicker and solid: at print sizes a dash would not show.
+            ax.scatter(chosen["x"], chosen["y"], s=sizes, marker=shape.mpl_marker, facecolor=spec.fill,
+                       edgecolor=spec.edge, linewidth=(1.4 if spec.hollow else 0.9) * line_scale ** 0.5, zorder=5,
+                       label=f"{spec.label}, {shape.label}")
+            for row in chosen[shared].itertuples():
+                ax.text(row.x, row.y, str(row.n), ha="center", va="center", fontsize=font * 0.75,
+                        fontweight="bold", color=spec.number_colour, zorder=6)
+
+
+def _grades(points: gpd.GeoDataFrame) -> pd.Series:
+    """The points' evidence grades (empty when the frame has none: drawn as not recorded)."""
+    return points["evidence_grade"] if "evidence_grade" in points else pd.Series("", index=points.index)
 
 
 def _halo(width: float = 2.2) -> list:
@@ -609,12 +622,15 @@ def class_legend_handles(values: pd.Series, styles: Mapping[str, ClassStyle], *,
     return handles
 
 
-def team_marker_handle(status: TeamStatus, label: str, *, markersize: float = 7) -> Line2D:
-    """The legend entry of a team marker (:data:`mapping.present.style.TEAM_MARKERS`)."""
+def team_marker_handle(status: TeamStatus, label: str, *, markersize: float = 7,
+                       shape: GradeShape | None = None) -> Line2D:
+    """The legend entry of a team marker: the status's fill and edge
+    (:data:`mapping.present.style.TEAM_MARKERS`) on a grade's shape (the circle by default)."""
     spec = TEAM_MARKERS[status]
-    return Line2D([], [], linestyle="", marker="o", markersize=markersize, markerfacecolor=spec.fill,
-                  markeredgecolor=spec.edge, markeredgewidth=1.6 if spec.fill.lower() == "#ffffff" else 1.0,
-                  label=label)
+    shape = shape or next(iter(GRADE_SHAPES.values()))
+    return Line2D([], [], linestyle="", marker=shape.mpl_marker, markersize=markersize * shape.scale,
+                  markerfacecolor=spec.fill, markeredgecolor=spec.edge,
+                  markeredgewidth=1.6 if spec.hollow else 1.0, label=label)
 
 
 def key_legend(fig: Figure, handles: Sequence[Artist], *, font: float, columns: int, title: str = "",
@@ -636,10 +652,18 @@ def _map_legend(fig: Figure, values: pd.Series, styles: Mapping[str, ClassStyle]
                 title: str, counts: bool) -> Legend:
     handles: list[Artist] = list(class_legend_handles(values, styles, counts=counts))
     if points is not None and not points.empty:
+        # Two keys, as on the web map: the fill of each status (on the circle), then the shape of each grade
+        # (filled), each only when drawn, with the number of teams.
         for status, spec in TEAM_MARKERS.items():
             n = int((points["status"] == status).sum())
             if n:
                 handles.append(team_marker_handle(status, f"{spec.label.capitalize()} ({n})"))
+        shapes = pd.Series([grade_shape(g) for g in _grades(points)], index=points.index, dtype=object)
+        operating = next(iter(TEAM_MARKERS))
+        for shape in [*GRADE_SHAPES.values(), UNGRADED]:
+            n = int((shapes == shape).sum())
+            if n:
+                handles.append(team_marker_handle(operating, f"{shape.label.capitalize()} ({n})", shape=shape))
         xy = points.geometry.x.round(0).astype(str) + "," + points.geometry.y.round(0).astype(str)
         if xy.duplicated().any():
             handles.append(Line2D([], [], linestyle="", marker="o", markersize=11, markerfacecolor="white",

@@ -21,10 +21,20 @@ label, the pack adds hatching, the web map's tooltip gives the value and its cla
   of the team markers and catchment lines drawn over the areas.
 - **Ladder levels**: ColorBrewer YlGnBu (4 classes), dark = more provision, unknown a neutral grey;
   hatches repeat the level in print, and every label starts with the level's number.
-- **Team markers**: circles on both (were dots on the map, circles and triangles in the pack): Leaflet
-  draws circle markers natively on its canvas, and filled versus hollow tells the statuses apart
-  without colour. Operating: a black disc with a white rim (reads on every fill); in development:
-  a hollow vermillion ring, dashed (Okabe-Ito's black and vermillion differ for every colour vision).
+- **Team markers**: the *shape* says how strong the evidence is that the service is a team (the
+  row's ``evidence_grade``, :class:`mapping.inputs.vocabulary.EvidenceGrade`), the *fill* and edge
+  say its status, so the six combinations read in greyscale and for every colour vision. Grades: a
+  circle when the Parent-Infant Foundation names it, a square when the body running it describes it
+  (its own service page or news), a triangle for only a press or other passing mention (a triangle,
+  not a diamond: a diamond is a square turned, and at a dozen pixels, hollow and dashed, the two are
+  easily confused; a triangle's outline differs from both others at any size). Shapes are sized to
+  cover about the same area (:data:`GRADE_SHAPES` ``scale``), so no grade looks more important by
+  size. Statuses: operating is a black fill with a white rim (reads on every fill, the darkest
+  included); in development is hollow (white) with a dashed vermillion edge (Okabe-Ito's black and
+  vermillion differ for every colour vision). A row without a known grade (only hand-made frames:
+  the register requires one) is a diamond, "grade not recorded", never passed off as a grade.
+  The web map draws them as inline SVG (Leaflet's circle markers cannot draw squares), the pack with
+  matplotlib's ``o``, ``s``, ``^`` markers (:attr:`GradeShape.mpl_marker`).
 - **Amounts** (web map counts): ColorBrewer sequential YlOrRd (babies with no team) and BuPu
   (population), with breaks from :func:`nice_breaks`.
 """
@@ -42,7 +52,7 @@ import pandas as pd
 
 from mapping.analysis.ladder import LEVEL_LABELS, LEVELS
 from mapping.inputs.foi import OUTSIDE_FOI
-from mapping.inputs.vocabulary import TeamStatus
+from mapping.inputs.vocabulary import EvidenceGrade, TeamStatus
 
 __all__ = [
     "OKABE_ITO",
@@ -69,6 +79,12 @@ __all__ = [
     "ZERO_COLOUR",
     "TeamMarker",
     "TEAM_MARKERS",
+    "MarkerShape",
+    "GradeShape",
+    "GRADE_SHAPES",
+    "UNGRADED",
+    "grade_shape",
+    "marker_symbol",
     "LineStyle",
     "CATCHMENT_LINES",
     "SPECIALIST_LINE",
@@ -183,12 +199,12 @@ ZERO_COLOUR = "#f7f7f7"  # the zero class of a count
 
 @dataclass(frozen=True)
 class TeamMarker:
-    """How a team's base is drawn: a circle, filled or hollow, its edge, and the words for it.
+    """How a team's status is drawn: the marker's fill and edge (its shape is the grade's, :class:`GradeShape`).
 
     ``dash`` is the edge's dash pattern in multiples of its width (empty: solid; the web map draws it,
     print draws a ring solid and thicker, since at a few points across a dash does not show); ``symbol`` stands for
-    the marker in text (tooltips, layer names) and ``shape`` says it in words (legends); ``number_colour``
-    is the colour of a shared base's count.
+    the status in text (the circle's glyph; :func:`marker_symbol` gives each shape's) and ``shape`` says the
+    fill in words (legends); ``number_colour`` is the colour of a shared base's count.
     """
 
     label: str
@@ -199,13 +215,73 @@ class TeamMarker:
     dash: tuple[float, ...] = ()
     number_colour: str = INK
 
+    @property
+    def hollow(self) -> bool:
+        """Whether the marker is hollow (a white fill): its symbols are the outline glyphs."""
+        return self.fill.lower() == "#ffffff"
+
 
 TEAM_MARKERS: dict[TeamStatus, TeamMarker] = {
-    TeamStatus.OPERATING: TeamMarker("team operating", "●", "filled circle", OKABE_ITO["black"], "#ffffff",
+    TeamStatus.OPERATING: TeamMarker("team operating", "●", "filled, white rim", OKABE_ITO["black"], "#ffffff",
                                      number_colour="#ffffff"),
-    TeamStatus.IN_DEVELOPMENT: TeamMarker("team in development", "◌", "hollow dashed circle", "#ffffff", OKABE_ITO["vermillion"],
-                                          dash=(1.0, 1.0)),
+    TeamStatus.IN_DEVELOPMENT: TeamMarker("team in development", "○", "hollow, dashed edge", "#ffffff",
+                                          OKABE_ITO["vermillion"], dash=(1.0, 1.0)),
 }
+
+MarkerShape = Literal["circle", "square", "triangle", "diamond"]
+_MPL_MARKERS: dict[str, str] = {"circle": "o", "square": "s", "triangle": "^", "diamond": "D"}
+
+
+@dataclass(frozen=True)
+class GradeShape:
+    """How a team's evidence grade is drawn: the marker's shape, and the words for it.
+
+    ``label`` names the grade in legends; ``evidence`` is the tooltip's "Evidence" row; ``short`` the
+    grade in a layer name. ``scale`` is the shape's size relative to the circle's diameter, so every
+    shape covers about the same area (a square of side 0.9 and matplotlib's triangle, as wide as it is
+    tall, of 1.25, against a circle's 0.785 of a unit square); ``symbols`` are its glyphs in text,
+    filled then hollow.
+    """
+
+    label: str
+    evidence: str
+    short: str
+    shape: MarkerShape
+    scale: float
+    symbols: tuple[str, str]
+
+    @property
+    def mpl_marker(self) -> str:
+        """The shape as a matplotlib marker."""
+        return _MPL_MARKERS[self.shape]
+
+
+GRADE_SHAPES: dict[EvidenceGrade, GradeShape] = {
+    EvidenceGrade.FOUNDATION: GradeShape("named by the Parent-Infant Foundation",
+                                         "named by the Parent-Infant Foundation (or PIP UK)", "Foundation-named",
+                                         "circle", 1.0, ("●", "○")),
+    EvidenceGrade.SERVICE: GradeShape("described by the body running it",
+                                      "described by the body running it (its own service page or news)",
+                                      "described by its provider", "square", 0.9, ("■", "□")),
+    EvidenceGrade.MENTION: GradeShape("only a press or other mention", "only a passing mention (press or other)",
+                                      "mention only", "triangle", 1.25, ("▲", "△")),
+}
+# A row whose grade is missing or unknown (only frames made by hand: the register requires a grade).
+UNGRADED = GradeShape("grade not recorded", "not recorded", "grade not recorded", "diamond", 0.9, ("◆", "◇"))
+
+
+def grade_shape(grade: object) -> GradeShape:
+    """The shape of a row's ``evidence_grade`` (:data:`UNGRADED` when it is missing or not a grade)."""
+    try:
+        return GRADE_SHAPES[EvidenceGrade(str(grade))]
+    except ValueError:
+        return UNGRADED
+
+
+def marker_symbol(status: TeamStatus, grade: object) -> str:
+    """The glyph of one marker in text: its grade's shape, filled or hollow as its status is."""
+    filled, hollow = grade_shape(grade).symbols
+    return hollow if TEAM_MARKERS[status].hollow else filled
 
 
 @dataclass(frozen=True)

@@ -46,12 +46,15 @@ __all__ = [
     "MEASURES",
     "NO_DATA",
     "NO_SMALL_AREAS",
+    "TEAM_LAYER_NAME",
     "TEAM_STYLES",
+    "MARKER_JS",
     "TEXT_TOOLTIP_JS",
     "AreasLayer",
     "ColourClass",
     "Legend",
     "Measure",
+    "TeamLayer",
     "TextLayer",
     "area_properties",
     "area_styles",
@@ -67,6 +70,8 @@ __all__ = [
     "measure_values",
     "nation_bounds",
     "nice_breaks",
+    "marker_key",
+    "marker_svg",
     "team_markers",
     "team_features",
     "tooltip_fields",
@@ -88,23 +93,69 @@ LADDER_COLOURS = {**{LEVEL_LABELS[lv]: style.LADDER_STYLES[lv].colour for lv in 
                   NO_SMALL_AREAS: style.LADDER_STYLES[style.NO_LEVEL].colour}
 SHARE_PALETTE = tuple(colour for _, _, colour in style.SHARE_CLASSES)
 
-# Team markers as Leaflet circle markers: the style's marker with the web's sizes (pixels).
+# Team markers as inline SVG in a Leaflet marker (circle markers cannot draw squares or triangles): the
+# style's shape per grade and fill per status, at the web's sizes (pixels). Every marker is drawn in a
+# box of MARKER_BOX pixels, centred on the base.
 _MARKER_WIDTH = {TeamStatus.OPERATING: 2, TeamStatus.IN_DEVELOPMENT: 3}
-MARKER_RADIUS = 7
+MARKER_RADIUS = 7  # the circle's; other shapes scale its diameter by their GradeShape.scale
+MARKER_BOX = 22
+UNGRADED_KEY = "ungraded"
 
 
-def _team_style(status: TeamStatus) -> dict[str, Any]:
+def _grade_key(grade: object) -> str:
+    """A row's grade as the marker key's second part (``ungraded`` when it is missing or unknown)."""
+    shape = style.grade_shape(grade)
+    return next((str(g) for g, s in style.GRADE_SHAPES.items() if s == shape), UNGRADED_KEY)
+
+
+def marker_key(status: str, grade: object) -> str:
+    """The key of one marker's drawing in :data:`TEAM_STYLES`: ``"<status>/<grade>"``."""
+    return f"{status}/{_grade_key(grade)}"
+
+
+def _shape_element(shape: style.GradeShape) -> tuple[str, dict[str, str]]:
+    """The SVG element (tag and geometry attributes) of a shape centred in the marker box. A triangle and a
+    diamond are matplotlib's ``^`` and ``D`` (as wide as tall; a square turned), so both media draw one outline."""
+    c = MARKER_BOX / 2
+    size = 2 * MARKER_RADIUS * shape.scale
+    half = size / 2
+
+    def points(xy: Iterable[tuple[float, float]]) -> dict[str, str]:
+        return {"points": " ".join(f"{c + x:g},{c + y:g}" for x, y in xy)}
+
+    if shape.shape == "circle":
+        return "circle", {"cx": f"{c:g}", "cy": f"{c:g}", "r": f"{half:g}"}
+    if shape.shape == "square":
+        return "rect", {"x": f"{c - half:g}", "y": f"{c - half:g}", "width": f"{size:g}", "height": f"{size:g}"}
+    if shape.shape == "triangle":
+        return "polygon", points([(0, -half), (half, half), (-half, half)])
+    diagonal = round(half * math.sqrt(2), 2)
+    return "polygon", points([(0, -diagonal), (diagonal, 0), (0, diagonal), (-diagonal, 0)])
+
+
+def _team_style(status: TeamStatus, shape: style.GradeShape) -> dict[str, Any]:
+    """One marker's drawing: an SVG element (``tag``, ``attrs``) in a ``box`` of pixels, from the style only."""
     marker = style.TEAM_MARKERS[status]
     width = _MARKER_WIDTH[status]
-    out: dict[str, Any] = {"color": marker.edge, "weight": width, "fill": True, "fill_color": marker.fill,
-                           "fill_opacity": 1.0, "radius": MARKER_RADIUS, "symbol": marker.symbol,
-                           "label": f"{marker.label} ({marker.shape})"}
+    tag, attrs = _shape_element(shape)
+    attrs.update({"fill": marker.fill, "stroke": marker.edge, "stroke-width": f"{width:g}",
+                  "stroke-linejoin": "round"})
     if marker.dash:
-        out["dash_array"] = " ".join(f"{d * width:g}" for d in marker.dash)
-    return out
+        attrs["stroke-dasharray"] = " ".join(f"{d * width:g}" for d in marker.dash)
+    return {"box": MARKER_BOX, "tag": tag, "attrs": attrs}
 
 
-TEAM_STYLES: dict[str, dict[str, Any]] = {str(status): _team_style(status) for status in style.TEAM_MARKERS}
+# Every marker the map can draw, by :func:`marker_key`: each status of style.TEAM_MARKERS in each grade's shape
+# (and the shape of a row without a grade). The map's script holds this table; a team's feature names its key.
+TEAM_STYLES: dict[str, dict[str, Any]] = {
+    marker_key(status, grade): _team_style(status, shape)
+    for status in style.TEAM_MARKERS
+    for grade, shape in [*style.GRADE_SHAPES.items(), (UNGRADED_KEY, style.UNGRADED)]
+}
+# The layer's name says the markers in words: the fill is the status, the shape the grade.
+TEAM_LAYER_NAME = (
+    "Team bases (" + ", ".join(f"{'hollow' if m.hollow else 'filled'} {s}" for s, m in style.TEAM_MARKERS.items())
+    + "; " + ", ".join(f"{g.symbols[0]} {g.short}" for g in style.GRADE_SHAPES.values()) + ")")
 # Catchment outlines (pixels wide), by the team's status, and CAMHS specialist areas.
 LINE_WEIGHT = 2
 
@@ -570,18 +621,20 @@ class AreasLayer(MacroElement):
 
 def team_features(teams: pd.DataFrame) -> dict:
     """Team bases as a GeoJSON FeatureCollection (a dict) of points with the tooltip text and the marker
-    style's status, for :func:`team_markers` (the pack's frame of points is
+    style's status and grade, for :func:`team_markers` (the pack's frame of points is
     :func:`mapping.present.figures.team_points`).
 
-    ``teams`` has team_id, name, status, base_lon, base_lat, location_precision (and optionally
-    ``from``). Only operating and in-development teams are kept (specialist areas are their own layer);
-    a team without a base is left off the map (the pack refuses it).
+    ``teams`` has team_id, name, status, evidence_grade, base_lon, base_lat, location_precision (and
+    optionally ``from``). Only operating and in-development teams are kept (specialist areas are their own
+    layer); a team without a base is left off the map (the pack refuses it). A row without a known grade
+    (frames made by hand; the register requires one) is drawn as :data:`mapping.present.style.UNGRADED`.
     """
     features = []
     for row in teams.to_dict("records"):
-        style = TEAM_STYLES.get(row["status"])
-        if style is None or pd.isna(row["base_lon"]) or pd.isna(row["base_lat"]):
+        if row["status"] not in style.TEAM_MARKERS or pd.isna(row["base_lon"]) or pd.isna(row["base_lat"]):
             continue
+        status = TeamStatus(row["status"])
+        grade = row.get("evidence_grade")
         precision = row.get("location_precision", "")
         where = {"exact": "base address", "town": "base town",
                  "catchment centroid": "no base published: shown at the centre of its catchment",
@@ -593,28 +646,88 @@ def team_features(teams: pd.DataFrame) -> dict:
                          "coordinates": [round(float(row["base_lon"]), 5), round(float(row["base_lat"]), 5)]},
             "properties": {
                 "name": str(row["name"]),
-                "status": f"{style['symbol']} {row['status']}" + (f" (since {since})" if since else ""),
+                "status": f"{style.marker_symbol(status, grade)} {row['status']}" + (f" (since {since})" if since else ""),
+                "evidence": style.grade_shape(grade).evidence,
                 "location": str(where),
                 "style": row["status"],
+                "marker": marker_key(status, grade),
             },
         })
     return {"type": "FeatureCollection", "features": features}
 
 
-def _marker_style(feature: dict) -> dict:
-    style = TEAM_STYLES[feature["properties"]["style"]]
-    out = {"color": style["color"], "weight": style["weight"], "fillColor": style["fill_color"],
-           "fillOpacity": style["fill_opacity"], "radius": style["radius"]}
-    if "dash_array" in style:
-        out["dashArray"] = style["dash_array"]
-    return out
+# Draws one team's marker: an SVG made element by element (createElementNS, setAttribute) from the map's table of
+# marker drawings (:data:`TEAM_STYLES`, style values only), looked up by the feature's key; no value of the data is
+# ever part of it. Each marker is a Leaflet marker, so it takes the keyboard's focus (Tab) and its tooltip opens
+# on focus as on hover.
+MARKER_JS = """function (specs, feature, latlng) {
+    var key = feature.properties.marker;
+    if (!Object.prototype.hasOwnProperty.call(specs, key)) { return L.circleMarker(latlng); }
+    var spec = specs[key], ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg"), mark = document.createElementNS(ns, spec.tag);
+    svg.setAttribute("width", spec.box);
+    svg.setAttribute("height", spec.box);
+    svg.setAttribute("viewBox", "0 0 " + spec.box + " " + spec.box);
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    svg.style.display = "block";
+    Object.keys(spec.attrs).forEach(function (name) { mark.setAttribute(name, spec.attrs[name]); });
+    svg.appendChild(mark);
+    var icon = L.divIcon({html: svg, className: "pimap-team-marker", iconSize: [spec.box, spec.box],
+                          iconAnchor: [spec.box / 2, spec.box / 2], tooltipAnchor: [spec.box / 2, 0]});
+    var marker = L.marker(latlng, {icon: icon, keyboard: true, riseOnHover: true});
+    marker.on("add", function () {
+        var element = marker.getElement();
+        L.DomEvent.on(element, "focus", function () { marker.openTooltip(); });
+        L.DomEvent.on(element, "blur", function () { marker.closeTooltip(); });
+    });
+    return marker;
+}"""
 
 
-def team_markers(teams: pd.DataFrame) -> TextLayer:
-    """Team bases in one layer: operating teams as filled circles, teams in development as hollow dashed circles."""
-    features = [(f["geometry"], _marker_style(f), [f["properties"][k] for k in ("name", "status", "location")])
+class TeamLayer(TextLayer):
+    """Team bases as Leaflet markers drawn by :data:`MARKER_JS`, with the same text-node tooltips as
+    :class:`TextLayer`. Features carry only their marker's key and their tooltip values; the drawings are
+    one table (:data:`TEAM_STYLES`) in the script, so a marker's shape and colours come from the style alone."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }}_labels = {{ this.labels_json }};
+        var {{ this.get_name() }}_markers = {{ this.markers_json }};
+        var {{ this.get_name() }} = L.geoJson({{ this.data_json }}, {
+            pointToLayer: function (feature, latlng) {
+                return ({{ this.marker_js }})({{ this.get_name() }}_markers, feature, latlng);
+            },
+            onEachFeature: function (feature, layer) {
+                layer.bindTooltip(function () {
+                    return ({{ this.tooltip_js }})({{ this.get_name() }}_labels, feature.properties.tooltip);
+                }, {sticky: false, className: "foliumtooltip"});
+            }
+        });
+        {% endmacro %}
+    """)
+
+    def __init__(self, features: Iterable[tuple[dict, str, Sequence[str]]], labels: Sequence[str], *,
+                 name: str) -> None:
+        super().__init__([], labels, name=name)
+        self._name = "TeamLayer"
+        self.data_json = _script_json({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "geometry": geometry, "properties": {"marker": key, "tooltip": [str(v) for v in values]}}
+            for geometry, key, values in features]})
+        self.markers_json = _script_json(TEAM_STYLES)
+        self.marker_js = MARKER_JS
+
+
+TEAM_TOOLTIP = (("name", "Team"), ("status", "Status"), ("evidence", "Evidence"), ("location", "Location"))
+
+
+def team_markers(teams: pd.DataFrame) -> TeamLayer:
+    """Team bases in one layer, each marker's shape its evidence grade (circle: named by the Foundation, square:
+    described by the body running it, triangle: only a mention) and its fill its status (filled: operating,
+    hollow and dashed: in development)."""
+    features = [(f["geometry"], f["properties"]["marker"], [f["properties"][k] for k, _ in TEAM_TOOLTIP])
                 for f in team_features(teams)["features"]]
-    return TextLayer(features, ["Team", "Status", "Location"], name="Team bases (● operating, ◌ in development)")
+    return TeamLayer(features, [label for _, label in TEAM_TOOLTIP], name=TEAM_LAYER_NAME)
 
 
 def catchment_shapes(teams: pd.DataFrame, load_layer: Callable[[str], gpd.GeoDataFrame], *,
@@ -667,8 +780,7 @@ def legend_html(title: str | None, classes: Sequence[ColourClass], *, markers: b
     )
     keys = ""
     if markers:
-        keys = '<div style="margin-top:6px"></div>' + "".join(
-            _marker_key(status) for status in style.TEAM_MARKERS)
+        keys = _marker_keys()
         keys += _line_key(style.CATCHMENT_LINES[TeamStatus.OPERATING], "team catchment")
         keys += _line_key(style.CATCHMENT_LINES[TeamStatus.IN_DEVELOPMENT], "catchment of a team in development")
         keys += _line_key(style.SPECIALIST_LINE, "CAMHS specialist practitioners, no team")
@@ -679,13 +791,28 @@ def legend_html(title: str | None, classes: Sequence[ColourClass], *, markers: b
     )
 
 
-def _marker_key(status: TeamStatus) -> str:
-    """A team marker's legend entry: the circle as the map draws it (:data:`TEAM_STYLES`) and its words."""
-    spec = TEAM_STYLES[str(status)]
-    dash = f' stroke-dasharray="{spec["dash_array"]}"' if "dash_array" in spec else ""
-    return (f'<div><svg width="16" height="16"><circle cx="8" cy="8" r="6" fill="{spec["fill_color"]}" '
-            f'stroke="{spec["color"]}" stroke-width="{spec["weight"]}"{dash}/></svg> '
-            f"{html.escape(style.TEAM_MARKERS[status].label)}</div>")
+def marker_svg(key: str) -> str:
+    """One marker as SVG markup, drawn from :data:`TEAM_STYLES` as the map's script draws it (for the legend)."""
+    spec = TEAM_STYLES[key]
+    attrs = " ".join(f'{name}="{html.escape(value)}"' for name, value in spec["attrs"].items())
+    box = spec["box"]
+    return (f'<svg width="{box}" height="{box}" viewBox="0 0 {box} {box}" aria-hidden="true" '
+            f'style="vertical-align:middle"><{spec["tag"]} {attrs}/></svg>')
+
+
+def _marker_keys() -> str:
+    """The team markers' legend: the fill of each status (on the circle) and the shape of each grade (filled),
+    as two keys, each drawn as the map draws that marker, with its words."""
+    foundation = next(iter(style.GRADE_SHAPES))
+    operating = next(iter(style.TEAM_MARKERS))
+    caption = '<div style="margin-top:6px;font-style:italic">{}</div>'.format
+    rows = caption("Team bases: the fill is the status")
+    rows += "".join(f"<div>{marker_svg(marker_key(status, foundation))} {html.escape(m.label)} "
+                    f"({html.escape(m.shape)})</div>" for status, m in style.TEAM_MARKERS.items())
+    rows += caption("the shape is who says it is a team")
+    rows += "".join(f"<div>{marker_svg(marker_key(operating, grade))} {html.escape(g.label)}</div>"
+                    for grade, g in style.GRADE_SHAPES.items())
+    return rows + '<div style="margin-top:6px"></div>'
 
 
 def _line_key(line: style.LineStyle, label: str) -> str:
@@ -763,5 +890,5 @@ def layer_groups(
         group("CAMHS specialist practitioners, no team",
               catchment_layer(specialists, name="specialists", style=SPECIALIST_STYLE))
     if teams is not None:
-        group("Team bases (● operating, ◌ in development)", team_markers(teams))
+        group(TEAM_LAYER_NAME, team_markers(teams))
     return groups

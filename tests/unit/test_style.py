@@ -22,7 +22,7 @@ from matplotlib.patches import Patch
 
 from mapping.analysis.ladder import LEVEL_LABELS, LEVELS
 from mapping.inputs.foi import FOI_CLASSES, OUTSIDE_FOI
-from mapping.inputs.vocabulary import TeamStatus
+from mapping.inputs.vocabulary import EvidenceGrade, TeamStatus
 from mapping.present import figures as F
 from mapping.present import style, webmap
 from mapping.report import ladder as LR
@@ -128,37 +128,50 @@ def test_coverage_classes_have_one_colour_on_the_web_map_and_in_the_pack():
 
 
 def _synthetic_teams() -> pd.DataFrame:
-    return pd.DataFrame({"team_id": ["t1", "t2"], "name": ["Synthetic one", "Synthetic two"],
-                         "status": [TeamStatus.OPERATING, TeamStatus.IN_DEVELOPMENT], "base_lon": [-2.9, -2.3],
-                         "base_lat": [52.1, 52.1], "location_precision": ["town", "town"]})
+    """SYNTHETIC: one team of each status, both named by the Foundation, and a third operating team described only by
+    its provider."""
+    return pd.DataFrame({"team_id": ["t1", "t2", "t3"], "name": ["Synthetic one", "Synthetic two", "Synthetic three"],
+                         "status": [TeamStatus.OPERATING, TeamStatus.IN_DEVELOPMENT, TeamStatus.OPERATING],
+                         "evidence_grade": [EvidenceGrade.FOUNDATION, EvidenceGrade.FOUNDATION, EvidenceGrade.SERVICE],
+                         "base_lon": [-2.9, -2.3, -2.6], "base_lat": [52.1, 52.1, 52.3],
+                         "location_precision": ["town", "town", "town"]})
 
 
 def test_team_markers_are_the_same_on_the_web_map_and_in_the_pack():
     from branca.element import MacroElement
 
     teams = _synthetic_teams()
-    # Web: the markers layer as the app adds it, read back out of the map's script.
+    # Web: the markers layer as the app adds it, read back out of the map's script (its table of drawings and
+    # each feature's key into it).
     fmap = webmap.base_map(tiles=None)
     for group in webmap.layer_groups(MacroElement(), webmap.MEASURES["share_covered"], teams=teams):
         group.add_to(fmap)
     page = fmap.get_root().render()
     found = re.search(r"L\.geoJson\((\{\"type\":\"FeatureCollection\".*?\}), \{", page, re.S)
-    assert found is not None, "no markers layer in the map"
-    data = json.loads(found.group(1))
-    web = {f["properties"]["tooltip"][1].split(" ", 1)[1]: f["properties"]["style"] for f in data["features"]}
+    table = re.search(r"_markers = (\{.*?\});\n", page)
+    assert found is not None and table is not None, "no markers layer in the map"
+    data, drawings = json.loads(found.group(1)), json.loads(table.group(1))
+    web = {f["properties"]["tooltip"][0]: drawings[f["properties"]["marker"]]["attrs"] for f in data["features"]}
     # Pack: the coverage map's legend.
     fig = F.coverage_map(_areas("coverage", ["none", "full"]), text=F.FigureText("SYNTHETIC"),
                          teams=F.team_points(teams))
     pack = _legend_markers(fig)
-    for status in (TeamStatus.OPERATING, TeamStatus.IN_DEVELOPMENT):
+    legend = webmap.legend_html(None, [])
+    for name, status in (("Synthetic one", TeamStatus.OPERATING), ("Synthetic two", TeamStatus.IN_DEVELOPMENT)):
         spec = style.TEAM_MARKERS[status]
-        drawn = web[str(status)]
-        assert (drawn["fillColor"].lower(), drawn["color"].lower()) == (spec.fill.lower(), spec.edge.lower())
+        drawn = web[name]
+        assert (drawn["fill"].lower(), drawn["stroke"].lower()) == (spec.fill.lower(), spec.edge.lower())
         assert pack[spec.label.capitalize()] == ("o", spec.fill.lower(), spec.edge.lower())
-        assert ("dashArray" in drawn) == bool(spec.dash)
+        assert ("stroke-dasharray" in drawn) == bool(spec.dash)
         # and the web legend's key draws the same circle
-        legend = webmap.legend_html(None, [])
         assert f'fill="{spec.fill}" stroke="{spec.edge}"' in legend
+    # The grade is the shape: a circle for the Foundation's teams, a square for the provider's own description,
+    # in both media (the pack's legend draws each grade's shape in the operating fill).
+    assert "r" in web["Synthetic one"] and "width" in web["Synthetic three"]
+    operating = style.TEAM_MARKERS[TeamStatus.OPERATING]
+    for grade, marker in ((EvidenceGrade.FOUNDATION, "o"), (EvidenceGrade.SERVICE, "s")):
+        shape = style.GRADE_SHAPES[grade]
+        assert pack[shape.label.capitalize()] == (marker, operating.fill.lower(), operating.edge.lower())
     # Filled versus hollow: the statuses differ without colour.
     assert style.TEAM_MARKERS[TeamStatus.OPERATING].fill != style.TEAM_MARKERS[TeamStatus.IN_DEVELOPMENT].fill
 
