@@ -118,13 +118,16 @@ def _team_line(row: pd.Series) -> str:
 
 
 def _area_line(row: pd.Series) -> str:
+    teams = (f"; teams {row['teams_before'] or 'none'} -> {row['teams_after'] or 'none'}"
+             if row["teams_before"] != row["teams_after"] else "")
     return (f"  {row['name']} ({row['code']}, {row['nation']}): {_babies(row['babies'])} babies; covered "
             f"{_babies(row['covered_before'])} -> {_babies(row['covered_after'])}: gained {_babies(row['gained'])}, "
-            f"lost {_babies(row['lost'])}, net {row['net']:+,.0f}")
+            f"lost {_babies(row['lost'])}, net {row['net']:+,.0f}{teams}")
 
 
 def text_report(changes: Changes) -> str:
-    """The summary (UK, then a line per nation), the team changes and the areas where any baby's coverage changed."""
+    """The summary (UK, then a line per nation), the team changes, and the areas where any baby's coverage or the
+    operating teams serving the area changed."""
     from mapping.analysis.changes import UK, summary_text
 
     lines = [summary_text(changes), ""]
@@ -139,10 +142,12 @@ def text_report(changes: Changes) -> str:
         lines.append("")
     lines.append(f"Team changes ({len(changes.teams)}):" if len(changes.teams) else "Team changes: none")
     lines += [_team_line(row) for _, row in changes.teams.iterrows()]
-    changed = changes.areas[(changes.areas["gained"] > 0) | (changes.areas["lost"] > 0)]
+    areas = changes.areas
+    changed = areas[(areas["gained"] > 0) | (areas["lost"] > 0) | (areas["teams_before"] != areas["teams_after"])]
     lines.append("")
-    lines.append(f"Areas where coverage changed ({len(changed)} of {len(changes.areas)}), babies aged {changes.age}:"
-                 if len(changed) else f"Areas where coverage changed: none of {len(changes.areas)}")
+    lines.append(f"Areas where coverage or the serving teams changed ({len(changed)} of {len(areas)}), babies aged "
+                 f"{changes.age}:" if len(changed) else
+                 f"Areas where coverage or the serving teams changed: none of {len(areas)}")
     lines += [_area_line(row) for _, row in changed.iterrows()]
     return "\n".join(lines)
 

@@ -365,9 +365,29 @@ def test_the_text_output_lists_the_summary_the_teams_and_the_changed_areas(monke
     assert "  closed: Alpha (alpha; England; grade foundation): operating -> no team; catchment lad2018:D1;lad2018:D12" in out
     assert "  catchment changed: Gamma (gamma; England; grade foundation): catchment lad2018:D3 -> " \
            "lad2018:D3;lad2018:D4" in out
-    assert "Areas where coverage changed (4 of 6), babies aged 0-2:" in out
-    assert "  Area P (P, England): 70 babies; covered 30 -> 60: gained 40, lost 10, net +30" in out
+    assert "Areas where coverage or the serving teams changed (4 of 6), babies aged 0-2:" in out
+    assert "  Area P (P, England): 70 babies; covered 30 -> 60: gained 40, lost 10, net +30; teams alpha -> beta" in out
+    assert "  Area R (R, England): 100 babies; covered 0 -> 100: gained 100, lost 0, net +100; teams none -> delta" in out
     assert "Area S (S" not in out and "Area T (T" not in out  # no change there
+
+
+def test_an_area_whose_team_changes_but_not_its_babies_is_listed(monkeypatch, capsys):
+    """SYNTHETIC: epsilon closes at the end of 2020 and eta takes over its catchment on 1 January 2021."""
+    import mapping.analysis.selection as selection
+
+    teams = TEAMS.copy()
+    teams.loc[teams["team_id"] == "epsilon", "to_date"] = pd.Timestamp("2020-12-31")
+    teams = pd.concat([teams, pd.DataFrame([_row("eta", OPERATING, "2021-01-01", None, "lad2018:D7")])],
+                      ignore_index=True)
+    register = Register(source="synthetic.csv", sha256="9" * 64, teams=teams)
+    _fake_data(monkeypatch)
+    monkeypatch.setattr(selection, "load_inputs", lambda s: Inputs(
+        selection=s, register=register, lookup=LOOKUP, population=POPULATION, areas=AREAS,
+        teams=teams_as_of(s.graded(teams), s.as_of)))
+    assert _run(["--from", "2020", "--to", "2021", "--year", "2020"]) == 0
+    out = capsys.readouterr().out
+    assert "  Area S (S, England): 50 babies; covered 50 -> 50: gained 0, lost 0, net +0; teams epsilon -> eta" in out
+    assert "(5 of 6)" in out
 
 
 def test_the_csv_tables_round_trip_with_their_provenance_lines(monkeypatch, capsys, tmp_path):
