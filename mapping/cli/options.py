@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mapping.errors import PimapError
-from mapping.inputs.vocabulary import EvidenceGrade
+from mapping.inputs.vocabulary import GRADE_CHOICES
 
 if TYPE_CHECKING:
     from mapping.analysis.selection import Register, Selection
@@ -81,8 +81,13 @@ def add_teams_argument(parser: argparse.ArgumentParser, *aliases: str) -> None:
                         "every problem as 'row N, column C: message'")
 
 
-# --grades: the evidence grades that count as a team (mapping.inputs.vocabulary.EvidenceGrade); None = every grade.
-GRADE_CHOICES: dict[str, tuple[str, ...] | None] = {"all": None, "foundation": (EvidenceGrade.FOUNDATION,)}
+
+
+def add_grades_argument(parser: argparse.ArgumentParser) -> None:
+    """``--grades``: which evidence grades count as a team (GRADE_CHOICES; default every team named)."""
+    parser.add_argument("--grades", choices=list(GRADE_CHOICES), default="all",
+                        help="which teams count: 'all' named in public sources (default), or 'foundation', only those "
+                             "the Parent-Infant Foundation names (data/README.md defines the evidence grades)")
 
 
 def add_selection_arguments(parser: argparse.ArgumentParser, *, age: bool = False) -> None:
@@ -91,9 +96,7 @@ def add_selection_arguments(parser: argparse.ArgumentParser, *, age: bool = Fals
     parser.add_argument("--year", type=int, required=True, help="mid-year population (2017, 2019 or 2020)")
     add_as_of_argument(parser, "teams (and specialist areas) current")
     add_teams_argument(parser)
-    parser.add_argument("--grades", choices=list(GRADE_CHOICES), default="all",
-                        help="which teams count: 'all' named in public sources (default), or 'foundation', only those "
-                             "the Parent-Infant Foundation names (data/README.md defines the evidence grades)")
+    add_grades_argument(parser)
     if age:
         parser.add_argument("--age", choices=("0", "0-2"), default="0-2", help="age band for share covered")
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["EvidenceGrade", "EVIDENCE_GRADES", "TeamStatus", "TEAM_STATUSES", "TEAM_MARKER_STATUSES"]
+__all__ = ["EvidenceGrade", "EVIDENCE_GRADES", "GRADE_CHOICES", "GRADE_CHOICE_LABELS", "grade_choice", "TeamStatus",
+           "TEAM_STATUSES", "TEAM_MARKER_STATUSES"]
 
 
 class TeamStatus(StrEnum):
@@ -48,3 +49,14 @@ class EvidenceGrade(StrEnum):
 
 
 EVIDENCE_GRADES: tuple[str, ...] = tuple(EvidenceGrade)
+
+# The two choices of which grades count as a team (the CLI's --grades, the app's switch, the pack):
+# every team named in public sources (the default), or only those the Foundation names.
+GRADE_CHOICES: dict[str, tuple[str, ...] | None] = {"all": None, "foundation": (EvidenceGrade.FOUNDATION,)}
+GRADE_CHOICE_LABELS: dict[str, str] = {"all": "every team named in public sources",
+                                       "foundation": "only teams the Parent-Infant Foundation names"}
+
+
+def grade_choice(grades: tuple[str, ...] | None) -> str | None:
+    """The choice (a key of :data:`GRADE_CHOICES`) that stands for ``grades``, or None for another set."""
+    return next((choice for choice, value in GRADE_CHOICES.items() if value == grades), None)
