@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from mapping.cli.options import add_as_of_argument, add_teams_argument, register_from
+from mapping.cli.options import add_as_of_argument, add_grades_argument, add_teams_argument, register_from
 from mapping.errors import PimapError
+from mapping.inputs.vocabulary import GRADE_CHOICES
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,6 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     report.add_argument("--year", required=True, type=int, help="population year (pimap geographies lists them)")
     add_as_of_argument(report)
     add_teams_argument(report)
+    add_grades_argument(report)
     report.add_argument("--foi", default=None, metavar="FILE",
                         help="FOI replies (.csv or .xlsx) to add the FOI map, chart and tables")
     report.add_argument("--out", required=True, metavar="DIR",
@@ -45,12 +47,13 @@ def _report(args: argparse.Namespace) -> int:
     try:
         check_out(Path(args.out), replace=args.force)  # the folder first, before any data is read
         register = register_from(args)
-        if register is None:
+        grades = GRADE_CHOICES[args.grades]
+        if register is None and grades is None:
             manifest = build_pack(args.geography, args.year, as_of=as_of, out=args.out, foi=args.foi,
                                   replace=args.force)
         else:
             selection = replace(pack_selection(args.geography, args.year, as_of=as_of, foi=args.foi),
-                                register=register)
+                                register=register, grades=grades)
             manifest = write_pack(load_inputs(selection), args.out, replace=args.force)
     except PackFolderError as exc:
         if exc.earlier_pack:

@@ -26,6 +26,7 @@ from mapping.inputs.vocabulary import TeamStatus
 if TYPE_CHECKING:
     from mapping.analysis.capacity import ReferenceTeam
     from mapping.analysis.growth import VisionTargets
+    from mapping.analysis.list_count import ListCount
 
 __all__ = ["PACK_GEOGRAPHIES", "FoiSource", "FoiInputs", "PackInputs", "pack_selection", "load_inputs",
            "growth_as_of"]
@@ -75,6 +76,14 @@ class PackInputs:
     selection: Selection | None = None
     analysis: Inputs | None = None  # the selection's inputs (mapping.analysis.selection.load_inputs)
     sources: tuple[Source, ...] = ()  # mapping.inputs.provenance.sources_for, in order
+
+    @property
+    def list_count(self) -> ListCount | None:
+        """What the pack's register holds on its date beside the published UK count (the headline every view
+        states; :mod:`mapping.analysis.list_count`), or None for inputs built without a selection."""
+        from mapping.analysis.list_count import list_count_of
+
+        return None if self.analysis is None else list_count_of(self.analysis)
 
     @property
     def register_source(self) -> str:

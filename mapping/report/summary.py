@@ -15,6 +15,7 @@ from datetime import date
 
 import pandas as pd
 
+from mapping.analysis.list_count import published_month
 from mapping.errors import ReportError
 from mapping.inputs.vocabulary import TeamStatus
 from mapping.present.text import escape_markdown
@@ -134,6 +135,24 @@ def headline_figures(data: PackInputs, tables: dict[str, pd.DataFrame],
                            "published_team_counts", f"as_of = {latest['as_of']}", "teams"))
         out.append(_Figure("published.as_of", latest["as_of"], str(latest["as_of"]), "published_team_counts",
                            f"as_of = {latest['as_of']}", "as_of"))
+    count = getattr(data, "list_count", None)  # None: inputs built without a selection
+    if count is not None:
+        rows = {"named": ("all", "teams"), "teams_operating": ("all", "teams_operating"),
+                "teams_in_development": ("all", "teams_in_development"), "foundation": ("foundation", "teams")}
+        for name, value in count.figures().items():
+            if name in rows:
+                grade, column = rows[name]
+                out.append(_Figure(f"list.{name}", value, f"{value:,}", "list_count", f"evidence_grade = {grade}",
+                                   column))
+            elif name == "counted":
+                out.append(_Figure("list.counted", value, f"{value:,}", "list_count", "counted_as_team = True",
+                                   "teams (sum)"))
+            elif name == "published_teams":
+                out.append(_Figure("list.published_teams", value, f"{value:,}", "published_team_counts",
+                                   f"as_of = {count.published_as_of}", "teams"))
+            else:
+                out.append(_Figure("list.published_as_of", value, published_month(str(value)),
+                                   "published_team_counts", f"as_of = {value}", "as_of"))
     targets = data.targets
     out.append(_Figure("target.baseline_teams", targets.baseline_teams, f"{targets.baseline_teams}",
                        "team_counts", f"year = {targets.baseline_year}", "target"))
@@ -235,6 +254,9 @@ def summary_markdown(data: PackInputs, figures: pd.DataFrame, files: Sequence[st
     if data.foi is not None and data.foi.synthetic:
         lines += ["> **The FOI file in this pack is SYNTHETIC test data, not real replies.** Its figures below "
                   "and in the FOI map, chart and tables only show how the pack works; do not quote them.", ""]
+    count = getattr(data, "list_count", None)
+    if count is not None:
+        lines += [count.sentence(lambda name: t(f"list.{name}")), ""]
     lines += [
         f"Teams operating on {as_of}; areas: {data.geography_label} (`{data.geography}`); children aged 0-2 "
         f"from the mid-{data.year} population estimates.",
@@ -302,9 +324,13 @@ def summary_markdown(data: PackInputs, figures: pd.DataFrame, files: Sequence[st
         "",
         "## Definitions",
         "",
-        f"- **Team**: a specialised parent-infant relationship team as listed in {register} (sources: Rare "
-        "Jewels and later Parent-Infant Foundation documents); CAMHS areas with a few parent-infant specialists "
-        "but no team are not counted. *Operating* and *in development* are the statuses on the date.",
+        f"- **Team**: a specialised parent-infant relationship team or service as listed in {register}, each row "
+        "with its source and evidence grade (*foundation*: the Parent-Infant Foundation names it; *service*: its "
+        "own NHS body describes it; *mention*: only a news report or similar names it); "
+        + ("every grade counts as a team here" if data.selection is None or data.selection.grades is None
+           else f"only grades {', '.join(data.selection.grades)} count as teams here")
+        + ". CAMHS areas with a few parent-infant specialists but no team are not counted. *Operating* and "
+        "*in development* are the statuses on the date.",
         "- **Catchment**: the areas a team serves, by the conventions in `data/README.md` (a team named after a "
         "borough serves that borough, one named after a county its CCGs or districts).",
         "- **Covered**: a child is covered when the small area (LSOA, Data Zone or NI Small Area) they live in "

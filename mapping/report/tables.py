@@ -83,7 +83,8 @@ def pack_tables(data: PackInputs) -> dict[str, pd.DataFrame]:
 
     ``nations`` (UK and each nation: the headline figures), ``areas`` (one row per area),
     ``teams`` (operating or in development on the date), ``team_counts`` (growth against the
-    targets), ``capacity`` (if mapping.analysis.capacity is present), and with FOI data ``foi_funnel``,
+    targets), ``list_count`` (our register's teams on the date by evidence grade and status),
+    ``capacity`` (if mapping.analysis.capacity is present), and with FOI data ``foi_funnel``,
     ``foi_areas`` (the FOI's own areas) and ``foi_classes`` (the classes carried to the pack's areas).
     """
     summary = data.summary
@@ -105,6 +106,9 @@ def pack_tables(data: PackInputs) -> dict[str, pd.DataFrame]:
     counts["target"] = counts["target"].round(1)
     tables["team_counts"] = counts.sort_values("year").reset_index(drop=True)
     tables["published_team_counts"] = data.published.sort_values("as_of").reset_index(drop=True)
+    count = getattr(data, "list_count", None)  # None: inputs built without a selection
+    if count is not None:
+        tables["list_count"] = count.table()
 
     if data.capacity is not None:
         cap = {k: v for k, v in data.capacity.items() if not isinstance(v, dict)}

@@ -31,6 +31,7 @@ import pandas as pd
 
 from boundaries.fetch import sha256_of
 from mapping.errors import PackFolderError
+from mapping.inputs.vocabulary import grade_choice
 from mapping.present.downloads import neutralise
 
 __all__ = ["PACKAGE", "PACK_FOLDERS", "xlsx_bytes", "csv_bytes", "figure_bytes", "check_out", "write_files",
@@ -273,9 +274,17 @@ def command(data: Any) -> str:
     """The command that rebuilds the pack; the FOI file name is quoted as a shell would need it."""
     parts = ["pimap report", f"--geography {data.geography}", f"--year {data.year}",
              f"--as-of {data.as_of.isoformat()}"]
+    if _grades_parameter(data) != "all":
+        parts.append(f"--grades {_grades_parameter(data)}")
     if data.foi is not None:
         parts.append(f"--foi {shlex.quote(data.foi.file_name)}")
     return " ".join(parts) + " --out DIR"
+
+
+def _grades_parameter(data: Any) -> str:
+    """The evidence grades that count as a team in the pack: "all", or a choice of GRADE_CHOICES."""
+    grades = getattr(getattr(data, "selection", None), "grades", None)
+    return "all" if grades is None else grade_choice(grades) or ",".join(grades)
 
 
 def manifest_for(data: Any, files: Mapping[str, bytes]) -> dict:
@@ -289,7 +298,8 @@ def manifest_for(data: Any, files: Mapping[str, bytes]) -> dict:
         "command": command(data),
         "parameters": {"geography": data.geography, "population_year": data.year,
                        "as_of": data.as_of.isoformat(), "age": "0-2",
-                       "foi": data.foi.file_name if data.foi else None},
+                       "foi": data.foi.file_name if data.foi else None,
+                       "grades": _grades_parameter(data)},
         "inputs": data.inputs,
         "software": _software(),
         "files": [{"path": p, "bytes": len(files[p]), "sha256": hashlib.sha256(files[p]).hexdigest()}

@@ -483,7 +483,7 @@ def test_the_app_never_shows_the_servers_build_folder(fake_pack, monkeypatch, tm
     def no_folder(*args, **kwargs):
         raise AssertionError("the app wrote the pack to a folder")
 
-    monkeypatch.setattr(R, "load_inputs", lambda geography, year, *, as_of, foi=None: fake_pack)
+    monkeypatch.setattr(R, "load_inputs", lambda selection, *args, **kwargs: fake_pack)
     monkeypatch.setattr(R, "build_pack", no_folder)
     monkeypatch.setattr(R, "write_pack", no_folder)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # a temporary folder made anyway would show here
