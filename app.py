@@ -13,6 +13,7 @@ import logging
 import streamlit as st
 
 from mapping.errors import PimapError
+from webapp.data import list_sentence
 from webapp.foi_session import load_foi_file_from_env
 from webapp.formatting import escape_markdown
 from webapp.pages import PAGE_FAILED, about, foi, ladder, profile, tables, teams
@@ -26,9 +27,12 @@ _LOG = logging.getLogger("pimap.app")
 
 
 def show_page(view: View) -> None:
-    """Draw the chosen page: a library refusal (PimapError) shows its message, as text; anything else a
+    """Draw the chosen page under the line saying what our list of teams holds beside the published UK count
+    (every page states it): a library refusal (PimapError) shows its message, as text; anything else a
     short generic message, with the details logged server-side."""
     try:
+        st.caption(escape_markdown(list_sentence(view.geography, view.year, view.as_of, view.nation,
+                                                 register=view.register, grades=view.grades)))
         PAGE_FUNCTIONS[view.page](view)
     except PimapError as exc:
         st.error(escape_markdown(exc))

@@ -29,6 +29,7 @@ from mapping.present import webmap
 from mapping.present.downloads import DownloadMeta, to_csv_bytes, to_geojson_bytes, to_xlsx_bytes
 
 T = TypeVar("T")
+Grades = tuple[str, ...] | None  # the evidence grades that count as a team (Selection.grades); None: every grade
 REPO = config.ROOT  # the checkout (docs/ for the methodology page); the data files are found by boundaries.config
 
 
@@ -39,15 +40,16 @@ def _register_key(register: Register) -> str:
 
 
 def _cached(func: Callable[..., T]) -> Callable[..., T]:
-    """``st.cache_data`` for a figure that takes the register (None: the built-in one), keyed by its sha256.
+    """``st.cache_data`` for a figure that takes the register (None: the built-in one), keyed by its sha256,
+    and the evidence grades that count as a team (None: every grade).
 
-    The register always reaches the cache as a keyword, given or not: Streamlit keys a call by the arguments as
+    The register and the grades always reach the cache as keywords, given or not: Streamlit keys a call by the arguments as
     passed, so ``f(a)`` and ``f(a, register=None)`` would otherwise be two entries computed twice."""
     cached = st.cache_data(show_spinner=False, hash_funcs={Register: _register_key})(func)
 
     @functools.wraps(func)
-    def call(*args: Any, register: Register | None = None, **kwargs: Any) -> T:
-        return cached(*args, register=register, **kwargs)
+    def call(*args: Any, register: Register | None = None, grades: Grades = None, **kwargs: Any) -> T:
+        return cached(*args, register=register, grades=grades, **kwargs)
 
     call.clear = cached.clear  # type: ignore[attr-defined]
     return call
@@ -78,27 +80,31 @@ def cache_key() -> str:
     return digest.hexdigest()[:16]
 
 
-def selection_inputs(version: str, geography: str, year: int, as_of: date, *, register: Register | None = None) -> Inputs:
+def selection_inputs(version: str, geography: str, year: int, as_of: date, *,
+        register: Register | None = None, grades: Grades = None) -> Inputs:
     """The inputs of the view's selection (the built-in register), loaded once per selection
     (:func:`mapping.analysis.selection.load_inputs` caches them by value); ``version`` is part of every
     cache key above it, so an upgrade computes them again."""
-    return load_inputs(Selection(geography=geography, year=year, as_of=as_of, register=register))
+    return load_inputs(Selection(geography=geography, year=year, as_of=as_of, register=register, grades=grades))
 
 
 @_cached
-def teams_table(version: str, *, register: Register | None = None) -> pd.DataFrame:
-    """Every team row, validated, with bases filled: the built-in register (data/teams.csv)."""
+def teams_table(version: str, *, register: Register | None = None, grades: Grades = None) -> pd.DataFrame:
+    """Every team row of the register (None: the built-in one), validated, with bases filled; only those of
+    ``grades`` when given."""
     from mapping.analysis.selection import builtin_register
 
-    return (register or builtin_register()).teams
+    teams = (register or builtin_register()).teams
+    return teams if grades is None else teams[teams["evidence_grade"].isin(list(grades))].reset_index(drop=True)
 
 
 @_cached
-def gaps_table(version: str, geography: str, year: int, as_of: date, *, register: Register | None = None) -> pd.DataFrame:
+def gaps_table(version: str, geography: str, year: int, as_of: date, *,
+        register: Register | None = None, grades: Grades = None) -> pd.DataFrame:
     """The per-area gaps table without geometry (mapping.analysis.coverage.compute_gaps)."""
     from mapping.analysis.coverage import compute_gaps
 
-    gaps = compute_gaps(selection_inputs(version, geography, year, as_of, register=register))
+    gaps = compute_gaps(selection_inputs(version, geography, year, as_of, register=register, grades=grades))
     return pd.DataFrame(gaps.drop(columns="geometry"))
 
 
@@ -120,11 +126,11 @@ def nation_view(version: str, geography: str, nation: str | None) -> list[list[f
 
 
 @_cached
-def team_shapes(version: str, as_of: date, *, register: Register | None = None):
+def team_shapes(version: str, as_of: date, *, register: Register | None = None, grades: Grades = None):
     """Catchment outlines of teams current on the date, and the specialist-practitioner areas."""
     from mapping.inputs.teams import teams_as_of
 
-    current = teams_as_of(teams_table(version, register=register), as_of)
+    current = teams_as_of(teams_table(version, register=register, grades=grades), as_of)
     load = lambda gid: boundaries.load_geography(gid, simplified=True)  # noqa: E731
     teams = webmap.catchment_shapes(current[current["status"].isin(list(TEAM_MARKER_STATUSES))], load)
     specialists = webmap.catchment_shapes(current[current["status"] == TeamStatus.SPECIALIST], load)
@@ -132,68 +138,76 @@ def team_shapes(version: str, as_of: date, *, register: Register | None = None):
 
 
 @_cached
-def summary_of(version: str, geography: str, year: int, as_of: date, *, register: Register | None = None) -> dict:
+def summary_of(version: str, geography: str, year: int, as_of: date, *,
+        register: Register | None = None, grades: Grades = None) -> dict:
     from mapping.analysis.coverage import summarise
 
-    return summarise(gaps_table(version, geography, year, as_of, register=register))
+    return summarise(gaps_table(version, geography, year, as_of, register=register, grades=grades))
 
 
 @_cached
-def capacity_table(version: str, geography: str, year: int, as_of: date, *, register: Register | None = None) -> pd.DataFrame:
+def capacity_table(version: str, geography: str, year: int, as_of: date, *,
+        register: Register | None = None, grades: Grades = None) -> pd.DataFrame:
     from mapping.analysis.capacity import capacity_by_area
 
-    return capacity_by_area(gaps_table(version, geography, year, as_of, register=register))
+    return capacity_by_area(gaps_table(version, geography, year, as_of, register=register, grades=grades))
 
 
 @_cached
-def ladder_table(version: str, geography: str, year: int, as_of: date, *, register: Register | None = None) -> pd.DataFrame:
+def ladder_table(version: str, geography: str, year: int, as_of: date, *,
+        register: Register | None = None, grades: Grades = None) -> pd.DataFrame:
     """The provision ladder with no FOI answers (mapping.analysis.ladder.compute_ladder): levels 3, 2 and unknown only."""
     from mapping.analysis.ladder import compute_ladder
 
-    return compute_ladder(selection_inputs(version, geography, year, as_of, register=register), geometry=False)
+    return compute_ladder(selection_inputs(version, geography, year, as_of, register=register, grades=grades), geometry=False)
 
 
 @_cached
-def styled_areas(version: str, geography: str, year: int, as_of: date, measure_id: str, *, register: Register | None = None):
+def styled_areas(version: str, geography: str, year: int, as_of: date, measure_id: str, *,
+        register: Register | None = None, grades: Grades = None):
     """Per-area tooltip text and colour for a measure (not the FOI one; the ladder without FOI), and the legend."""
-    gaps = gaps_table(version, geography, year, as_of, register=register)
+    gaps = gaps_table(version, geography, year, as_of, register=register, grades=grades)
     measure = webmap.MEASURES[measure_id]
-    ladder = ladder_table(version, geography, year, as_of, register=register) if measure.needs_ladder else None
+    ladder = ladder_table(version, geography, year, as_of, register=register, grades=grades) if measure.needs_ladder else None
     _, legend = webmap.classify(webmap.measure_values(gaps, measure, ladder=ladder), measure)
     return webmap.area_properties(gaps, measure, ladder=ladder), legend
 
 
 @_cached
-def ladder_summary(version: str, geography: str, year: int, as_of: date, *, register: Register | None = None) -> pd.DataFrame:
+def ladder_summary(version: str, geography: str, year: int, as_of: date, *,
+        register: Register | None = None, grades: Grades = None) -> pd.DataFrame:
     """summarise_ladder of the ladder without FOI answers (UK, or all areas, and each nation)."""
     from mapping.analysis.ladder import summarise_ladder
 
-    return summarise_ladder(ladder_table(version, geography, year, as_of, register=register))
+    return summarise_ladder(ladder_table(version, geography, year, as_of, register=register, grades=grades))
 
 
 @_cached
-def reach_table(version: str, geography: str, year: int, as_of: date, *, register: Register | None = None) -> pd.DataFrame:
+def reach_table(version: str, geography: str, year: int, as_of: date, *,
+        register: Register | None = None, grades: Grades = None) -> pd.DataFrame:
     """Reach per area (mapping.analysis.reach.compute_reach) with the default parameters."""
     from mapping.analysis.reach import compute_reach
 
-    return compute_reach(selection_inputs(version, geography, year, as_of, register=register))
+    return compute_reach(selection_inputs(version, geography, year, as_of, register=register, grades=grades))
 
 
 @_cached
-def reach_summary(version: str, geography: str, year: int, as_of: date, *, register: Register | None = None) -> pd.DataFrame:
+def reach_summary(version: str, geography: str, year: int, as_of: date, *,
+        register: Register | None = None, grades: Grades = None) -> pd.DataFrame:
     """Babies, need, families teams can support and reach, for the whole geography and each nation."""
     from mapping.analysis.reach import summarise_reach
 
-    return summarise_reach(reach_table(version, geography, year, as_of, register=register))
+    return summarise_reach(reach_table(version, geography, year, as_of, register=register, grades=grades))
 
 
 @_cached
-def national_reach_of(version: str, geography: str, year: int, as_of: date, *, register: Register | None = None) -> dict:
+def national_reach_of(version: str, geography: str, year: int, as_of: date, *,
+        register: Register | None = None, grades: Grades = None) -> dict:
     """The one national reach (mapping.analysis.reach.national_reach_of: teams serving the geography and
     exact babies), as the pack and ``pimap reach --national`` give it."""
     from mapping.analysis.reach import national_reach_of as reach_of
 
-    return reach_of(reach_table(version, geography, year, as_of, register=register))
+    return reach_of(reach_table(version, geography, year, as_of, register=register, grades=grades))
 
 
 @st.cache_data(show_spinner=False)
@@ -206,15 +220,15 @@ def known_published_counts(as_of: date) -> pd.DataFrame:
 
 
 @_cached
-def record_table(version: str, as_of: date, *, register: Register | None = None) -> pd.DataFrame:
+def record_table(version: str, as_of: date, *, register: Register | None = None, grades: Grades = None) -> pd.DataFrame:
     """Each published count known on the date beside the teams data/teams.csv lists (mapping.analysis.reach.published_record)."""
     from mapping.analysis.reach import published_record
 
-    return published_record(teams_table(version, register=register), known_published_counts(as_of))
+    return published_record(teams_table(version, register=register, grades=grades), known_published_counts(as_of))
 
 
 @_cached
-def growth_on(version: str, as_of: date, *, register: Register | None = None) -> pd.DataFrame:
+def growth_on(version: str, as_of: date, *, register: Register | None = None, grades: Grades = None) -> pd.DataFrame:
     """Teams by year against the Vision & Strategy target, as the report pack has it on the date
     (years as mapping.report.load_inputs takes them; mapping.report.growth_as_of)."""
     from mapping.analysis.growth import VISION_2019, growth_table, load_published_counts
@@ -222,11 +236,11 @@ def growth_on(version: str, as_of: date, *, register: Register | None = None) ->
     from mapping.report import growth_as_of
 
     years = growth_chart_years(as_of, VISION_2019)
-    return growth_as_of(growth_table(teams_table(version, register=register), years), load_published_counts(), as_of)
+    return growth_as_of(growth_table(teams_table(version, register=register, grades=grades), years), load_published_counts(), as_of)
 
 
 @_cached
-def growth_chart_png(version: str, as_of: date, *, register: Register | None = None) -> bytes:
+def growth_chart_png(version: str, as_of: date, *, register: Register | None = None, grades: Grades = None) -> bytes:
     """mapping.present.figures.teams_by_year_chart of :func:`growth_on`, as PNG (the pack's chart, screen size)."""
     import io
 
@@ -235,7 +249,7 @@ def growth_chart_png(version: str, as_of: date, *, register: Register | None = N
     from mapping.analysis.growth import VISION_2019 as t
     from mapping.present import figures
 
-    fig = figures.teams_by_year_chart(growth_on(version, as_of, register=register),
+    fig = figures.teams_by_year_chart(growth_on(version, as_of, register=register, grades=grades),
                                       text=figures.growth_chart_text(as_of, t), size="slide",
                                       target_label=figures.growth_target_label(t))
     buffer = io.BytesIO()
@@ -252,12 +266,12 @@ def full_layer(geography: str):
 
 @_cached
 def gaps_downloads(version: str, geography: str, year: int, as_of: date, nation: str | None, *,
-                   register: Register | None = None) -> dict[str, bytes]:
+                   register: Register | None = None, grades: Grades = None) -> dict[str, bytes]:
     """The gaps table as CSV, XLSX and GeoJSON, each carrying its attribution and data date."""
-    gaps = nation_rows(gaps_table(version, geography, year, as_of, register=register), nation)
+    gaps = nation_rows(gaps_table(version, geography, year, as_of, register=register, grades=grades), nation)
     meta = download_meta(f"Babies aged 0-2 and parent-infant team coverage by area ({geography}"
-                         f"{', ' + nation if nation else ''})", geography, year, as_of, register=register)
-    layer = selection_inputs(version, geography, year, as_of, register=register).layer
+                         f"{', ' + nation if nation else ''})", geography, year, as_of, register=register, grades=grades)
+    layer = selection_inputs(version, geography, year, as_of, register=register, grades=grades).layer
     shaped = layer[["code", "geometry"]].merge(gaps, on="code", how="inner")
     return {
         "csv": to_csv_bytes(gaps, meta),
@@ -272,14 +286,16 @@ def nation_rows(frame: pd.DataFrame, nation: str | None) -> pd.DataFrame:
 
 
 def download_meta(title: str, geography: str, year: int, as_of: date, extra: tuple[str, ...] = (), *,
-                  register: Register | None = None) -> DownloadMeta:
+                  register: Register | None = None, grades: Grades = None) -> DownloadMeta:
     """Attribution, data date, sources and notes that every download of the view carries; ``register`` (None:
-    the built-in one) is named in the sources by its ``source`` and sha256."""
+    the built-in one) is named in the sources by its ``source`` and sha256, and the notes start with what the
+    list holds beside the published count (:func:`list_sentence`)."""
     geo = boundaries.get_geography(geography)
     if register is None:
-        teams_by = " Teams: Parent-Infant Foundation and PIP UK publications (data/teams.csv)."
-        teams_line = ("Teams: data/teams.csv, typed in from Rare Jewels (2019), Vision & Strategy 2019-2024, the 2023 "
-                      "evidence summary and the Parent-Infant Foundation slides; not a complete list after 2019")
+        teams_by = (" Teams: the public sources each row of data/teams.csv names (Parent-Infant Foundation and PIP UK "
+                    "publications, NHS bodies' own service pages, news reports).")
+        teams_line = ("Teams: data/teams.csv, the teams and services named in public sources since Rare Jewels (2019), "
+                      "each row with its source and evidence grade; not a complete list (no public source lists every team)")
     else:
         teams_by = f" Teams: the register {register.source}, brought by the user (not data/teams.csv)."
         teams_line = (f"Teams: {register.source} (sha256 {register.sha256}), a register uploaded in this session, "
@@ -290,12 +306,23 @@ def download_meta(title: str, geography: str, year: int, as_of: date, extra: tup
         data_date=(f"teams as of {as_of.isoformat()}; population mid-{year}; boundaries {geo.label} "
                    f"({geo.vintage.isoformat()})"),
         sources=(teams_line,
-                 *[_source_line(s) for s in sources_for(Selection(geography, year, as_of, register=register))
+                 *[_source_line(s) for s in sources_for(Selection(geography, year, as_of, register=register, grades=grades))
                    if s.role != "teams"],
                  *extra),
-        notes=("Northern Ireland ages 0-2 are estimated from the 0-15 band (column 'estimated').",
+        notes=(list_sentence(geography, year, as_of, register=register, grades=grades),
+               "Northern Ireland ages 0-2 are estimated from the 0-15 band (column 'estimated').",
                "Children aged 0 at mid-year stand in for a year's births in the capacity estimate."),
     )
+
+
+def list_sentence(geography: str, year: int, as_of: date, nation: str | None = None, *,
+                  register: Register | None = None, grades: Grades = None) -> str:
+    """What the view's list of teams holds beside the published UK count, in words
+    (:func:`mapping.analysis.list_count.list_count_of`): every page and download states it."""
+    from mapping.analysis.list_count import list_count_of
+
+    inputs = selection_inputs(data_version(), geography, year, as_of, register=register, grades=grades)
+    return list_count_of(inputs, nation).sentence()
 
 
 def _source_line(source: Source) -> str:

@@ -38,7 +38,7 @@ def foi_classes(view: View) -> pd.DataFrame | None:
         from webapp.data import data_version, selection_inputs
 
         cache[key] = classes_in(analysis, selection_inputs(data_version(), view.geography, view.year, view.as_of,
-                                                           register=view.register))
+                                                           register=view.register, grades=view.grades))
     return cache[key]
 
 
@@ -52,14 +52,14 @@ def session_ladder(view: View) -> pd.DataFrame:
     computed and kept in this session only; otherwise the shared cached ladder (no area at 1 or 0)."""
     analysis = st.session_state.get("foi")
     if analysis is None:
-        return ladder_table(data_version(), view.geography, view.year, view.as_of, register=view.register)
+        return ladder_table(data_version(), view.geography, view.year, view.as_of, register=view.register, grades=view.grades)
     cache = st.session_state.setdefault("foi_ladder", {})
     key = (view.geography, view.year, view.as_of, _register_key(view))
     if key not in cache:
         from mapping.analysis.ladder import compute_ladder, foi_areas_from_classes
 
         cache[key] = compute_ladder(selection_inputs(data_version(), view.geography, view.year, view.as_of,
-                                                     register=view.register),
+                                                     register=view.register, grades=view.grades),
                                     foi_areas=foi_areas_from_classes(analysis.classified, analysis.geography),
                                     geometry=False)
     return cache[key]
@@ -94,6 +94,7 @@ def foi_meta(view: View) -> DownloadMeta:
     """:func:`webapp.data.download_meta` for a download made from this session's FOI replies."""
     name = st.session_state.get("foi_name", "uploaded file")
     return download_meta(f"FOI replies from {name}", view.geography, view.year, view.as_of,
+                         register=view.register, grades=view.grades,
                          extra=(f"FOI replies: {name}, uploaded in this session (not published)",))
 
 

@@ -16,6 +16,7 @@ from streamlit.navigation.page import StreamlitPage
 
 import boundaries
 from mapping.analysis.selection import Register
+from mapping.inputs.vocabulary import GRADE_CHOICE_LABELS, GRADE_CHOICES
 from mapping.present import webmap
 
 FIRST_YEAR = 2019
@@ -48,6 +49,13 @@ class View:
     # The register of teams this session uses: None for the built-in one, else the visitor's upload
     # (page 'Teams register'), kept in this session's state only.
     register: Register | None = None
+    # Which evidence grades count as a team: a key of GRADE_CHOICES ("all", the default, or "foundation").
+    grade_choice: str = "all"
+
+    @property
+    def grades(self) -> tuple[str, ...] | None:
+        """The evidence grades that count as a team (Selection.grades; None: every grade)."""
+        return GRADE_CHOICES[self.grade_choice]
 
     @property
     def as_of(self) -> date:
@@ -83,6 +91,7 @@ def init_state() -> None:
     st.session_state["measure"] = _valid(params.get("measure"), webmap.MEASURES, "share_covered")
     st.session_state["nation"] = _valid(params.get("nation"), ("UK", *boundaries.NATIONS), "UK")
     st.session_state["area"] = params.get("area") or None
+    st.session_state["grades"] = _valid(params.get("grades"), GRADE_CHOICES, "all")
     st.session_state["_initialised"] = True
 
 
@@ -117,6 +126,8 @@ def sync_url(view: View) -> None:
               "measure": view.measure, "nation": view.nation or "UK"}
     if view.area:
         wanted["area"] = view.area
+    if view.grade_choice != "all":  # the default is left out, so every link made before the switch still matches
+        wanted["grades"] = view.grade_choice
     st.session_state[_URL_PAGE] = view.page
     if dict(st.query_params) != wanted:
         st.query_params.from_dict(wanted)
@@ -128,7 +139,8 @@ def current_view() -> View:
     nation = st.session_state["nation"]
     return View(st.session_state["page"], st.session_state["geo"], int(st.session_state["year"]),
                 st.session_state["when"], st.session_state["measure"], None if nation == "UK" else nation,
-                st.session_state.get("area"), st.session_state.get("register"))
+                st.session_state.get("area"), st.session_state.get("register"),
+                st.session_state.get("grades", "all"))
 
 
 def sidebar() -> View:
@@ -141,6 +153,10 @@ def sidebar() -> View:
                  format_func=lambda y: f"mid-{y}")
     sb.select_slider("Teams as of", date_options(), key="when",
                      format_func=lambda w: "today" if w == "today" else f"1 July {w}")
+    sb.radio("Count as a team", list(GRADE_CHOICES), key="grades", format_func=lambda c: GRADE_CHOICE_LABELS[c].capitalize(),
+             help="Our list holds every team or service named in public sources, each with its evidence grade: named by "
+                  "the Parent-Infant Foundation, described by its own NHS body, or only mentioned (page 'Methodology "
+                  "and sources'). Choose which count as a team in every figure.")
     foi_loaded = st.session_state.get("foi") is not None
     measures = [m for m in webmap.MEASURES.values() if foi_loaded or not m.needs_foi]
     if st.session_state.get("measure") not in {m.id for m in measures}:

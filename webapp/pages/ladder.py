@@ -50,7 +50,7 @@ def page_ladder(view: View) -> None:
     ladder = session_ladder(view)
     own_foi = st.session_state.get("foi") is not None
     summary = summarise_ladder(ladder) if own_foi else ladder_summary(version, view.geography, view.year, view.as_of,
-                                                                   register=view.register)
+                                                                   register=view.register, grades=view.grades)
     st.header("Provision ladder: the level of parent-infant provision by area")
     st.caption(f"{boundaries.get_geography(view.geography).label}; population mid-{view.year}; teams as of "
                f"{view.as_of:%d %B %Y}. Levels: " + "; ".join(LEVEL_LABELS[lv] for lv in LEVELS)
@@ -81,7 +81,7 @@ def page_ladder(view: View) -> None:
                "specialist areas and the FOI replies found in the area (data/teams.csv; the FOI file).")
 
     st.subheader("Published team counts beside this list")
-    record = record_table(version, view.as_of, register=view.register)
+    record = record_table(version, view.as_of, register=view.register, grades=view.grades)
     if record.empty:
         st.info(f"No published UK team count is dated on or before {view.as_of.isoformat()} (a count dated only "
                 "by its year counts from 31 December of that year, as in the report pack).")
@@ -97,11 +97,11 @@ def page_ladder(view: View) -> None:
             "explanation": "why they differ"}).set_index("published"))
         st.caption("Our list holds only the teams named in public documents, so after 2019 it is a lower bound: "
                    f"quote the published count. Counts published after {view.as_of.isoformat()} are left out.")
-    st.image(growth_chart_png(version, view.as_of, register=view.register),
+    st.image(growth_chart_png(version, view.as_of, register=view.register, grades=view.grades),
              caption="Teams by year: operating teams in this list on 1 July (line), published UK counts (squares, "
                      "with their numbers), and the Vision & Strategy target path (dashed).")
     with st.expander("The chart as a table"):
-        st.dataframe(growth_on(version, view.as_of, register=view.register), hide_index=True, key="growth_table")
+        st.dataframe(growth_on(version, view.as_of, register=view.register, grades=view.grades), hide_index=True, key="growth_table")
 
     page_reach(view)
 
@@ -112,8 +112,8 @@ def page_reach(view: View) -> None:
     from mapping.analysis.reach import compare_with_published
 
     version = data_version()
-    by_nation = reach_summary(version, view.geography, view.year, view.as_of, register=view.register)
-    reach = national_reach_of(version, view.geography, view.year, view.as_of, register=view.register)
+    by_nation = reach_summary(version, view.geography, view.year, view.as_of, register=view.register, grades=view.grades)
+    reach = national_reach_of(version, view.geography, view.year, view.as_of, register=view.register, grades=view.grades)
     st.subheader(f"Reach: families supported a year against babies in need ({reach['scope']})")
     st.metric(f"Reach of the {reach['teams']} teams in this list", f"{100 * reach['reach']:.1f}%",
               help="Families a year the teams can support / babies a year estimated to need specialised help.")

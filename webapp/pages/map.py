@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-import pandas as pd
 import streamlit as st
 
 import boundaries
@@ -12,7 +9,6 @@ from mapping.present import style, webmap
 from webapp.data import (
     data_version,
     gaps_table,
-    known_published_counts,
     nation_view,
     shapes_url,
     styled_areas,
@@ -31,16 +27,10 @@ MAP_HEIGHT = 680
 MAP_WIDTH = 760
 
 
-def _published_count(as_of: date) -> pd.Series | None:
-    """The latest published UK count known on the date (the rule the report pack uses), or None."""
-    known = known_published_counts(as_of)
-    return None if known.empty else known.iloc[-1]
-
-
 def page_map(view: View) -> None:
     version = data_version()
-    gaps = gaps_table(version, view.geography, view.year, view.as_of, register=view.register)
-    summary = summary_of(version, view.geography, view.year, view.as_of, register=view.register)
+    gaps = gaps_table(version, view.geography, view.year, view.as_of, register=view.register, grades=view.grades)
+    summary = summary_of(version, view.geography, view.year, view.as_of, register=view.register, grades=view.grades)
     scope = summary["nations"].get(view.nation, summary) if view.nation else summary
     where = view.nation or "UK"
     st.header(f"Babies aged 0-2 and parent-infant teams: {where}")
@@ -53,11 +43,6 @@ def page_map(view: View) -> None:
     cols[1].metric("Babies aged 0-2 with no team", fmt_int(scope["age0_2_uncovered"]))
     cols[2].metric("Share of babies aged 0-2 covered", fmt_share(scope["share_covered"]))
     cols[3].metric("Areas with no team", f"{scope['areas_without_team']} of {scope['areas']}")
-    published = _published_count(view.as_of)
-    if published is not None:
-        st.caption(f"The team list holds only teams named in public documents. Published UK count on or before "
-                   f"this date: {published['teams']} teams ({published['as_of']}; "
-                   f"{escape_markdown(published['source'])}).")
     if scope.get("estimated"):
         st.caption("Includes estimates: Northern Ireland ages 0-2 are estimated from the 0-15 band.")
 
@@ -71,7 +56,7 @@ def page_map(view: View) -> None:
         _, legend = webmap.classify(webmap.measure_values(gaps, measure, foi, ladder), measure)
     else:
         properties, legend = styled_areas(version, view.geography, view.year, view.as_of, view.measure,
-                                          register=view.register)
+                                          register=view.register, grades=view.grades)
     table = properties[properties["nation"] == view.nation] if view.nation else properties
     # A switch rather than a collapsed expander: the table's grid is only sent, and its script only loaded by
     # the browser, when asked for, so the first map is not kept waiting for it (about 0.3 s).
@@ -88,10 +73,10 @@ def page_map(view: View) -> None:
     st.caption(f"Measure: {measure.label}. Source: {measure.source}.")
 
     areas = webmap.AreasLayer(shapes_url(version, view.geography), properties, measure)
-    catchments, specialists = team_shapes(version, view.as_of, register=view.register)
+    catchments, specialists = team_shapes(version, view.as_of, register=view.register, grades=view.grades)
     from mapping.inputs.teams import teams_as_of
 
-    current = teams_as_of(teams_table(version, register=view.register), view.as_of)
+    current = teams_as_of(teams_table(version, register=view.register, grades=view.grades), view.as_of)
     bounds = nation_view(version, view.geography, view.nation) or webmap.UK_BOUNDS  # None: no areas to zoom to
     centre, zoom = webmap.view_for_bounds(bounds, MAP_WIDTH, MAP_HEIGHT)
     groups = webmap.layer_groups(areas, measure, teams=current, catchments=catchments, specialists=specialists)

@@ -17,7 +17,7 @@ def page_profile(view: View) -> None:
     from mapping.analysis.profile import area_profile
 
     version = data_version()
-    gaps = gaps_table(version, view.geography, view.year, view.as_of, register=view.register)
+    gaps = gaps_table(version, view.geography, view.year, view.as_of, register=view.register, grades=view.grades)
     st.header("Area profile")
     st.caption(register_line(view.register))
     st.text_input("Area name or UK postcode (press Enter)", key="search", on_change=on_search,
@@ -43,7 +43,7 @@ def page_profile(view: View) -> None:
         st.info("Search for an area by name or postcode, or choose one from the list.")
         return
     profile = area_profile(gaps, current, capacity=capacity_table(version, view.geography, view.year, view.as_of,
-                                                                         register=view.register),
+                                                                         register=view.register, grades=view.grades),
                            foi=foi_classes(view))
     show_profile(profile, view)
 

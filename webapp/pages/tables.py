@@ -19,7 +19,8 @@ from webapp.state import View
 
 def page_tables(view: View) -> None:
     version = data_version()
-    gaps = nation_rows(gaps_table(version, view.geography, view.year, view.as_of, register=view.register), view.nation)
+    gaps = nation_rows(gaps_table(version, view.geography, view.year, view.as_of, register=view.register, grades=view.grades),
+                       view.nation)
     st.header("Tables and downloads")
     st.caption(f"{boundaries.get_geography(view.geography).label}; population mid-{view.year}; teams as of "
                f"{view.as_of.isoformat()}{'; ' + view.nation if view.nation else ''}. Click a column title to sort.")
@@ -35,7 +36,7 @@ def page_tables(view: View) -> None:
         "share_covered": st.column_config.NumberColumn("share covered", format="percent"),
         "nearest_team_km": st.column_config.NumberColumn("nearest team km", format="%.1f"),
     })
-    files = gaps_downloads(version, view.geography, view.year, view.as_of, view.nation, register=view.register)
+    files = gaps_downloads(version, view.geography, view.year, view.as_of, view.nation, register=view.register, grades=view.grades)
     parts = [f"pop{view.year}", f"teams{view.as_of.isoformat()}", *([view.nation] if view.nation else [])]
     cols = st.columns(3)
     for col, (ext, mime) in zip(cols, (("csv", "text/csv"), ("xlsx", "application/vnd.openxmlformats-officedocument"
@@ -46,15 +47,15 @@ def page_tables(view: View) -> None:
 
     from mapping.inputs.teams import teams_as_of
 
-    teams = teams_as_of(teams_table(version, register=view.register), view.as_of)
+    teams = teams_as_of(teams_table(version, register=view.register, grades=view.grades), view.as_of)
     if view.nation:
         teams = teams[teams["nation"] == view.nation]
     st.subheader(f"Teams and specialist areas as of {view.as_of.isoformat()} ({len(teams)} rows)")
-    team_cols = ["name", "status", "nation", "host_organisation", "from", "from_basis", "to", "catchment",
+    team_cols = ["name", "status", "evidence_grade", "nation", "host_organisation", "from", "from_basis", "to", "catchment",
                  "location_precision", "source"]
     st.dataframe(teams[team_cols], hide_index=True, key="teams_table")
     meta = download_meta(f"Parent-infant teams as of {view.as_of.isoformat()}", view.geography, view.year,
-                         view.as_of, register=view.register)
+                         view.as_of, register=view.register, grades=view.grades)
     team_buttons = st.columns(2)
     team_buttons[0].download_button("Download teams (CSV)", to_csv_bytes(teams[team_cols], meta), key="dl_teams_csv",
                             file_name=download_name("teams", view.geography, "csv", parts=parts[1:]),
@@ -87,7 +88,7 @@ def pack_section(view: View) -> None:
                 f"{view.geography} is not one. Choose one of them under 'Geography' to build it.")
         return
     foi_name = st.session_state.get("foi_name") if st.session_state.get("foi") is not None else None
-    wanted = (view.geography, view.year, view.as_of.isoformat(), foi_name, view.register)
+    wanted = (view.geography, view.year, view.as_of.isoformat(), foi_name, view.register, view.grades)
     st.markdown(
         f"Maps, charts (PNG, SVG, PDF), tables (CSV and one XLSX), `summary.md` and `manifest.json` for "
         f"{view.geography}, population mid-{view.year}, teams as of {view.as_of.isoformat()}"
@@ -104,7 +105,8 @@ def pack_section(view: View) -> None:
             foi = (foi_name, st.session_state["foi_bytes"]) if foi_name else None
             with st.spinner("Building the report pack (about a minute)..."):
                 try:
-                    name, data, manifest = pack_zip(view.geography, view.year, view.as_of, foi, view.register)
+                    name, data, manifest = pack_zip(view.geography, view.year, view.as_of, foi, view.register,
+                                                    view.grades)
                 except PimapError as exc:
                     st.error(f"The pack could not be built: {escape_markdown(exc)}")
                     return
@@ -120,20 +122,21 @@ def pack_section(view: View) -> None:
 
 
 def pack_zip(geography: str, year: int, as_of: date, foi: tuple[str, bytes] | None,
-             register: Register | None = None) -> tuple[str, bytes, dict]:
+             register: Register | None = None, grades: tuple[str, ...] | None = None) -> tuple[str, bytes, dict]:
     """Build the pack in memory (mapping.report.pack_zip_bytes): the ZIP's name, its bytes (files under
     one folder of the same name) and the manifest. Nothing is written to disk, the FOI upload included:
-    it goes to the pack as its name and bytes."""
+    it goes to the pack as its name and bytes, as does the visitor's register; ``grades`` are those that
+    count as a team."""
     import dataclasses
 
     from mapping.report import load_inputs, pack_zip_bytes
     from mapping.report.inputs import pack_selection
 
     name = download_name("report-pack", geography, "zip",
-                         parts=[f"pop{year}", f"teams{as_of.isoformat()}", *(["foi"] if foi else [])])
-    if register is None:
-        inputs = load_inputs(geography, year, as_of=as_of, foi=foi)
-    else:  # the visitor's register, from this session's memory like the FOI upload
-        inputs = load_inputs(dataclasses.replace(pack_selection(geography, year, as_of=as_of, foi=foi), register=register))
+                         parts=[f"pop{year}", f"teams{as_of.isoformat()}", *(["foundation-named"] if grades else []),
+                                *(["foi"] if foi else [])])
+    selection = dataclasses.replace(pack_selection(geography, year, as_of=as_of, foi=foi), register=register,
+                                    grades=grades)
+    inputs = load_inputs(selection)
     data, manifest = pack_zip_bytes(inputs, name.removesuffix(".zip"))
     return name, data, manifest
