@@ -109,6 +109,7 @@ __all__ = [
     "frame_map",
     "class_legend_handles",
     "team_marker_handle",
+    "grade_key_label",
     "key_legend",
     "chart_font",
     "chart_axes",
@@ -633,6 +634,12 @@ def team_marker_handle(status: TeamStatus, label: str, *, markersize: float = 7,
                   markeredgewidth=1.6 if spec.hollow else 1.0, label=label)
 
 
+def grade_key_label(shape: GradeShape) -> str:
+    """A grade's legend label in print, its shape named first ("Square: described by the body running it"), so
+    the key says in words what the shape means (the status keys, drawn on the circle, name the fill)."""
+    return f"{shape.shape.capitalize()}: {shape.label}"
+
+
 def key_legend(fig: Figure, handles: Sequence[Artist], *, font: float, columns: int, title: str = "",
                x: float | None = None, y: float | None = None) -> Legend:
     """A map key as every map page sets it: no frame, left aligned, roomy swatches each outlined thinly
@@ -663,7 +670,7 @@ def _map_legend(fig: Figure, values: pd.Series, styles: Mapping[str, ClassStyle]
         for shape in [*GRADE_SHAPES.values(), UNGRADED]:
             n = int((shapes == shape).sum())
             if n:
-                handles.append(team_marker_handle(operating, f"{shape.label.capitalize()} ({n})", shape=shape))
+                handles.append(team_marker_handle(operating, f"{grade_key_label(shape)} ({n})", shape=shape))
         xy = points.geometry.x.round(0).astype(str) + "," + points.geometry.y.round(0).astype(str)
         if xy.duplicated().any():
             handles.append(Line2D([], [], linestyle="", marker="o", markersize=11, markerfacecolor="white",

@@ -171,7 +171,7 @@ def test_team_markers_are_the_same_on_the_web_map_and_in_the_pack():
     operating = style.TEAM_MARKERS[TeamStatus.OPERATING]
     for grade, marker in ((EvidenceGrade.FOUNDATION, "o"), (EvidenceGrade.SERVICE, "s")):
         shape = style.GRADE_SHAPES[grade]
-        assert pack[shape.label.capitalize()] == (marker, operating.fill.lower(), operating.edge.lower())
+        assert pack[F.grade_key_label(shape)] == (marker, operating.fill.lower(), operating.edge.lower())
     # Filled versus hollow: the statuses differ without colour.
     assert style.TEAM_MARKERS[TeamStatus.OPERATING].fill != style.TEAM_MARKERS[TeamStatus.IN_DEVELOPMENT].fill
 

@@ -183,7 +183,9 @@ def test_the_pack_draws_each_grade_in_its_own_marker_shape():
     # The legend: each status's fill (on the circle), then each grade's shape, with its number of teams.
     labels = {t.get_text(): h for legend in fig.legends for h, t in zip(legend.legend_handles, legend.get_texts())}
     for shape in style.GRADE_SHAPES.values():
-        assert labels[f"{shape.label.capitalize()} (2)"].get_marker() == shape.mpl_marker
+        assert labels[f"{F.grade_key_label(shape)} (2)"].get_marker() == shape.mpl_marker
     assert labels["Team operating (3)"].get_marker() == "o"
     assert labels["Team in development (3)"].get_marker() == "o"
-    assert not any(label.startswith(style.UNGRADED.label.capitalize()) for label in labels)
+    assert F.grade_key_label(style.GRADE_SHAPES[EvidenceGrade.FOUNDATION]) == (
+        "Circle: named by the Parent-Infant Foundation")  # the name keeps its capitals
+    assert not any(style.UNGRADED.label in label for label in labels)
