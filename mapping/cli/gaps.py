@@ -87,13 +87,17 @@ def _json(result: dict) -> str:
 
 def _summary(args: argparse.Namespace) -> int:
     from mapping.analysis.coverage import summarise
+    from mapping.analysis.list_count import list_count_of
+    from mapping.analysis.selection import load_inputs
 
     selection = selection_from(args)
     result = summarise(_compute(args))
+    count = list_count_of(load_inputs(selection))
     if args.json:
-        print(_json(result))
+        print(_json({**result, "our_list": {**count.figures(), "sentence": count.sentence()}}))
         return 0
     print(f"{selection.geography}, teams as of {selection.as_of}, mid-{selection.year} population")
+    print(count.sentence())
     for label, row in [("UK", result), *result["nations"].items()]:
         share = row["share_covered"]
         print(

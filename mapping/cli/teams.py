@@ -116,6 +116,15 @@ def _teams(args: argparse.Namespace) -> int:
     text = io.StringIO(newline="")
     write_teams(chosen, args.format, text)
     emit(args, text.getvalue())
+    if not args.all:  # on standard error, so the file written stays the register's rows and nothing else
+        from boundaries import NATIONS
+        from mapping.analysis.growth import load_published_counts
+        from mapping.analysis.list_count import count_list
+        from mapping.inputs.teams import teams_as_of
+
+        as_of = args.as_of or today()
+        count = count_list(teams_as_of(teams, as_of), as_of, tuple(NATIONS), load_published_counts())
+        print(count.sentence(), file=sys.stderr)
     return 0
 
 

@@ -132,3 +132,35 @@ def test_cli_grades_foundation_counts_only_the_teams_the_foundation_names(mirror
                      "--grades", grades, "--json"]) == 0
         counts[grades] = json.loads(capsys.readouterr().out)["teams_operating"]
     assert counts == {"all": 30, "foundation": 27}
+
+
+def test_headline_states_our_list_beside_the_foundations_published_count(mirror):
+    """The list's headline on three dates, each number the distinct teams of the table above."""
+    from mapping.analysis.list_count import list_count_of
+
+    today = list_count_of(inputs(date(2026, 12, 1)))
+    assert (today.named, today.operating, today.in_development, today.foundation) == (41, 35, 6, 32)
+    assert (today.published_teams, today.published_as_of) == (51, "2025-12")  # not the CfMH's "about 51"
+    assert today.sentence() == (
+        "Our list on 1 December 2026: 41 teams named in public sources (35 operating, 6 in development), of which "
+        "32 named by the Parent-Infant Foundation; published UK count: 51 (Parent-Infant Foundation, December 2025).")
+    mid_2022 = list_count_of(inputs(MID_2022))
+    assert (mid_2022.named, mid_2022.foundation, mid_2022.published_teams) == (38, 31, 39)
+    assert list_count_of(inputs(MID_2019)).published_teams is None  # Rare Jewels' 27 is dated only "2019"
+    foundation_only = list_count_of(inputs(date(2026, 12, 1), FOUNDATION))
+    assert foundation_only.counted == 32 and foundation_only.named == 41
+    scotland = list_count_of(load_inputs(Selection("hb2019", 2020, date(2026, 12, 1))))
+    assert scotland.nations == ("Scotland",) and scotland.named == by_nation(inputs(date(2026, 12, 1)).teams)["Scotland"]
+
+
+def test_summary_command_states_the_headline(mirror, capsys):
+    from mapping.cli import main
+
+    assert main(["summary", "--geography", "uk2023", "--year", "2020", "--as-of", "2026-12-01"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1].startswith("Our list on 1 December 2026: 41 teams named in public sources")
+    assert main(["summary", "--geography", "uk2023", "--year", "2020", "--as-of", "2026-12-01", "--json"]) == 0
+    import json
+
+    figures = json.loads(capsys.readouterr().out)["our_list"]
+    assert (figures["named"], figures["foundation"], figures["published_teams"]) == (41, 32, 51)
