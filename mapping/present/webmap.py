@@ -659,7 +659,7 @@ def team_features(teams: pd.DataFrame) -> dict:
 # Draws one team's marker: an SVG made element by element (createElementNS, setAttribute) from the map's table of
 # marker drawings (:data:`TEAM_STYLES`, style values only), looked up by the feature's key; no value of the data is
 # ever part of it. Each marker is a Leaflet marker, so it takes the keyboard's focus (Tab) and its tooltip opens
-# on focus as on hover.
+# on focus as on hover, above the marker (centred, so on a phone it does not run off the screen's right edge).
 MARKER_JS = """function (specs, feature, latlng) {
     var key = feature.properties.marker;
     if (!Object.prototype.hasOwnProperty.call(specs, key)) { return L.circleMarker(latlng); }
@@ -674,7 +674,7 @@ MARKER_JS = """function (specs, feature, latlng) {
     Object.keys(spec.attrs).forEach(function (name) { mark.setAttribute(name, spec.attrs[name]); });
     svg.appendChild(mark);
     var icon = L.divIcon({html: svg, className: "pimap-team-marker", iconSize: [spec.box, spec.box],
-                          iconAnchor: [spec.box / 2, spec.box / 2], tooltipAnchor: [spec.box / 2, 0]});
+                          iconAnchor: [spec.box / 2, spec.box / 2], tooltipAnchor: [0, -spec.box / 2]});
     var marker = L.marker(latlng, {icon: icon, keyboard: true, riseOnHover: true});
     marker.on("add", function () {
         var element = marker.getElement();
@@ -701,7 +701,7 @@ class TeamLayer(TextLayer):
             onEachFeature: function (feature, layer) {
                 layer.bindTooltip(function () {
                     return ({{ this.tooltip_js }})({{ this.get_name() }}_labels, feature.properties.tooltip);
-                }, {sticky: false, className: "foliumtooltip"});
+                }, {sticky: false, direction: "top", className: "foliumtooltip"});
             }
         });
         {% endmacro %}
