@@ -16,10 +16,15 @@ not teams and never appear. Between the two dates a team has:
   on 1 July 2019 and absent on 1 July 2022);
 - ``status changed``: present at both with different statuses (in development, then operating);
 - ``catchment changed``: present at both with different catchment areas (the same areas in another order are
-  the same catchment).
+  the same catchment);
+- ``grade changed``: present at both with different evidence grades (the grade belongs to a row).
 
-A team with both a status and a catchment change has **one row per change**. Other changes of a row (its
-name, its evidence grade) are not listed. The list covers the whole register, whatever the geography.
+Presence is read from the register's rows of any grade, and a team is listed when a row of the selection's
+grades is current at either date: so with only Foundation-named teams selected, a team the Foundation named
+while in development and its NHS body describes once operating has its status and grade changed, not a
+closure (its coverage, like every figure of the selection, counts only the selected grades). A team with
+several changes has **one row per change**. Other changes of a row (its name) are not listed. The list covers
+the whole register, whatever the geography.
 
 Babies. Coverage is the coverage rule of :func:`mapping.analysis.coverage.compute_gaps`, through the same
 code (:func:`mapping.analysis.coverage.covering_units`, :func:`mapping.analysis.coverage.coverage_by_area`):
@@ -71,19 +76,21 @@ class TeamChange(StrEnum):
     CLOSED = TeamStatus.CLOSED.value  # the register's own word for an end, written once in the vocabulary
     STATUS = "status changed"
     CATCHMENT = "catchment changed"
+    GRADE = "grade changed"
 
 
 TEAM_COLUMNS: tuple[str, ...] = ("team_id", "name", "nation", "evidence_grade", "change", "status_before",
-                                 "status_after", "catchment_before", "catchment_after")
+                                 "status_after", "grade_before", "grade_after", "catchment_before", "catchment_after")
 AREA_COLUMNS: tuple[str, ...] = ("code", "name", "nation", "babies", "covered_before", "covered_after", "gained",
                                  "lost", "net", "teams_before", "teams_after")
 TOTAL_COLUMNS: tuple[str, ...] = ("scope", "areas", "babies", "covered_before", "covered_after", "gained", "lost",
                                   "net", "teams_started", "teams_closed", "teams_status_changed",
-                                  "teams_catchment_changed")
+                                  "teams_catchment_changed", "teams_grade_changed")
 _BABY_COLUMNS = ("babies", "covered_before", "covered_after", "gained", "lost", "net")
 _CHANGE_ORDER = {c: i for i, c in enumerate(TeamChange)}
 _TOTAL_COUNTS = {TeamChange.STARTED: "teams_started", TeamChange.CLOSED: "teams_closed",
-                 TeamChange.STATUS: "teams_status_changed", TeamChange.CATCHMENT: "teams_catchment_changed"}
+                 TeamChange.STATUS: "teams_status_changed", TeamChange.CATCHMENT: "teams_catchment_changed",
+                 TeamChange.GRADE: "teams_grade_changed"}
 UK = "UK"
 
 
@@ -91,9 +98,11 @@ UK = "UK"
 class Changes:
     """The map of change between ``before.as_of`` and ``after.as_of`` (module docstring for the rules).
 
-    ``teams``: one row per team per change (:data:`TEAM_COLUMNS`), in the order started, closed, status changed,
-    catchment changed, then by nation and name; statuses and catchments are empty text where the team has no
-    row on that date (a catchment also where the row is closed). ``areas``: one row per area of the geography
+    ``teams``: one row per team per change (:data:`TEAM_COLUMNS`), in the order started, closed, status
+    changed, catchment changed, grade changed, then by nation and name; statuses, grades and catchments are
+    empty text where the team has no row on that date (a catchment also where the row is closed);
+    ``evidence_grade`` is the grade of the team's row in the selection (the later date's when present).
+    ``areas``: one row per area of the geography
     (:data:`AREA_COLUMNS`; ``teams_before``/``teams_after`` list the operating teams serving it, as
     ``compute_gaps``' ``teams``). ``totals``: the UK (every area of the geography, every team change) and each
     nation with an area or a team change (:data:`TOTAL_COLUMNS`; ``areas`` says how many areas are summed).
@@ -161,9 +170,13 @@ def _foi(selection: Selection) -> str:
 # --- teams -----------------------------------------------------------------------------------------------------
 
 
-def _current(inputs: Inputs) -> dict[str, pd.Series]:
-    """The register row of each team current on the date (any status but specialist practitioners only)."""
-    rows = inputs.teams[inputs.teams["status"] != TeamStatus.SPECIALIST]
+def _current(inputs: Inputs, *, graded: bool = True) -> dict[str, pd.Series]:
+    """The register row of each team current on the date (any status but specialist practitioners only): of the
+    selection's grades, or with ``graded`` False of any grade."""
+    from mapping.inputs.teams import teams_as_of
+
+    rows = inputs.teams if graded else teams_as_of(inputs.register.teams, inputs.selection.as_of)
+    rows = rows[rows["status"] != TeamStatus.SPECIALIST]
     repeated = sorted(set(rows.loc[rows["team_id"].duplicated(), "team_id"]))
     if repeated:
         raise ChangesError(f"team(s) {', '.join(repeated)} have more than one register row current on "
@@ -179,31 +192,44 @@ def _catchment(row: pd.Series | None) -> str:
     return str(row["catchment"]) if row is not None and _present(row) else ""
 
 
+def _kinds(old: pd.Series | None, new: pd.Series | None) -> list[TeamChange]:
+    if _present(old) and not _present(new):
+        return [TeamChange.CLOSED]
+    if _present(new) and not _present(old):
+        return [TeamChange.STARTED]
+    if old is None or new is None or not _present(old):
+        return []
+    kinds = []
+    if old["status"] != new["status"]:
+        kinds.append(TeamChange.STATUS)
+    if set(parse_catchment(str(old["catchment"]))) != set(parse_catchment(str(new["catchment"]))):
+        kinds.append(TeamChange.CATCHMENT)
+    if old["evidence_grade"] != new["evidence_grade"]:
+        kinds.append(TeamChange.GRADE)
+    return kinds
+
+
 def _team_changes(before: Inputs, after: Inputs) -> pd.DataFrame:
-    then, now = _current(before), _current(after)
+    # The teams of the selection's grades at either date, and each one's rows of any grade: a team whose grade
+    # takes it in or out of the selection has its grade changed, it has not started or closed.
+    in_selection = set(_current(before)) | set(_current(after))
+    then, now = _current(before, graded=False), _current(after, graded=False)
+    graded_then, graded_now = _current(before), _current(after)
     records = []
-    for team_id in sorted(set(then) | set(now)):
+    for team_id in sorted(in_selection):
         old, new = then.get(team_id), now.get(team_id)
-        kinds: list[TeamChange] = []
-        if _present(old) and not _present(new):
-            kinds.append(TeamChange.CLOSED)
-        elif _present(new) and not _present(old):
-            kinds.append(TeamChange.STARTED)
-        elif _present(old) and _present(new):
-            assert old is not None and new is not None
-            if old["status"] != new["status"]:
-                kinds.append(TeamChange.STATUS)
-            if set(parse_catchment(str(old["catchment"]))) != set(parse_catchment(str(new["catchment"]))):
-                kinds.append(TeamChange.CATCHMENT)
-        shown = new if _present(new) else old
-        assert shown is not None or not kinds
-        for kind in kinds:
-            assert shown is not None
+        shown = graded_now.get(team_id) if _present(graded_now.get(team_id)) else graded_then.get(team_id)
+        if shown is None:
+            shown = new if new is not None else old
+        assert shown is not None
+        for kind in _kinds(old, new):
             records.append({
                 "team_id": team_id, "name": str(shown["name"]), "nation": str(shown["nation"]),
                 "evidence_grade": str(shown["evidence_grade"]), "change": str(kind),
                 "status_before": "" if old is None else str(old["status"]),
                 "status_after": "" if new is None else str(new["status"]),
+                "grade_before": "" if old is None else str(old["evidence_grade"]),
+                "grade_after": "" if new is None else str(new["evidence_grade"]),
                 "catchment_before": _catchment(old), "catchment_after": _catchment(new),
             })
     table = pd.DataFrame(records, columns=list(TEAM_COLUMNS), dtype=object)
@@ -299,7 +325,8 @@ def summary_text(changes: Changes, scopes: Iterable[str] = (UK,)) -> str:
         lines.append(
             f"Between {long_date(changes.before.as_of)} and {long_date(changes.after.as_of)}{where}: "
             f"{_count(row['teams_started'], 'team')} started, {row['teams_closed']} closed, "
-            f"{row['teams_status_changed']} changed status, {row['teams_catchment_changed']} changed catchment; "
+            f"{row['teams_status_changed']} changed status, {row['teams_catchment_changed']} changed catchment"
+            + (f", {row['teams_grade_changed']} changed evidence grade" if row["teams_grade_changed"] else "") + "; "
             f"{_babies(row['gained'])} babies aged {changes.age} gained a team's coverage, "
             f"{_babies(row['lost'])} lost it (net {row['net']:+,.0f}).")
     lines.append(f"Mid-{changes.year} population (the same at both dates, so only the teams change), "

@@ -35,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="which teams started, closed or changed between two dates, and the babies whose coverage changed",
         description="Compare the teams and their coverage on two dates, on one selection (geography, population "
         "year, age band, register, grades): the teams that started, closed, changed status (in development to "
-        "operating) or changed catchment, and per area the babies covered at each date, those who gained a "
+        "operating), catchment or evidence grade, and per area the babies covered at each date, those who gained a "
         "team's coverage and those who lost it (small area by small area, the coverage rule of `pimap gaps`). "
         "The population is the same at both dates, so every difference is the teams'.",
     )
@@ -110,6 +110,8 @@ def _team_line(row: pd.Series) -> str:
     what = f"{row['name']} ({row['team_id']}; {row['nation']}; grade {row['evidence_grade']})"
     if row["change"] == TeamChange.CATCHMENT:
         detail = f"catchment {row['catchment_before']} -> {row['catchment_after']}"
+    elif row["change"] == TeamChange.GRADE:
+        detail = f"grade {row['grade_before']} -> {row['grade_after']}"
     else:
         detail = f"{row['status_before'] or 'no team'} -> {row['status_after'] or 'no team'}"
         catchment = row["catchment_after"] or row["catchment_before"]
@@ -137,8 +139,8 @@ def text_report(changes: Changes) -> str:
         for row in nations.itertuples(index=False):
             lines.append(f"  {row.scope}: {row.teams_started} started, {row.teams_closed} closed, "
                          f"{row.teams_status_changed} changed status, {row.teams_catchment_changed} changed "
-                         f"catchment; gained {_babies(row.gained)}, lost {_babies(row.lost)}, net {row.net:+,.0f} "
-                         f"({row.areas} area{'' if row.areas == 1 else 's'})")
+                         f"catchment, {row.teams_grade_changed} changed grade; gained {_babies(row.gained)}, "
+                         f"lost {_babies(row.lost)}, net {row.net:+,.0f} ({row.areas} area{'' if row.areas == 1 else 's'})")
         lines.append("")
     lines.append(f"Team changes ({len(changes.teams)}):" if len(changes.teams) else "Team changes: none")
     lines += [_team_line(row) for _, row in changes.teams.iterrows()]

@@ -81,6 +81,11 @@ def test_covered_at_each_date_is_compute_gaps_in_every_area(mirror, geography):
 def test_the_age_band_and_grades_follow_the_selection(mirror):
     foundation = _changes(age="0", grades=("foundation",))
     assert set(foundation.teams["evidence_grade"]) <= {"foundation"}
+    # Oldham: named by the Foundation while in development (2019), described by its NHS body once operating.
+    oldham = foundation.teams[foundation.teams["team_id"] == "oldham-new"]
+    assert oldham[["change", "grade_before", "grade_after"]].to_numpy().tolist() == [
+        [TeamChange.STATUS, "foundation", "service"], [TeamChange.GRADE, "foundation", "service"]]
+    assert foundation.total()["teams_closed"] == 1  # NorPIP; Oldham did not close
     gaps = compute_gaps(load_inputs(Selection("uk2023", YEAR, MID_2022, age="0", grades=("foundation",))))
     after = foundation.areas.set_index("code")["covered_after"]
     assert after.to_dict() == gaps.set_index("code").loc[after.index, "covered_age0"].to_dict()

@@ -180,6 +180,30 @@ def test_the_grades_of_the_selection_decide_which_teams_count():
     assert foundation.areas.set_index("code").loc["W", "gained"] == 0.0
 
 
+def test_a_grade_that_takes_a_team_out_of_the_selection_is_a_grade_change_not_a_closure():
+    """SYNTHETIC: delta is named by the Foundation while in development, then described by its NHS body."""
+    teams = TEAMS.copy()
+    teams.loc[(teams["team_id"] == "delta") & (teams["status"] == DEVELOPMENT), "evidence_grade"] = (
+        EvidenceGrade.FOUNDATION)
+    register = Register(source="synthetic.csv", sha256="8" * 64, teams=teams)
+    foundation = (EvidenceGrade.FOUNDATION,)
+    changes = compute_changes(_inputs(BEFORE, register=register, grades=foundation),
+                              _inputs(AFTER, register=register, grades=foundation))
+    delta = changes.teams[changes.teams["team_id"] == "delta"]
+    assert delta["change"].tolist() == [TeamChange.STATUS, TeamChange.GRADE]
+    assert delta[["grade_before", "grade_after", "evidence_grade"]].to_numpy().tolist() == [
+        [EvidenceGrade.FOUNDATION, EvidenceGrade.SERVICE, EvidenceGrade.FOUNDATION]] * 2
+    assert changes.total()["teams_closed"] == 1  # alpha only
+    assert changes.total()["teams_grade_changed"] == 1
+    assert changes.areas.set_index("code").loc["R", "covered_after"] == 0.0  # a service-graded team does not count
+    every = compute_changes(_inputs(BEFORE, register=register), _inputs(AFTER, register=register))
+    assert every.teams.loc[every.teams["team_id"] == "delta", "change"].tolist() == [TeamChange.STATUS,
+                                                                                     TeamChange.GRADE]
+    assert every.areas.set_index("code").loc["R", "covered_after"] == 100.0
+    assert "1 changed evidence grade; " in summary_text(every)
+    assert "changed evidence grade" not in summary_text(_changes())
+
+
 # --- babies ---------------------------------------------------------------------------------------------------------
 
 
