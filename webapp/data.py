@@ -210,6 +210,20 @@ def national_reach_of(version: str, geography: str, year: int, as_of: date, *,
     return reach_of(reach_table(version, geography, year, as_of, register=register, grades=grades))
 
 
+@_cached
+def changes_between(version: str, geography: str, year: int, since: date, as_of: date, *,
+                    register: Register | None = None, grades: Grades = None) -> dict[str, Any]:
+    """The map of change from ``since`` to ``as_of`` (mapping.analysis.changes.compute_changes): its ``teams``,
+    ``areas`` and ``totals`` tables and its ``summary`` in words."""
+    from mapping.analysis.changes import compute_changes, summary_text
+
+    changes = compute_changes(selection_inputs(version, geography, year, since, register=register, grades=grades),
+                              selection_inputs(version, geography, year, as_of, register=register, grades=grades))
+    nations = [n for n in boundaries.NATIONS if n in set(changes.totals["scope"])]
+    return {"teams": changes.teams, "areas": changes.areas, "totals": changes.totals,
+            "summary": summary_text(changes, ["UK", *nations] if len(nations) > 1 else ["UK"])}
+
+
 @st.cache_data(show_spinner=False)
 def known_published_counts(as_of: date) -> pd.DataFrame:
     """The published UK team counts known on the date (a count dated "2023-09" is known by 30 September),

@@ -30,6 +30,7 @@ PAGES = {
     "about": "Methodology and sources",
 }
 DEFAULT_PAGE = "map"
+NO_COMPARISON = "none"  # the 'Compare with an earlier date' choice that compares with nothing
 # The page the query string named when this session last wrote it (sync_url): a different ?page= is a link
 # asking for another page; the same one is only what the app wrote itself.
 _URL_PAGE = "_url_page"
@@ -51,6 +52,13 @@ class View:
     register: Register | None = None
     # Which evidence grades count as a team: a key of GRADE_CHOICES ("all", the default, or "foundation").
     grade_choice: str = "all"
+    # An earlier date to compare the teams with (a value of date_options before ``when``), or None.
+    since: str | None = None
+
+    @property
+    def since_date(self) -> date | None:
+        """The earlier date of the map of change, or None when the view compares with nothing."""
+        return None if self.since is None else as_of_date(self.since)
 
     @property
     def grades(self) -> tuple[str, ...] | None:
@@ -75,6 +83,13 @@ def date_options(today: date | None = None) -> list[str]:
     return [str(y) for y in range(FIRST_YEAR, today.year + 1) if date(y, 7, 1) <= today] + ["today"]
 
 
+def since_options(when: str, today: date | None = None) -> list[str]:
+    """The dates a view showing the teams on ``when`` can be compared with: no comparison, then every earlier
+    1 July (the map of change runs from the earlier date to ``when``)."""
+    end = as_of_date(when, today)
+    return [NO_COMPARISON, *[w for w in date_options(today) if w != "today" and as_of_date(w, today) < end]]
+
+
 def _valid(value: str | None, options, default):
     return value if value in options else default
 
@@ -92,6 +107,7 @@ def init_state() -> None:
     st.session_state["nation"] = _valid(params.get("nation"), ("UK", *boundaries.NATIONS), "UK")
     st.session_state["area"] = params.get("area") or None
     st.session_state["grades"] = _valid(params.get("grades"), GRADE_CHOICES, "all")
+    st.session_state["since"] = _valid(params.get("since"), since_options(st.session_state["when"]), NO_COMPARISON)
     st.session_state["_initialised"] = True
 
 
@@ -126,6 +142,8 @@ def sync_url(view: View) -> None:
               "measure": view.measure, "nation": view.nation or "UK"}
     if view.area:
         wanted["area"] = view.area
+    if view.since is not None:
+        wanted["since"] = view.since
     if view.grade_choice != "all":  # the default is left out, so every link made before the switch still matches
         wanted["grades"] = view.grade_choice
     st.session_state[_URL_PAGE] = view.page
@@ -140,7 +158,8 @@ def current_view() -> View:
     return View(st.session_state["page"], st.session_state["geo"], int(st.session_state["year"]),
                 st.session_state["when"], st.session_state["measure"], None if nation == "UK" else nation,
                 st.session_state.get("area"), st.session_state.get("register"),
-                st.session_state.get("grades", "all"))
+                st.session_state.get("grades", "all"),
+                None if st.session_state.get("since", NO_COMPARISON) == NO_COMPARISON else st.session_state["since"])
 
 
 def sidebar() -> View:
@@ -153,6 +172,13 @@ def sidebar() -> View:
                  format_func=lambda y: f"mid-{y}")
     sb.select_slider("Teams as of", date_options(), key="when",
                      format_func=lambda w: "today" if w == "today" else f"1 July {w}")
+    since = since_options(st.session_state["when"])
+    if st.session_state.get("since") not in since:
+        st.session_state["since"] = NO_COMPARISON
+    sb.selectbox("Compare with an earlier date", since, key="since",
+                 format_func=lambda w: "no comparison" if w == NO_COMPARISON else f"1 July {w}",
+                 help="The map of change: which teams started, closed or changed catchment since that date, and the "
+                      "babies whose coverage changed (the map's measure 'Change in babies covered').")
     sb.radio("Count as a team", list(GRADE_CHOICES), key="grades", format_func=lambda c: GRADE_CHOICE_LABELS[c].capitalize(),
              help="Our list holds every team or service named in public sources, each with its evidence grade: named by "
                   "the Parent-Infant Foundation, described by its own NHS body, or only mentioned (page 'Methodology "

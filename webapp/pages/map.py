@@ -6,8 +6,11 @@ import streamlit as st
 
 import boundaries
 from mapping.present import style, webmap
+from mapping.present.downloads import download_name, to_csv_bytes
 from webapp.data import (
+    changes_between,
     data_version,
+    download_meta,
     gaps_table,
     nation_view,
     shapes_url,
@@ -45,6 +48,8 @@ def page_map(view: View) -> None:
     cols[3].metric("Areas with no team", f"{scope['areas_without_team']} of {scope['areas']}")
     if scope.get("estimated"):
         st.caption("Includes estimates: Northern Ireland ages 0-2 are estimated from the 0-15 band.")
+    if view.since_date is not None:
+        show_changes(view, version)
 
     measure = webmap.MEASURES[view.measure]
     own_foi = st.session_state.get("foi") is not None
@@ -90,6 +95,43 @@ def page_map(view: View) -> None:
     if measure.needs_ladder:
         show_ladder_note(" Babies at each level, the table of every area and the published record: page "
                          "'Provision ladder'.")
+
+
+CHANGE_TEAM_COLUMNS = {"name": "team", "nation": "nation", "evidence_grade": "evidence grade", "change": "change",
+                       "status_before": "status before", "status_after": "status after",
+                       "catchment_before": "catchment before", "catchment_after": "catchment after"}
+
+
+def show_changes(view: View, version: str) -> None:
+    """The map of change since the earlier date chosen: the change in words, the teams that started, closed or
+    changed, and both tables as downloads (the map's measure 'Change in babies covered' draws the areas)."""
+    since = view.since_date
+    assert since is not None
+    changes = changes_between(version, view.geography, view.year, since, view.as_of, register=view.register,
+                              grades=view.grades)
+    st.subheader(f"What changed between {since.day} {since:%B %Y} and {view.as_of.day} {view.as_of:%B %Y}")
+    for line in changes["summary"].splitlines():
+        st.markdown(escape_markdown(line))
+    teams = changes["teams"]
+    if view.nation:
+        teams = teams[teams["nation"] == view.nation]
+    if teams.empty:
+        st.caption("No team started, closed or changed" + (f" in {view.nation}." if view.nation else "."))
+    else:
+        st.dataframe(teams[list(CHANGE_TEAM_COLUMNS)].rename(columns=CHANGE_TEAM_COLUMNS), hide_index=True,
+                     key="changes_table")
+    title = f"Map of change {since.isoformat()} to {view.as_of.isoformat()} ({view.geography})"
+    meta = download_meta(title, view.geography, view.year, view.as_of, register=view.register, grades=view.grades,
+                         extra=(f"Changes: mapping.analysis.changes, teams on {since.isoformat()} and on "
+                                f"{view.as_of.isoformat()}, the same population and areas",))
+    parts = [f"pop{view.year}", f"{since.isoformat()}-to-{view.as_of.isoformat()}"]
+    cols = st.columns(2)
+    cols[0].download_button("Download team changes (CSV)", to_csv_bytes(changes["teams"], meta), mime="text/csv",
+                            file_name=download_name("team-changes", view.geography, "csv", parts=parts),
+                            key="dl_team_changes", on_click="ignore")
+    cols[1].download_button("Download coverage change by area (CSV)", to_csv_bytes(changes["areas"], meta),
+                            mime="text/csv", key="dl_area_changes", on_click="ignore",
+                            file_name=download_name("coverage-changes", view.geography, "csv", parts=parts))
 
 
 def line_in_words(line: style.LineStyle) -> str:
