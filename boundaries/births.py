@@ -671,8 +671,8 @@ def code_groups(source_codes: Iterable[str], target: pd.DataFrame, relations: Se
     target = target[target["la_share"] > 0]
     own = set(target["la_code"].astype(str))
     older = _sets(target["la_code_2022"], target["la_code"]) if "la_code_2022" in target.columns else {}
-    units_of = [_sets(t["code"], t["unit_code"]) for t in relations]
-    targets_of_unit = _sets(target["unit_code"], target["la_code"])
+    units_of: list[dict[str, set[str]]] = []  # built only when a code is neither a target nor a 2022 code
+    targets_of_unit: dict[str, set[str]] = {}
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -686,6 +686,9 @@ def code_groups(source_codes: Iterable[str], target: pd.DataFrame, relations: Se
             return {part}
         if part in older:
             return older[part]
+        if not units_of:
+            units_of.extend(_sets(t["code"], t["unit_code"]) for t in relations)
+            targets_of_unit.update(_sets(target["unit_code"], target["la_code"]))
         units = next((u[part] for u in units_of if part in u), None)
         if units is None:
             raise DataFileError(f"{file_id}: local authority {part} is in no lookup the project has, so its "
@@ -775,8 +778,33 @@ def authority_births(year: int) -> pd.DataFrame:
     return _authority_births(year).copy()
 
 
+def _births_key(year: int, *, units: bool) -> str:
+    """Cache key of the births of mid-``year``: the births files', the authorities' (and, for small areas,
+    the population's) keys and this module's recipe."""
+    from boundaries.catalogue import LAYER_VERSION
+    from boundaries.fetch import registry
+    from boundaries.local_authorities import authorities_key
+
+    parts = [LAYER_VERSION, READER_VERSION, str(year), authorities_key(),
+             *(registry()[f].sha256 for f in births_source_ids(year))]
+    if units:
+        from boundaries.population import population_key
+
+        parts.append(population_key(year))
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
 @cache
 def _authority_births(year: int) -> pd.DataFrame:
+    from boundaries.catalogue import cached_frame
+
+    frame = cached_frame(f"births-authorities-{year}", _births_key(year, units=False),
+                         lambda: _build_authority_births(year), geo=False)
+    frame["births"] = frame["births"].astype("int64")
+    return frame
+
+
+def _build_authority_births(year: int) -> pd.DataFrame:
     target = _authorities()
     relations = _relations()
     parts = []
@@ -802,21 +830,24 @@ def _authority_births(year: int) -> pd.DataFrame:
 def small_area_births(year: int) -> pd.DataFrame:
     """Births per small area standing for mid-``year``: ``unit_code``, ``la_code`` (the group), ``births``
     (float), by :func:`births_to_small_areas` with the children aged 0 of the same year's population."""
+    return _small_area_births(year).copy()
+
+
+@cache
+def _small_area_births(year: int) -> pd.DataFrame:
+    from boundaries.catalogue import cached_frame
     from boundaries.population import load_population
 
-    population = load_population(year)
-    age0 = population.set_index(population["unit_code"].astype(str))["age0"]
-    return births_to_small_areas(_authority_births(year)[["la_code", "births"]], _authorities(), age0)
+    def build() -> pd.DataFrame:
+        population = load_population(year)
+        age0 = population.set_index(population["unit_code"].astype(str))["age0"]
+        return births_to_small_areas(_authority_births(year)[["la_code", "births"]], _authorities(), age0)
 
+    from boundaries.population import POPULATION_YEARS
 
-def _largest_remainder(values: pd.Series, total: int) -> pd.Series:
-    """Whole numbers summing to ``total``, each the floor of its value or one more (largest remainders)."""
-    floors = values.apply(math.floor).astype("int64")
-    short = int(total) - int(floors.sum())
-    if short > 0:
-        order = (values - floors).sort_values(ascending=False, kind="stable").index[:short]
-        floors.loc[order] += 1
-    return floors
+    if year not in POPULATION_YEARS:
+        load_population(year)  # refuses the year, naming those there are
+    return cached_frame(f"births-units-{year}", _births_key(year, units=True), build, geo=False)
 
 
 def births_to_areas(unit_births: pd.DataFrame, area_of: pd.Series, group_births: pd.Series) -> pd.DataFrame:
@@ -835,22 +866,24 @@ def births_to_areas(unit_births: pd.DataFrame, area_of: pd.Series, group_births:
     every area taking a piece of a split group is ``estimated``.
     """
     units = unit_births.assign(code=unit_births["unit_code"].map(area_of)).dropna(subset=["code"])
-    pieces = units.groupby(["la_code", "code"], as_index=False)["births"].sum()
-    whole = []
-    for group, rows in pieces.groupby("la_code", sort=False):
-        published = int(group_births[group])
-        inside = float(rows["births"].sum())
-        # A group wholly inside the geography keeps its published count; one partly outside (a geography
-        # covering part of a nation) keeps the rounded sum of its small areas inside.
-        outside = abs(inside - published) >= 1e-6
-        total = round(inside) if outside else published
-        split = len(rows) > 1 or outside
-        counts = _largest_remainder(rows["births"], total) if len(rows) > 1 else pd.Series([total], index=rows.index)
-        whole.append(rows.assign(whole=counts, split=split))
-    if not whole:
+    pieces = units.groupby(["la_code", "code"], as_index=False, sort=False)["births"].sum()
+    if pieces.empty:
         return pd.DataFrame({"code": pd.Series(dtype=str), "births": pd.Series(dtype="int64"),
                              "estimated": pd.Series(dtype=bool)})
-    per_area = pd.concat(whole).groupby("code").agg(births=("whole", "sum"), estimated=("split", "any"))
+    by_group = pieces.groupby("la_code", sort=False)
+    inside = by_group["births"].transform("sum")
+    published = pieces["la_code"].map(group_births).astype(float)
+    # A group wholly inside the geography keeps its published count; one partly outside (a geography
+    # covering part of a nation) keeps the rounded sum of its small areas inside.
+    outside = (inside - published).abs() >= 1e-6
+    total = published.where(~outside, inside.round()).astype("int64")
+    count = by_group["births"].transform("size")
+    floors = pieces["births"].apply(math.floor).astype("int64")
+    short = total - floors.groupby(pieces["la_code"], sort=False).transform("sum")
+    rank = (pieces["births"] - floors).groupby(pieces["la_code"], sort=False).rank(method="first", ascending=False)
+    whole = (floors + (rank <= short).astype("int64")).where(count > 1, total)
+    pieces = pieces.assign(whole=whole, split=(count > 1) | outside)
+    per_area = pieces.groupby("code").agg(births=("whole", "sum"), estimated=("split", "any"))
     per_area["births"] = per_area["births"].astype("int64")
     per_area["estimated"] = per_area["estimated"].astype(bool)
     return per_area.reset_index()

@@ -213,6 +213,24 @@ def test_split_groups_round_to_whole_births_that_still_add_up():
     assert part["births"].tolist() == [1] and part["estimated"].all()
 
 
+def test_rounding_keeps_every_group_whole_on_random_data():
+    rng = np.random.default_rng(2026)
+    units = pd.DataFrame({"unit_code": [f"u{i}" for i in range(300)],
+                          "la_code": [f"G{k}" for k in rng.integers(0, 20, size=300)]})
+    weights = rng.random(300)
+    published = pd.Series(rng.integers(0, 3000, size=20), index=[f"G{k}" for k in range(20)])
+    units["births"] = 0.0
+    for group, rows in units.groupby("la_code"):
+        units.loc[rows.index, "births"] = published[group] * weights[rows.index] / weights[rows.index].sum()
+    area_of = pd.Series(rng.choice(["A", "B", "C", "D", "E"], size=300), index=units["unit_code"])
+    out = b.births_to_areas(units, area_of, published).set_index("code")
+    assert int(out["births"].sum()) == int(published[sorted(set(units["la_code"]))].sum())
+    exact = units.assign(code=units["unit_code"].map(area_of)).groupby("code")["births"].sum()
+    # Each area is within one birth per group it takes a share of.
+    groups_per_area = units.assign(code=units["unit_code"].map(area_of)).groupby("code")["la_code"].nunique()
+    assert ((out["births"] - exact).abs() <= groups_per_area).all()
+
+
 # --- the readers refuse damaged files ---------------------------------------------------------------------
 
 
