@@ -176,3 +176,20 @@ def test_the_command_csv_for_uk2023_sums_to_the_uk_total_of_the_chosen_sources(m
     # Welsh health boards and Scottish health boards are unions of whole authorities: exact.
     assert not table.loc[table["nation"].isin(["Wales", "Scotland"]), "estimated"].any()
     assert "# source: registry:births_ew_lad_mid1993_2021 sha256 " in out.getvalue()
+
+
+def test_the_2020_codes_of_myeb3_become_exact_unions_too(mirror):
+    """MYEB3 is on 2020 codes (Northamptonshire's seven districts, Buckinghamshire whole): its England
+    authorities map to the project's through the LAD 2018 column, and no birth is lost."""
+    table = b.read_births(b.UK_MID_YEAR)
+    table = table[(table["nation"] == "England") & (table["period_end"] == date(2019, 6, 30))]
+    target = b._authorities()
+    groups = b.code_groups(table["la_code"], target[target["nation"] == "England"], b._relations(),
+                           file_id=b.UK_MID_YEAR).set_index("source_code")["group"]
+    northants = [f"E0700015{i}" for i in range(7)]
+    assert set(groups[northants]) == {"E06000061", "E06000062"}
+    assert groups["E06000060"] == "E06000060"  # Buckinghamshire, a unitary authority since April 2020
+    summed = table.assign(group=table["la_code"].map(groups)).groupby("group")["births"].sum()
+    assert int(summed.sum()) == int(table["births"].sum()) == 617_939
+    covered = {la for g in summed.index for la in g.split("+")}
+    assert covered == set(target.loc[target["nation"] == "England", "la_code"])
