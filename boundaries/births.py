@@ -26,7 +26,10 @@ in the 12 months to 30 June Y, so those are the births wanted. Where no file pub
 nation, the nearest published one is used: nearest by the centre of its 12 months, counted in months; a
 tie goes to the later period. Where two files publish the same period, the nation's own series wins
 (ONS births by mother's residence for England and Wales, NISRA for Northern Ireland; the MYEB3 file is
-used for Scotland only, and agrees with NISRA to the birth for 2017-2019). The result, per year:
+used for Scotland only, and agrees with NISRA to the birth for 2002-2019). The result, per year
+(ew_mid = ``births_ew_lad_mid1993_2021``, MYEB3 = ``births_uk_lad_mid2002_2019``, ScotPHO =
+``scotpho_council_profiles``, calendar 2020-2022 = ``births_ew_lad_2014_2022``, calendar 2023 =
+``births_ew_lad_2023``; Northern Ireland is always ``births_ni_lgd_mid2002_2023``):
 
 ====  ================================  =====================================  ==========================
 year  England, Wales                    Scotland                               Northern Ireland
@@ -42,6 +45,11 @@ year  England, Wales                    Scotland                               N
 2024  nearest: calendar 2023            nearest: calendar 2021                 nearest: July 2022 to June 2023
 ====  ================================  =====================================  ==========================
 
+The period text says exactly which 12 months, and "(nearest published to mid-Y)" when they are not those
+to 30 June Y. One published total is not reached by its parts: NISRA's July 2022 to June 2023 row for
+Northern Ireland says 20,072 births, its 11 districts 20,061; the districts are used
+(:data:`KNOWN_DIFFERENCES`, checked to the birth).
+
 **Authorities.** Births files use four vintages of local-authority codes (2019/2020, 2021, August
 2024); the project's authorities are those of :func:`boundaries.local_authorities.small_area_authorities`.
 Each file's codes are matched to them: a code that is one of those authorities is itself; an April 2022
@@ -56,7 +64,9 @@ group, so mergers (Buckinghamshire 2020, Northamptonshire 2021, Cumbria, North Y
 births(g) x age0(i) x share(i, g) / sum over g's small areas of age0 x share, with age0 the small area's
 children aged 0 in the population of the same year; so every group's births are kept to the birth.
 An area of a geography is exact (not ``estimated``) when every group it takes births from lies wholly
-inside it; its births are then the sum of the groups' published counts.
+inside it; its births are then the sum of the groups' published counts. A group split between areas is
+rounded to whole births by largest remainders within it (:func:`births_to_areas`), so the areas of a
+geography still add up to the published births of the nations it covers, to the birth.
 """
 
 from __future__ import annotations
