@@ -6,7 +6,8 @@ import streamlit as st
 
 import boundaries
 from mapping.errors import PimapError
-from webapp.data import capacity_table, data_version, full_layer, gaps_table
+from mapping.present import style
+from webapp.data import capacity_table, data_version, full_layer, gaps_table, teams_table
 from webapp.foi_session import foi_classes
 from webapp.formatting import escape_markdown, fmt_int, fmt_share, ordinal
 from webapp.register_session import register_line
@@ -97,6 +98,14 @@ def on_search() -> None:
                                                      "choose one.")
 
 
+def team_grades(view: View) -> dict[str, str]:
+    """Each team's evidence grade on the view's date, by team id (the profile says it beside the team's name)."""
+    from mapping.inputs.teams import teams_as_of
+
+    current = teams_as_of(teams_table(data_version(), register=view.register, grades=view.grades), view.as_of)
+    return dict(zip(current["team_id"], current["evidence_grade"]))
+
+
 def _set_area(code: str | None) -> None:
     st.session_state["area"] = code
 
@@ -115,7 +124,10 @@ def show_profile(p: dict, view: View) -> None:
                 f"({fmt_int(p['covered_age0_2'])} of {fmt_int(p['age0_2'])} babies aged 0-2 live in a team's "
                 "catchment).")
     if p["teams"]:
-        st.markdown("**Serving teams:** " + "; ".join(escape_markdown(t) for t in p["teams"]))
+        grades = team_grades(view)
+        st.markdown("**Serving teams:** " + "; ".join(
+            escape_markdown(name) + (f" ({style.grade_shape(grades[tid]).label})" if tid in grades else "")
+            for name, tid in zip(p["teams"], p["team_ids"])))
     elif p["nearest_team"]:
         st.markdown(f"**No team serves this area.** Nearest team base: {escape_markdown(p['nearest_team'])}, "
                     f"{p['nearest_team_km']:,.1f} km from the area's centre (straight line).")
