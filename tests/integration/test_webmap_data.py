@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from mapping.inputs.vocabulary import TEAM_MARKER_STATUSES, TeamStatus
-from mapping.present import webmap
+from mapping.present import style, webmap
 from mapping.present.webmap import MEASURES, classify
 
 
@@ -112,6 +112,15 @@ def test_team_features_mark_status_in_words(uk2023_view):
     assert statuses <= set(TEAM_MARKER_STATUSES)
     assert all(f["properties"]["status"].split(" ", 1)[1].startswith(f["properties"]["style"])
                for f in points["features"])
+    # Every team of the register has a grade, so every marker is drawn in its grade's shape (none "not recorded"),
+    # as many of each as the register's rows say, and the tooltip says the grade in words.
+    keys = pd.Series([f["properties"]["marker"] for f in points["features"]])
+    expected = (shown["status"].astype(str) + "/" + shown["evidence_grade"].astype(str)).value_counts()
+    assert keys.value_counts().sort_index().to_dict() == expected.sort_index().to_dict()
+    assert not keys.str.endswith(webmap.UNGRADED_KEY).any()
+    words = {s.evidence for s in style.GRADE_SHAPES.values()}
+    assert {f["properties"]["evidence"] for f in points["features"]} <= words
+    assert len({f["properties"]["evidence"] for f in points["features"]}) >= 2  # the 2023 register mixes grades
 
 
 @pytest.mark.slow
