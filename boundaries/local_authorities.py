@@ -45,7 +45,7 @@ import pandas as pd
 
 from boundaries.catalogue import LAYER_VERSION, cached_frame, load_geography
 from boundaries.fetch import registry
-from boundaries.lookups import load_unit_lookup, lookup_key
+from boundaries.lookups import load_unit_lookup, lookup_key, lookup_source_ids
 from boundaries.readers import read_rda
 from mapping.errors import GeographyError
 
@@ -55,6 +55,7 @@ __all__ = [
     "district_2022_to_2023",
     "authorities_key",
     "AUTHORITY_SOURCES",
+    "authority_source_ids",
     "MERGER_AGREEMENT",
 ]
 
@@ -70,6 +71,11 @@ def authorities_key() -> str:
     """Cache key of the table: its sources' hashes, the unit lookup's key and the recipe version."""
     parts = [LAYER_VERSION, "authorities-2", lookup_key(), *(registry()[s].sha256 for s in AUTHORITY_SOURCES)]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def authority_source_ids() -> tuple[str, ...]:
+    """The registry files the table reads beyond the small-area lookup's own (named with the lookup's)."""
+    return tuple(sorted(set(AUTHORITY_SOURCES) - set(lookup_source_ids())))
 
 
 def district_2022_to_2023(ons: pd.DataFrame, lookup: pd.DataFrame) -> pd.Series:

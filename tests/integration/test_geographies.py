@@ -129,29 +129,17 @@ def test_population_equal_across_geographies_of_a_year(mirror, year):
     assert ccg == icb == small
 
 
-def test_northern_ireland_estimate_method():
-    from boundaries.population import ni_estimate
+def test_northern_ireland_district_totals_conserved(mirror):
+    """NI small areas share NISRA's single years of age by district: every district (and so NI) is exact."""
+    from boundaries.fetch import fetch
 
-    # synthetic: GB with 30 aged 0-2 of 160 aged 0-15 (ratio 3/16), NI trust of 1,600 aged 0-15
-    gb = pd.DataFrame({"age0": [10.0], "age1": [10.0], "age2": [10.0], "age0_2": [30.0], "age0_15": [160.0],
-                       "age0_18": [190.0]})
-    est = ni_estimate(pd.Series({"BHSCT": 1600.0}), gb)
-    assert est.loc["BHSCT", "age0_2"] == pytest.approx(300.0)
-    assert est.loc["BHSCT", "age0"] == pytest.approx(100.0)
-    assert est.loc["BHSCT", "age0_18"] == pytest.approx(1900.0)
-
-
-def test_northern_ireland_trust_totals_conserved(mirror):
+    raw = pd.read_csv(fetch("pop_ni_lgd_2001_2022"), dtype={"Age": str})
+    raw = raw[(raw["Gender"] == "All persons") & (raw["Mid_Year_Ending"] == 2020)]
+    expected = raw[raw["Age"].isin([str(a) for a in range(16)])].groupby("Geo_Code")["Population_Estimate"].sum()
     pop = boundaries.load_population(2020)
-    from boundaries.readers import read_rda
-
-    trusts = read_rda("pop2020_hsct_ni")
-    ni_0_15 = (trusts["younger_females"] + trusts["younger_males"]).sum()
-    ni = pop[pop["nation"] == "Northern Ireland"]
-    assert ni["age0_15"].sum() == pytest.approx(ni_0_15)
-    by_trust = boundaries.area_population("hsct2018", 2020).set_index("code")["age0_15"]
-    expected = (trusts["younger_females"] + trusts["younger_males"]).set_axis(trusts["hsct20_code"].astype(str))
-    assert by_trust.sort_index().to_dict() == pytest.approx(expected.sort_index().astype(float).to_dict())
+    assert pop.loc[pop["nation"] == "Northern Ireland", "age0_15"].sum() == pytest.approx(expected.sum())
+    by_district = boundaries.area_population("lad2023", 2020).set_index("code")["age0_15"]
+    assert by_district.loc[expected.index].to_dict() == pytest.approx(expected.astype(float).to_dict())
 
 
 def test_unknown_population_year(mirror):

@@ -14,10 +14,11 @@ import pytest
 from boundaries import lookups, population
 from boundaries.catalogue import GEOGRAPHIES, source_ids
 from boundaries.fetch import registry
+from boundaries.local_authorities import authority_source_ids
 from mapping.analysis.selection import FoiReplies, Register, Selection
 from mapping.inputs.provenance import inputs_of, sources_for
 
-YEARS = (2017, 2019, 2020)
+YEARS = population.POPULATION_YEARS
 # A register and FOI replies given by a user (SYNTHETIC): named, never read here.
 REGISTER = Register(source="my teams.csv", sha256="ab" * 32, teams=pd.DataFrame())
 
@@ -35,23 +36,48 @@ def _single_years(code_column: str, code: str, **extra) -> pd.DataFrame:
     return pd.DataFrame({code_column: [code], **{str(a): [1.0] for a in range(19)}, **extra})
 
 
+def _authority_rows(codes: list[str], nations: list[str]) -> pd.DataFrame:
+    """SYNTHETIC ONS authority rows (1 child per single year) and their nations' rows, which they sum to."""
+    rows = [{"Code": c, "Geography": "Unitary Authority", **{str(a): 1.0 for a in range(19)}} for c in codes]
+    rows += [{"Code": n, "Geography": "Country", **{str(a): 1.0 for a in range(19)}} for n in nations]
+    return pd.DataFrame(rows)
+
+
 def _fake_population_readers(monkeypatch) -> list[str]:
-    """Replace population's reader and lookup with SYNTHETIC ones; returns the ids read, as they are read."""
+    """Replace population's readers, lookup and authorities with SYNTHETIC ones; returns the ids read."""
     read: list[str] = []
 
     def read_rda(file_id: str) -> pd.DataFrame:
         read.append(file_id)
-        if file_id.endswith("_hsct_ni"):
-            return pd.DataFrame({"hsct20_code": ["BHSCT"], "younger_females": [4.0], "younger_males": [4.0]})
         if "_dz11" in file_id:
             return _single_years("dz11_code", "S01", sex=["All"])
         return pd.concat([_single_years("lsoa11_code", "E01"), _single_years("lsoa11_code", "W01")],
                          ignore_index=True)
 
+    def read_csv(file_id: str) -> pd.DataFrame:
+        read.append(file_id)
+        if file_id == population.NI_DISTRICT_FILE:
+            return pd.DataFrame([{"Geo_Code": "N09", "Mid_Year_Ending": str(y), "Gender": "All persons", "Age": str(a),
+                                  "Population_Estimate": "1"} for y in range(2001, 2023) for a in range(19)])
+        return _authority_rows(["E06", "W06"], ["E92000001", "W92000004"]).astype(str)
+
+    def xlsx_sheet(file_id: str, sheet: str) -> pd.DataFrame:
+        read.append(file_id)
+        table = _authority_rows(["E06", "W06", "S12"], ["E92000001", "W92000004", "S92000003"])
+        title = [["a title", *[None] * (table.shape[1] - 1)], list(table.columns)]
+        return pd.concat([pd.DataFrame(title), pd.DataFrame(table.to_numpy())], ignore_index=True)
+
+    def authorities() -> pd.DataFrame:
+        read.extend(authority_source_ids())  # small_area_authorities() reads these (and the lookup's files)
+        return pd.DataFrame({"unit_code": ["E01", "W01", "S01", "N00"], "la_code": ["E06", "W06", "S12", "N09"],
+                             "nation": ["England", "Wales", "Scotland", "Northern Ireland"], "la_share": 1.0})
+
     lookup = pd.DataFrame({"unit_code": ["E01", "W01", "S01", "N00"],
-                           "nation": ["England", "Wales", "Scotland", "Northern Ireland"],
-                           "hsct2018": [None, None, None, "BHSCT"]})
+                           "nation": ["England", "Wales", "Scotland", "Northern Ireland"]})
     monkeypatch.setattr(population, "read_rda", read_rda)
+    monkeypatch.setattr(population, "read_csv", read_csv)
+    monkeypatch.setattr(population, "_xlsx_sheet", xlsx_sheet)
+    monkeypatch.setattr(population, "small_area_authorities", authorities)
     monkeypatch.setattr(population, "load_unit_lookup", lambda: lookup.copy())
     return read
 
@@ -65,11 +91,17 @@ def test_the_population_files_named_are_those_the_population_loader_reads(year, 
     assert named == set(read) == set(population.population_source_ids(year))
 
 
-def test_2017_names_the_scottish_and_northern_irish_files_that_stand_in_for_it():
-    """Mid-2017 has no Scottish or Northern Irish file: the nearest years' are read, so they are named."""
+def test_2017_names_the_scottish_file_that_stands_in_for_it():
+    """Mid-2017 has no Scottish file: mid-2019's is read, so it is named; Northern Ireland is NISRA's districts."""
     named = _ids(sources_for(_selection(2017)), "population")
-    assert named == {"pop2017_lsoa11", "pop2019_dz11", "pop2020_lsoa11", "pop2020_dz11", "pop2020_hsct_ni"}
+    assert named == {"pop2017_lsoa11", "pop2019_dz11", "pop_ni_lgd_2001_2022", *authority_source_ids()}
     assert "pop2019_lsoa11" not in named
+
+
+def test_2024_names_the_authority_files_and_the_mid_2020_small_areas_they_share_by():
+    named = _ids(sources_for(_selection(2024)), "population")
+    assert named == {"pop2024_lad_ew", "pop2020_lsoa11", "pop2022_lad_uk", "pop2020_dz11", "pop_ni_lgd_2001_2022",
+                     *authority_source_ids()}
 
 
 def test_the_lookup_files_named_are_those_the_lookup_builder_reads(monkeypatch):
