@@ -28,14 +28,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def sources(year: int, nations: tuple[str, ...]) -> list[tuple[str, str]]:
     """(registry id, sha256) of every file behind the births of ``year`` in ``nations``: the births files,
-    the population whose children aged 0 share them among small areas, and the small-area -> authority
-    map's sources."""
+    the population whose children aged 0 share them among small areas, the small-area -> authority map's
+    sources and the small-area lookup's (which area each small area lies in)."""
     from boundaries.births import births_source_ids
     from boundaries.fetch import registry
     from boundaries.local_authorities import AUTHORITY_SOURCES
+    from boundaries.lookups import lookup_source_ids
     from boundaries.population import population_source_ids
 
-    ids = [*births_source_ids(year, nations), *population_source_ids(year), *AUTHORITY_SOURCES]
+    ids = [*births_source_ids(year, nations), *population_source_ids(year), *AUTHORITY_SOURCES,
+           *lookup_source_ids()]
     return [(i, registry()[i].sha256) for i in dict.fromkeys(ids)]
 
 
