@@ -23,10 +23,10 @@ import streamlit as st
 import boundaries
 from boundaries import config
 from mapping.analysis.selection import Inputs, Register, Selection, load_inputs
-from mapping.inputs.provenance import Source, sources_for
+from mapping.inputs.provenance import sources_for
 from mapping.inputs.vocabulary import TEAM_MARKER_STATUSES, TeamStatus
 from mapping.present import webmap
-from mapping.present.downloads import DownloadMeta, to_csv_bytes, to_geojson_bytes, to_xlsx_bytes
+from mapping.present.downloads import DownloadMeta, source_line, to_csv_bytes, to_geojson_bytes, to_xlsx_bytes
 
 T = TypeVar("T")
 Grades = tuple[str, ...] | None  # the evidence grades that count as a team (Selection.grades); None: every grade
@@ -320,7 +320,7 @@ def download_meta(title: str, geography: str, year: int, as_of: date, extra: tup
         data_date=(f"teams as of {as_of.isoformat()}; population mid-{year}; boundaries {geo.label} "
                    f"({geo.vintage.isoformat()})"),
         sources=(teams_line,
-                 *[_source_line(s) for s in sources_for(Selection(geography, year, as_of, register=register, grades=grades))
+                 *[source_line(s) for s in sources_for(Selection(geography, year, as_of, register=register, grades=grades))
                    if s.role != "teams"],
                  *extra),
         notes=(list_sentence(geography, year, as_of, register=register, grades=grades),
@@ -337,10 +337,3 @@ def list_sentence(geography: str, year: int, as_of: date, nation: str | None = N
 
     inputs = selection_inputs(data_version(), geography, year, as_of, register=register, grades=grades)
     return list_count_of(inputs, nation).sentence()
-
-
-def _source_line(source: Source) -> str:
-    """One line of a download's sources: the file's id, what it is, its licence and where it comes from."""
-    licence = f" ({source.licence})" if source.licence else ""
-    url = f" {source.url}" if source.url else ""
-    return f"{source.id.removeprefix('registry:')}: {source.description}{licence}{url}"

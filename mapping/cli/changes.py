@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from mapping.cli.options import (
-    GRADE_CHOICES,
+    add_grades_argument,
     add_output_arguments,
     add_teams_argument,
     as_of_date,
@@ -22,7 +22,7 @@ from mapping.errors import PimapError
 
 if TYPE_CHECKING:
     from mapping.analysis.changes import Changes
-    from mapping.present.downloads import DownloadMeta
+    from mapping.present.downloads import DownloadMeta, source_line
 
 DEFAULT_GEOGRAPHY = "uk2023"
 FORMATS = ("text", "csv", "json")
@@ -49,9 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="mid-year population, the same at both dates (default: the latest year with estimates)")
     parser.add_argument("--age", choices=("0", "0-2"), default="0-2", help="age band of the babies (default 0-2)")
     add_teams_argument(parser)
-    parser.add_argument("--grades", choices=list(GRADE_CHOICES), default="all",
-                        help="which teams count: 'all' named in public sources (default), or 'foundation', only those "
-                             "the Parent-Infant Foundation names (data/README.md defines the evidence grades)")
+    add_grades_argument(parser)
     parser.add_argument("--format", choices=FORMATS, default="text",
                         help="text (default): a summary, the team changes, then the areas with a change; csv: one "
                         "table (--table), led by '# ' lines naming the title, dates and sources (read it with "
@@ -193,9 +191,7 @@ def download_meta(changes: Changes, table: str) -> DownloadMeta:
 
     geo = boundaries.get_geography(changes.geography)
     grades = "every evidence grade" if changes.after.grades is None else "grades " + ", ".join(changes.after.grades)
-    sources = [f"{s.id.removeprefix('registry:')}: {s.description}" + (f" ({s.licence})" if s.licence else "")
-               + (f" {s.url}" if s.url else "") + (f" sha256 {s.sha256}" if s.role == "teams" else "")
-               for s in sources_for(changes.after)]
+    sources = [source_line(s, sha256=s.role == "teams") for s in sources_for(changes.after)]
     return DownloadMeta(
         title=_TITLES[table].format(age=changes.age, geography=changes.geography),
         attribution=f"{boundaries.ATTRIBUTION} Teams: the register {changes.register.source} ({grades}).",

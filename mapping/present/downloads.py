@@ -21,6 +21,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from boundaries.crs import WGS84
+from mapping.inputs.provenance import Source
 
 __all__ = [
     "FORMULA_PREFIXES",
@@ -224,6 +225,15 @@ def _round_geometry(geometry: dict | None, precision: int) -> dict | None:
         return [walk(c) for c in coords]
 
     return {**geometry, "coordinates": walk(geometry["coordinates"])}
+
+
+def source_line(source: Source, *, sha256: bool = False) -> str:
+    """One line of a download's sources: the file's id, what it is, its licence and where it comes from (and,
+    with ``sha256``, the hash of a register's bytes, which is its identity)."""
+    licence = f" ({source.licence})" if source.licence else ""
+    url = f" {source.url}" if source.url else ""
+    digest = f" sha256 {source.sha256}" if sha256 and source.sha256 else ""
+    return f"{source.id.removeprefix('registry:')}: {source.description}{licence}{url}{digest}"
 
 
 def download_name(kind: str, geography: str, extension: str, *, parts: Sequence[str] = ()) -> str:
