@@ -30,9 +30,10 @@ label, the pack adds hatching, the web map's tooltip gives the value and its cla
   easily confused; a triangle's outline differs from both others at any size). Shapes are sized to
   cover about the same area (:data:`GRADE_SHAPES` ``scale``), so no grade looks more important by
   size. Statuses: operating is a black fill with a white rim (reads on every fill, the darkest
-  included); in development is hollow (white) with a dashed vermillion edge (Okabe-Ito's black and
-  vermillion differ for every colour vision). A row without a known grade (only hand-made frames:
-  the register requires one) is a diamond, "grade not recorded", never passed off as a grade.
+  included); in development is hollow (white) with a dashed vermillion edge, its gaps white so the
+  outline stays whole over any fill (Okabe-Ito's black and vermillion differ for every colour
+  vision). A row without a known grade (only hand-made frames: the register requires one) is a
+  diamond, "grade not recorded", never passed off as a grade.
   The web map draws them as inline SVG (Leaflet's circle markers cannot draw squares), the pack with
   matplotlib's ``o``, ``s``, ``^`` markers (:attr:`GradeShape.mpl_marker`).
 - **Amounts** (web map counts): ColorBrewer sequential YlOrRd (babies with no team) and BuPu
@@ -204,7 +205,9 @@ class TeamMarker:
     ``dash`` is the edge's dash pattern in multiples of its width (empty: solid; the web map draws it,
     print draws a ring solid and thicker, since at a few points across a dash does not show); ``symbol`` stands for
     the status in text (the circle's glyph; :func:`marker_symbol` gives each shape's) and ``shape`` says the
-    fill in words (legends); ``number_colour`` is the colour of a shared base's count.
+    fill in words (legends); ``number_colour`` is the colour of a shared base's count. ``gap_colour`` fills
+    the dash's gaps (a solid edge of that colour drawn under the dashes), so the shape's outline stays whole
+    on every fill and in greyscale, where gaps showing the area beneath would break it up.
     """
 
     label: str
@@ -214,6 +217,7 @@ class TeamMarker:
     edge: str
     dash: tuple[float, ...] = ()
     number_colour: str = INK
+    gap_colour: str | None = None
 
     @property
     def hollow(self) -> bool:
@@ -225,7 +229,7 @@ TEAM_MARKERS: dict[TeamStatus, TeamMarker] = {
     TeamStatus.OPERATING: TeamMarker("team operating", "●", "filled, white rim", OKABE_ITO["black"], "#ffffff",
                                      number_colour="#ffffff"),
     TeamStatus.IN_DEVELOPMENT: TeamMarker("team in development", "○", "hollow, dashed edge", "#ffffff",
-                                          OKABE_ITO["vermillion"], dash=(1.0, 1.0)),
+                                          OKABE_ITO["vermillion"], dash=(1.0, 1.0), gap_colour="#ffffff"),
 }
 
 MarkerShape = Literal["circle", "square", "triangle", "diamond"]

@@ -134,15 +134,20 @@ def _shape_element(shape: style.GradeShape) -> tuple[str, dict[str, str]]:
 
 
 def _team_style(status: TeamStatus, shape: style.GradeShape) -> dict[str, Any]:
-    """One marker's drawing: an SVG element (``tag``, ``attrs``) in a ``box`` of pixels, from the style only."""
+    """One marker's drawing, from the style only: an SVG element (``tag``, ``attrs``) in a ``box`` of pixels,
+    over ``under`` (the same shape with other attributes, drawn first: a dashed edge's gap colour)."""
     marker = style.TEAM_MARKERS[status]
     width = _MARKER_WIDTH[status]
-    tag, attrs = _shape_element(shape)
-    attrs.update({"fill": marker.fill, "stroke": marker.edge, "stroke-width": f"{width:g}",
-                  "stroke-linejoin": "round"})
+    tag, geometry = _shape_element(shape)
+    attrs = {**geometry, "fill": marker.fill, "stroke": marker.edge, "stroke-width": f"{width:g}",
+             "stroke-linejoin": "round"}
+    under = []
     if marker.dash:
         attrs["stroke-dasharray"] = " ".join(f"{d * width:g}" for d in marker.dash)
-    return {"box": MARKER_BOX, "tag": tag, "attrs": attrs}
+        if marker.gap_colour:
+            under.append({**attrs, "stroke": marker.gap_colour})
+            del under[0]["stroke-dasharray"]
+    return {"box": MARKER_BOX, "tag": tag, "attrs": attrs, "under": under}
 
 
 # Every marker the map can draw, by :func:`marker_key`: each status of style.TEAM_MARKERS in each grade's shape
@@ -664,15 +669,18 @@ MARKER_JS = """function (specs, feature, latlng) {
     var key = feature.properties.marker;
     if (!Object.prototype.hasOwnProperty.call(specs, key)) { return L.circleMarker(latlng); }
     var spec = specs[key], ns = "http://www.w3.org/2000/svg";
-    var svg = document.createElementNS(ns, "svg"), mark = document.createElementNS(ns, spec.tag);
+    var svg = document.createElementNS(ns, "svg");
     svg.setAttribute("width", spec.box);
     svg.setAttribute("height", spec.box);
     svg.setAttribute("viewBox", "0 0 " + spec.box + " " + spec.box);
     svg.setAttribute("aria-hidden", "true");
     svg.setAttribute("focusable", "false");
     svg.style.display = "block";
-    Object.keys(spec.attrs).forEach(function (name) { mark.setAttribute(name, spec.attrs[name]); });
-    svg.appendChild(mark);
+    spec.under.concat([spec.attrs]).forEach(function (attrs) {
+        var mark = document.createElementNS(ns, spec.tag);
+        Object.keys(attrs).forEach(function (name) { mark.setAttribute(name, attrs[name]); });
+        svg.appendChild(mark);
+    });
     var icon = L.divIcon({html: svg, className: "pimap-team-marker", iconSize: [spec.box, spec.box],
                           iconAnchor: [spec.box / 2, spec.box / 2], tooltipAnchor: [0, -spec.box / 2]});
     var marker = L.marker(latlng, {icon: icon, keyboard: true, riseOnHover: true});
@@ -794,10 +802,12 @@ def legend_html(title: str | None, classes: Sequence[ColourClass], *, markers: b
 def marker_svg(key: str) -> str:
     """One marker as SVG markup, drawn from :data:`TEAM_STYLES` as the map's script draws it (for the legend)."""
     spec = TEAM_STYLES[key]
-    attrs = " ".join(f'{name}="{html.escape(value)}"' for name, value in spec["attrs"].items())
+    marks = "".join("<{} {}/>".format(spec["tag"], " ".join(f'{name}="{html.escape(value)}"'
+                                                            for name, value in attrs.items()))
+                    for attrs in [*spec["under"], spec["attrs"]])
     box = spec["box"]
     return (f'<svg width="{box}" height="{box}" viewBox="0 0 {box} {box}" aria-hidden="true" '
-            f'style="vertical-align:middle"><{spec["tag"]} {attrs}/></svg>')
+            f'style="vertical-align:middle">{marks}</svg>')
 
 
 def _marker_keys() -> str:

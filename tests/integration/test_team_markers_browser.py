@@ -47,7 +47,7 @@ def test_markers_in_chromium_have_their_grades_shape_and_a_text_tooltip():
         page.set_content(fmap.get_root().render(), wait_until="load")
         page.wait_for_function("() => document.querySelectorAll('.pimap-team-marker').length > 0")
         drawn = page.evaluate("""() => Array.from(document.querySelectorAll('.pimap-team-marker')).map(e => {
-            const mark = e.querySelector('svg').firstElementChild;
+            const mark = e.querySelector('svg').lastElementChild;
             return {tag: mark.tagName, fill: mark.getAttribute('fill'), dash: mark.getAttribute('stroke-dasharray'),
                     text: e.textContent, tabindex: e.getAttribute('tabindex'),
                     elements: e.querySelectorAll('*').length};
@@ -67,7 +67,9 @@ def test_markers_in_chromium_have_their_grades_shape_and_a_text_tooltip():
         shape, fill = style.GRADE_SHAPES[EvidenceGrade(grade)], style.TEAM_MARKERS[TeamStatus(status)]
         assert marker["tag"] == tags[shape.shape] and marker["fill"] == fill.fill
         assert (marker["dash"] is not None) == bool(fill.dash)
-        assert marker["text"] == "" and marker["elements"] == 2 and marker["tabindex"] == "0"  # an svg and its shape
+        # an svg and its shape (a dashed edge over its solid gap colour): nothing else, no text
+        assert marker["text"] == "" and marker["tabindex"] == "0"
+        assert marker["elements"] == 2 + len(webmap.TEAM_STYLES[webmap.marker_key(status, grade)]["under"])
         assert NAME in tip and shape.evidence in tip and f"{style.marker_symbol(TeamStatus(status), grade)} " in tip
         assert "Evidence" in tip and "|" not in tip  # one tooltip open at a time: the focused marker's
 

@@ -110,7 +110,8 @@ def test_web_map_has_one_marker_per_team_in_its_grades_shape_and_no_data_in_mark
         assert status == f"{style.marker_symbol(TeamStatus(row.status), row.evidence_grade)} {row.status} (since 2019)"
         assert evidence == shape.evidence
         assert set(feature["properties"]) == {"marker", "tooltip"}  # no style or markup travels with the data
-    assert json.loads(re.search(r"_labels = (\[.*?\]);", page[found.start() - 2000:]).group(1)) == [
+    labels = re.search(rf"var {found.group(1)}_labels = (\[.*?\]);", page)
+    assert labels is not None and json.loads(labels.group(1)) == [
         "Team", "Status", "Evidence", "Location"]
     # The name is data: it appears only as a JSON string, its markup escaped, never in the page's markup.
     assert "<img" not in page and "<b>bold" not in page
