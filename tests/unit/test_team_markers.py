@@ -73,6 +73,15 @@ def test_the_web_map_has_six_distinct_drawings_one_per_status_and_grade():
     assert {d["tag"] for d in drawn.values()} == {"circle", "rect", "polygon"}
     looks = {(outlines[k], _grey(d["attrs"]["fill"]), "stroke-dasharray" in d["attrs"]) for k, d in drawn.items()}
     assert len(looks) == 6
+    # A dashed edge lies over a solid one in the gap colour, so the outline stays whole over any fill.
+    for status in TEAM_MARKER_STATUSES:
+        marker, d = style.TEAM_MARKERS[status], drawn[webmap.marker_key(status, EvidenceGrade.MENTION)]
+        if marker.dash:
+            assert [u["stroke"] for u in d["under"]] == [marker.gap_colour] and "stroke-dasharray" not in d["under"][0]
+            assert {k: v for k, v in d["under"][0].items() if k != "stroke"} == {
+                k: v for k, v in d["attrs"].items() if k not in ("stroke", "stroke-dasharray")}
+        else:
+            assert d["under"] == []
     # Every drawing fits its box, its stroke included (the triangle is the widest shape).
     for d in drawn.values():
         half_stroke = float(d["attrs"]["stroke-width"]) / 2
