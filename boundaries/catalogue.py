@@ -121,6 +121,8 @@ GEOGRAPHIES: dict[str, Geography] = {
                   ("sicbl2023_boundaries",)),
         Geography("icb2023", "Integrated Care Boards, April 2023", date(2023, 4, 1), (_E,), 42, r"^E54\d{6}$",
                   ("icb2023_boundaries",)),
+        Geography("icb2026", "Integrated Care Boards, April 2026", date(2026, 4, 1), (_E,), 36, r"^E54\d{6}$",
+                  ("icb2026_boundaries",)),
         Geography("lhb2022", "Welsh Local Health Boards, 2022", date(2022, 4, 1), (_W,), 7, r"^W11\d{6}$",
                   ("lhb2022_boundaries",)),
         Geography("hb2019", "Scottish NHS Health Boards, 2019", date(2019, 4, 1), (_S,), 14, r"^S08\d{6}$",
@@ -139,6 +141,9 @@ GEOGRAPHIES: dict[str, Geography] = {
         Geography("uk2023", "UK commissioning areas, 2023: Sub-ICB Locations, Welsh LHBs, Scottish HBs, NI trusts",
                   date(2023, 4, 1), NATIONS, 132, r"^(E38\d{6}|W11\d{6}|S08\d{6}|BHSCT|NHSCT|SEHSCT|SHSCT|WHSCT)$",
                   (), ("sicbl2023", "lhb2022", "hb2019", "hsct2018")),
+        Geography("uk2026", "UK commissioning areas, April 2026: ICBs, Welsh LHBs, Scottish HBs, NI trusts",
+                  date(2026, 4, 1), NATIONS, 62, r"^(E54\d{6}|W11\d{6}|S08\d{6}|BHSCT|NHSCT|SEHSCT|SHSCT|WHSCT)$",
+                  (), ("icb2026", "lhb2022", "hb2019", "hsct2018")),
     ]
 }
 GEOGRAPHY_IDS: tuple[str, ...] = tuple(GEOGRAPHIES)
@@ -208,6 +213,7 @@ RECIPES: dict[str, Callable[[], gpd.GeoDataFrame]] = {
     "icb2022": lambda: _topojson("icb2022_boundaries"),
     "sicbl2023": lambda: _topojson("sicbl2023_boundaries"),
     "icb2023": lambda: _topojson("icb2023_boundaries"),
+    "icb2026": lambda: _topojson("icb2026_boundaries", "ICB26CD", "ICB26NM"),
     "lhb2022": lambda: _rda_boundaries("lhb2022_boundaries", "lhb22"),
     "hb2019": lambda: _rda_boundaries("hb2019_boundaries", "hb19"),
     "hsct2018": _hsct2018,

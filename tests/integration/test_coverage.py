@@ -176,7 +176,7 @@ def test_engine_matches_reference_on_real_uk2018(real):
 
 @pytest.mark.parametrize("gid", ["uk2018", "uk2023", "ccg2018", "ccg2019", "ccg2020", "ccg2021", "sicbl2022",
                                  "icb2022", "sicbl2023", "icb2023", "lhb2022", "hb2019", "hsct2018", "lad2018",
-                                 "lad2023", "ctyua2023"])
+                                 "lad2023", "ctyua2023", "icb2026", "uk2026"])
 def test_population_conserved_on_every_geography(real, gid):
     import boundaries
 

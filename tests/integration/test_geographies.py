@@ -15,7 +15,7 @@ from mapping.errors import GeographyError, PopulationError
 EXPECTED_COUNTS = {
     "ccg2018": 195, "ccg2019": 191, "ccg2020": 135, "ccg2021": 106, "sicbl2022": 106, "icb2022": 42,
     "sicbl2023": 106, "icb2023": 42, "lhb2022": 7, "hb2019": 14, "hsct2018": 5, "lad2018": 391,
-    "lad2023": 361, "ctyua2023": 218, "uk2018": 221, "uk2023": 132,
+    "lad2023": 361, "ctyua2023": 218, "uk2018": 221, "uk2023": 132, "icb2026": 36, "uk2026": 62,
 }
 
 

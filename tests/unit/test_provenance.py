@@ -107,7 +107,8 @@ def test_2024_names_the_authority_files_and_the_mid_2020_small_areas_they_share_
 def test_the_lookup_files_named_are_those_the_lookup_builder_reads(monkeypatch):
     read: list[str] = []
     row = {"LSOA11CD": ["E01"], "CCG18CD": ["E38"], "LAD18CD": ["E06"], "lsoa11_code": ["E01"],
-           "ccg21_code": ["E38"], "sicbl22_code": ["E38"], "icb22_code": ["E54"], "lsoa11": ["W01"],
+           "ccg21_code": ["E38"], "sicbl22_code": ["E38"], "icb22_code": ["E54"], "lsoa21_code": ["E01"],
+           "sicbl24_code": ["E38"], "icb24_code": ["E54"], "lsoa11": ["W01"],
            "hlthau": ["W11"], "dz11_code": ["S01"], "hb19_code": ["S08"], "ltla19_code": ["S12"],
            "sa11_code": ["N00"], "soa11_code": ["95AA"], "lgd18_code": ["N09"], "SOA": ["95AA"],
            "HSCT": [next(iter(lookups.NI_TRUST_BY_NAME))]}
