@@ -145,8 +145,10 @@ def line_in_words(line: style.LineStyle) -> str:
 def markers_in_words() -> str:
     """The map's team markers and outlines in words, from the style the map is drawn with (mapping.present.style)."""
     markers = ", ".join(f"{m.symbol} {m.label} ({m.shape})" for m in style.TEAM_MARKERS.values())
+    shapes = ", ".join(f"{g.symbols[0]} {g.shape}: {g.label}" for g in style.GRADE_SHAPES.values())
     lines = [*style.CATCHMENT_LINES.values(), style.SPECIALIST_LINE]
-    return f"Markers: {markers}; " + "; ".join(line_in_words(line) for line in lines) + "."
+    return (f"Markers: the fill is the status ({markers}); the shape is who says it is a team ({shapes}); "
+            + "; ".join(line_in_words(line) for line in lines) + ".")
 
 
 def show_map(groups: list, centre: tuple[float, float], zoom: float) -> None:
