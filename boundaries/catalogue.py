@@ -46,6 +46,8 @@ __all__ = [
     "GEOGRAPHIES",
     "GEOGRAPHY_IDS",
     "get_geography",
+    "in_force",
+    "UK_COMPOSITES",
     "load_geography",
     "area_table",
     "nation_of_code",
@@ -147,6 +149,18 @@ GEOGRAPHIES: dict[str, Geography] = {
     ]
 }
 GEOGRAPHY_IDS: tuple[str, ...] = tuple(GEOGRAPHIES)
+# The UK-wide commissioning geographies, oldest first: one of them was in force on any date.
+UK_COMPOSITES: tuple[str, ...] = ("uk2018", "uk2023", "uk2026")
+
+
+def in_force(as_of: date, candidates: tuple[str, ...] = UK_COMPOSITES) -> str:
+    """The geography of ``candidates`` in force on ``as_of``: the latest whose vintage is on or before it
+    (the oldest, for a date before every vintage). For the app's "areas in force on the date chosen"."""
+    if not candidates:
+        raise GeographyError("no geography to choose from")
+    geos = sorted((get_geography(c) for c in candidates), key=lambda g: g.vintage)
+    started = [g for g in geos if g.vintage <= as_of]
+    return (started[-1] if started else geos[0]).id
 
 
 def get_geography(geography_id: str) -> Geography:
