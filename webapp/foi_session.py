@@ -3,27 +3,22 @@
 
 from __future__ import annotations
 
-import dataclasses
-import logging
-import re
-
 import pandas as pd
 import streamlit as st
 
 from boundaries import config
-from mapping.errors import PimapError
-from mapping.inputs.tabular import DEFAULT_LIMITS, MB
 from mapping.present.downloads import DownloadMeta
+from webapp import uploads
 from webapp.data import data_version, download_meta, ladder_table, selection_inputs
 from webapp.formatting import escape_markdown
 from webapp.state import View
+from webapp.uploads import UPLOAD_LIMITS, visitor_message
 
-FOI_MAX_MB = 5
-# The reader's bounds for a visitor's upload: the app's size limit, and less time than the command line gets,
-# so a hostile file cannot keep a server thread busy after the visitor has gone.
-UPLOAD_LIMITS = dataclasses.replace(DEFAULT_LIMITS, max_file_bytes=FOI_MAX_MB * MB, max_seconds=30.0)
-_SERVER_PATH = re.compile(r"(?<![\w.])(?:[A-Za-z]:)?(?:[\\/][^\s\\/:'\"]+){2,}[\\/]?")
-_log = logging.getLogger(__name__)
+FOI_MAX_MB = uploads.MAX_MB
+# The replies' upload: the session keys it owns (its refusal in foi_error), cleared when a new file comes.
+FOI_UPLOAD = uploads.UploadKind(label="FOI", widget="foi_upload", error="foi_error",
+                                owned=("foi", "foi_report", "foi_error", "foi_name", "foi_bytes", *uploads.DERIVED),
+                                advice="Split the file or remove unused columns.")
 
 
 def foi_classes(view: View) -> pd.DataFrame | None:
@@ -100,27 +95,15 @@ def foi_meta(view: View) -> DownloadMeta:
 
 def on_foi_upload() -> None:
     """Read a new upload before the page is drawn, so the sidebar already offers the FOI measure."""
-    for key in ("foi", "foi_report", "foi_classes", "foi_ladder", "foi_error", "foi_name", "foi_bytes",
-                "report_pack"):
-        st.session_state.pop(key, None)
-    upload = st.session_state.get("foi_upload")
-    if upload is None:
-        return
-    data = upload.getvalue()
-    if len(data) > FOI_MAX_MB * 1024 * 1024:
-        st.session_state["foi_error"] = (f"{upload.name} is {len(data) / 1024 / 1024:.1f} MB; the limit is "
-                                         f"{FOI_MAX_MB} MB. Split the file or remove unused columns.")
-        return
-    load_foi(upload.name, data)
+    uploads.on_upload(FOI_UPLOAD, load_foi)
 
 
 def load_foi(name: str, data: bytes) -> None:
     """Validate and analyse uploaded replies into this session's state only; nothing is written to disk."""
-    from mapping.errors import FoiError
     from mapping.inputs.foi import PopulationTables, validate_replies
     from mapping.inputs.foi_io import AreaTables, analyse_report, read_replies_bytes
 
-    try:
+    def read() -> None:
         raw = read_replies_bytes(data, name, limits=UPLOAD_LIMITS)
         tables = AreaTables()
         report = validate_replies(raw, tables, population=PopulationTables.from_boundaries())
@@ -129,18 +112,8 @@ def load_foi(name: str, data: bytes) -> None:
         if not report.errors:
             st.session_state["foi"] = analyse_report(report, tables)
             st.session_state["foi_bytes"] = data  # for the report pack (page 'Tables and downloads')
-    except (FoiError, PimapError) as exc:
-        st.session_state["foi_error"] = visitor_message(name, str(exc))
-    except Exception:  # never a traceback for a visitor: the details go to the server's log only
-        _log.exception("FOI upload %r could not be read", name)
-        st.session_state["foi_error"] = (f"{name}: could not be read because of a fault in the app, not necessarily "
-                                         "in your file; try again, or save it again as 'CSV UTF-8' and upload that")
 
-
-def visitor_message(name: str, message: str) -> str:
-    """A refusal as a visitor sees it: one message starting with the file's name, with no server path in it."""
-    text = _SERVER_PATH.sub("(a server file)", message)
-    return text if text.startswith(f"{name}:") else f"{name}: {text}"
+    uploads.read_guarded(FOI_UPLOAD, name, read)
 
 
 def load_foi_file_from_env() -> None:
@@ -163,7 +136,7 @@ def load_foi_file_from_env() -> None:
             if path is not None:
                 st.session_state["foi_env"] = path.name
                 try:
-                    data = path.read_bytes() if path.stat().st_size <= FOI_MAX_MB * MB else None
+                    data = None if uploads.too_large(path.stat().st_size) else path.read_bytes()
                 except OSError as exc:
                     st.session_state["foi_error"] = visitor_message(path.name, f"cannot be read ({exc.strerror})")
                 else:

@@ -1,4 +1,5 @@
-"""A register of teams uploaded in this session: read from bytes with the FOI uploads' bounded reader, checked
+"""A register of teams uploaded in this session: taken from the uploader as every upload is (webapp.uploads:
+the size limit, the bounded reader, the session keys' life cycle, refusals as text), checked
 as the built-in register is, compared with it, and used only when the visitor asks. It lives in this visitor's
 session state only (never written to disk); the shared caches see it only as part of a Selection, keyed by
 the sha256 of its bytes, so no other session can be served it without holding the same bytes."""
@@ -6,23 +7,22 @@ the sha256 of its bytes, so no other session can be served it without holding th
 from __future__ import annotations
 
 import hashlib
-import logging
 
 import pandas as pd
 import streamlit as st
 
 from mapping.analysis.selection import Register
-from mapping.errors import PimapError, TeamsFileError
+from mapping.errors import TeamsFileError
 from mapping.inputs.teams import TEAM_COLUMNS
-from webapp.foi_session import UPLOAD_LIMITS, visitor_message
+from webapp import uploads
+from webapp.uploads import UPLOAD_LIMITS, visitor_message
 
-TEAMS_MAX_MB = 5
+TEAMS_MAX_MB = uploads.MAX_MB
 BUILTIN_SOURCE = "data/teams.csv"
 # Session keys this module owns: the register in use, the checked upload waiting to be used, its problems.
 IN_USE, CANDIDATE, PROBLEMS, ERROR = "register", "register_candidate", "register_problems", "register_error"
-# Other session keys computed with the register in use, dropped when it changes.
-_DERIVED = ("foi_classes", "foi_ladder", "report_pack")
-_log = logging.getLogger(__name__)
+# The upload: a new file (or none) clears the candidate, its problems and its refusal; the register in use stays.
+TEAMS_UPLOAD = uploads.UploadKind(label="teams", widget="teams_upload", error=ERROR, owned=(CANDIDATE, PROBLEMS, ERROR))
 
 
 def session_register() -> Register | None:
@@ -42,16 +42,7 @@ def register_line(register: Register | None) -> str:
 
 def on_teams_upload() -> None:
     """Read a new upload into a candidate (not yet used): its problems, or the checked register."""
-    for key in (CANDIDATE, PROBLEMS, ERROR):
-        st.session_state.pop(key, None)
-    upload = st.session_state.get("teams_upload")
-    if upload is None:
-        return
-    data = upload.getvalue()
-    if len(data) > TEAMS_MAX_MB * 1024 * 1024:
-        st.session_state[ERROR] = (f"{upload.name} is {len(data) / 1024 / 1024:.1f} MB; the limit is {TEAMS_MAX_MB} MB.")
-        return
-    load_candidate(upload.name, data)
+    uploads.on_upload(TEAMS_UPLOAD, load_candidate)
 
 
 def read_register(name: str, data: bytes) -> Register:
@@ -70,16 +61,14 @@ def read_register(name: str, data: bytes) -> Register:
 
 def load_candidate(name: str, data: bytes) -> None:
     """Check an upload into this session's state only; nothing is written to disk, nothing is used yet."""
-    try:
-        st.session_state[CANDIDATE] = read_register(name, data)
-    except TeamsFileError as exc:
-        st.session_state[PROBLEMS] = list(exc.problems) or [visitor_message(name, str(exc))]
-    except PimapError as exc:
-        st.session_state[ERROR] = visitor_message(name, str(exc))
-    except Exception:  # never a traceback for a visitor: the details go to the server's log only
-        _log.exception("teams upload %r could not be read", name)
-        st.session_state[ERROR] = (f"{name}: could not be read because of a fault in the app, not necessarily in "
-                                   "your file; try again, or save it again as 'CSV UTF-8' and upload that")
+
+    def read() -> None:
+        try:
+            st.session_state[CANDIDATE] = read_register(name, data)
+        except TeamsFileError as exc:  # the rows' problems, as a list; any other refusal as one message
+            st.session_state[PROBLEMS] = list(exc.problems) or [visitor_message(name, str(exc))]
+
+    uploads.read_guarded(TEAMS_UPLOAD, name, read)
 
 
 def use_candidate() -> None:
@@ -93,8 +82,7 @@ def use_builtin() -> None:
 
 
 def _switch(register: Register | None) -> None:
-    for key in _DERIVED:
-        st.session_state.pop(key, None)
+    uploads.drop(uploads.DERIVED)
     if register is None:
         st.session_state.pop(IN_USE, None)
     else:
