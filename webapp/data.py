@@ -163,14 +163,18 @@ def ladder_table(version: str, geography: str, year: int, as_of: date, *,
 
 
 @_cached
-def styled_areas(version: str, geography: str, year: int, as_of: date, measure_id: str, *,
-        register: Register | None = None, grades: Grades = None):
-    """Per-area tooltip text and colour for a measure (not the FOI one; the ladder without FOI), and the legend."""
+def styled_areas(version: str, geography: str, year: int, as_of: date, measure_id: str, since: date | None = None, *,
+                 register: Register | None = None, grades: Grades = None):
+    """Per-area tooltip text and colour for a measure (not the FOI one; the ladder without FOI; the map of change
+    from ``since``), and the legend."""
     gaps = gaps_table(version, geography, year, as_of, register=register, grades=grades)
     measure = webmap.MEASURES[measure_id]
     ladder = ladder_table(version, geography, year, as_of, register=register, grades=grades) if measure.needs_ladder else None
-    _, legend = webmap.classify(webmap.measure_values(gaps, measure, ladder=ladder), measure)
-    return webmap.area_properties(gaps, measure, ladder=ladder), legend
+    change = None
+    if measure.needs_change and since is not None:
+        change = changes_between(version, geography, year, since, as_of, register=register, grades=grades)["areas"]
+    _, legend = webmap.classify(webmap.measure_values(gaps, measure, ladder=ladder, change=change), measure)
+    return webmap.area_properties(gaps, measure, ladder=ladder, change=change), legend
 
 
 @_cached

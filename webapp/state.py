@@ -184,12 +184,16 @@ def sidebar() -> View:
                   "the Parent-Infant Foundation, described by its own NHS body, or only mentioned (page 'Methodology "
                   "and sources'). Choose which count as a team in every figure.")
     foi_loaded = st.session_state.get("foi") is not None
-    measures = [m for m in webmap.MEASURES.values() if foi_loaded or not m.needs_foi]
+    comparing = st.session_state.get("since", NO_COMPARISON) != NO_COMPARISON
+    measures = [m for m in webmap.MEASURES.values()
+                if (foi_loaded or not m.needs_foi) and (comparing or not m.needs_change)]
     if st.session_state.get("measure") not in {m.id for m in measures}:
         st.session_state["measure"] = "share_covered"
     sb.radio("Map measure", [m.id for m in measures], key="measure",
              format_func=lambda m: webmap.MEASURES[m].label,
-             help=None if foi_loaded else "Load FOI replies (page 'FOI replies') to map their classes.")
+             help=" ".join(([] if foi_loaded else ["Load FOI replies (page 'FOI replies') to map their classes."])
+                           + ([] if comparing else ["Choose an earlier date to compare with to map the change."]))
+             or None)
     nations = [n for n in boundaries.NATIONS if n in boundaries.get_geography(st.session_state["geo"]).nations]
     if st.session_state.get("nation") not in ("UK", *nations):
         st.session_state["nation"] = "UK"

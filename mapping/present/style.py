@@ -190,6 +190,16 @@ LADDER_STYLES: dict[str, ClassStyle] = {
     NO_LEVEL: ClassStyle("no small areas", "#ffffff", "", "#777777"),
 }
 
+# The map of change (mapping.analysis.changes): an area's babies gained or lost a team's coverage between two
+# dates. The coverage palette's ends (purple covered, orange not), so "gained" reads as coverage; an area with
+# both takes Okabe-Ito's sky blue, unlike either; no change the zero class's near-white.
+CHANGE_STYLES: dict[str, ClassStyle] = {
+    "gained": ClassStyle("gained coverage", PUOR["purple 8"]),
+    "lost": ClassStyle("lost coverage", PUOR["orange 2"]),
+    "both": ClassStyle("gained and lost coverage", OKABE_ITO["sky blue"]),
+    "none": ClassStyle("no change", "#f7f7f7"),
+}
+
 NO_DATA = ClassStyle("no data", "#d9d9d9")  # a value missing (web map)
 UNLISTED_COLOUR = OKABE_ITO["grey"]  # a category value with no style of its own (web map)
 ZERO_COLOUR = "#f7f7f7"  # the zero class of a count

@@ -31,7 +31,7 @@ from folium.map import Layer
 
 from boundaries.crs import WGS84
 from mapping.analysis.ladder import LEVEL_LABELS, LEVEL_SLUGS, LEVELS
-from mapping.errors import FoiError, LadderError
+from mapping.errors import ChangesError, FoiError, LadderError
 from mapping.inputs.vocabulary import TeamStatus
 from mapping.present import style
 from mapping.present.style import BUPU_5, YLORRD_5, nice_breaks
@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LADDER_COLOURS",
+    "CHANGE_COLOURS",
+    "change_classes",
+    "change_text",
     "LEAFLET_CSS",
     "LEAFLET_JS",
     "MEASURES",
@@ -91,6 +94,7 @@ FOI_COLOURS = {cls: s.colour for cls, s in style.FOI_STYLES.items()}
 NO_SMALL_AREAS = style.LADDER_STYLES[style.NO_LEVEL].label
 LADDER_COLOURS = {**{LEVEL_LABELS[lv]: style.LADDER_STYLES[lv].colour for lv in LEVELS},
                   NO_SMALL_AREAS: style.LADDER_STYLES[style.NO_LEVEL].colour}
+CHANGE_COLOURS = {s.label: s.colour for s in style.CHANGE_STYLES.values()}
 SHARE_PALETTE = tuple(colour for _, _, colour in style.SHARE_CLASSES)
 
 # Team markers as inline SVG in a Leaflet marker (circle markers cannot draw squares or triangles): the
@@ -189,6 +193,7 @@ class Measure:
     source: str
     needs_foi: bool = False
     needs_ladder: bool = False
+    needs_change: bool = False  # the map of change: the view must name an earlier date to compare with
 
 
 MEASURES: dict[str, Measure] = {
@@ -210,6 +215,11 @@ MEASURES: dict[str, Measure] = {
                 "section 7; data/teams.csv), 1 / 0 CAMHS accepts / does not accept under-3s (FOI replies loaded "
                 "in this session, Rare Jewels section 8), else unknown; each area takes the level of most of its "
                 "babies aged 0-2", needs_ladder=True),
+        Measure("coverage_change", "Change in babies aged 0-2 covered since the earlier date", "change_class",
+                "category", tuple(CHANGE_COLOURS.values()),
+                "mapping.analysis.changes: the babies of small areas that came into (gained) or left (lost) an "
+                "operating team's catchment between the two dates, with the same population at both",
+                needs_change=True),
     )
 }
 
@@ -253,7 +263,8 @@ def classify(values: Sequence, measure: Measure, *,
                 return legend[0]
             return legend[1 + sum(v >= e for e in edges)]
     else:
-        colours = {"foi_class": FOI_COLOURS, "ladder_level": LADDER_COLOURS}.get(measure.id, {})
+        colours = {"foi_class": FOI_COLOURS, "ladder_level": LADDER_COLOURS,
+                   "coverage_change": CHANGE_COLOURS}.get(measure.id, {})
         legend = [ColourClass(label, colour) for label, colour in colours.items()]
         by_label = {c.label: c for c in legend}
 
@@ -265,7 +276,7 @@ def classify(values: Sequence, measure: Measure, *,
 
     no_data = ColourClass(*NO_DATA)
     out = [no_data if m else pick(v) for v, m in zip(values, missing)]
-    if measure.kind == "category":
+    if measure.kind == "category" and not measure.needs_change:  # the change's four classes always show
         used = {c.label for c in out}
         # The ladder is a fixed scale: every level stays in the legend, even with no area at it.
         legend = [c for c in legend if c.label in used or (measure.needs_ladder and c.label != NO_SMALL_AREAS)]
@@ -297,9 +308,30 @@ def _ladder_labels(gaps: pd.DataFrame, ladder: pd.DataFrame | None) -> pd.Series
     return labels.astype(object).where(labels.notna(), NO_SMALL_AREAS)
 
 
+def change_classes(gaps: pd.DataFrame, change: pd.DataFrame | None) -> pd.Series:
+    """Each area's class in the map of change (a label of style.CHANGE_STYLES), from the ``areas`` table of
+    :func:`mapping.analysis.changes.compute_changes` joined by code."""
+    if change is None:
+        raise ChangesError("the change measure needs the map of change: choose an earlier date to compare with")
+    joined = gaps[["code"]].merge(change[["code", "gained", "lost"]], on="code", how="left")
+    gained, lost = joined["gained"].fillna(0) > 0.5, joined["lost"].fillna(0) > 0.5  # whole babies, not float dust
+    keys = np.select([gained & lost, gained, lost], ["both", "gained", "lost"], "none")
+    return pd.Series([style.CHANGE_STYLES[k].label for k in keys], index=gaps.index)
+
+
+def change_text(gaps: pd.DataFrame, change: pd.DataFrame) -> list[str]:
+    """Per area of ``gaps``, its babies gained, lost and net, in words."""
+    joined = gaps[["code"]].merge(change[["code", "gained", "lost", "net"]], on="code", how="left").fillna(0)
+    return [f"gained {g:,.0f}, lost {lo:,.0f} (net {n:+,.0f})"
+            for g, lo, n in zip(joined["gained"], joined["lost"], joined["net"])]
+
+
 def measure_values(gaps: pd.DataFrame, measure: Measure, foi: pd.DataFrame | None = None,
-                   ladder: pd.DataFrame | None = None) -> list:
-    """The raw values a measure colours by, one per row of ``gaps`` (FOI classes or ladder levels joined by code)."""
+                   ladder: pd.DataFrame | None = None, change: pd.DataFrame | None = None) -> list:
+    """The raw values a measure colours by, one per row of ``gaps`` (FOI classes, ladder levels or change classes
+    joined by code)."""
+    if measure.needs_change:
+        return change_classes(gaps, change).tolist()
     if measure.needs_foi:
         if foi is None:
             raise FoiError("the FOI measure needs FOI replies: load a replies file first")
@@ -331,7 +363,7 @@ def ladder_evidence_text(row: pd.Series | dict) -> str:
 
 
 def area_properties(gaps: pd.DataFrame, measure: Measure, foi: pd.DataFrame | None = None,
-                    ladder: pd.DataFrame | None = None) -> pd.DataFrame:
+                    ladder: pd.DataFrame | None = None, change: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per area, everything the tooltip shows and the style needs, as text (one row per area of ``gaps``).
 
     ``foi`` (``code, foi_class`` and optionally ``class_share``) is needed for the FOI measure, and
@@ -353,6 +385,8 @@ def area_properties(gaps: pd.DataFrame, measure: Measure, foi: pd.DataFrame | No
         keep = [c for c in ("code", "foi_class", "class_share") if c in foi.columns]
         frame = frame.drop(columns=[c for c in keep if c != "code" and c in frame.columns]).merge(
             foi[keep], on="code", how="left")
+    if measure.needs_change:
+        frame["change_class"] = change_classes(gaps, change).to_numpy()
     raw = frame[measure.column].tolist()
     classes, _ = classify(raw, measure)
     estimated = frame["estimated"].astype(bool).tolist() if "estimated" in frame else [False] * len(frame)
@@ -362,6 +396,8 @@ def area_properties(gaps: pd.DataFrame, measure: Measure, foi: pd.DataFrame | No
             v if pd.isna(s) or s >= 0.999 else f"{v} ({100 * s:.0f}% of babies aged 0-2)"
             for v, s in zip(values, frame["class_share"])
         ]
+    if measure.needs_change:  # the class in words is the Class column; the value says the babies
+        values = change_text(gaps, change if change is not None else pd.DataFrame(columns=["code"]))
     if measure.needs_ladder:  # a split area says how many of its babies are at its level
         values = [v if not split else f"{v} ({100 * s:.1f}% of babies aged 0-2)"
                   for v, s, split in zip(values, rungs["level_share"], rungs["split"].eq(True))]

@@ -35,3 +35,32 @@ def test_the_comparison_date_must_be_earlier_and_is_refused_quietly_otherwise(mi
     odd = run_app(geo="uk2023", year="2020", since="<script>")
     assert_no_failure(odd)
     assert "since" not in odd.query_params
+
+
+def test_the_change_measure_colours_areas_by_babies_gained_and_lost(mirror):
+    from app_helpers import show_map_table
+
+    at = run_app(geo="uk2023", year="2020", date="2022", since="2019", measure="coverage_change")
+    assert_no_failure(at)
+    assert at.sidebar.radio(key="measure").value == "coverage_change"
+    show_map_table(at)
+    table = frame(at, "class").set_index("code")
+    changes = compute_changes(load_inputs(Selection("uk2023", 2020, date(2019, 7, 1))),
+                              load_inputs(Selection("uk2023", 2020, date(2022, 7, 1)))).areas.set_index("code")
+    lost = changes.index[(changes["lost"] > 0.5) & (changes["gained"] <= 0.5)]
+    gained = changes.index[(changes["gained"] > 0.5) & (changes["lost"] <= 0.5)]
+    assert len(lost) and len(gained)
+    assert set(table.loc[lost, "class"]) == {"lost coverage"}
+    assert set(table.loc[gained, "class"]) == {"gained coverage"}
+    code = lost[0]
+    row = changes.loc[code]
+    assert table.loc[code, webmap_label()] == f"gained {row['gained']:,.0f}, lost {row['lost']:,.0f} (net {row['net']:+,.0f})"
+    # without an earlier date the measure is not offered, and the map falls back to the share covered
+    plain = run_app(geo="uk2023", year="2020", date="2022", measure="coverage_change")
+    assert plain.sidebar.radio(key="measure").value == "share_covered"
+
+
+def webmap_label() -> str:
+    from mapping.present.webmap import MEASURES
+
+    return MEASURES["coverage_change"].label

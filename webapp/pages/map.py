@@ -60,7 +60,7 @@ def page_map(view: View) -> None:
         properties = webmap.area_properties(gaps, measure, foi, ladder)
         _, legend = webmap.classify(webmap.measure_values(gaps, measure, foi, ladder), measure)
     else:
-        properties, legend = styled_areas(version, view.geography, view.year, view.as_of, view.measure,
+        properties, legend = styled_areas(version, view.geography, view.year, view.as_of, view.measure, view.since_date,
                                           register=view.register, grades=view.grades)
     table = properties[properties["nation"] == view.nation] if view.nation else properties
     # A switch rather than a collapsed expander: the table's grid is only sent, and its script only loaded by
