@@ -244,16 +244,15 @@ def test_pack_is_complete(which, request):
 @pytest.mark.slow
 def test_manifest_and_summary_name_exactly_the_files_behind_the_figures(plain_pack):
     """uk2018, mid-2017: the manifest's inputs are sources_for of the pack's selection (with the catchments'
-    own boundaries, which the map draws), so the Scottish and Northern Irish files that stand in for 2017 are
-    named and the other years' English files are not; summary.md names the same population files."""
+    own boundaries, which the map draws), so the Scottish file that stands in for 2017 and NISRA's districts
+    are named and the other years' English files are not; summary.md names the same population files."""
     from mapping.analysis.selection import Selection
     from mapping.inputs.provenance import sources_for
 
     manifest = json.loads((plain_pack / "manifest.json").read_text())
     inputs = manifest["inputs"]
     population = {k for k in inputs if k.startswith("registry:pop")}
-    assert population == {"registry:pop2017_lsoa11", "registry:pop2019_dz11", "registry:pop2020_lsoa11",
-                          "registry:pop2020_dz11", "registry:pop2020_hsct_ni"}
+    assert population == {"registry:pop2017_lsoa11", "registry:pop2019_dz11", "registry:pop_ni_lgd_2001_2022"}
     assert "registry:pop2019_lsoa11" not in inputs and "registry:pop2018_all_ages_health_areas" not in inputs
     selection = Selection("uk2018", 2017, date(2019, 7, 1))
     named = {s.id: s.sha256 for s in sources_for(selection)}
