@@ -46,12 +46,17 @@ from boundaries.readers import read_csv, read_rda
 from mapping.errors import PopulationError
 
 __all__ = [
-    "POPULATION_YEARS", "AGE_COLUMNS", "SINGLE_YEARS", "SMALL_AREA_FILES", "AUTHORITY_FILES", "NI_DISTRICT_FILE",
+    "POPULATION_YEARS", "ESTIMATES_NOTE", "AGE_COLUMNS", "SINGLE_YEARS", "SMALL_AREA_FILES", "AUTHORITY_FILES", "NI_DISTRICT_FILE",
     "METHODS", "load_population", "population_key", "population_source_ids", "constrain", "authority_totals",
     "ni_district_totals", "backtest", "aggregate_population", "area_population",
 ]
 
 POPULATION_YEARS = (2017, 2019, 2020, 2022, 2024)
+# What an "estimated" figure is, in words every page, download and pack says (docs/methodology_population.md).
+ESTIMATES_NOTE = ("Small-area children are estimated where only district or local-authority figures are published "
+                  "(Northern Ireland in every year: equal shares of each district's single years of age; everywhere "
+                  "after mid-2020: each small area's mid-2020 share of its authority's), so district and authority "
+                  "totals are exact and other areas' figures are flagged as estimates (column 'estimated').")
 AGE_COLUMNS = ("age0", "age1", "age2", "age0_2", "age0_15", "age0_18")
 SINGLE_YEARS = tuple(str(a) for a in range(19))  # the single years of age the bands are made of
 GB = ("England", "Wales", "Scotland")

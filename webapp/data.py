@@ -328,7 +328,7 @@ def download_meta(title: str, geography: str, year: int, as_of: date, extra: tup
                    if s.role != "teams"],
                  *extra),
         notes=(list_sentence(geography, year, as_of, register=register, grades=grades),
-               "Northern Ireland ages 0-2 are estimated from the 0-15 band (column 'estimated').",
+               boundaries.population.ESTIMATES_NOTE,
                "Children aged 0 at mid-year stand in for a year's births in the capacity estimate."),
     )
 

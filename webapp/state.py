@@ -179,7 +179,8 @@ def sidebar() -> View:
                  format_func=lambda w: "no comparison" if w == NO_COMPARISON else f"1 July {w}",
                  help="The map of change: which teams started, closed or changed catchment since that date, and the "
                       "babies whose coverage changed (the map's measure 'Change in babies covered').")
-    sb.radio("Count as a team", list(GRADE_CHOICES), key="grades", format_func=lambda c: GRADE_CHOICE_LABELS[c].capitalize(),
+    sb.radio("Count as a team", list(GRADE_CHOICES), key="grades",
+             format_func=lambda c: GRADE_CHOICE_LABELS[c][:1].upper() + GRADE_CHOICE_LABELS[c][1:],
              help="Our list holds every team or service named in public sources, each with its evidence grade: named by "
                   "the Parent-Infant Foundation, described by its own NHS body, or only mentioned (page 'Methodology "
                   "and sources'). Choose which count as a team in every figure.")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from boundaries.population import ESTIMATES_NOTE
 from mapping.cli.options import (
     add_grades_argument,
     add_output_arguments,
@@ -201,7 +202,7 @@ def download_meta(changes: Changes, table: str) -> DownloadMeta:
         notes=("gained: babies of small areas covered at the second date, not the first; lost: the reverse; "
                "net = covered_after - covered_before.",
                "A team covers the small areas of its catchment while it is operating (as pimap gaps).",
-               "Northern Ireland ages 0-2 are estimated from the 0-15 band."),
+               ESTIMATES_NOTE),
     )
 
 

@@ -209,7 +209,8 @@ MEASURES: dict[str, Measure] = {
                 "the loaded FOI replies, classified as in Rare Jewels (2019) section 8; carried to other "
                 "geographies by the share of children aged 0-2", needs_foi=True),
         Measure("age0_2", "Babies aged 0-2 (population)", "age0_2", "count", BUPU_5,
-                "mid-year population estimates aged 0-2 (ONS, NRS; Northern Ireland estimated from the 0-15 band)"),
+                "mid-year population estimates aged 0-2 (ONS, NRS, NISRA; small areas estimated where only district or "
+                "authority figures are published)"),
         Measure("ladder_level", "Provision ladder", "level_label", "category", tuple(LADDER_COLOURS.values()),
                 "mapping.analysis.ladder: 3 operating team, 2 CAMHS parent-infant specialists but no team (Rare Jewels "
                 "section 7; data/teams.csv), 1 / 0 CAMHS accepts / does not accept under-3s (FOI replies loaded "

@@ -15,6 +15,7 @@ from datetime import date
 
 import pandas as pd
 
+from boundaries.population import ESTIMATES_NOTE
 from mapping.analysis.list_count import published_month
 from mapping.errors import ReportError
 from mapping.inputs.vocabulary import TeamStatus
@@ -231,6 +232,19 @@ def _source_lines(data: PackInputs) -> list[str]:
     return lines
 
 
+def _standing_in(data: PackInputs) -> list[tuple[str, int]]:
+    """The nations whose population figures are another year's (the population's ``source_year``), in order."""
+    analysis = getattr(data, "analysis", None)
+    if analysis is None:
+        return [("Scotland", 2019)] if data.year == 2017 else []
+    population = analysis.population
+    if "source_year" not in population.columns:
+        return []
+    units = analysis.lookup[["unit_code", "nation"]].merge(population[["unit_code", "source_year"]], on="unit_code")
+    other = units[units["source_year"] != data.year].groupby("nation")["source_year"].max()
+    return [(n, int(other[n])) for n in NATION_ORDER if n in other.index]
+
+
 def summary_markdown(data: PackInputs, figures: pd.DataFrame, files: Sequence[str],
                      sections: Sequence[SummarySection] = ()) -> str:
     """``summary.md``: the headline figures as sentences, with definitions, sources and limitations.
@@ -360,17 +374,16 @@ def summary_markdown(data: PackInputs, figures: pd.DataFrame, files: Sequence[st
         "",
         "## Limitations",
         "",
-        "- The teams list holds only the teams that published reports name and place, so it counts fewer "
+        "- The teams list holds only the teams that public sources name and place, so it counts fewer "
         "teams than the published UK totals: coverage here is a floor, not an estimate of all provision.",
         "- A team's base is placed at the centre of its catchment where no address is published; catchments "
         "follow the areas reports name, not service specifications.",
-        "- Northern Ireland's children aged 0-2 are estimated from a 0-15 figure per trust, so every UK and "
-        "Northern Ireland total includes an estimate (with fractions of a child, rounded here to whole numbers, "
-        "halves up; `tables/nations.csv` keeps one decimal).",
+        f"- {ESTIMATES_NOTE} An area that splits a district or authority (Northern Ireland's trusts) holds "
+        "fractions of a child, rounded here to whole numbers, halves up (`tables/nations.csv` keeps one decimal).",
         f"- Population is for mid-{data.year}; teams are those on {as_of}.",
     ]
-    if data.year == 2017:
-        lines.append("- Mid-2017 has no Scottish file, so Scotland's mid-2019 figures stand in.")
+    lines += [f"- Mid-{data.year} has no figures for {nation}, so its mid-{source} figures stand in."
+              for nation, source in _standing_in(data)]
     if data.foi is not None:
         lines.append("- FOI replies describe CAMHS, not parent-infant teams, and a reply can be wrong or "
                      "incomplete; areas without a usable reply are shown as such, never guessed.")

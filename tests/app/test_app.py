@@ -244,6 +244,6 @@ def test_methodology_lists_every_source_and_the_limitations(mirror):
     assert {"teams", "postcodes"} <= set(sources["id"])
     assert sources["licence"].str.len().gt(0).all()
     text = " ".join(m.value for m in at.markdown)
-    for phrase in ("Northern Ireland publishes only a 0-15 band", "Children aged 0 at mid-year stand in",
+    for phrase in ("Children by small area are estimated where only district", "Children aged 0 at mid-year stand in",
                    "FOI replies are not published", "What counts as a team", "Capacity arithmetic"):
         assert phrase in text

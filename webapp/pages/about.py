@@ -10,11 +10,12 @@ from webapp.data import REPO
 from webapp.state import View
 
 
-def ladder_methodology() -> str:
-    """docs/methodology_ladder.md, its headings moved two levels down to sit under the page's header."""
+def methodology(name: str) -> str:
+    """A methodology document of docs/ (``methodology_<name>.md``), its headings moved two levels down to sit
+    under the page's header."""
     import re
 
-    text = (REPO / "docs" / "methodology_ladder.md").read_text(encoding="utf-8")
+    text = (REPO / "docs" / f"methodology_{name}.md").read_text(encoding="utf-8")
     return re.sub(r"^(#{1,4}) ", lambda m: "#" * (len(m.group(1)) + 2) + " ", text, flags=re.MULTILINE)
 
 
@@ -28,7 +29,9 @@ def page_about(view: View) -> None:
     st.caption("The ladder's rules as documented in docs/methodology_ladder.md. In the app, the FOI replies are "
                "those uploaded on page 'FOI replies' (the command line's --foi); the map, page 'Provision ladder' "
                "and the report pack apply these rules.")
-    st.markdown(ladder_methodology())
+    st.markdown(methodology("ladder"))
+    st.caption("The population method as documented in docs/methodology_population.md.")
+    st.markdown(methodology("population"))
     st.subheader("Data sources")
     registry = boundaries.fetch.registry()
     sources = pd.DataFrame([{"id": f.id, "what and date": f.description, "licence": f.license, "url": f.url}
@@ -76,8 +79,10 @@ geography; a seaside postcode that a generalised coastline leaves outside every 
 nearest area of its own nation (within 5 km).
 
 **Known limitations.**
-- Northern Ireland publishes only a 0-15 band by trust: ages 0, 1 and 2 are estimated from it with Great
-  Britain's age shares, and shown as estimates.
+- Children by small area are estimated where only district or local-authority figures are published:
+  Northern Ireland in every year (NISRA publishes single years of age by district only) and everywhere
+  after mid-2020; those totals are exact, and docs/methodology_population.md gives the method, its formula
+  and its measured error.
 - Children aged 0 at mid-year stand in for a year's births in the capacity estimate.
 - FOI replies are not published: the per-area replies behind *Rare Jewels* are not public, so FOI classes
   appear only for replies you upload (the repository's test file is synthetic and says so).

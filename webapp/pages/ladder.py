@@ -62,8 +62,8 @@ def page_ladder(view: View) -> None:
     babies, areas = ladder_summary_tables(summary)
     st.table(babies)
     st.caption("Babies aged 0-2 living in small areas at each level (share of all babies aged 0-2 in the nation). "
-               "Population-weighted: an area split between levels counts in part at each. Northern Ireland's "
-               "babies are estimated from the 0-15 band.")
+               "Population-weighted: an area split between levels counts in part at each. "
+               + boundaries.population.ESTIMATES_NOTE)
     st.table(areas)
     st.caption("Areas counted by their level: the level of most of the area's babies aged 0-2 (the MMHA way).")
 

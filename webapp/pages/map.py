@@ -38,7 +38,7 @@ def page_map(view: View) -> None:
     where = view.nation or "UK"
     st.header(f"Babies aged 0-2 and parent-infant teams: {where}")
     st.caption(f"{boundaries.get_geography(view.geography).label}; population mid-{view.year}; "
-               f"teams as of {view.as_of:%d %B %Y}.")
+               f"teams as of {view.as_of.day} {view.as_of:%B %Y}.")
     st.caption(register_line(view.register))
     cols = st.columns(4)
     cols[0].metric("Teams operating", scope["teams_operating"],
@@ -47,7 +47,7 @@ def page_map(view: View) -> None:
     cols[2].metric("Share of babies aged 0-2 covered", fmt_share(scope["share_covered"]))
     cols[3].metric("Areas with no team", f"{scope['areas_without_team']} of {scope['areas']}")
     if scope.get("estimated"):
-        st.caption("Includes estimates: Northern Ireland ages 0-2 are estimated from the 0-15 band.")
+        st.caption(f"Includes estimates. {boundaries.population.ESTIMATES_NOTE}")
     if view.since_date is not None:
         show_changes(view, version)
 

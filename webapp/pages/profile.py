@@ -118,7 +118,7 @@ def show_profile(p: dict, view: View) -> None:
     cols[2].metric("Share of babies aged 0-2 covered", fmt_share(p["share_covered"]))
     cols[3].metric("Babies aged 0-2 with no team", fmt_int(p["uncovered_age0_2"]))
     if p["estimated"]:
-        st.caption("These population figures are estimates: Northern Ireland publishes only a 0-15 band by trust "
+        st.caption(f"These population figures are estimates. {boundaries.population.ESTIMATES_NOTE} "
                    "(see 'Methodology and sources').")
     st.markdown(f"**Coverage:** {p['coverage']} "
                 f"({fmt_int(p['covered_age0_2'])} of {fmt_int(p['age0_2'])} babies aged 0-2 live in a team's "
