@@ -263,10 +263,9 @@ def _official_authorities(frame: pd.DataFrame, points: pd.DataFrame, nation: str
     if district.isna().any():
         missing = frame.loc[district.isna(), "unit_code"].tolist()[:5]
         raise GeographyError(f"lsoa11_lsoa21_lad22_lookup: {nation} small areas with no authority: {missing}")
-    counties = load_geography("ctyua2023")
-    counties = counties[counties["nation"] == nation]
     by_centroid = frame["unit_code"].map(_centroid_codes(points, "ctyua2023", (nation,)))
-    county_of = district_counties(district, by_centroid, set(counties["code"].astype(str)))
+    # The county-level areas are those holding the nation's centroids (each holds its own small areas').
+    county_of = district_counties(district, by_centroid, set(by_centroid.astype(str)))
     frame = frame.copy()
     frame["lad2023"] = district.values
     frame["ctyua2023"] = district.map(county_of).values

