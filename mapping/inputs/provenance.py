@@ -4,9 +4,13 @@ Every download, the report pack's ``manifest.json`` and ``summary.md`` name thei
 :func:`sources_for`, so they cannot disagree with each other or with what the loaders read: the
 geography's boundary files (:func:`boundaries.catalogue.source_ids`), the small-area lookup's files
 (:func:`boundaries.lookups.lookup_source_ids`), the population year's files
-(:func:`boundaries.population.population_source_ids`, which for 2017 include the Scottish and Northern
-Irish files that stand in for that year), the register of teams, the published team counts and, when
-given, the FOI replies. Registry files carry their description, licence, URL and pinned sha256.
+(:func:`boundaries.population.population_source_ids`: for a constrained year the authority file and the
+mid-2020 small areas it is shared by, the nearest year's file where a nation has none (Scotland's mid-2019
+for 2017, mid-2022 for 2024), and NISRA's single years of age by district, which Northern Ireland uses in
+every year: see docs/methodology_population.md), where the figures use births the births files of the
+period standing for the year (:func:`boundaries.births.births_source_ids`, per nation of the geography),
+the register of teams, the published team counts and, when given, the FOI replies. Registry files carry
+their description, licence, URL and pinned sha256.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["Source", "sources_for", "registry_source", "inputs_of"]
 
 # What each source is behind (the ``role`` of a :class:`Source`).
-ROLES = ("boundaries", "small-area lookup", "population", "teams", "published counts", "FOI replies")
+ROLES = ("boundaries", "small-area lookup", "population", "births", "teams", "published counts", "FOI replies")
 
 
 @dataclass(frozen=True)
@@ -76,13 +80,15 @@ def _own_file(path: Path, name: str, role: str, description: str) -> Source:
 
 
 def sources_for(selection: Selection, *, also_geographies: Iterable[str] = (),
-                published_counts: bool = True, centroids: bool = True) -> list[Source]:
+                published_counts: bool = True, centroids: bool = True, births: bool = False) -> list[Source]:
     """The files behind the figures of ``selection``, in a fixed order (by role, then id).
 
     ``also_geographies`` adds the boundaries of other geographies the figures use (the report's map
     draws team catchments in their own geographies; FOI replies are classed in their own areas). ``published_counts`` names
     ``data/published_team_counts.csv`` (the growth figures read it); ``centroids`` names the package
-    file of LSOA centroids the lookup is built from (it is not a registry file).
+    file of LSOA centroids the lookup is built from (it is not a registry file). ``births`` names the
+    births files behind the figures (role ``births``): for each nation of the geography, the file of the
+    period standing for the selection's year (the births command and the downloads that carry births).
     """
     from boundaries import config
     from boundaries.catalogue import source_ids
@@ -96,6 +102,12 @@ def sources_for(selection: Selection, *, also_geographies: Iterable[str] = (),
     if centroids:
         out.append(_centroid_file())
     out += [registry_source(f, "population") for f in population_source_ids(selection.year)]
+    if births:
+        from boundaries.births import births_source_ids
+        from boundaries.catalogue import get_geography
+
+        nations = get_geography(selection.geography).nations
+        out += [registry_source(f, "births") for f in births_source_ids(selection.year, nations)]
     register = selection.the_register()
     if selection.register is None and register.source == "data/teams.csv":
         out.append(Source(id=register.source, role="teams", description="the project's register of teams, typed "

@@ -171,3 +171,71 @@ def test_the_register_published_counts_and_foi_are_named_by_their_sha256():
     assert len(inputs["data/published_team_counts.csv"]) == 64
     assert "data/published_team_counts.csv" not in inputs_of(sources_for(_selection(2020), published_counts=False))
     assert len(inputs) == len(sources)  # no source named twice
+
+
+def _fake_births_readers(monkeypatch) -> list[str]:
+    """Replace the births files' readers with SYNTHETIC ones (one authority per nation, 1 birth in every
+    period the file publishes), the cache with a pass-through; returns the ids fetched."""
+    import boundaries.catalogue
+    import boundaries.fetch
+    from boundaries import births
+
+    fetched: list[str] = []
+    codes = {"England": "E06000001", "Wales": "W06000001", "Scotland": "S12000005", "Northern Ireland": "N09000001"}
+
+    def fake_fetch(file_id: str):
+        fetched.append(file_id)
+        return file_id
+
+    def reader(path, file_id: str) -> pd.DataFrame:
+        rows = [{"la_code": codes[n], "la_name": n, "nation": n, "period_start": p.start, "period_end": p.end,
+                 "births": 1, "source": file_id, "source_label": file_id}
+                for n, published in births.PUBLISHED.items() for p in published if p.source == file_id]
+        return pd.DataFrame(rows, columns=births.COLUMNS)
+
+    monkeypatch.setattr(boundaries.fetch, "fetch", fake_fetch)
+    monkeypatch.setattr(boundaries.catalogue, "cached_frame", lambda name, key, build, geo: build())
+    monkeypatch.setattr(births, "_named_from", lambda frame, names_from, file_id: frame)
+    for file_id in births.BIRTHS_FILES:
+        monkeypatch.setitem(births._READERS, file_id, reader)
+    births._read_births.cache_clear()
+    return fetched
+
+
+@pytest.fixture
+def births_cache_cleared():
+    from boundaries import births
+
+    yield
+    births._read_births.cache_clear()  # the SYNTHETIC tables must not outlive the test
+
+
+@pytest.mark.parametrize("year", YEARS)
+@pytest.mark.parametrize("geography", ["uk2023", "icb2023", "hb2019"])
+def test_the_births_files_named_are_those_the_births_loader_reads(year, geography, monkeypatch,
+                                                                   births_cache_cleared):
+    from boundaries import births
+    from boundaries.catalogue import get_geography
+
+    fetched = _fake_births_readers(monkeypatch)
+    for nation in get_geography(geography).nations:
+        table, _ = births.births_for(nation, year)
+        assert table["births"].tolist() == [1]  # the SYNTHETIC authority of that nation and period
+    named = _ids(sources_for(_selection(year, geography), births=True), "births")
+    assert named == set(fetched)
+    assert named == set(births.births_source_ids(year, get_geography(geography).nations))
+
+
+def test_births_are_named_only_when_asked_and_per_nation():
+    assert _ids(sources_for(_selection(2020)), "births") == set()
+    # Mid-2020: England and Wales by mother's area to June 2020; Scotland's nearest is the UK file to June 2019.
+    assert _ids(sources_for(_selection(2020, "uk2023"), births=True), "births") == {
+        "births_ew_lad_mid1993_2021", "births_uk_lad_mid2002_2019", "births_ni_lgd_mid2002_2023"}
+    # Mid-2024, England only: calendar 2023.
+    assert _ids(sources_for(_selection(2024, "icb2023"), births=True), "births") == {"births_ew_lad_2023"}
+    # Mid-2022, England: calendar 2022, whose names come from the mid-year file.
+    assert _ids(sources_for(_selection(2022, "icb2023"), births=True), "births") == {
+        "births_ew_lad_2014_2022", "births_ew_lad_mid1993_2021"}
+    roles = [s.role for s in sources_for(_selection(2022, "uk2023"), births=True)]
+    assert roles.index("births") > max(i for i, r in enumerate(roles) if r == "population")
+    assert roles.index("births") < roles.index("teams")
