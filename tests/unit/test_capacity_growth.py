@@ -43,7 +43,8 @@ def test_national_capacity_shortfall():
     assert result["teams_needed"] == pytest.approx(3.0)
     assert result["shortfall_teams"] == pytest.approx(2.0)
     assert result["multiple_of_current"] == pytest.approx(3.0)
-    assert "9,900 children aged 0 / 3,300" in result["arithmetic"]
+    assert "9,900 babies a year (children aged 0 at mid-year) / 3,300" in result["arithmetic"]
+    assert result["births"] == 9900 and result["births_basis"] == "children aged 0 at mid-year"
 
 
 def test_vision_target_rounds_up_to_whole_teams():
