@@ -24,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     check.add_argument("--no-lookups", action="store_true", help="skip the centroid-in-polygon agreement report")
     check.set_defaults(func=_check)
 
-    geos = subparsers.add_parser("geographies", help="areas and children aged 0 and 0-2 per geography and year")
+    geos = subparsers.add_parser("geographies", help="areas, children aged 0 and 0-2 and births per geography and year")
     geos.add_argument("--json", action="store_true", help="print a JSON list instead of a table")
     geos.set_defaults(func=_geographies)
 
@@ -95,7 +95,8 @@ def _check(args: argparse.Namespace) -> int:
     if not args.no_lookups:
         from boundaries.lookups import centroid_agreement
 
-        print("\ncentroid-in-polygon against official lookups (judges the derived ccg2020/sicbl2023/icb2023 layers):")
+        print("\ncentroid-in-polygon against official lookups (judges the layers still placed by centroid: "
+              "ccg2020, icb2026, and the LSOAs 2011 that sicbl2023/icb2023's official lookup splits):")
         for row in centroid_agreement().itertuples():
             print(
                 f"{row.geography}: {row.outside_official_parent} of {row.units} LSOA centroids outside their "
@@ -106,13 +107,26 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def geography_totals() -> list[dict]:
-    """Per geography and population year: areas and the children aged 0 and 0-2 living in them."""
-    from boundaries import GEOGRAPHY_IDS, POPULATION_YEARS, area_population
+    """Per geography and population year: areas, the children aged 0 and 0-2 living in them, and the births
+    of the period standing for that year (with the period per nation).
+
+    The population comes through the one selection of inputs (:func:`mapping.analysis.selection.load_inputs`,
+    one load per geography and year) and is summed by the one population-per-area rule
+    (:func:`boundaries.population.aggregate_population`); births are :func:`boundaries.births.area_births`.
+    """
+    from boundaries import GEOGRAPHY_IDS, POPULATION_YEARS, get_geography
+    from boundaries.births import area_births, births_period
+    from boundaries.population import aggregate_population
+    from mapping.analysis.selection import Selection, load_inputs
+    from mapping.inputs.dates import mid_year
 
     rows = []
     for gid in GEOGRAPHY_IDS:
+        nations = get_geography(gid).nations
         for year in POPULATION_YEARS:
-            pop = area_population(gid, year)
+            inputs = load_inputs(Selection(gid, year, mid_year(year)))
+            pop = aggregate_population(inputs.lookup, inputs.population, gid, areas=inputs.areas)
+            births = area_births(gid, year)
             rows.append(
                 {
                     "id": gid,
@@ -120,6 +134,8 @@ def geography_totals() -> list[dict]:
                     "year": year,
                     "age0": round(float(pop["age0"].sum()), 1),
                     "age0_2": round(float(pop["age0_2"].sum()), 1),
+                    "births": int(births["births"].sum()),
+                    "births_period": {n: births_period(n, year).text for n in nations},
                     "estimated": bool(pop["estimated"].any()),
                 }
             )
@@ -131,8 +147,11 @@ def _geographies(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, indent=1))
         return 0
-    print(f"{'id':<10} {'year':>4} {'areas':>6} {'age 0':>10} {'age 0-2':>11}  note")
+    print(f"{'id':<10} {'year':>4} {'areas':>6} {'age 0':>10} {'age 0-2':>11} {'births':>10}  note")
     for r in rows:
-        note = "includes estimates (Northern Ireland, or a nearer year standing in)" if r["estimated"] else ""
-        print(f"{r['id']:<10} {r['year']:>4} {r['areas']:>6} {r['age0']:>10,.0f} {r['age0_2']:>11,.0f}  {note}")
+        note = "includes estimates (small areas shared from authority figures, or a nearer year standing in)" \
+            if r["estimated"] else ""
+        print(f"{r['id']:<10} {r['year']:>4} {r['areas']:>6} {r['age0']:>10,.0f} {r['age0_2']:>11,.0f} "
+              f"{r['births']:>10,}  {note}")
+    print("births: the 12 months standing for each year (per nation: `pimap births`)")
     return 0

@@ -163,10 +163,10 @@ def test_geographies_cli_json(mirror, capsys):
     rows = json.loads(capsys.readouterr().out)
     row = next(r for r in rows if r["id"] == "ccg2018" and r["year"] == 2019)
     assert row == {"id": "ccg2018", "areas": 195, "year": 2019, "age0": 618858.0, "age0_2": 1928510.0,
-                   "estimated": False}
+                   "births": 617_894, "births_period": {"England": "July 2018 to June 2019"}, "estimated": False}
     uk = next(r for r in rows if r["id"] == "uk2018" and r["year"] == 2019)
     assert uk["areas"] == 221 and uk["estimated"] is True
-    assert {"id", "areas", "year", "age0", "age0_2", "estimated"} == set(uk)
+    assert {"id", "areas", "year", "age0", "age0_2", "births", "births_period", "estimated"} == set(uk)
 
 
 def test_shapely_has_coverage_simplify():
