@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 
-DEFAULT_GEOGRAPHY = "uk2023"
+# The UK geography in force today (boundaries.catalogue.in_force): the 36 ICBs of April 2026 with the Welsh,
+# Scottish and Northern Irish boards, the areas a commissioner in England now works in.
+DEFAULT_GEOGRAPHY = "uk2026"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

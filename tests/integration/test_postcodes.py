@@ -130,6 +130,8 @@ def test_locate_point_keeps_to_its_own_nation(squares):
 @pytest.mark.parametrize("geography, postcode, code, method", [
     ("uk2023", "SW1A 1AA", "E38000256", "inside"),   # Westminster: North West London Sub-ICB
     ("uk2018", "SW1A 1AA", "E38000031", "inside"),   # NHS Central London (Westminster) CCG
+    ("uk2026", "SW1A 1AA", "E54000071", "inside"),   # NHS West and North London ICB (April 2026)
+    ("uk2026", "TR21 0HU", "E54000036", "nearest"),  # Isles of Scilly: Cornwall and the Isles of Scilly ICB
     ("uk2023", "EH1 1YZ", "S08000024", "inside"),    # Lothian
     ("uk2023", "CF10 1AA", "W11000029", "inside"),   # Cardiff and Vale
     ("uk2023", "BT1 1AA", "BHSCT", "inside"),        # Belfast trust
@@ -180,9 +182,10 @@ def test_postcode_outside_a_single_nation_geography(mirror):
 def test_cli_postcode_json(mirror, capsys):
     assert main(["postcode", "tr210hu", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
+    # The default is the UK geography in force today: the ICBs of April 2026.
     assert {k: out[k] for k in ("postcode", "geography", "code", "name", "nation")} == {
-        "postcode": "TR21 0HU", "geography": "uk2023", "code": "E38000089",
-        "name": "NHS Cornwall and the Isles of Scilly ICB - 11N", "nation": "England"}
+        "postcode": "TR21 0HU", "geography": "uk2026", "code": "E54000036",
+        "name": "NHS Cornwall and the Isles of Scilly Integrated Care Board", "nation": "England"}
 
 
 @pytest.mark.slow
