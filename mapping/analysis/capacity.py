@@ -77,8 +77,10 @@ def _checked_births(births: pd.DataFrame) -> pd.DataFrame:
         bad = table.loc[counts.isna() | (counts < 0), "code"].iloc[0]
         raise PimapError(f"the births per area give area {bad} a count that is not zero or more")
     estimated = table["estimated"].astype(bool) if "estimated" in table.columns else False
+    source = table["source"].astype(str) if "source" in table.columns else None
     return pd.DataFrame({"code": table["code"].astype(str), "births": counts.astype(float),
-                         "births_period": table["period"].astype(str), "births_estimated": estimated})
+                         "births_period": table["period"].astype(str), "births_estimated": estimated,
+                         "births_source": source})
 
 
 def yearly_need(gaps: pd.DataFrame, births: pd.DataFrame | None = None, *, year: int | None = None) -> pd.DataFrame:
@@ -87,7 +89,8 @@ def yearly_need(gaps: pd.DataFrame, births: pd.DataFrame | None = None, *, year:
     ``gaps``: ``code`` and ``age0`` (and ``nation``, ``uncovered_age0`` where known); ``births``: one
     row per area (:data:`BIRTHS_COLUMNS`; ``estimated`` optional), or None; ``year``: the population
     year, named in the basis of areas that use children aged 0. Returns the gaps' rows (same order) with
-    ``births`` (NaN where the area has none), ``births_period``, ``births_estimated``, ``need`` (the
+    ``births`` (NaN where the area has none), ``births_period``, ``births_estimated``, ``births_source``
+    (the births file's registry id, where the births give one), ``need`` (the
     babies a year used), ``need_basis`` (:func:`births_basis` or :func:`age0_basis`) and ``need_uncovered``.
 
     Notes
@@ -98,7 +101,7 @@ def yearly_need(gaps: pd.DataFrame, births: pd.DataFrame | None = None, *, year:
     """
     out = gaps[["code"]].astype({"code": str}).reset_index(drop=True)
     if births is None:
-        out["births"], out["births_period"], out["births_estimated"] = np.nan, None, False
+        out["births"], out["births_period"], out["births_estimated"], out["births_source"] = np.nan, None, False, None
     else:
         out = out.merge(_checked_births(births), on="code", how="left", validate="one_to_one")
         out["births_estimated"] = out["births_estimated"].fillna(False).astype(bool)
@@ -178,8 +181,9 @@ def national_capacity(
     ``births`` and ``year`` as for :func:`capacity_by_area`. The result says what the need is:
     ``births`` (a year's babies: the areas' births, or children aged 0 where an area has none),
     ``births_basis`` (which, with the periods and, where they differ, the nations using each),
-    ``live_births`` and ``age0_used`` (the two parts), ``areas_from_births``, ``areas_from_age0``, and
-    ``age0`` (all children aged 0, for comparison).
+    ``live_births`` and ``age0_used`` (the two parts), ``areas_from_births``, ``areas_from_age0``,
+    ``age0`` (all children aged 0, for comparison) and ``births_sources`` (the registry ids of the births
+    files used, joined by ", "; empty where the births name none).
 
     Notes
     -----
@@ -202,6 +206,7 @@ def national_capacity(
         "areas_from_births": int(from_births.sum()),
         "areas_from_age0": int((~from_births).sum()),
         "age0": round(float(gaps["age0"].astype(float).sum()), 1),
+        "births_sources": ", ".join(sorted(set(need.loc[from_births, "births_source"].dropna().astype(str)))),
         "reference": asdict(reference),
         "teams_needed": needed,
         "wte_needed": needed * reference.wte,

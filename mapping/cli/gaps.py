@@ -110,15 +110,20 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def _capacity(args: argparse.Namespace) -> int:
-    from mapping.analysis.capacity import national_capacity
+    """The national need in reference-size teams, from each area's births of the period standing for the
+    population year (children aged 0 where an area has none); the arithmetic names which."""
+    from mapping.analysis.capacity import capacity_births, national_capacity
     from mapping.analysis.coverage import summarise
 
     gaps = _compute(args)
-    result = national_capacity(gaps, summarise(gaps)["teams_operating"])
+    births = capacity_births(args.geography, args.year)
+    result = national_capacity(gaps, summarise(gaps)["teams_operating"], births=births, year=args.year)
     if args.json:
         print(_json(result))
     else:
         print(result["arithmetic"])
+        if result["births_sources"]:
+            print(f"births: {result['births_sources']} (registry ids)")
         print(f"reference: {result['reference']['source']}")
         print(f"compare: {result['tenfold_claim']}")
     return 0

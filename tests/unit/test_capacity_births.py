@@ -130,3 +130,11 @@ def test_basis_texts():
     assert births_basis("calendar 2023 (nearest published to mid-2024)") == (
         "live births, calendar 2023 (nearest published to mid-2024)")
     assert age0_basis(2022) == "children aged 0 at mid-2022"
+
+
+def test_national_result_names_the_births_files_used():
+    births = BIRTHS.assign(source=["births_ew_lad_mid1993_2021", "births_uk_lad_mid2002_2019"])
+    result = national_capacity(GAPS, 1, births=births, year=2020)
+    assert result["births_sources"] == "births_ew_lad_mid1993_2021, births_uk_lad_mid2002_2019"
+    assert national_capacity(GAPS, 1, births=BIRTHS, year=2020)["births_sources"] == ""
+    assert national_capacity(GAPS, 1)["births_sources"] == ""

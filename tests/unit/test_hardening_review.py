@@ -187,11 +187,14 @@ def test_capacity_json_with_no_team_operating_is_standard_json(monkeypatch, caps
     number'; exit 0. SYNTHETIC gaps table (one area, 3,300 children aged 0)."""
     import pandas as pd
 
+    import mapping.analysis.capacity as capacity
     import mapping.analysis.coverage as coverage
     import mapping.cli.gaps as cli_gaps
     from mapping.cli import main
 
     monkeypatch.setattr(cli_gaps, "_compute", lambda args: pd.DataFrame({"code": ["S0"], "age0": [3300.0]}))
+    monkeypatch.setattr(capacity, "capacity_births", lambda geography, year: pd.DataFrame(
+        {"code": ["S0"], "births": [3300], "period": ["July 2016 to June 2017"]}))
     monkeypatch.setattr(coverage, "summarise", lambda gaps: {"teams_operating": 0})
     assert main(["capacity", "--geography", "hb2019", "--year", "2017", "--json"]) == 0
     out = capsys.readouterr().out
