@@ -65,7 +65,7 @@ class PackInputs:
     growth: pd.DataFrame  # mapping.analysis.growth.growth_table
     published: pd.DataFrame  # mapping.analysis.growth.load_published_counts
     targets: VisionTargets  # mapping.analysis.growth.VISION_2019
-    capacity: dict | None  # mapping.analysis.capacity.national_capacity, or None without the module
+    capacity: dict | None  # mapping.analysis.capacity.national_capacity from births, or None without the module
     capacity_reference: ReferenceTeam | None
     team_points: gpd.GeoDataFrame
     catchments: gpd.GeoDataFrame
@@ -169,17 +169,19 @@ def load_inputs(selection: Selection | str, year: int | None = None, *, as_of: d
     published = load_published_counts()
     growth = growth_as_of(growth_table(analysis.all_teams, years), published, as_of)
     try:
-        from mapping.analysis.capacity import GREATER_MANCHESTER, national_capacity
+        from mapping.analysis.capacity import GREATER_MANCHESTER, capacity_births, national_capacity
     except ImportError:  # pragma: no cover - capacity is part of the package; kept optional for forks
         capacity, reference = None, None
-    else:
-        capacity, reference = national_capacity(gaps, summary["teams_operating"]), GREATER_MANCHESTER
+    else:  # each area's births of the period standing for the year (the basis names them)
+        births = capacity_births(selection.geography, selection.year)
+        capacity = national_capacity(gaps, summary["teams_operating"], births=births, year=selection.year)
+        reference = GREATER_MANCHESTER
 
     foi_inputs = None
     if selection.foi is not None:
         foi_inputs = _load_foi(foi_name or selection.foi.file_name, selection.foi, analysis)
     used = [*drawn, *([foi_inputs.geography] if foi_inputs is not None else [])]
-    sources = tuple(sources_for(selection, also_geographies=used))
+    sources = tuple(sources_for(selection, also_geographies=used, births=capacity is not None))
     return PackInputs(
         geography=selection.geography,
         geography_label=boundaries.get_geography(selection.geography).label,

@@ -169,7 +169,8 @@ def headline_figures(data: PackInputs, tables: dict[str, pd.DataFrame],
     if "capacity" in tables:
         cap = tables["capacity"].iloc[0]
         for column, fmt in (("teams_needed", _one), ("shortfall_teams", _one), ("multiple_of_current", _one),
-                            ("reference_wte", lambda v: f"{float(v):g}"), ("reference_births", _whole)):
+                            ("reference_wte", lambda v: f"{float(v):g}"), ("reference_births", _whole),
+                            ("births", _whole), ("births_basis", str)):
             out.append(_Figure(f"capacity.{column}", cap[column], fmt(cap[column]), "capacity", "scope = UK",
                                column))
 
@@ -211,6 +212,7 @@ _ROLE_TITLES: dict[str, str] = {
     "boundaries": "Boundaries",
     "small-area lookup": "Small areas to areas",
     "population": "Population",
+    "births": "Births",
 }
 
 
@@ -228,6 +230,8 @@ def _source_lines(data: PackInputs) -> list[str]:
             title = f"{title}, mid-{data.year}"
         else:
             named = ", ".join(f"`{s.id.split(':', 1)[-1]}`" for s in files)
+            if role == "births":  # the capacity estimate's: each nation's period standing for the year
+                title = f"{title} standing for mid-{data.year} (the capacity estimate)"
         lines.append(f"  - {title}: {named}.")
     return lines
 
@@ -306,8 +310,8 @@ def summary_markdown(data: PackInputs, figures: pd.DataFrame, files: Sequence[st
             "## What it would take",
             "",
             f"- At the Greater Manchester reference size ({t('capacity.reference_wte')} whole-time-equivalent staff "
-            f"for {t('capacity.reference_births')} births a year), and taking the UK's {t('UK.age0_total')} children "
-            f"aged 0 as a year's births, the UK would need {t('capacity.teams_needed')} teams: "
+            f"for {t('capacity.reference_births')} births a year), the UK's {t('capacity.births')} births a year "
+            f"({t('capacity.births_basis')}) would need {t('capacity.teams_needed')} teams: "
             f"{t('capacity.shortfall_teams')} more than the "
             f"{t('UK.teams_operating')} operating, or {t('capacity.multiple_of_current')} times today's number.",
         ]

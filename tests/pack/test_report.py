@@ -255,13 +255,16 @@ def test_manifest_and_summary_name_exactly_the_files_behind_the_figures(plain_pa
     assert population == {"registry:pop2017_lsoa11", "registry:pop2019_dz11", "registry:pop_ni_lgd_2001_2022"}
     assert "registry:pop2019_lsoa11" not in inputs and "registry:pop2018_all_ages_health_areas" not in inputs
     selection = Selection("uk2018", 2017, date(2019, 7, 1))
-    named = {s.id: s.sha256 for s in sources_for(selection)}
+    named = {s.id: s.sha256 for s in sources_for(selection, births=True)}  # births: the capacity estimate's
     assert set(named) <= set(inputs) and all(inputs[k] == v for k, v in named.items())
     extra = set(inputs) - set(named)
     assert all(k.startswith("registry:") and k.endswith("_boundaries") for k in extra), extra  # catchments' layers
     assert {s["id"]: s["sha256"] for s in manifest["sources"]} == inputs
     roles = {s["id"]: s["role"] for s in manifest["sources"]}
     assert {roles[k] for k in population} == {"population"}
+    assert {k for k, r in roles.items() if r == "births"} == {"registry:births_ew_lad_mid1993_2021",
+                                                              "registry:births_ni_lgd_mid2002_2023",
+                                                              "registry:births_uk_lad_mid2002_2019"}
     summary = (plain_pack / "summary.md").read_text()
     line = next(x for x in summary.splitlines() if x.startswith("  - Population, mid-2017:"))
     assert sorted(re.findall(r"`(pop[^`]+)`", line)) == sorted(k.removeprefix("registry:") for k in population)
@@ -301,7 +304,7 @@ def test_a_second_run_gives_identical_tables_figures_and_manifest(foi_pack, tmp_
 
 # Words around numbers that are not figures: ages, bands and section numbers written into the prose.
 NOT_FIGURES = [
-    "aged 0-2", "aged 0-18", "0-18 population", "a 0-15 figure", "aged 2 and under", "children aged 0 as",
+    "aged 0-2", "aged 0-18", "0-18 population", "a 0-15 figure", "aged 2 and under",
     "babies under 1", "under-3", "ages 0, 1 and 2", "between 1 and 5", "Rare Jewels (2019), section 8",
     "aged 0-2", "age 0", "0-2",
     # the provision ladder's level names (mapping.report.ladder.SUMMARY_LEVELS)
@@ -327,7 +330,7 @@ def _renderings(value: object) -> set[str]:
 
 def _library_figures(geography: str, year: int, as_of: date, foi: Path | None) -> dict[str, object]:
     """The figures computed straight from the library, without mapping.report."""
-    from mapping.analysis.capacity import GREATER_MANCHESTER, national_capacity
+    from mapping.analysis.capacity import GREATER_MANCHESTER, capacity_births, national_capacity
     from mapping.analysis.coverage import compute_gaps, summarise
     from mapping.analysis.growth import VISION_2019, load_published_counts
     from mapping.analysis.selection import Selection
@@ -356,8 +359,8 @@ def _library_figures(geography: str, year: int, as_of: date, foi: Path | None) -
         figures["published.as_of"] = str(known["as_of"].iloc[-1])
     for key in ("baseline_teams", "baseline_year", "target_teams", "by_year", "every_area_year"):
         figures[f"target.{key}"] = getattr(VISION_2019, key)
-    capacity = national_capacity(gaps, summary["teams_operating"])
-    for key in ("teams_needed", "shortfall_teams", "multiple_of_current"):
+    capacity = national_capacity(gaps, summary["teams_operating"], births=capacity_births(geography, year), year=year)
+    for key in ("teams_needed", "shortfall_teams", "multiple_of_current", "births", "births_basis"):
         figures[f"capacity.{key}"] = capacity[key]
     figures["capacity.reference_wte"] = GREATER_MANCHESTER.wte
     figures["capacity.reference_births"] = GREATER_MANCHESTER.births
@@ -412,8 +415,9 @@ def _check_summary(pack: Path, geography: str, year: int, as_of: date, foi: Path
     from mapping.present.text import escape_markdown
 
     described = [escape_markdown(s["description"]) for s in json.loads((pack / "manifest.json").read_text())["sources"]]
-    for fixed in [VISION_2019.source, GREATER_MANCHESTER.source, boundaries.ATTRIBUTION, label, *described,
-                  *NOT_FIGURES]:
+    # The births' basis is a figure in words (its periods' years are not numbers of their own).
+    for fixed in [library["capacity.births_basis"], VISION_2019.source, GREATER_MANCHESTER.source,
+                  boundaries.ATTRIBUTION, label, *described, *NOT_FIGURES]:
         text = text.replace(fixed, " ")
     allowed = set().union(*(_renderings(v) for v in library.values()))
     tokens = NUMBER.findall(text)
@@ -450,6 +454,9 @@ def test_summary_figures_trace_to_their_table_rows(foi_pack):
             continue
         cell = table.loc[table[key] == wanted, row.column]
         assert len(cell) == 1, row.id
+        if row.id == "capacity.births_basis":  # words naming the births' periods, not a number
+            assert cell.iloc[0] == row.value
+            continue
         if row.id == "published.as_of":
             assert cell.iloc[0] == row.value
         else:
@@ -593,3 +600,24 @@ def test_foi_given_as_name_and_bytes_gives_what_the_file_gives(foi_pack):
     for name in FOI_TABLES:
         assert R._csv_bytes(tables[name]) == (foi_pack / "tables" / f"{name}.csv").read_bytes(), name
     assert set(tables["foi_classes"]["foi_class"]) - {""}  # classes were carried, not all blank
+
+
+@pytest.mark.slow
+def test_capacity_sentence_counts_births_and_names_their_periods(foi_pack):
+    """The need is the births standing for mid-2020 (published, per authority), each nation's 12 months named."""
+    from boundaries.births import births_for
+
+    published = sum(int(births_for(n, 2020)[0]["births"].sum())
+                    for n in ("England", "Wales", "Scotland", "Northern Ireland"))
+    capacity = pd.read_csv(foi_pack / "tables" / "capacity.csv").iloc[0]
+    assert capacity["births"] == published and capacity["teams_needed"] == pytest.approx(published / 3300)
+    text = (foi_pack / "summary.md").read_text()
+    assert (f"the UK's {published:,} births a year (England, Wales and Northern Ireland: live births, July 2019 to "
+            "June 2020; Scotland: live births, July 2018 to June 2019 (nearest published to mid-2020)) would need "
+            f"{published / 3300:,.1f} teams") in text
+    assert "children aged 0 as a year's births" not in text
+    assert ("  - Births standing for mid-2020 (the capacity estimate): `births_ew_lad_mid1993_2021`, "
+            "`births_ni_lgd_mid2002_2023`, `births_uk_lad_mid2002_2019`.") in text
+    roles = {s["id"].split(":", 1)[-1]: s["role"] for s in json.loads((foi_pack / "manifest.json").read_text())["sources"]}
+    assert {i for i, r in roles.items() if r == "births"} == {"births_ew_lad_mid1993_2021", "births_ni_lgd_mid2002_2023",
+                                                              "births_uk_lad_mid2002_2019"}
