@@ -170,7 +170,7 @@ def headline_figures(data: PackInputs, tables: dict[str, pd.DataFrame],
         cap = tables["capacity"].iloc[0]
         for column, fmt in (("teams_needed", _one), ("shortfall_teams", _one), ("multiple_of_current", _one),
                             ("reference_wte", lambda v: f"{float(v):g}"), ("reference_births", _whole),
-                            ("births", _whole), ("births_basis", str)):
+                            ("births", _whole), ("births_basis", lambda v: f"{v}")):
             out.append(_Figure(f"capacity.{column}", cap[column], fmt(cap[column]), "capacity", "scope = UK",
                                column))
 
