@@ -6,9 +6,13 @@ from pathlib import Path
 
 import pandas as pd
 
+import boundaries
+
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
 FOI_FIXTURE = REPO / "tests" / "fixtures" / "synthetic_foi_rare_jewels.csv"
+# The population year the app opens on (its latest), which a view without ?year= uses.
+APP_YEAR = max(boundaries.POPULATION_YEARS)
 
 
 def run_app(**params):

@@ -32,6 +32,7 @@ from mapping.inputs.vocabulary import (
 
 __all__ = ["ListCount", "count_list", "list_count_of", "published_month"]
 
+COUNTED_ROW = "counted as teams here"  # the list_count table's row of the grades the view counts
 COUNTER = "Parent-Infant Foundation"  # published_team_counts.csv counted_by: the counts the headline states
 
 
@@ -78,14 +79,19 @@ class ListCount:
         return len(self.nations) == 4
 
     def table(self) -> pd.DataFrame:
-        """One row per evidence grade and one for all: teams operating, in development, both, and whether the
-        grade counts as a team here (the pack's ``list_count`` table)."""
+        """One row per evidence grade, one for all and one for the grades counted here: teams operating, in
+        development, both, and whether the row counts as teams here (the pack's ``list_count`` table)."""
         rows = [{"evidence_grade": g, "teams_operating": self.operating_by_grade[g],
                  "teams_in_development": self.in_development_by_grade[g], "teams": self.by_grade[g],
                  "counted_as_team": self.grades is None or g in self.grades} for g in EVIDENCE_GRADES]
         rows.append({"evidence_grade": "all", "teams_operating": self.operating,
                      "teams_in_development": self.in_development,
                      "teams": self.named, "counted_as_team": self.grades is None})
+        rows.append({"evidence_grade": COUNTED_ROW, "teams_operating": sum(
+                         self.operating_by_grade[g] for g in EVIDENCE_GRADES if self.grades is None or g in self.grades),
+                     "teams_in_development": sum(self.in_development_by_grade[g] for g in EVIDENCE_GRADES
+                                                 if self.grades is None or g in self.grades),
+                     "teams": self.counted, "counted_as_team": True})
         return pd.DataFrame(rows)
 
     def figures(self) -> dict[str, int | str]:

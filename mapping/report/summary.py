@@ -16,7 +16,7 @@ from datetime import date
 import pandas as pd
 
 from boundaries.population import ESTIMATES_NOTE
-from mapping.analysis.list_count import published_month
+from mapping.analysis.list_count import COUNTED_ROW, published_month
 from mapping.errors import ReportError
 from mapping.inputs.vocabulary import TeamStatus
 from mapping.present.text import escape_markdown
@@ -146,8 +146,8 @@ def headline_figures(data: PackInputs, tables: dict[str, pd.DataFrame],
                 out.append(_Figure(f"list.{name}", value, f"{value:,}", "list_count", f"evidence_grade = {grade}",
                                    column))
             elif name == "counted":
-                out.append(_Figure("list.counted", value, f"{value:,}", "list_count", "counted_as_team = True",
-                                   "teams (sum)"))
+                out.append(_Figure("list.counted", value, f"{value:,}", "list_count",
+                                   f"evidence_grade = {COUNTED_ROW}", "teams"))
             elif name == "published_teams":
                 out.append(_Figure("list.published_teams", value, f"{value:,}", "published_team_counts",
                                    f"as_of = {count.published_as_of}", "teams"))
@@ -386,7 +386,7 @@ def summary_markdown(data: PackInputs, figures: pd.DataFrame, files: Sequence[st
         "fractions of a child, rounded here to whole numbers, halves up (`tables/nations.csv` keeps one decimal).",
         f"- Population is for mid-{data.year}; teams are those on {as_of}.",
     ]
-    lines += [f"- Mid-{data.year} has no figures for {nation}, so its mid-{source} figures stand in."
+    lines += [f"- Mid-{data.year} has no figures for {nation}, so {nation}'s mid-{source} figures stand in."
               for nation, source in _standing_in(data)]
     if data.foi is not None:
         lines.append("- FOI replies describe CAMHS, not parent-infant teams, and a reply can be wrong or "

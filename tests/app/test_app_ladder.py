@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from app_helpers import FOI_FIXTURE, REPO, assert_no_failure, frame, open_page, run_app, show_map_table
+from app_helpers import APP_YEAR, FOI_FIXTURE, REPO, assert_no_failure, frame, open_page, run_app, show_map_table
 
 pytestmark = pytest.mark.slow
 LADDER_LABEL = "Provision ladder"
@@ -83,7 +83,7 @@ def test_ladder_measure_renders_with_the_library_levels(mirror):
     at = run_app(measure="ladder_level", geo="uk2023", date="2024", nation="Wales")
     assert at.radio(key="measure").value == "ladder_level"
     assert at.query_params["measure"] == "ladder_level"
-    expected = ladder("uk2023", 2020, date(2024, 7, 1))
+    expected = ladder("uk2023", APP_YEAR, date(2024, 7, 1))
     expected = expected[expected["nation"] == "Wales"].set_index("code")
     show_map_table(at)
     table = frame(at, LADDER_LABEL).set_index("code")
@@ -93,7 +93,7 @@ def test_ladder_measure_renders_with_the_library_levels(mirror):
         assert row[LADDER_LABEL].startswith(lad["level_label"])
         if lad["split"]:
             assert f"({100 * lad['level_share']:.1f}% of babies aged 0-2)" in row[LADDER_LABEL]
-        assert row["babies aged 0-2 at each level"] == webmap.ladder_levels_text(lad)
+        assert row["babies aged 0-2 at each level"] == webmap.ladder_levels_text(lad, estimated=bool(lad["estimated"]))
         assert row["evidence (team ids; specialist areas; FOI reply ids)"] == webmap.ladder_evidence_text(lad)
     # Without FOI replies nothing can be at level 1 or 0, and the page says so under the map.
     assert not table[LADDER_LABEL].str.match(r"^[01]:").any()
@@ -141,7 +141,7 @@ def test_ladder_page_figures_equal_summarise_ladder(mirror):
     as_of = date(2023, 7, 1)
     at = run_app(page="ladder", geo="uk2018", date="2023", nation="Wales")
     assert at.query_params["page"] == "ladder" and at.session_state["page"] == "ladder"
-    lad = ladder("uk2018", 2020, as_of)
+    lad = ladder("uk2018", APP_YEAR, as_of)
     summary = summarise_ladder(lad)
     assert shown(static_table(at, "babies aged 0-2 at")) == expected_babies_table(summary)
     assert shown(static_table(at, "areas at")) == expected_areas_table(summary)
@@ -163,7 +163,7 @@ def test_ladder_page_figures_equal_summarise_ladder(mirror):
     assert "2025-06" not in record.index  # published after the date chosen
     assert len(at.get("image")) == 1  # the teams-by-year chart
 
-    reach = national_reach_of(compute_reach(load_inputs(Selection("uk2018", 2020, as_of))))  # the pack's one
+    reach = national_reach_of(compute_reach(load_inputs(Selection("uk2018", APP_YEAR, as_of))))  # the pack's one
     metric = next(m for m in at.metric if m.label.startswith("Reach of the"))
     assert metric.value == f"{100 * reach['reach']:.1f}%" and f"{reach['teams']} teams" in metric.label
     assert any(reach["arithmetic"] in m.value for m in at.markdown)
@@ -176,14 +176,14 @@ def test_ladder_page_with_this_sessions_foi_replies(mirror):
     upload_foi(at)
     open_page(at, "ladder")
     assert_no_failure(at)
-    summary = summarise_ladder(ladder("uk2018", 2020, date(2019, 7, 1), foi=True))
+    summary = summarise_ladder(ladder("uk2018", APP_YEAR, date(2019, 7, 1), foi=True))
     assert summary["share_level_1"].iloc[0] > 0  # the synthetic replies put some babies at level 1
     assert shown(static_table(at, "babies aged 0-2 at")) == expected_babies_table(summary)
     assert any("SYNTHETIC" in w.value and "replies.csv" in w.value for w in at.warning)
     # Another visitor's session does not see this session's replies.
     other = run_app(page="ladder", geo="uk2018", date="2019")
     assert shown(static_table(other, "babies aged 0-2 at")) == expected_babies_table(
-        summarise_ladder(ladder("uk2018", 2020, date(2019, 7, 1))))
+        summarise_ladder(ladder("uk2018", APP_YEAR, date(2019, 7, 1))))
 
 
 # --- methodology ---------------------------------------------------------------------------------
@@ -227,9 +227,9 @@ def test_pack_download_is_a_zip_listed_by_its_manifest(mirror, monkeypatch):
     foi_given = []
     real_load_inputs = mapping.report.load_inputs
 
-    def load_inputs(*args, foi=None, **kwargs):
-        foi_given.append(foi)
-        return real_load_inputs(*args, foi=foi, **kwargs)
+    def load_inputs(selection, *args, **kwargs):  # the app passes the pack's selection, the replies in it
+        foi_given.append(None if selection.foi is None else (selection.foi.file_name, selection.foi.data))
+        return real_load_inputs(selection, *args, **kwargs)
 
     monkeypatch.setattr(mapping.report, "load_inputs", load_inputs)
     temp = Path(tempfile.gettempdir())
@@ -251,7 +251,7 @@ def test_pack_download_is_a_zip_listed_by_its_manifest(mirror, monkeypatch):
     assert listed == {e.removeprefix(folder + "/") for e in entries} - {"manifest.json"}
     assert f"({len(entries)} files" in button.proto.label
     assert manifest["parameters"] == {"geography": "uk2018", "population_year": 2019, "as_of": "2019-07-01",
-                                      "age": "0-2", "foi": "replies.csv"}
+                                      "age": "0-2", "foi": "replies.csv", "grades": "all"}
     assert {"tables/foi_funnel.csv", "tables/foi_classes.csv", "summary.md"} <= listed
     assert set(temp.glob("pimap-pack-*")) == before  # nothing left on the server
     assert foi_given == [("replies.csv", FOI_FIXTURE.read_bytes())]  # the upload from memory, never a file

@@ -82,19 +82,19 @@ def test_diff_is_shown_before_use_then_every_page_uses_the_register(mirror):
     assert teams_operating(at) == before and BUILTIN_LINE in captions(at)
 
 
-def test_download_meta_names_the_register():
+def test_download_meta_names_the_register(mirror):
     from datetime import date
 
-    import pandas as pd
-
-    from mapping.analysis.selection import Register
+    from mapping.analysis.selection import Register, builtin_register
     from webapp.data import download_meta
 
-    register = Register(source="our-register.csv", sha256="ab" * 32, teams=pd.DataFrame())
+    # the built-in rows under another name: the download names the register, and its headline counts its rows
+    register = Register(source="our-register.csv", sha256="ab" * 32, teams=builtin_register().teams)
     meta = download_meta("t", "uk2023", 2020, date(2024, 7, 1), register=register)
     assert meta.sources[0].startswith(f"Teams: our-register.csv (sha256 {'ab' * 32})")
     assert "our-register.csv" in meta.attribution
     assert "data/teams.csv" in download_meta("t", "uk2023", 2020, date(2024, 7, 1)).sources[0]
+    assert meta.notes[0].startswith("Our list on 1 July 2024: ")
 
 
 def test_an_uploaded_register_is_never_seen_by_another_session(mirror):

@@ -318,7 +318,9 @@ NUMBER = re.compile(
 def _renderings(value: object) -> set[str]:
     """Every way summary.md may write a library figure: whole numbers, one decimal, percentages."""
     if isinstance(value, str):
-        return {value}
+        from mapping.analysis.list_count import published_month
+
+        return {value, published_month(value)}  # a published count's date also as "March 2022"
     if value is None or isinstance(value, bool):
         return set()
     v = float(value)
@@ -357,6 +359,16 @@ def _library_figures(geography: str, year: int, as_of: date, foi: Path | None) -
     if len(known):
         figures["published.teams"] = int(known["teams"].iloc[-1])
         figures["published.as_of"] = str(known["as_of"].iloc[-1])
+    # our list on the date (distinct teams operating or in development), beside the Foundation's own latest count
+    named = current[current["status"].isin(["operating", "in development"])].drop_duplicates("team_id")
+    figures["list.named"] = figures["list.counted"] = len(named)
+    figures["list.teams_operating"] = int((named["status"] == "operating").sum())
+    figures["list.teams_in_development"] = int((named["status"] == "in development").sum())
+    figures["list.foundation"] = int((named["evidence_grade"] == "foundation").sum())
+    by_foundation = known[known["counted_by"].str.contains("Parent-Infant Foundation", na=False)]
+    if len(by_foundation):
+        figures["list.published_teams"] = int(by_foundation["teams"].iloc[-1])
+        figures["list.published_as_of"] = str(by_foundation["as_of"].iloc[-1])
     for key in ("baseline_teams", "baseline_year", "target_teams", "by_year", "every_area_year"):
         figures[f"target.{key}"] = getattr(VISION_2019, key)
     capacity = national_capacity(gaps, summary["teams_operating"], births=capacity_births(geography, year), year=year)
@@ -416,8 +428,14 @@ def _check_summary(pack: Path, geography: str, year: int, as_of: date, foi: Path
 
     described = [escape_markdown(s["description"]) for s in json.loads((pack / "manifest.json").read_text())["sources"]]
     # The births' basis is a figure in words (its periods' years are not numbers of their own).
+    # The headline writes the pack's date and the published count's month in words (figures as_of and
+    # list.published_as_of).
+    from mapping.analysis.list_count import published_month
+
+    in_words = [f"{as_of.day} {as_of:%B %Y}",
+                *([published_month(library["list.published_as_of"])] if "list.published_as_of" in library else [])]
     for fixed in [library["capacity.births_basis"], VISION_2019.source, GREATER_MANCHESTER.source,
-                  boundaries.ATTRIBUTION, label, *described, *NOT_FIGURES]:
+                  boundaries.ATTRIBUTION, label, *described, *in_words, *NOT_FIGURES]:
         text = text.replace(fixed, " ")
     allowed = set().union(*(_renderings(v) for v in library.values()))
     tokens = NUMBER.findall(text)
@@ -457,7 +475,7 @@ def test_summary_figures_trace_to_their_table_rows(foi_pack):
         if row.id == "capacity.births_basis":  # words naming the births' periods, not a number
             assert cell.iloc[0] == row.value
             continue
-        if row.id == "published.as_of":
+        if row.id.endswith("as_of"):  # a date as published ("2023-09"), not a number
             assert cell.iloc[0] == row.value
         else:
             assert float(cell.iloc[0]) == pytest.approx(float(row.value)), row.id

@@ -72,7 +72,8 @@ def test_table_and_figures_hold_the_sentences_numbers():
     assert table.loc["foundation", ["teams_operating", "teams_in_development", "teams"]].tolist() == [1, 1, 2]
     assert table.loc["service", "teams"] == 2 and table.loc["mention", "teams_in_development"] == 1
     assert table.loc["all", "teams"] == 5
-    assert table["counted_as_team"].tolist() == [True, False, False, False]
+    assert table["counted_as_team"].tolist() == [True, False, False, False, True]
+    assert table.loc["counted as teams here", ["teams_operating", "teams_in_development", "teams"]].tolist() == [1, 1, 2]
     figures = count.figures()
     assert figures == {"named": 5, "teams_operating": 3, "teams_in_development": 2, "foundation": 2, "counted": 2,
                        "published_teams": 51, "published_as_of": "2025-12"}
