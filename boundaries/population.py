@@ -46,7 +46,7 @@ from boundaries.readers import read_csv, read_rda
 from mapping.errors import PopulationError
 
 __all__ = [
-    "POPULATION_YEARS", "ESTIMATES_NOTE", "AGE_COLUMNS", "SINGLE_YEARS", "SMALL_AREA_FILES", "AUTHORITY_FILES", "NI_DISTRICT_FILE",
+    "POPULATION_YEARS", "ESTIMATES_NOTE", "year_contents", "AGE_COLUMNS", "SINGLE_YEARS", "SMALL_AREA_FILES", "AUTHORITY_FILES", "NI_DISTRICT_FILE",
     "METHODS", "load_population", "population_key", "population_source_ids", "constrain", "authority_totals",
     "ni_district_totals", "backtest", "aggregate_population", "area_population",
 ]
@@ -231,6 +231,23 @@ def _plan(nation: str, year: int) -> tuple[int, str]:
     available = _available(nation)
     source_year = _nearest(list(available), year)
     return source_year, available[source_year]
+
+
+NI_YEARS = range(2001, 2023)  # the years of NISRA's district file (NI_DISTRICT_FILE)
+_METHOD_WORDS = {PUBLISHED: "small-area estimates", CONSTRAINED: "local-authority totals shared among small areas",
+                 EQUAL_SHARES: "district totals shared among Small Areas"}
+
+
+def year_contents(year: int) -> str:
+    """What the population of mid-``year`` holds, nation by nation, in words (the year choices of the app and
+    the command line), e.g. "England, Wales: local-authority totals shared among small areas; Scotland,
+    Northern Ireland: mid-2022 ...": the plan :func:`load_population` follows, without reading a file."""
+    plans: dict[tuple[int, str], list[str]] = {}
+    for nation in GB:
+        plans.setdefault(_plan(nation, year), []).append(nation)
+    plans.setdefault((_nearest(list(NI_YEARS), year), EQUAL_SHARES), []).append("Northern Ireland")
+    return "; ".join(f"{', '.join(nations)}: {'' if source == year else f'mid-{source} '}{_METHOD_WORDS[method]}"
+                     for (source, method), nations in plans.items())
 
 
 def _check_units(frame: pd.DataFrame, units: pd.Series, what: str, nation: str) -> pd.DataFrame:

@@ -150,7 +150,17 @@ def capacity_table(version: str, geography: str, year: int, as_of: date, *,
         register: Register | None = None, grades: Grades = None) -> pd.DataFrame:
     from mapping.analysis.capacity import capacity_by_area
 
-    return capacity_by_area(gaps_table(version, geography, year, as_of, register=register, grades=grades))
+    return capacity_by_area(gaps_table(version, geography, year, as_of, register=register, grades=grades),
+                            births=births_table(version, geography, year), year=year)
+
+
+@st.cache_data(show_spinner=False)
+def births_table(version: str, geography: str, year: int) -> pd.DataFrame:
+    """Live births per area standing for mid-``year`` (mapping.analysis.capacity.capacity_births: the nearest
+    published period where a nation has none, its ``period`` saying so)."""
+    from mapping.analysis.capacity import capacity_births
+
+    return capacity_births(geography, year)
 
 
 @_cached
@@ -173,8 +183,10 @@ def styled_areas(version: str, geography: str, year: int, as_of: date, measure_i
     change = None
     if measure.needs_change and since is not None:
         change = changes_between(version, geography, year, since, as_of, register=register, grades=grades)["areas"]
-    _, legend = webmap.classify(webmap.measure_values(gaps, measure, ladder=ladder, change=change), measure)
-    return webmap.area_properties(gaps, measure, ladder=ladder, change=change), legend
+    births = births_table(version, geography, year) if measure.needs_births else None
+    _, legend = webmap.classify(webmap.measure_values(gaps, measure, ladder=ladder, change=change, births=births),
+                                measure)
+    return webmap.area_properties(gaps, measure, ladder=ladder, change=change, births=births), legend
 
 
 @_cached
@@ -329,7 +341,9 @@ def download_meta(title: str, geography: str, year: int, as_of: date, extra: tup
                  *extra),
         notes=(list_sentence(geography, year, as_of, register=register, grades=grades),
                boundaries.population.ESTIMATES_NOTE,
-               "Children aged 0 at mid-year stand in for a year's births in the capacity estimate."),
+               "The capacity estimate scales each area's live births of the 12 months standing for the population "
+               "year (the nearest published period where a nation has none, named); children aged 0 only where "
+               "an area has no births."),
     )
 
 

@@ -34,8 +34,16 @@ NO_COMPARISON = "none"  # the 'Compare with an earlier date' choice that compare
 # The page the query string named when this session last wrote it (sync_url): a different ?page= is a link
 # asking for another page; the same one is only what the app wrote itself.
 _URL_PAGE = "_url_page"
-# UK-wide composites first, then the single-nation and local-government geographies.
-GEOGRAPHY_ORDER = ("uk2023", "uk2018", *[g for g in boundaries.GEOGRAPHY_IDS if g not in ("uk2023", "uk2018")])
+# UK-wide composites first, newest first, then the single-nation and local-government geographies.
+_COMPOSITES = tuple(sorted(boundaries.catalogue.UK_COMPOSITES, key=lambda g: boundaries.get_geography(g).vintage,
+                           reverse=True))
+GEOGRAPHY_ORDER = (*_COMPOSITES, *[g for g in boundaries.GEOGRAPHY_IDS if g not in _COMPOSITES])
+
+
+def default_geography(today: date | None = None) -> str:
+    """The UK-wide areas in force today (uk2026 from April 2026: the 36 ICBs commissioning now), which a
+    view without ``?geo=`` opens on (README, "The app", says why)."""
+    return boundaries.catalogue.in_force(today or date.today())
 
 
 @dataclass(frozen=True)
@@ -99,7 +107,7 @@ def init_state() -> None:
     if st.session_state.get("_initialised"):
         return
     params = st.query_params
-    st.session_state["geo"] = _valid(params.get("geo"), GEOGRAPHY_ORDER, "uk2023")
+    st.session_state["geo"] = _valid(params.get("geo"), GEOGRAPHY_ORDER, default_geography())
     years = [str(y) for y in boundaries.POPULATION_YEARS]
     st.session_state["year"] = int(_valid(params.get("year"), years, years[-1]))
     st.session_state["when"] = _valid(params.get("date"), date_options(), "today")
@@ -169,9 +177,16 @@ def sidebar() -> View:
     sb.selectbox("Geography", GEOGRAPHY_ORDER, key="geo",
                  format_func=lambda g: f"{g}: {boundaries.get_geography(g).label}")
     sb.selectbox("Population (mid-year estimates)", list(boundaries.POPULATION_YEARS), key="year",
-                 format_func=lambda y: f"mid-{y}")
+                 format_func=lambda y: f"mid-{y}",
+                 help="What each year holds: " + " ".join(f"mid-{y}: {boundaries.population.year_contents(y)}."
+                                                          for y in boundaries.POPULATION_YEARS))
+    sb.caption(f"mid-{st.session_state['year']}: {boundaries.population.year_contents(int(st.session_state['year']))}.")
     sb.select_slider("Teams as of", date_options(), key="when",
                      format_func=lambda w: "today" if w == "today" else f"1 July {w}")
+    when = as_of_date(st.session_state["when"])
+    in_force = boundaries.catalogue.in_force(when)
+    sb.caption(f"UK commissioning areas in force on {when.day} {when:%B %Y}: {in_force}"
+               + ("" if in_force == st.session_state["geo"] else " (not the geography shown)") + ".")
     since = since_options(st.session_state["when"])
     if st.session_state.get("since") not in since:
         st.session_state["since"] = NO_COMPARISON

@@ -139,6 +139,8 @@ def area_profile(
         if not cap.empty:
             c = cap.iloc[0]
             profile["capacity"] = {k: float(c[k]) for k in ("teams_needed", "wte_needed", "wte_needed_uncovered")}
+            if "need" in cap.columns:  # the births (or children aged 0) the estimate scales, and which
+                profile["capacity"].update(need=float(c["need"]), need_basis=str(c["need_basis"]))
     if foi is not None:
         match = foi[foi["code"] == code]
         if not match.empty:

@@ -18,6 +18,7 @@ from mapping.cli.options import (
     check_out,
     emit,
     selection_from,
+    year_help,
 )
 from mapping.errors import PimapError
 
@@ -47,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--geography", default=DEFAULT_GEOGRAPHY,
                         help=f"geography id of the areas (default {DEFAULT_GEOGRAPHY}; pimap geographies lists them)")
     parser.add_argument("--year", type=int, default=None,
-                        help="mid-year population, the same at both dates (default: the latest year with estimates)")
+                        help="the same at both dates (default: the latest); " + year_help())
     parser.add_argument("--age", choices=("0", "0-2"), default="0-2", help="age band of the babies (default 0-2)")
     add_teams_argument(parser)
     add_grades_argument(parser)

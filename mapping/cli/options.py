@@ -83,6 +83,14 @@ def add_teams_argument(parser: argparse.ArgumentParser, *aliases: str) -> None:
 
 
 
+def year_help() -> str:
+    """The help of every --year: the population years, and what each holds (boundaries.population.year_contents)."""
+    import boundaries
+
+    return "mid-year population: " + "; ".join(f"{y} ({boundaries.population.year_contents(y)})"
+                                               for y in boundaries.POPULATION_YEARS)
+
+
 def add_grades_argument(parser: argparse.ArgumentParser) -> None:
     """``--grades``: which evidence grades count as a team (GRADE_CHOICES; default every team named)."""
     parser.add_argument("--grades", choices=list(GRADE_CHOICES), default="all",
@@ -93,7 +101,7 @@ def add_grades_argument(parser: argparse.ArgumentParser) -> None:
 def add_selection_arguments(parser: argparse.ArgumentParser, *, age: bool = False) -> None:
     """Geography, population year, the date teams are taken on and the register (and, with ``age``, the age band)."""
     parser.add_argument("--geography", required=True, help="geography id, e.g. uk2018, uk2023, ccg2018")
-    parser.add_argument("--year", type=int, required=True, help="mid-year population (2017, 2019 or 2020)")
+    parser.add_argument("--year", type=int, required=True, help=year_help())
     add_as_of_argument(parser, "teams (and specialist areas) current")
     add_teams_argument(parser)
     add_grades_argument(parser)

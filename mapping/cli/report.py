@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from mapping.cli.options import add_as_of_argument, add_grades_argument, add_teams_argument, register_from
+from mapping.cli.options import add_as_of_argument, add_grades_argument, add_teams_argument, register_from, year_help
 from mapping.errors import PimapError
 from mapping.inputs.vocabulary import GRADE_CHOICES
 
@@ -19,7 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "The same inputs always give byte-identical files (manifest.json lists their sha256).",
     )
     report.add_argument("--geography", required=True, choices=PACK_GEOGRAPHIES, help="UK-wide areas to report on")
-    report.add_argument("--year", required=True, type=int, help="population year (pimap geographies lists them)")
+    report.add_argument("--year", required=True, type=int, help=year_help())
     add_as_of_argument(report)
     add_teams_argument(report)
     add_grades_argument(report)

@@ -31,7 +31,7 @@ from folium.map import Layer
 
 from boundaries.crs import WGS84
 from mapping.analysis.ladder import LEVEL_LABELS, LEVEL_SLUGS, LEVELS
-from mapping.errors import ChangesError, FoiError, LadderError
+from mapping.errors import ChangesError, FoiError, LadderError, PopulationError
 from mapping.inputs.vocabulary import TeamStatus
 from mapping.present import style
 from mapping.present.style import BUPU_5, YLORRD_5, nice_breaks
@@ -194,6 +194,7 @@ class Measure:
     needs_foi: bool = False
     needs_ladder: bool = False
     needs_change: bool = False  # the map of change: the view must name an earlier date to compare with
+    needs_births: bool = False  # live births per area (boundaries.births), joined by code
 
 
 MEASURES: dict[str, Measure] = {
@@ -216,6 +217,10 @@ MEASURES: dict[str, Measure] = {
                 "section 7; data/teams.csv), 1 / 0 CAMHS accepts / does not accept under-3s (FOI replies loaded "
                 "in this session, Rare Jewels section 8), else unknown; each area takes the level of most of its "
                 "babies aged 0-2", needs_ladder=True),
+        Measure("births", "Live births a year", "births", "count", BUPU_5,
+                "live births by local authority (ONS; NRS and ScotPHO; NISRA) for the 12 months standing for the "
+                "population year (the nearest published period where a nation has none; the tooltip names it), "
+                "shared among small areas by their children aged 0", needs_births=True),
         Measure("coverage_change", "Change in babies aged 0-2 covered since the earlier date", "change_class",
                 "category", tuple(CHANGE_COLOURS.values()),
                 "mapping.analysis.changes: the babies of small areas that came into (gained) or left (lost) an "
@@ -327,12 +332,22 @@ def change_text(gaps: pd.DataFrame, change: pd.DataFrame) -> list[str]:
             for g, lo, n in zip(joined["gained"], joined["lost"], joined["net"])]
 
 
+def _births_of(gaps: pd.DataFrame, births: pd.DataFrame | None) -> pd.DataFrame:
+    """``births`` and ``period`` per row of ``gaps`` (from :func:`boundaries.births.area_births`, joined by code)."""
+    if births is None:
+        raise PopulationError("the births measure needs the births per area (boundaries.births.area_births)")
+    return gaps[["code"]].merge(births[["code", "births", "period"]], on="code", how="left")
+
+
 def measure_values(gaps: pd.DataFrame, measure: Measure, foi: pd.DataFrame | None = None,
-                   ladder: pd.DataFrame | None = None, change: pd.DataFrame | None = None) -> list:
+                   ladder: pd.DataFrame | None = None, change: pd.DataFrame | None = None,
+                   births: pd.DataFrame | None = None) -> list:
     """The raw values a measure colours by, one per row of ``gaps`` (FOI classes, ladder levels or change classes
     joined by code)."""
     if measure.needs_change:
         return change_classes(gaps, change).tolist()
+    if measure.needs_births:
+        return _births_of(gaps, births)["births"].tolist()
     if measure.needs_foi:
         if foi is None:
             raise FoiError("the FOI measure needs FOI replies: load a replies file first")
@@ -364,7 +379,8 @@ def ladder_evidence_text(row: pd.Series | dict) -> str:
 
 
 def area_properties(gaps: pd.DataFrame, measure: Measure, foi: pd.DataFrame | None = None,
-                    ladder: pd.DataFrame | None = None, change: pd.DataFrame | None = None) -> pd.DataFrame:
+                    ladder: pd.DataFrame | None = None, change: pd.DataFrame | None = None,
+                    births: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per area, everything the tooltip shows and the style needs, as text (one row per area of ``gaps``).
 
     ``foi`` (``code, foi_class`` and optionally ``class_share``) is needed for the FOI measure, and
@@ -388,6 +404,9 @@ def area_properties(gaps: pd.DataFrame, measure: Measure, foi: pd.DataFrame | No
             foi[keep], on="code", how="left")
     if measure.needs_change:
         frame["change_class"] = change_classes(gaps, change).to_numpy()
+    if measure.needs_births:
+        born = _births_of(gaps, births)
+        frame["births"], periods = born["births"].to_numpy(), born["period"].fillna("").tolist()
     raw = frame[measure.column].tolist()
     classes, _ = classify(raw, measure)
     estimated = frame["estimated"].astype(bool).tolist() if "estimated" in frame else [False] * len(frame)
@@ -397,6 +416,8 @@ def area_properties(gaps: pd.DataFrame, measure: Measure, foi: pd.DataFrame | No
             v if pd.isna(s) or s >= 0.999 else f"{v} ({100 * s:.0f}% of babies aged 0-2)"
             for v, s in zip(values, frame["class_share"])
         ]
+    if measure.needs_births:  # each area's births with the 12 months they are for
+        values = [f"{v} ({p})" if p else v for v, p in zip(values, periods)]
     if measure.needs_change:  # the class in words is the Class column; the value says the babies
         values = change_text(gaps, change if change is not None else pd.DataFrame(columns=["code"]))
     if measure.needs_ladder:  # a split area says how many of its babies are at its level

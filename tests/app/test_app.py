@@ -10,7 +10,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from app_helpers import FOI_FIXTURE, assert_no_failure, frame, open_page, run_app, show_map_table
+from app_helpers import APP_YEAR, FOI_FIXTURE, assert_no_failure, frame, open_page, run_app, show_map_table
 
 pytestmark = pytest.mark.slow
 
@@ -49,9 +49,13 @@ def expected_metrics(scope: dict) -> dict[str, str]:
 
 
 def test_map_page_shows_the_uk_summary(mirror):
+    from webapp.state import default_geography
+
     at = run_app()
-    assert metrics(at) == expected_metrics(summary("uk2023", 2020, date.today()))
-    assert at.query_params["geo"] == "uk2023" and at.query_params["page"] == "map"
+    # the areas in force today: the 2026 ICBs, with Wales's, Scotland's and Northern Ireland's boards and trusts
+    assert default_geography(date(2026, 12, 1)) == "uk2026" and default_geography(date(2025, 7, 1)) == "uk2023"
+    assert metrics(at) == expected_metrics(summary(default_geography(), APP_YEAR, date.today()))
+    assert at.query_params["geo"] == default_geography() and at.query_params["page"] == "map"
 
 
 def test_map_page_reopens_a_shared_link(mirror):
@@ -107,15 +111,16 @@ def test_widget_changes_recompute_only_what_changed(mirror, monkeypatch):
 
 
 def _profile(geography: str, code: str, as_of: date | None = None) -> dict:
-    from mapping.analysis.capacity import capacity_by_area
+    from mapping.analysis.capacity import capacity_births, capacity_by_area
     from mapping.analysis.profile import area_profile
 
-    gaps = pd.DataFrame(gaps_of(geography, 2020, as_of or date.today()).drop(columns="geometry"))
-    return area_profile(gaps, code, capacity=capacity_by_area(gaps))
+    gaps = pd.DataFrame(gaps_of(geography, APP_YEAR, as_of or date.today()).drop(columns="geometry"))
+    births = capacity_births(geography, APP_YEAR)
+    return area_profile(gaps, code, capacity=capacity_by_area(gaps, births=births, year=APP_YEAR))
 
 
 def test_profile_by_postcode_shows_the_library_figures(mirror):
-    at = run_app(page="profile")
+    at = run_app(page="profile", geo="uk2023")
     at.text_input(key="search").input("tr21 0hu").run()
     assert_no_failure(at)
     assert "E38000089" in at.success[0].value and "outside every boundary polygon" in at.success[0].value
@@ -160,7 +165,7 @@ def test_tables_page_shows_the_gaps_and_teams(mirror):
     from mapping.inputs.teams import load_teams, teams_as_of
 
     at = run_app(page="tables", geo="uk2023", date="2024", nation="Scotland")
-    gaps = gaps_of("uk2023", 2020, date(2024, 7, 1))
+    gaps = gaps_of("uk2023", APP_YEAR, date(2024, 7, 1))
     gaps = gaps[gaps["nation"] == "Scotland"]
     shown = frame(at, "uncovered_age0_2")
     assert shown["code"].tolist() == gaps["code"].tolist()
@@ -244,6 +249,6 @@ def test_methodology_lists_every_source_and_the_limitations(mirror):
     assert {"teams", "postcodes"} <= set(sources["id"])
     assert sources["licence"].str.len().gt(0).all()
     text = " ".join(m.value for m in at.markdown)
-    for phrase in ("Children by small area are estimated where only district", "Children aged 0 at mid-year stand in",
+    for phrase in ("Children by small area are estimated where only district", "the nearest published one is used and named",
                    "FOI replies are not published", "What counts as a team", "Capacity arithmetic"):
         assert phrase in text

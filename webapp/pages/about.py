@@ -24,7 +24,10 @@ def page_about(view: View) -> None:
     st.markdown(METHODOLOGY)
     from mapping.analysis.capacity import GREATER_MANCHESTER
 
-    st.markdown(f"**Capacity arithmetic.** teams needed = babies aged 0 / {GREATER_MANCHESTER.births:,.0f}; "
+    st.markdown(f"**Capacity arithmetic.** teams needed = live births a year / {GREATER_MANCHESTER.births:,.0f} "
+                "(the births of the 12 months standing for the population year: ONS, NRS/ScotPHO and NISRA by "
+                "local authority, shared among small areas by their children aged 0; children aged 0 where an "
+                "area has no births); "
                 f"staff needed = teams needed × {GREATER_MANCHESTER.wte} WTE. Source: {GREATER_MANCHESTER.source}.")
     st.caption("The ladder's rules as documented in docs/methodology_ladder.md. In the app, the FOI replies are "
                "those uploaded on page 'FOI replies' (the command line's --foi); the map, page 'Provision ladder' "
@@ -83,7 +86,9 @@ nearest area of its own nation (within 5 km).
   Northern Ireland in every year (NISRA publishes single years of age by district only) and everywhere
   after mid-2020; those totals are exact, and docs/methodology_population.md gives the method, its formula
   and its measured error.
-- Children aged 0 at mid-year stand in for a year's births in the capacity estimate.
+- Births are published by local authority for 12-month periods that do not always match the population
+  year: where a nation has no period ending at mid-year, the nearest published one is used and named
+  (Scotland: calendar 2021 or the year to June 2019; England and Wales after mid-2021: calendar years).
 - FOI replies are not published: the per-area replies behind *Rare Jewels* are not public, so FOI classes
   appear only for replies you upload (the repository's test file is synthetic and says so).
 - The postcode directory in use does not record termination dates, so a terminated postcode is placed at

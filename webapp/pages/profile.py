@@ -143,9 +143,10 @@ def show_profile(p: dict, view: View) -> None:
         c = p["capacity"]
         st.markdown(
             f"**Capacity estimate:** {c['teams_needed']:.2f} reference-size teams ({c['wte_needed']:.1f} WTE staff) "
-            f"for the area's {fmt_int(p['age0'])} babies aged 0; {c['wte_needed_uncovered']:.1f} WTE for those "
-            "with no team. Reference: Greater Manchester specification, 7.33 WTE per about 3,300 births "
-            "(Rare Jewels, 2019).")
+            f"for the area's {fmt_int(c.get('need', p['age0']))} "
+            f"{escape_markdown(c.get('need_basis', 'babies aged 0'))}; {c['wte_needed_uncovered']:.1f} WTE "
+            "for the babies with no team. Reference: Greater Manchester specification, 7.33 WTE per about 3,300 "
+            "births (Rare Jewels, 2019).")
     n = p["nation_figures"]
     st.markdown(
         f"**Compared with {p['nation']}:** {fmt_share(p['share_covered'])} of babies aged 0-2 covered here, "
