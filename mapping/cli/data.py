@@ -28,6 +28,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     geos.add_argument("--json", action="store_true", help="print a JSON list instead of a table")
     geos.set_defaults(func=_geographies)
 
+    from mapping.cli.options import add_output_arguments, year_help
+
+    cross = subparsers.add_parser(
+        "crosswalk", help="the 36 ICBs of April 2026 from the 42 of April 2023, weighted by children aged 0-2",
+        description="For each 2026 ICB, the 2023 ICBs it is made of, the small areas and children aged 0-2 they "
+                    "share, and what share of each ICB's children that is (boundaries.crosswalk.icb_crosswalk).")
+    cross.add_argument("--year", type=int, required=True, help=year_help())
+    cross.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    add_output_arguments(cross)
+    cross.set_defaults(func=_crosswalk)
+
 
 def _fetch(args: argparse.Namespace) -> int:
     from boundaries.fetch import fetch_all
@@ -140,6 +151,32 @@ def geography_totals() -> list[dict]:
                 }
             )
     return rows
+
+
+def _crosswalk(args: argparse.Namespace) -> int:
+    import boundaries
+    from boundaries.crosswalk import icb_crosswalk
+    from mapping.cli.options import check_out, emit
+    from mapping.errors import PimapError
+    from mapping.present.outputs import csv_text
+
+    if args.year not in boundaries.POPULATION_YEARS:
+        raise PimapError(f"--year {args.year} has no population estimates; choose one of "
+                         f"{', '.join(map(str, boundaries.POPULATION_YEARS))}")
+    check_out(args)
+    table = icb_crosswalk(args.year)
+    if args.format == "csv":
+        emit(args, csv_text(table))
+    elif args.format == "json":
+        emit(args, table.to_json(orient="records", indent=1) + "\n")
+    else:
+        lines = [f"ICBs of April 2026 from those of April 2023, children aged 0-2 at mid-{args.year}"]
+        for (code, name), rows in table.groupby(["icb2026", "icb2026_name"], sort=False):
+            lines.append(f"{code} {name}: {rows['age0_2'].sum():,.0f}")
+            lines += [f"  {r.icb2023} {r.icb2023_name}: {r.age0_2:,.0f} ({100 * r.share_of_icb2026:.1f}% of it; "
+                      f"{100 * r.share_of_icb2023:.1f}% of the 2023 ICB)" for r in rows.itertuples()]
+        emit(args, "\n".join(lines) + "\n")
+    return 0
 
 
 def _geographies(args: argparse.Namespace) -> int:
