@@ -24,7 +24,7 @@ from mapping.errors import PimapError
 
 if TYPE_CHECKING:
     from mapping.analysis.changes import Changes
-    from mapping.present.downloads import DownloadMeta, source_line
+    from mapping.present.downloads import DownloadMeta
 
 DEFAULT_GEOGRAPHY = "uk2023"
 FORMATS = ("text", "csv", "json")
@@ -189,7 +189,7 @@ def download_meta(changes: Changes, table: str) -> DownloadMeta:
     """The title, attribution, dates and sources a CSV of the map of change carries in its ``# `` lines."""
     import boundaries
     from mapping.inputs.provenance import sources_for
-    from mapping.present.downloads import DownloadMeta
+    from mapping.present.downloads import DownloadMeta, source_line
 
     geo = boundaries.get_geography(changes.geography)
     grades = "every evidence grade" if changes.after.grades is None else "grades " + ", ".join(changes.after.grades)
