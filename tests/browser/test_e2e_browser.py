@@ -44,7 +44,7 @@ def test_map_postcode_profile_and_csv_download(server, page):
     from mapping.analysis.profile import area_profile
     from mapping.analysis.selection import Selection, load_inputs
 
-    page.goto(server, wait_until="domcontentloaded")
+    page.goto(f"{server}/?geo=uk2023&year=2020", wait_until="domcontentloaded")  # the Sub-ICB view, mid-2020
     bench.wait_for_map(page, measure_label="Share of babies aged 0-2 covered by a team")
     # The areas are drawn on the canvas, and the team bases are listed as a layer.
     frame = page.frame_locator(bench.MAP_FRAME).first
@@ -88,7 +88,7 @@ def test_tooltip_figures_and_measure_change_without_sending_shapes_again(server,
     shapes = []
     page.on("response", lambda response: shapes.append(response.url) if "/app/static/shapes/" in response.url
             else None)
-    page.goto(server, wait_until="domcontentloaded")
+    page.goto(f"{server}/?geo=uk2023&year=2020", wait_until="domcontentloaded")  # the Sub-ICB view, mid-2020
     bench.wait_for_map(page, measure_label="Share of babies aged 0-2 covered by a team")
     frame = page.frame_locator(bench.MAP_FRAME).first
     gaps = pd.DataFrame(compute_gaps(load_inputs(Selection("uk2023", 2020, date.today()))).drop(columns="geometry"))
