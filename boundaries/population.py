@@ -46,7 +46,8 @@ from boundaries.readers import read_csv, read_rda
 from mapping.errors import PopulationError
 
 __all__ = [
-    "POPULATION_YEARS", "ESTIMATES_NOTE", "year_contents", "AGE_COLUMNS", "SINGLE_YEARS", "SMALL_AREA_FILES", "AUTHORITY_FILES", "NI_DISTRICT_FILE",
+    "POPULATION_YEARS", "ESTIMATES_NOTE", "year_contents",
+    "AGE_COLUMNS", "SINGLE_YEARS", "SMALL_AREA_FILES", "AUTHORITY_FILES", "NI_DISTRICT_FILE",
     "METHODS", "load_population", "population_key", "population_source_ids", "constrain", "authority_totals",
     "ni_district_totals", "backtest", "aggregate_population", "area_population",
 ]
