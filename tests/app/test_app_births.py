@@ -33,3 +33,4 @@ def test_profile_capacity_scales_live_births(mirror):
     lothian = area_births("hb2019", 2020).set_index("code").loc["S08000024"]
     text = " ".join(m.value for m in at.markdown)
     assert f"{lothian['births']:,} live births" in text
+    assert f"**Live births:** {lothian['births']:,} a year ({lothian['period']})" in text.replace("\\", "")

@@ -7,7 +7,7 @@ import streamlit as st
 import boundaries
 from mapping.errors import PimapError
 from mapping.present import style
-from webapp.data import capacity_table, data_version, full_layer, gaps_table, teams_table
+from webapp.data import births_table, capacity_table, data_version, full_layer, gaps_table, teams_table
 from webapp.foi_session import foi_classes
 from webapp.formatting import escape_markdown, fmt_int, fmt_share, ordinal
 from webapp.register_session import register_line
@@ -120,6 +120,12 @@ def show_profile(p: dict, view: View) -> None:
     if p["estimated"]:
         st.caption(f"These population figures are estimates. {boundaries.population.ESTIMATES_NOTE} "
                    "(see 'Methodology and sources').")
+    born = births_table(data_version(), view.geography, view.year).set_index("code")
+    if p["code"] in born.index:
+        row = born.loc[p["code"]]
+        st.markdown(f"**Live births:** {fmt_int(row['births'])} a year ({escape_markdown(row['period'])}"
+                    + ("; shared from its local authorities by their children aged 0" if row["estimated"] else "")
+                    + ").")
     st.markdown(f"**Coverage:** {p['coverage']} "
                 f"({fmt_int(p['covered_age0_2'])} of {fmt_int(p['age0_2'])} babies aged 0-2 live in a team's "
                 "catchment).")
