@@ -76,8 +76,10 @@ def test_map_page_reopens_a_shared_link(mirror):
 
 
 def test_bad_url_values_fall_back_to_defaults(mirror):
+    from webapp.state import default_geography
+
     at = run_app(geo="nowhere", measure="bogus", date="1999", nation="Atlantis", page="nope")
-    assert (at.selectbox(key="geo").value, at.radio(key="measure").value) == ("uk2023", "share_covered")
+    assert (at.selectbox(key="geo").value, at.radio(key="measure").value) == (default_geography(), "share_covered")
     assert (at.select_slider(key="when").value, at.selectbox(key="nation").value) == ("today", "UK")
 
 
