@@ -11,20 +11,24 @@ real data, and loads nothing itself.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+import boundaries.catalogue
 from boundaries.catalogue import NATIONS as UK_NATIONS
 from boundaries.crs import BRITISH_NATIONAL_GRID, IRISH_TRANSVERSE_MERCATOR, WGS84
 from mapping.analysis.selection import AGE_BANDS, Age
-from mapping.analysis.sums import sum_to_areas, to_areas
+from mapping.analysis.sums import to_areas
 from mapping.errors import GeographyError, PimapError
 from mapping.inputs.vocabulary import TeamStatus
 
 if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
     from mapping.analysis.selection import Inputs
 
 __all__ = [
@@ -66,9 +70,11 @@ def unit_coverage(catchments: pd.DataFrame, lookup: pd.DataFrame) -> pd.DataFram
     for geography, group in catchments.groupby("geography", sort=True):
         if geography not in lookup.columns:
             raise GeographyError(f"catchment geography {geography!r} is not in the small-area lookup")
-        matched = lookup[["unit_code", geography]].merge(
-            group[["team_id", "code"]], left_on=geography, right_on="code", how="inner"
-        )
+        # Keep only the lookup rows in some catchment before the merge (same rows, same order, far fewer
+        # Arrow strings to join).
+        column = lookup[geography]
+        subset = lookup.loc[column.isin(group["code"].unique()), ["unit_code", geography]]
+        matched = subset.merge(group[["team_id", "code"]], left_on=geography, right_on="code", how="inner")
         pieces.append(matched[["unit_code", "team_id"]])
     if not pieces:
         return pd.DataFrame({"unit_code": pd.Series(dtype="string"), "team_id": pd.Series(dtype="string")})
@@ -111,14 +117,18 @@ def coverage_by_area(
     """
     band = _age_column(age)
     pop = population.copy()
-    pop["is_covered"] = pop["unit_code"].isin(set(units["unit_code"]))
+    pop["is_covered"] = pop["unit_code"].isin(units["unit_code"].unique())
     for col in ("age0", "age0_2"):
         pop[f"covered_{col}"] = pop[col].where(pop["is_covered"], 0.0)
     if "estimated" not in pop.columns:
         pop["estimated"] = False
-    sums = sum_to_areas(pop, lookup, geography, ["age0", "age0_2", "covered_age0", "covered_age0_2"],
-                        any_columns=["estimated"], count="units")
-    sums["units_covered"] = sum_to_areas(pop, lookup, geography, ["is_covered"])["is_covered"]
+    # One join to the lookup for every sum (each column is summed on its own, in the population's order,
+    # so the figures are those of one sum_to_areas per column).
+    grouped = to_areas(pop, lookup, geography).groupby("code", sort=True)
+    sums = grouped[["age0", "age0_2", "covered_age0", "covered_age0_2"]].sum()
+    sums["estimated"] = grouped["estimated"].any()
+    sums["units"] = grouped.size()
+    sums["units_covered"] = grouped[["is_covered"]].sum()["is_covered"]
     sums = sums[["age0", "age0_2", "covered_age0", "covered_age0_2", "units", "units_covered", "estimated"]]
 
     serving = to_areas(units, lookup, geography, one_row_per_unit=False)
@@ -148,6 +158,56 @@ def coverage_by_area(
     return out
 
 
+_GRIDS = ((BRITISH_NATIONAL_GRID, False), (IRISH_TRANSVERSE_MERCATOR, True))
+
+# Per grid: the mask of the areas measured in it and their centroids' x and y in that grid.
+_Centroids = tuple[tuple[str, np.ndarray, np.ndarray, np.ndarray], ...]
+
+
+def _centroids(areas: gpd.GeoDataFrame) -> _Centroids:
+    """Each area's centroid in its nation's grid (Northern Ireland in EPSG:2157, the rest in EPSG:27700)."""
+    found = []
+    for grid, in_ni in _GRIDS:
+        mask = (areas["nation"] == "Northern Ireland").values == in_ni
+        if not mask.any():
+            continue
+        centroids = areas.geometry[mask].to_crs(grid).centroid
+        found.append((grid, mask, centroids.x.values, centroids.y.values))
+    return tuple(found)
+
+
+@functools.cache
+def _layer_centroids(geography_id: str, key: str) -> tuple[ArrayLike, _Centroids]:
+    """The codes and grid centroids of a geography's full-detail layer, once per process and layer version
+    (``key``): reprojecting the full layer costs far more than the distances."""
+    areas = boundaries.catalogue.load_geography(geography_id)
+    found = _centroids(areas)
+    for array in (a for _, mask, x, y in found for a in (mask, x, y)):
+        array.flags.writeable = False
+    return areas["code"].values, found
+
+
+def _nearest(codes: ArrayLike, centroids: _Centroids, bases: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame({"code": codes}, copy=True)
+    out["nearest_team"] = pd.Series(pd.NA, index=out.index, dtype="string")
+    out["nearest_team_name"] = pd.Series(pd.NA, index=out.index, dtype="string")
+    out["nearest_team_km"] = np.nan
+    bases = bases.dropna(subset=["base_lon", "base_lat"]).drop_duplicates("team_id").reset_index(drop=True)
+    if bases.empty or out.empty:
+        return out
+    points = gpd.GeoSeries(gpd.points_from_xy(bases["base_lon"], bases["base_lat"]), crs=WGS84)
+    for grid, mask, cx, cy in centroids:
+        team_xy = points.to_crs(grid)
+        dx = cx[:, None] - team_xy.x.values[None, :]
+        dy = cy[:, None] - team_xy.y.values[None, :]
+        dist = np.hypot(dx, dy)
+        best = dist.argmin(axis=1)
+        out.loc[mask, "nearest_team"] = bases["team_id"].values[best]
+        out.loc[mask, "nearest_team_name"] = bases["name"].values[best]
+        out.loc[mask, "nearest_team_km"] = dist[np.arange(len(best)), best] / 1000.0
+    return out
+
+
 def nearest_teams(areas: gpd.GeoDataFrame, bases: pd.DataFrame) -> pd.DataFrame:
     """Nearest team base to each area's centroid, in km.
 
@@ -163,28 +223,16 @@ def nearest_teams(areas: gpd.GeoDataFrame, bases: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame with ``code``, ``nearest_team`` (team_id), ``nearest_team_name``, ``nearest_team_km``.
     """
-    out = pd.DataFrame({"code": areas["code"].values})
-    out["nearest_team"] = pd.Series(pd.NA, index=out.index, dtype="string")
-    out["nearest_team_name"] = pd.Series(pd.NA, index=out.index, dtype="string")
-    out["nearest_team_km"] = np.nan
-    bases = bases.dropna(subset=["base_lon", "base_lat"]).drop_duplicates("team_id").reset_index(drop=True)
-    if bases.empty or areas.empty:
-        return out
-    points = gpd.GeoSeries(gpd.points_from_xy(bases["base_lon"], bases["base_lat"]), crs=WGS84)
-    for grid, in_ni in ((BRITISH_NATIONAL_GRID, False), (IRISH_TRANSVERSE_MERCATOR, True)):
-        mask = (areas["nation"] == "Northern Ireland").values == in_ni
-        if not mask.any():
-            continue
-        centroids = areas.geometry[mask].to_crs(grid).centroid
-        team_xy = points.to_crs(grid)
-        dx = centroids.x.values[:, None] - team_xy.x.values[None, :]
-        dy = centroids.y.values[:, None] - team_xy.y.values[None, :]
-        dist = np.hypot(dx, dy)
-        best = dist.argmin(axis=1)
-        out.loc[mask, "nearest_team"] = bases["team_id"].values[best]
-        out.loc[mask, "nearest_team_name"] = bases["name"].values[best]
-        out.loc[mask, "nearest_team_km"] = dist[np.arange(len(best)), best] / 1000.0
-    return out
+    codes = areas["code"].values
+    if areas.empty:
+        return _nearest(codes, (), bases)
+    return _nearest(codes, _centroids(areas), bases)
+
+
+def _nearest_in_geography(geography_id: str, bases: pd.DataFrame) -> pd.DataFrame:
+    """:func:`nearest_teams` of a geography's full-detail layer, its centroids computed once per process."""
+    codes, centroids = _layer_centroids(geography_id, boundaries.catalogue.layer_key(geography_id))
+    return _nearest(codes, centroids, bases)
 
 
 def _summary_row(frame: pd.DataFrame) -> dict:
@@ -241,7 +289,7 @@ def compute_gaps(inputs: Inputs) -> gpd.GeoDataFrame:
     layer = inputs.layer
     gaps = coverage_by_area(units, inputs.population, inputs.lookup, layer, geography, age=selection.age,
                             team_names=names)
-    nearest = nearest_teams(inputs.full_layer, operating)
+    nearest = _nearest_in_geography(geography, operating)
     gaps = gaps.merge(nearest, on="code", how="left")
     uncovered = gaps["coverage"] == "none"
     for col in ("nearest_team", "nearest_team_name"):
