@@ -190,3 +190,18 @@ def test_population_conserved_on_every_geography(real, gid):
     # the covered total is the same whichever geography it is summed to
     covered = pop[pop["unit_code"].isin(set(units["unit_code"])) & pop["nation"].isin(nations)]["age0_2"].sum()
     assert gaps["covered_age0_2"].sum() == pytest.approx(covered)
+
+
+def test_cached_centroids_give_the_nearest_teams_of_the_full_layer(mirror):
+    """compute_gaps takes each geography's projected centroids from a per-process cache; they must give
+    the same nearest team and distance as the full-detail layer does."""
+    from datetime import date
+
+    from mapping.analysis.coverage import _nearest_in_geography, nearest_teams
+    from mapping.analysis.selection import Selection, load_inputs
+
+    inputs = load_inputs(Selection("uk2018", 2020, date(2024, 7, 1)))
+    bases = inputs.operating
+    direct = nearest_teams(inputs.full_layer, bases).reset_index(drop=True)
+    cached = _nearest_in_geography("uk2018", bases).reset_index(drop=True)
+    pd.testing.assert_frame_equal(cached, direct)
