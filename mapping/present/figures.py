@@ -635,9 +635,10 @@ def team_marker_handle(status: TeamStatus, label: str, *, markersize: float = 7,
 
 
 def grade_key_label(shape: GradeShape) -> str:
-    """A grade's legend label in print, its shape named first ("Square: described by the body running it"), so
-    the key says in words what the shape means (the status keys, drawn on the circle, name the fill)."""
-    return f"{shape.shape.capitalize()}: {shape.label}"
+    """A grade's legend label in print, its shape named first ("Square: described by its provider"), so the key
+    says in words what the shape means (the status keys, drawn on the circle, name the fill); the grade's short
+    words, so the key fits beside a 16:9 map."""
+    return f"{shape.shape.capitalize()}: {shape.short}"
 
 
 def key_legend(fig: Figure, handles: Sequence[Artist], *, font: float, columns: int, title: str = "",

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["PACK_GEOGRAPHIES", "FoiSource", "FoiInputs", "PackInputs", "pack_selection", "load_inputs",
            "growth_as_of"]
 
-PACK_GEOGRAPHIES: tuple[str, ...] = ("uk2018", "uk2023")
+PACK_GEOGRAPHIES: tuple[str, ...] = ("uk2018", "uk2023", "uk2026")
 # FOI replies for a pack: a file's path, or an upload's (file name, bytes), read in memory (the app's case).
 FoiSource = str | os.PathLike | tuple[str, bytes]
 # The teams a pack lists: those operating or in development on its date.

@@ -197,5 +197,5 @@ def test_the_pack_draws_each_grade_in_its_own_marker_shape():
     assert labels["Team operating (3)"].get_marker() == "o"
     assert labels["Team in development (3)"].get_marker() == "o"
     assert F.grade_key_label(style.GRADE_SHAPES[EvidenceGrade.FOUNDATION]) == (
-        "Circle: named by the Parent-Infant Foundation")  # the name keeps its capitals
+        "Circle: Foundation-named")  # the name keeps its capitals
     assert not any(style.UNGRADED.label in label for label in labels)
