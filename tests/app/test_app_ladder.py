@@ -205,7 +205,9 @@ def test_methodology_includes_the_ladder_rules(mirror):
 
 def test_pack_is_explained_for_other_geographies(mirror):
     at = run_app(page="tables", geo="ccg2018")
-    assert any("UK-wide geographies only (uk2018, uk2023)" in i.value for i in at.info)
+    from mapping.report import PACK_GEOGRAPHIES
+
+    assert any(f"UK-wide geographies only ({', '.join(PACK_GEOGRAPHIES)})" in i.value for i in at.info)
     assert not [b for b in at.button if b.key == "build_pack"]
 
 
