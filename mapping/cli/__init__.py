@@ -13,12 +13,13 @@ import sys
 import warnings
 from types import ModuleType
 
-from mapping.cli import births, changes, data, foi, gaps, ladder, postcode, report, teams
+from mapping.cli import area, births, changes, compare, data, foi, gaps, ladder, postcode, report, site, teams
 from mapping.errors import CacheRepairWarning, PimapError
 
 # Sub-modules, each with ``register(subparsers) -> None``, imported by name above so every static tool
 # sees them. A command's handler is stored as ``func`` on its parser and returns the process exit code.
-COMMAND_MODULES: tuple[ModuleType, ...] = (data, gaps, teams, foi, ladder, report, postcode, changes, births)
+COMMAND_MODULES: tuple[ModuleType, ...] = (data, gaps, teams, foi, ladder, report, postcode, changes, births, area,
+                                           compare, site)
 
 
 def build_parser() -> argparse.ArgumentParser:
