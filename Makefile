@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Leaflet, pinned (scripts/vendor_js.py: the npm tarball's sha256), served by the app and copied into `pimap site`.
+VENDOR := static/vendor/leaflet/.vendor.json
 
 .PHONY: run test check lint bench
 
@@ -11,13 +13,19 @@ $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/python scripts/vendor_js.py
 	touch $(STAMP)
 
-run: $(STAMP)
+# An earlier checkout (installed before Leaflet was vendored) gets it here; an intact copy is left alone.
+$(VENDOR): scripts/vendor_js.py | $(STAMP)
+	$(BIN)/python scripts/vendor_js.py
+	touch $(VENDOR)
+
+run: $(STAMP) $(VENDOR)
 	$(BIN)/pimap data fetch
 	$(BIN)/streamlit run app.py --server.headless true
 
-test: $(STAMP)
+test: $(STAMP) $(VENDOR)
 	$(BIN)/pytest
 
 # Lint (ruff) and types (mypy, configured in pyproject.toml).
