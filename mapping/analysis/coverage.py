@@ -37,7 +37,10 @@ __all__ = [
     "unit_coverage",
     "covering_units",
     "coverage_by_area",
+    "LAND_NEIGHBOURS",
     "nearest_teams",
+    "nearest_team_list",
+    "nearest_team_list_in_geography",
     "summarise",
     "compute_gaps",
 ]
@@ -160,6 +163,15 @@ def coverage_by_area(
 
 _GRIDS = ((BRITISH_NATIONAL_GRID, False), (IRISH_TRANSVERSE_MERCATOR, True))
 
+# The nations whose team bases an area's nearest team may be in: its own, and those it shares a land border
+# with, so no nearest team is across the sea (Glasgow's is in Scotland or England, never in Northern Ireland).
+LAND_NEIGHBOURS: dict[str, frozenset[str]] = {
+    "England": frozenset({"England", "Wales", "Scotland"}),
+    "Wales": frozenset({"Wales", "England"}),
+    "Scotland": frozenset({"Scotland", "England"}),
+    "Northern Ireland": frozenset({"Northern Ireland"}),
+}
+
 # Per grid: the mask of the areas measured in it and their centroids' x and y in that grid.
 _Centroids = tuple[tuple[str, np.ndarray, np.ndarray, np.ndarray], ...]
 
@@ -177,62 +189,135 @@ def _centroids(areas: gpd.GeoDataFrame) -> _Centroids:
 
 
 @functools.cache
-def _layer_centroids(geography_id: str, key: str) -> tuple[ArrayLike, _Centroids]:
-    """The codes and grid centroids of a geography's full-detail layer, once per process and layer version
-    (``key``): reprojecting the full layer costs far more than the distances."""
+def _layer_centroids(geography_id: str, key: str) -> tuple[ArrayLike, ArrayLike, _Centroids]:
+    """The codes, nations and grid centroids of a geography's full-detail layer, once per process and layer
+    version (``key``): reprojecting the full layer costs far more than the distances."""
     areas = boundaries.catalogue.load_geography(geography_id)
     found = _centroids(areas)
-    for array in (a for _, mask, x, y in found for a in (mask, x, y)):
+    nations = areas["nation"].to_numpy(dtype=object)
+    for array in (nations, *(a for _, mask, x, y in found for a in (mask, x, y))):
         array.flags.writeable = False
-    return areas["code"].values, found
+    return areas["code"].values, nations, found
 
 
-def _nearest(codes: ArrayLike, centroids: _Centroids, bases: pd.DataFrame) -> pd.DataFrame:
+def _reachable(area_nations: np.ndarray, team_nations: np.ndarray) -> np.ndarray:
+    """(areas x teams) True where the team's base is in a nation the area reaches by land (:data:`LAND_NEIGHBOURS`)."""
+    out = np.zeros((len(area_nations), len(team_nations)), dtype=bool)
+    for nation in np.unique(area_nations):
+        allowed = LAND_NEIGHBOURS.get(str(nation), frozenset({str(nation)}))
+        out[area_nations == nation] = np.isin(team_nations, list(allowed))
+    return out
+
+
+def _distances(nations: ArrayLike, centroids: _Centroids, bases: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """The usable bases (one row per team with a base) and the (areas x bases) straight-line distances in km,
+    ``inf`` where a base is not reachable by land (:func:`_reachable`) or the area has no centroid."""
+    bases = bases.dropna(subset=["base_lon", "base_lat"]).drop_duplicates("team_id").reset_index(drop=True)
+    area_nations = np.asarray(nations, dtype=object)
+    dist = np.full((len(area_nations), len(bases)), np.inf)
+    if bases.empty or not len(area_nations):
+        return bases, dist
+    team_nations = bases["nation"].astype(str).values if "nation" in bases.columns else None
+    points = gpd.GeoSeries(gpd.points_from_xy(bases["base_lon"], bases["base_lat"]), crs=WGS84)
+    for grid, mask, cx, cy in centroids:
+        team_xy = points.to_crs(grid)
+        km = np.hypot(cx[:, None] - team_xy.x.values[None, :], cy[:, None] - team_xy.y.values[None, :]) / 1000.0
+        if team_nations is not None:
+            km = np.where(_reachable(area_nations[mask], team_nations), km, np.inf)
+        dist[mask] = km
+    return bases, dist
+
+
+def _nearest(codes: ArrayLike, nations: ArrayLike, centroids: _Centroids, bases: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({"code": codes}, copy=True)
     out["nearest_team"] = pd.Series(pd.NA, index=out.index, dtype="string")
     out["nearest_team_name"] = pd.Series(pd.NA, index=out.index, dtype="string")
     out["nearest_team_km"] = np.nan
-    bases = bases.dropna(subset=["base_lon", "base_lat"]).drop_duplicates("team_id").reset_index(drop=True)
+    bases, dist = _distances(nations, centroids, bases)
     if bases.empty or out.empty:
         return out
-    points = gpd.GeoSeries(gpd.points_from_xy(bases["base_lon"], bases["base_lat"]), crs=WGS84)
-    for grid, mask, cx, cy in centroids:
-        team_xy = points.to_crs(grid)
-        dx = cx[:, None] - team_xy.x.values[None, :]
-        dy = cy[:, None] - team_xy.y.values[None, :]
-        dist = np.hypot(dx, dy)
-        best = dist.argmin(axis=1)
-        out.loc[mask, "nearest_team"] = bases["team_id"].values[best]
-        out.loc[mask, "nearest_team_name"] = bases["name"].values[best]
-        out.loc[mask, "nearest_team_km"] = dist[np.arange(len(best)), best] / 1000.0
+    best = dist.argmin(axis=1)
+    km = dist[np.arange(len(best)), best]
+    found = np.isfinite(km)
+    out.loc[found, "nearest_team"] = bases["team_id"].values[best[found]]
+    out.loc[found, "nearest_team_name"] = bases["name"].values[best[found]]
+    out.loc[found, "nearest_team_km"] = km[found]
     return out
 
 
 def nearest_teams(areas: gpd.GeoDataFrame, bases: pd.DataFrame) -> pd.DataFrame:
-    """Nearest team base to each area's centroid, in km.
+    """Nearest team base reachable by land to each area's centroid, in straight-line km.
 
     Distances are measured in EPSG:27700 (British National Grid) for areas in Great
-    Britain and EPSG:2157 (Irish Transverse Mercator) for Northern Ireland.
+    Britain and EPSG:2157 (Irish Transverse Mercator) for Northern Ireland. Only bases in the
+    area's own nation or one it shares a land border with count (:data:`LAND_NEIGHBOURS`: England
+    with Wales and Scotland; Northern Ireland alone), so no nearest team is across the sea. Bases
+    without a ``nation`` column are all candidates.
 
     Parameters
     ----------
     areas : GeoDataFrame with ``code``, ``nation``, ``geometry`` (any CRS).
-    bases : ``team_id``, ``name``, ``base_lon``, ``base_lat`` of the teams to consider.
+    bases : ``team_id``, ``name``, ``base_lon``, ``base_lat`` (and ``nation``) of the teams to consider.
 
     Returns
     -------
-    DataFrame with ``code``, ``nearest_team`` (team_id), ``nearest_team_name``, ``nearest_team_km``.
+    DataFrame with ``code``, ``nearest_team`` (team_id), ``nearest_team_name``, ``nearest_team_km``
+    (missing where no base is reachable by land).
     """
-    codes = areas["code"].values
+    codes, nations = areas["code"].values, areas["nation"].to_numpy(dtype=object)
     if areas.empty:
-        return _nearest(codes, (), bases)
-    return _nearest(codes, _centroids(areas), bases)
+        return _nearest(codes, nations, (), bases)
+    return _nearest(codes, nations, _centroids(areas), bases)
+
+
+NEAREST_LIST_COLUMNS = ("team_id", "name", "nation", "km")
+
+
+def _nearest_list(codes: ArrayLike, nations: ArrayLike, centroids: _Centroids, bases: pd.DataFrame, code: str,
+                  count: int) -> pd.DataFrame:
+    columns = list(NEAREST_LIST_COLUMNS)
+    hit = np.flatnonzero(np.asarray(codes) == code)
+    if not len(hit):
+        raise GeographyError(f"no area with code {code!r} in this geography")
+    i = int(hit[0])
+    # the area's own centroid: its position among the areas measured in its grid
+    picked = tuple((grid, mask[i:i + 1], x[[int(mask[:i].sum())]], y[[int(mask[:i].sum())]])
+                   for grid, mask, x, y in centroids if mask[i])
+    usable, dist = _distances(np.asarray(nations)[i:i + 1], picked, bases)
+    if usable.empty:
+        return pd.DataFrame({c: pd.Series(dtype="float" if c == "km" else "string") for c in columns})
+    km = dist[0]
+    order = [j for j in np.argsort(km, kind="stable") if np.isfinite(km[j])][:count]
+    out = usable.iloc[order].assign(km=km[order])
+    if "nation" not in out.columns:
+        out["nation"] = pd.NA
+    return out[columns].reset_index(drop=True)
+
+
+def nearest_team_list(areas: gpd.GeoDataFrame, bases: pd.DataFrame, code: str, *, count: int = 3) -> pd.DataFrame:
+    """The ``count`` team bases nearest the centroid of area ``code`` that it reaches by land, nearest first.
+
+    Same rule and grids as :func:`nearest_teams` (straight-line km from the area's centroid to each base;
+    bases across the sea never count). Returns ``team_id``, ``name``, ``nation``, ``km``; fewer rows when fewer
+    bases are reachable.
+    """
+    rows = areas[areas["code"] == code]
+    if rows.empty:
+        raise GeographyError(f"no area with code {code!r} in this geography")
+    return _nearest_list(rows["code"].values, rows["nation"].to_numpy(dtype=object), _centroids(rows), bases, code, count)
+
+
+def nearest_team_list_in_geography(geography_id: str, bases: pd.DataFrame, code: str, *,
+                                   count: int = 3) -> pd.DataFrame:
+    """:func:`nearest_team_list` on a geography's full-detail layer, its centroids computed once per process."""
+    codes, nations, centroids = _layer_centroids(geography_id, boundaries.catalogue.layer_key(geography_id))
+    return _nearest_list(codes, nations, centroids, bases, code, count)
 
 
 def _nearest_in_geography(geography_id: str, bases: pd.DataFrame) -> pd.DataFrame:
     """:func:`nearest_teams` of a geography's full-detail layer, its centroids computed once per process."""
-    codes, centroids = _layer_centroids(geography_id, boundaries.catalogue.layer_key(geography_id))
-    return _nearest(codes, centroids, bases)
+    codes, nations, centroids = _layer_centroids(geography_id, boundaries.catalogue.layer_key(geography_id))
+    return _nearest(codes, nations, centroids, bases)
 
 
 def _summary_row(frame: pd.DataFrame) -> dict:
