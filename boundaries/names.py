@@ -36,12 +36,13 @@ from boundaries.readers import read_csv
 __all__ = ["names_table", "display_names", "nhs_code", "place_name", "NAMES_COLUMNS", "BABIES_YEAR", "MIN_SHARE"]
 
 # Bump when the recipe changes, so a cached names table is rebuilt.
-NAMES_VERSION = "2"
+NAMES_VERSION = "3"
 # The population year whose children aged 0-2 weigh a name's share of an area.
 BABIES_YEAR = 2024
 # A named area holding less than this share of another name's babies does not take that name.
 MIN_SHARE = 0.02
-NAMES_COLUMNS = ("code", "name", "nation", "alias", "kind", "share", "babies")
+_ROW_COLUMNS = ("code", "name", "nation", "alias", "kind", "share", "babies")
+NAMES_COLUMNS = ("code", "name", "display_name", "nation", "alias", "kind", "share", "babies")
 
 # Former or contained areas whose names an area keeps, per kind of area: (geography id, kind label).
 _ENGLISH_HISTORY = {
@@ -129,26 +130,27 @@ def _build(geography: str) -> pd.DataFrame:
         held = held.dropna(subset=["name", "other_name"])
         kind = held["other_nation"].map(_AUTHORITY_LABEL).fillna(label) if other.startswith("lad") else label
         held = held.assign(kind=kind)
-        rows.append(held.assign(alias=held["other_name"])[list(NAMES_COLUMNS)])
+        rows.append(held.assign(alias=held["other_name"])[list(_ROW_COLUMNS)])
         if other.startswith(("ccg", "sicbl", "icb")):
             coded = held.assign(alias=held["other"], kind=held["kind"] + " code")
-            rows.append(coded[list(NAMES_COLUMNS)])
+            rows.append(coded[list(_ROW_COLUMNS)])
             nhs_codes = held["other_name"].map(nhs_code)
             if other == "ccg2018":
                 nhs_codes = nhs_codes.fillna(held["other"].map(ccg18_nhs))
             coded = held.assign(alias=nhs_codes, kind=held["kind"] + " code").dropna(subset=["alias"])
-            rows.append(coded[list(NAMES_COLUMNS)])
-    frame = pd.concat([r[list(NAMES_COLUMNS)] for r in rows], ignore_index=True)
+            rows.append(coded[list(_ROW_COLUMNS)])
+    frame = pd.concat([r[list(_ROW_COLUMNS)] for r in rows], ignore_index=True)
     frame["alias"] = frame["alias"].astype(str).str.strip()
     frame = frame[frame["alias"] != ""]
     # One row per (area, alias): the first kind built (own names, then the newest former names, then
     # local authorities), so "Leeds" is a local authority rather than also a county and a former district.
     frame = (frame.assign(_key=frame["alias"].str.upper()).sort_values("code", kind="stable")
              .drop_duplicates(["code", "_key"]).drop(columns="_key").reset_index(drop=True))
-    for column in ("code", "name", "nation", "alias", "kind"):
+    frame["display_name"] = frame["code"].map(_display(frame, areas))
+    for column in ("code", "name", "display_name", "nation", "alias", "kind"):
         frame[column] = frame[column].astype(str)
     frame["share"] = frame["share"].astype(float)
-    return frame
+    return frame[list(NAMES_COLUMNS)]
 
 
 @cache
@@ -160,11 +162,11 @@ def _names_table(geography: str) -> pd.DataFrame:
 def names_table(geography: str) -> pd.DataFrame:
     """Every name of every area of ``geography``, one row per (area, name).
 
-    Columns: ``code``, ``name`` (the area's current name), ``nation``, ``alias`` (a name or code people
-    use), ``kind`` ("name", "code", "NHS code", "former CCG", "former CCG code", "2023 ICB",
-    "local authority", "county", "council area", "district", "former district", ...) and ``share``
-    (the share of the alias's babies in the area: 1.0 for the area's own names) and ``babies`` (the
-    children aged 0-2 the alias's area and this area have in common, mid-:data:`BABIES_YEAR`).
+    Columns: ``code``, ``name`` (the area's current name), ``display_name`` (:func:`display_names`),
+    ``nation``, ``alias`` (a name or code people use), ``kind`` ("name", "code", "NHS code", "former CCG",
+    "former CCG code", "2023 ICB", "local authority", "county", "council area", "district", "former
+    district", ...), ``share`` (the share of the alias's babies in the area: 1.0 for the area's own names)
+    and ``babies`` (the children aged 0-2 the alias's area and this area have in common, mid-:data:`BABIES_YEAR`).
     """
     return _names_table(geography).copy()
 
@@ -205,9 +207,8 @@ def _same_code_ccg_name(code: str) -> str | None:
 
 @cache
 def _display_names(geography: str) -> tuple[tuple[str, str], ...]:
-    areas = area_table(geography)
-    names = _names_table(geography)
-    return tuple(_display(names, areas).items())
+    names = _names_table(geography).drop_duplicates("code")
+    return tuple(zip(names["code"], names["display_name"]))
 
 
 def display_names(geography: str) -> dict[str, str]:
