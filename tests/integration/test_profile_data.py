@@ -39,7 +39,20 @@ def test_profile_figures_are_the_gaps_tables(gaps):
     england = gaps[gaps["nation"] == "England"]
     assert p["nation_figures"]["age0_2_total"] == england["age0_2"].sum()
     assert p["nation_areas"] == len(england)
-    assert p["rank_uncovered"] == int((england["uncovered_age0_2"] > row["uncovered_age0_2"]).sum()) + 1
+    with_gaps = england[england["uncovered_age0_2"] >= 0.5]  # ranked only among areas with babies with no team
+    assert p["ranked_areas"] == len(with_gaps)
+    if row["uncovered_age0_2"] >= 0.5:
+        assert p["rank_uncovered"] == int((with_gaps["uncovered_age0_2"] > row["uncovered_age0_2"]).sum()) + 1
+    else:
+        assert p["rank_uncovered"] is None
+
+
+@pytest.mark.slow
+def test_a_fully_covered_area_is_not_ranked(gaps):
+    full = gaps[gaps["coverage"] == "full"].iloc[0]
+    p = area_profile(gaps, full["code"])
+    assert p["rank_uncovered"] is None and p["uncovered_age0_2"] == 0
+    assert p["ranked_areas"] == int(((gaps["nation"] == full["nation"]) & (gaps["uncovered_age0_2"] >= 0.5)).sum())
 
 
 @pytest.mark.slow
