@@ -81,10 +81,20 @@ def _english_kind(geography: str) -> str | None:
     return None
 
 
+def _own_parts(geography: str) -> set[str]:
+    return set(get_geography(geography).parts or (geography,))
+
+
 def _history(geography: str) -> tuple[tuple[str, str], ...]:
+    """The earlier areas whose names ``geography``'s areas keep (none later than it: they are not former)."""
     kind = _english_kind(geography)
-    own = set(get_geography(geography).parts or (geography,))
-    return tuple(p for p in _ENGLISH_HISTORY.get(kind or "", ()) if p[0] not in own)
+    vintage = get_geography(geography).vintage
+    return tuple(p for p in _ENGLISH_HISTORY.get(kind or "", ())
+                 if p[0] not in _own_parts(geography) and get_geography(p[0]).vintage < vintage)
+
+
+def _authorities(geography: str) -> tuple[tuple[str, str], ...]:
+    return tuple(p for p in _AUTHORITIES if p[0] not in _own_parts(geography))
 
 
 def _ccg2018_nhs_codes() -> pd.Series:
@@ -93,7 +103,7 @@ def _ccg2018_nhs_codes() -> pd.Series:
 
 
 def _key(geography: str) -> str:
-    related = [g for g, _ in _history(geography)] + [g for g, _ in _AUTHORITIES] + [geography]
+    related = [g for g, _ in (*_history(geography), *_authorities(geography))] + [geography]
     parts = [LAYER_VERSION, "names", NAMES_VERSION, geography, str(BABIES_YEAR), str(MIN_SHARE), lookup_key(),
              population_key(BABIES_YEAR), registry()["ccg2018_codes"].sha256]
     parts += [layer_key(g) for g in related]
@@ -121,7 +131,7 @@ def _build(geography: str) -> pd.DataFrame:
     rows.append(areas.assign(alias=areas["name"].map(nhs_code), kind="NHS code").dropna(subset=["alias"]))
     info = areas.set_index("code")
     ccg18_nhs = _ccg2018_nhs_codes()
-    for other, label in (*_history(geography), *_AUTHORITIES):
+    for other, label in (*_history(geography), *_authorities(geography)):
         held = _held(units, geography, other)
         names = area_table(other).set_index("code")
         held = held.assign(name=held["code"].map(info["name"]), nation=held["code"].map(info["nation"]),
