@@ -21,6 +21,7 @@ import pandas as pd
 import boundaries.catalogue
 from boundaries.catalogue import NATIONS as UK_NATIONS
 from boundaries.crs import BRITISH_NATIONAL_GRID, IRISH_TRANSVERSE_MERCATOR, WGS84
+from boundaries.names import display_names
 from mapping.analysis.selection import AGE_BANDS, Age
 from mapping.analysis.sums import to_areas
 from mapping.errors import GeographyError, PimapError
@@ -362,7 +363,8 @@ def compute_gaps(inputs: Inputs) -> gpd.GeoDataFrame:
     """The per-area gaps table of a selection: its teams operating on the date, its mid-year population.
 
     The age band is the selection's (``inputs.selection.age``). Returns a GeoDataFrame (web-weight
-    geometry) with one row per area: population, covered population, ``share_covered``, ``coverage``,
+    geometry) with one row per area: ``code``, ``name``, ``display_name`` (the name a reader knows,
+    :func:`boundaries.names.display_names`), ``nation``, population, covered population, ``share_covered``, ``coverage``,
     serving ``teams`` and ``team_names``, and for areas with no team the ``nearest_team`` and
     ``nearest_team_km``.
     """
@@ -376,6 +378,10 @@ def compute_gaps(inputs: Inputs) -> gpd.GeoDataFrame:
                             team_names=names)
     nearest = _nearest_in_geography(geography, operating)
     gaps = gaps.merge(nearest, on="code", how="left")
+    # the readable name (a Sub-ICB location as its place, ICB and NHS code), right after the official one
+    shown = display_names(geography)
+    gaps.insert(gaps.columns.get_loc("name") + 1, "display_name",
+                [shown.get(code) or name for code, name in zip(gaps["code"], gaps["name"])])
     uncovered = gaps["coverage"] == "none"
     for col in ("nearest_team", "nearest_team_name"):
         gaps[col] = gaps[col].where(uncovered, pd.NA)

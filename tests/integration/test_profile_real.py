@@ -61,3 +61,19 @@ def test_the_cached_list_is_the_full_layer_list_and_starts_with_the_gaps_nearest
     first = nearest_team_list_in_geography("uk2026", inputs.operating, GLASGOW, count=3).iloc[0]
     assert first["team_id"] == gaps.loc[GLASGOW, "nearest_team"]
     assert first["km"] == pytest.approx(gaps.loc[GLASGOW, "nearest_team_km"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("geography", ["uk2023", "uk2026"])
+def test_gaps_carry_the_display_name_right_after_the_name(mirror, geography):
+    from boundaries.names import display_names
+
+    gaps = compute_gaps(load_inputs(Selection(geography, 2024, date(2025, 7, 1))))
+    columns = list(gaps.columns)
+    assert columns[columns.index("name") + 1] == "display_name"
+    shown = display_names(geography)
+    assert gaps["display_name"].tolist() == [shown.get(c) or n for c, n in zip(gaps["code"], gaps["name"])]
+    assert gaps["display_name"].notna().all() and (gaps["display_name"].str.len() > 0).all()
+    if geography == "uk2023":  # a Sub-ICB location reads as its place, its ICB and its NHS code
+        leeds = gaps.loc[gaps["name"].str.endswith("15F"), "display_name"].iloc[0]
+        assert leeds.startswith("Leeds (") and leeds.endswith("15F)")
