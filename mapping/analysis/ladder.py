@@ -403,13 +403,17 @@ def summarise_ladder(ladder: pd.DataFrame, nations: Collection[str] = SUMMARY_NA
     ``share_<slug>`` = children (of the ladder's age band) living in small areas at that level /
     all children in the scope: population-weighted, so split areas count in part. ``areas_<slug>``
     counts areas by their dominant ``level`` (the MMHA way), ``areas_share_<slug>`` = that / areas.
-    The first row's scope is "United Kingdom" when all four nations are present, else "All areas".
+    The first row's scope is "United Kingdom" when all four nations are present, the nation when there is
+    only one (and no second row), else "All areas" (:func:`mapping.analysis.reach.first_scope`).
     """
+    from mapping.analysis.reach import first_scope
+
     band = AGE_BANDS[str(ladder["age_band"].iloc[0])] if len(ladder) else "age0_2"
     present = [n for n in nations if (ladder["nation"] == n).any()]
-    scope = "United Kingdom" if set(SUMMARY_NATIONS) <= set(ladder["nation"]) else "All areas"
+    scope = "United Kingdom" if set(SUMMARY_NATIONS) <= set(ladder["nation"]) else first_scope(present)
     rows = [_summary_row(scope, ladder, band)]
-    rows += [_summary_row(n, ladder[ladder["nation"] == n], band) for n in present]
+    if len(present) > 1:
+        rows += [_summary_row(n, ladder[ladder["nation"] == n], band) for n in present]
     return pd.DataFrame(rows)
 
 

@@ -45,7 +45,7 @@ class ListCount:
     operating_by_grade: Mapping[str, int]  # every EvidenceGrade -> distinct teams operating
     in_development_by_grade: Mapping[str, int]  # every EvidenceGrade -> distinct teams in development
     grades: tuple[str, ...] | None  # the grades this view counts as a team (None: all)
-    published_teams: int | None  # the latest published UK count known on as_of
+    published_teams: int | None  # the latest published count for these nations known on as_of (UK: the UK's)
     published_as_of: str | None  # its date as published: "2025-12", or a bare year "2019"
 
     @property
@@ -117,14 +117,18 @@ class ListCount:
 
         t = say or default
         where = "" if self.whole_uk else f" ({', '.join(self.nations)})"
+        scope = "UK" if self.whole_uk else " and ".join(self.nations)
         text = (f"Our list on {self.as_of.day} {self.as_of:%B %Y}{where}: {t('named')} teams named in public sources "
                 f"({t('teams_operating')} operating, {t('teams_in_development')} in development), of which "
                 f"{t('foundation')} "
                 "named by the Parent-Infant Foundation")
         if "published_teams" in figures:
-            text += f"; published UK count: {t('published_teams')} (Parent-Infant Foundation, {t('published_as_of')})"
-        else:
+            label = "published UK count" if self.whole_uk else f"published count for {scope}"
+            text += f"; {label}: {t('published_teams')} (Parent-Infant Foundation, {t('published_as_of')})"
+        elif self.whole_uk:
             text += "; no published UK count on record by then"
+        else:
+            text += f"; no published count for {scope} (the published counts are for the whole UK)"
         text += "."
         if self.grades is not None:
             choice = grade_choice(self.grades)
@@ -146,7 +150,10 @@ def count_list(current: pd.DataFrame, as_of: date, nations: tuple[str, ...], pub
 
     ``published`` is :func:`mapping.analysis.growth.load_published_counts`; the count stated is the latest
     known on ``as_of`` (:func:`mapping.analysis.growth.known_published_counts`) that the Parent-Infant
-    Foundation made itself (``counted_by``), since others only quote its figure, sometimes rounded.
+    Foundation made itself (``counted_by``), since others only quote its figure, sometimes rounded. The counts
+    are the UK's unless ``published`` has a ``nation`` column: then a view of fewer than four nations takes the
+    count of exactly its nation (none when there is none: never the UK's), and the UK view the rows with no
+    nation or "UK".
     """
     from mapping.analysis.growth import known_published_counts
 
@@ -159,6 +166,12 @@ def count_list(current: pd.DataFrame, as_of: date, nations: tuple[str, ...], pub
 
     known = known_published_counts(published, as_of)
     known = known[known["counted_by"].str.contains(COUNTER, regex=False, na=False)]
+    whole_uk = len(set(nations)) == 4
+    if "nation" in known.columns:
+        scope = known["nation"].fillna("UK").replace("", "UK")
+        known = known[scope == ("UK" if whole_uk else " and ".join(nations))]
+    elif not whole_uk:
+        known = known.iloc[0:0]  # the published counts are the UK's: never stated as one nation's
     latest = None if known.empty else known.iloc[-1]
     return ListCount(
         as_of=as_of, nations=nations,

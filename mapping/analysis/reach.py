@@ -35,6 +35,7 @@ __all__ = [
     "reach_by_area",
     "summarise_reach",
     "national_reach",
+    "first_scope",
     "national_reach_of",
     "compare_with_published",
     "published_record",
@@ -163,11 +164,13 @@ def summarise_reach(reach: pd.DataFrame) -> pd.DataFrame:
     """Babies, need, families and reach for the whole geography and each nation in it.
 
     ``reach = sum(families) / sum(need)`` within each scope (not an average of area reaches). The first
-    row's scope is "United Kingdom" when all four nations are present, else "All areas".
+    row's scope is "United Kingdom" when all four nations are present, the nation itself when there is only one
+    (Scotland's health boards are headed "Scotland", with no second row), else "All areas".
     """
     nations = UK_NATIONS
-    scope = "United Kingdom" if set(nations) <= set(reach["nation"]) else "All areas"
-    parts = [(scope, reach)] + [(n, reach[reach["nation"] == n]) for n in nations if (reach["nation"] == n).any()]
+    present = [n for n in nations if (reach["nation"] == n).any()]
+    parts = [(first_scope(present), reach)] + ([(n, reach[reach["nation"] == n]) for n in present]
+                                               if len(present) > 1 else [])
     rows = []
     for name, frame in parts:
         need, families = float(frame["need"].sum()), float(frame["families"].sum())
@@ -182,6 +185,14 @@ def summarise_reach(reach: pd.DataFrame) -> pd.DataFrame:
             "reach": families / need if need > 0 else np.nan,
         })
     return pd.DataFrame(rows)
+
+
+def first_scope(nations: list[str] | tuple[str, ...]) -> str:
+    """The name of a summary's first scope (the whole geography): "United Kingdom" when it has all four
+    nations, the nation when it has one, else "All areas"."""
+    if set(UK_NATIONS) <= set(nations):
+        return "United Kingdom"
+    return nations[0] if len(set(nations)) == 1 else "All areas"
 
 
 def national_reach(teams: int, babies: float, params: ReachParameters = DEFAULT_REACH) -> dict:
@@ -226,7 +237,7 @@ def national_reach_of(reach: pd.DataFrame, params: ReachParameters = DEFAULT_REA
 
     The one national reach: the app, the pack and the command line all quote this, so the teams are those
     serving the geography and the babies the unrounded sum of ``params.births_band`` over its areas.
-    Returns :func:`national_reach` with ``scope`` ("United Kingdom", or "All areas").
+    Returns :func:`national_reach` with ``scope`` ("United Kingdom", the one nation, or "All areas").
     """
     first = summarise_reach(reach).iloc[0]
     return {"scope": str(first["scope"]), **national_reach(int(first["teams"]), float(first["babies"]), params)}

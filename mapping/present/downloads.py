@@ -32,9 +32,23 @@ __all__ = [
     "to_xlsx_bytes",
     "to_geojson_bytes",
     "download_name",
+    "BABIES_NOTE",
+    "SUMS_NOTE",
+    "SYNTHETIC_NOTE",
+    "baby_columns",
+    "whole_babies",
+    "reader_table",
 ]
 
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
+# What every table of babies says about its numbers (issue 15: babies are whole numbers wherever a person reads them).
+BABIES_NOTE = ("Babies are whole numbers, rounded from the population figures; a row whose babies are estimated "
+               "(shared out from district or local-authority figures) says so in its 'estimated' column.")
+SUMS_NOTE = ("Totals are sums of the exact, unrounded figures, rounded once at the end, so a total can differ by "
+             "one or two from the sum of its rounded rows.")
+SYNTHETIC_NOTE = ("SYNTHETIC test data: the FOI replies loaded are marked synthetic, made up for testing. Do not "
+                  "quote any figure from this file.")
 
 
 @dataclass(frozen=True)
@@ -89,6 +103,38 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
             out[column] = series.map(neutralise)
     out.columns = [neutralise(str(c)) for c in out.columns]
     return out
+
+
+def baby_columns(frame: pd.DataFrame) -> list[str]:
+    """The columns of ``frame`` that count babies (``age0``, ``age0_2``, ``covered_age0_2``, ``babies``,
+    ``age0_2_level_3``, ...): numeric columns naming an age band, or babies, but never a share."""
+    out = []
+    for column in frame.columns:
+        name = str(column)
+        if name.startswith("share") or "share" in name.split("_") or not pd.api.types.is_numeric_dtype(frame[column]):
+            continue
+        if pd.api.types.is_bool_dtype(frame[column]):
+            continue
+        if re.search(r"(^|_)age0(_2)?($|_)", name) or name in ("babies", "need", "babies_in_need"):
+            out.append(column)
+    return out
+
+
+def whole_babies(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its :func:`baby_columns` rounded to whole numbers (nullable integers: a missing count
+    stays empty); the ``estimated`` flag, where there is one, is kept as it is."""
+    out = frame.copy()
+    for column in baby_columns(out):
+        out[column] = out[column].round().astype("Int64")
+    return out
+
+
+def reader_table(frame: pd.DataFrame, mapping: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """A table as a person reads it: babies in whole numbers (:func:`whole_babies`) and every column named
+    in words (:func:`mapping.present.text.plain_headers`; ``mapping`` first)."""
+    from mapping.present.text import plain_headers
+
+    return plain_headers(whole_babies(frame), dict(mapping or {}))
 
 
 def _plain(value: object) -> object:
@@ -228,12 +274,13 @@ def _round_geometry(geometry: dict | None, precision: int) -> dict | None:
 
 
 def source_line(source: Source, *, sha256: bool = False) -> str:
-    """One line of a download's sources: the file's id, what it is, its licence and where it comes from (and,
-    with ``sha256``, the hash of a register's bytes, which is its identity)."""
+    """One line of a download's sources, in words: what the file is, its licence and where it comes from (and,
+    with ``sha256``, the hash of a register's bytes, which is its identity). The registry's internal id of the
+    file is left out: the address names it for a reader."""
     licence = f" ({source.licence})" if source.licence else ""
     url = f" {source.url}" if source.url else ""
     digest = f" sha256 {source.sha256}" if sha256 and source.sha256 else ""
-    return f"{source.id.removeprefix('registry:')}: {source.description}{licence}{url}{digest}"
+    return f"{source.description}{licence}{url}{digest}"
 
 
 def download_name(kind: str, geography: str, extension: str, *, parts: Sequence[str] = ()) -> str:

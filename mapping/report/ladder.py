@@ -110,6 +110,7 @@ class LadderPackData:
     reach: dict  # scope and national_reach for the teams operating on as_of
     foi_file: str
     synthetic: bool
+    reach_by_nation: pd.DataFrame | None = None  # summarise_reach: the whole geography, then each nation
 
 
 def _foi_areas(data) -> pd.DataFrame | None:
@@ -132,7 +133,7 @@ def ladder_pack_data(data) -> LadderPackData:
         return cached
     from mapping.analysis.growth import known_published_counts
     from mapping.analysis.ladder import compute_ladder, summarise_ladder
-    from mapping.analysis.reach import compute_reach, national_reach_of, published_record
+    from mapping.analysis.reach import compute_reach, national_reach_of, published_record, summarise_reach
 
     inputs = data.analysis
     if inputs is None:
@@ -144,9 +145,10 @@ def ladder_pack_data(data) -> LadderPackData:
     ladder["foi_synthetic"] = synthetic
     record = published_record(inputs.all_teams, known_published_counts(data.published, data.as_of))
     # Teams and babies as `pimap reach --national` counts them (exact babies, not the rounded summary).
-    reach = national_reach_of(compute_reach(inputs))
+    by_area = compute_reach(inputs)
+    reach = national_reach_of(by_area)
     out = LadderPackData(ladder=ladder, summary=summarise_ladder(ladder), record=record, growth=data.growth,
-                         reach=reach, foi_file=foi_file, synthetic=synthetic)
+                         reach=reach, foi_file=foi_file, synthetic=synthetic, reach_by_nation=summarise_reach(by_area))
     data.extra[_CACHE_KEY] = out
     return out
 
@@ -162,7 +164,9 @@ def _nation_sorted(frame: pd.DataFrame) -> pd.DataFrame:
 
 def report_tables(data) -> dict[str, pd.DataFrame]:
     """``ladder_areas`` (every area's level, shares and evidence), ``ladder_summary`` (UK and nations),
-    ``published_record`` (each published count beside our list) and ``reach`` (with its arithmetic)."""
+    ``published_record`` (each published count beside our list), ``reach`` (with its arithmetic) and
+    ``reach_by_nation`` (the whole geography and each nation: teams, exact babies, need, families, reach; the
+    app's "Reach by nation" table)."""
     pack = ladder_pack_data(data)
     areas = _nation_sorted(pd.DataFrame(pack.ladder.drop(columns="geometry")))
     summary = pack.summary.copy()
@@ -178,6 +182,8 @@ def report_tables(data) -> dict[str, pd.DataFrame]:
         "ladder_summary": summary,
         "published_record": pack.record.copy(),
         "reach": pd.DataFrame([reach]),
+        **({"reach_by_nation": pack.reach_by_nation.assign(population_year=data.year, as_of=data.as_of.isoformat())}
+           if pack.reach_by_nation is not None else {}),
     }
 
 

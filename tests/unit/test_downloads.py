@@ -101,3 +101,24 @@ def test_download_name_names_the_geography():
         "pimap-gaps-uk2023-pop2020-teams2025-07-01.csv"
     assert download_name("gaps", "uk2018", "xlsx", parts=["Northern Ireland"]) == \
         "pimap-gaps-uk2018-Northern_Ireland.xlsx"
+
+
+def test_reader_tables_have_whole_babies_the_estimated_flag_and_headers_in_words():
+    """Issue 15: babies are whole numbers where a person reads them (a missing count stays empty), shares and
+    the estimated flag are untouched, and no snake_case header is left."""
+    from mapping.present.downloads import BABIES_NOTE, baby_columns, reader_table, whole_babies
+
+    frame = pd.DataFrame({"code": ["A", "B"], "age0_2": [12024.805, None], "uncovered_age0": [2.5, 3.5],
+                          "share_covered": [0.25, 0.5], "estimated": [True, False], "units": [3, 4]})
+    assert baby_columns(frame) == ["age0_2", "uncovered_age0"]
+    whole = whole_babies(frame)
+    assert whole["age0_2"].tolist()[0] == 12025 and pd.isna(whole["age0_2"].tolist()[1])
+    assert whole["share_covered"].tolist() == [0.25, 0.5] and whole["estimated"].tolist() == [True, False]
+    table = reader_table(frame)
+    assert list(table.columns) == ["area code", "babies aged 0-2", "babies aged 0 with no team",
+                                   "share of babies covered",
+                                   "estimated (small-area babies shared out from district figures)", "small areas"]
+    assert not [c for c in table.columns if "_" in c]
+    _, rows = csv_rows(to_csv_bytes(table, META))
+    assert rows[1][1] == "12025" and rows[2][1] == ""  # written whole, the missing count empty (never <NA>)
+    assert "estimated" in BABIES_NOTE

@@ -80,3 +80,25 @@ def test_table_and_figures_hold_the_sentences_numbers():
     # a writer of its own (the pack's figure texts) is used for every number
     assert "<named> teams" in count.sentence(lambda name: f"<{name}>")
     assert "(Parent-Infant Foundation, <published_as_of>)" in count.sentence(lambda name: f"<{name}>")
+
+
+def test_one_nation_is_never_given_the_uk_count():
+    """Issue 15: a Scotland-only view says there is no published count for Scotland, not the UK's 51."""
+    count = count_list(CURRENT, date(2026, 12, 2), ("Scotland",), PUBLISHED)
+    assert count.published_teams is None and "published_teams" not in count.figures()
+    text = count.sentence()
+    assert "published UK count" not in text and "51" not in text
+    assert text.endswith("; no published count for Scotland (the published counts are for the whole UK).")
+
+
+def test_a_nations_own_published_count_is_stated_for_that_nation():
+    """Synthetic: a published_team_counts.csv with a nation column gives each nation its own count."""
+    published = pd.DataFrame(
+        [("2025-12", 51, "Parent-Infant Foundation", ""), ("2025-06", 4, "Parent-Infant Foundation", "Scotland")],
+        columns=["as_of", "teams", "counted_by", "nation"])
+    scotland = count_list(CURRENT, date(2026, 12, 2), ("Scotland",), published)
+    assert (scotland.published_teams, scotland.published_as_of) == (4, "2025-06")
+    assert "; published count for Scotland: 4 (Parent-Infant Foundation, June 2025)." in scotland.sentence()
+    uk = count_list(CURRENT, date(2026, 12, 2), UK, published)
+    assert uk.published_teams == 51 and "published UK count: 51" in uk.sentence()
+    assert count_list(CURRENT, date(2026, 12, 2), ("Wales",), published).published_teams is None

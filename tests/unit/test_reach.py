@@ -136,3 +136,15 @@ def test_national_reach_of_a_reach_table_uses_its_exact_babies_and_serving_teams
     assert result["reach"] == pytest.approx(390.0 / (0.15 * 100.1))
     halved = national_reach_of(reach, replace(DEFAULT_REACH, families_per_team=65.0))
     assert halved["reach"] == pytest.approx(result["reach"] / 2)
+
+
+def test_a_one_nation_geography_is_headed_by_its_nation():
+    """Issue 15: Scotland's health boards are summed as "Scotland", never "UK" or "All areas", in one row."""
+    from mapping.analysis.reach import first_scope
+
+    wales = AREAS[AREAS["nation"] == "Wales"]
+    summary = summarise_reach(reach_by_area(UNITS, POP, LOOKUP, wales, "area"))
+    assert summary["scope"].tolist() == ["Wales"]
+    assert first_scope(["Scotland"]) == "Scotland"
+    assert first_scope(["England", "Wales"]) == "All areas"
+    assert first_scope(["England", "Wales", "Scotland", "Northern Ireland"]) == "United Kingdom"
