@@ -1,0 +1,180 @@
+/* The static site's map: Leaflet, the areas coloured by the measure chosen, team bases, the key and the view
+   in the URL fragment (#measure=...&nation=...&area=...). Every value from the data reaches the page as text
+   (textContent, text-node tooltips); nothing is ever set as HTML. Written by `pimap site`. */
+(function () {
+    "use strict";
+    var site = window.PIMAP_SITE, shapes = window.PIMAP_SHAPES;
+    var body = document.body;
+    if (!site || !shapes || !window.L) {
+        body.dataset.areasDrawn = "error";
+        var note = document.createElement("p");
+        note.className = "note";
+        note.textContent = "The map's files could not be loaded; the table below gives every area's figures.";
+        document.getElementById("map").appendChild(note);
+        return;
+    }
+    var textTable = /*TOOLTIP_JS*/;
+    var drawMarker = /*MARKER_JS*/;
+    var has = function (object, key) { return Object.prototype.hasOwnProperty.call(object, key); };
+    var measures = {};
+    site.measures.forEach(function (m) { measures[m.id] = m; });
+    var state = {measure: site.measures[0].id, nation: "", area: ""};
+
+    function readFragment() {
+        var out = {measure: site.measures[0].id, nation: "", area: ""};
+        location.hash.replace(/^#/, "").split("&").forEach(function (part) {
+            var pair = part.split("="), key = decodeURIComponent(pair[0] || ""), value;
+            try { value = decodeURIComponent((pair[1] || "").replace(/\+/g, " ")); } catch (e) { return; }
+            if (key === "measure" && has(measures, value)) { out.measure = value; }
+            if (key === "nation" && has(site.views, value)) { out.nation = value; }
+            if (key === "area") { out.area = value; }
+        });
+        return out;
+    }
+
+    function writeFragment() {
+        var parts = ["measure=" + encodeURIComponent(state.measure)];
+        if (state.nation) { parts.push("nation=" + encodeURIComponent(state.nation)); }
+        if (state.area) { parts.push("area=" + encodeURIComponent(state.area)); }
+        var hash = "#" + parts.join("&");
+        if (location.hash !== hash) {
+            try { history.replaceState(null, "", hash); } catch (e) { location.hash = hash; }
+        }
+    }
+
+    // The view is set before any layer is added, so the areas are drawn once, already in place.
+    var first = readFragment();
+    var map = L.map("map", {preferCanvas: true, attributionControl: false, zoomSnap: 0.25, zoomDelta: 0.5,
+                            minZoom: 4, maxZoom: site.maxZoom});
+    state.measure = first.measure;
+    state.nation = first.nation;
+    map.fitBounds(site.views[state.nation], {padding: [10, 10], animate: false});
+    L.control.scale({imperial: false}).addTo(map);
+    var byCode = {};
+
+    function values(code) {
+        var areas = measures[state.measure].areas;
+        return has(areas, code) ? areas[code] : null;
+    }
+
+    function areaStyle(feature) {
+        var v = values(feature.properties.code), out = Object.assign({}, site.areaStyle);
+        out.fillColor = v ? v[0] : "#ffffff";
+        if (feature.properties.code === state.area) { Object.assign(out, site.highlight); }
+        return out;
+    }
+
+    var areas = L.geoJSON(shapes, {
+        smoothFactor: 0.5,
+        style: areaStyle,
+        onEachFeature: function (feature, layer) {
+            var code = feature.properties.code;
+            byCode[code] = layer;
+            layer.bindTooltip(function () {
+                var v = values(code);
+                return v ? textTable(measures[state.measure].labels, v.slice(1)) : document.createTextNode(code);
+            }, {sticky: true, className: "foliumtooltip"});
+            layer.on({
+                mouseover: function (e) { e.target.setStyle(site.highlight); },
+                mouseout: function (e) { e.target.setStyle(areaStyle(feature)); },
+                click: function () { pick(code, false); }
+            });
+        }
+    }).addTo(map);
+
+    var teams = L.geoJSON(site.teams, {
+        pointToLayer: function (feature, latlng) { return drawMarker(site.markers, feature, latlng); },
+        onEachFeature: function (feature, layer) {
+            var p = feature.properties;
+            layer.bindTooltip(function () {
+                return textTable(site.teamLabels, [p.name, p.status, p.evidence, p.location]);
+            }, {direction: "top", className: "foliumtooltip"});
+        }
+    }).addTo(map);
+
+    function showLegend() {
+        var m = measures[state.measure], list = document.getElementById("legend");
+        document.getElementById("legend-title").textContent = m.label;
+        while (list.firstChild) { list.removeChild(list.firstChild); }
+        m.legend.forEach(function (entry) {
+            var item = document.createElement("li"), swatch = document.createElement("span");
+            swatch.className = "swatch";
+            swatch.style.background = entry[1];
+            item.appendChild(swatch);
+            item.appendChild(document.createTextNode(entry[0]));
+            list.appendChild(item);
+        });
+    }
+
+    function showPicked() {
+        var box = document.getElementById("picked");
+        while (box.firstChild) { box.removeChild(box.firstChild); }
+        var v = state.area ? values(state.area) : null;
+        if (!v) { return; }
+        var head = document.createElement("h3");
+        head.textContent = v[1];
+        box.appendChild(head);
+        box.appendChild(textTable(measures[state.measure].labels.slice(1), v.slice(2)));
+    }
+
+    function filterTable() {
+        var rows = document.querySelectorAll("#area-table tbody tr"), shown = 0;
+        Array.prototype.forEach.call(rows, function (row) {
+            row.hidden = Boolean(state.nation) && row.dataset.nation !== state.nation;
+            row.classList.toggle("picked-row", row.dataset.code === state.area);
+            if (!row.hidden) { shown += 1; }
+        });
+        document.getElementById("table-caption").textContent = (state.nation ? state.nation + ": " : "Every area: ")
+            + shown + " areas, the figures of each measure";
+    }
+
+    function restyle(code) {
+        if (code && has(byCode, code)) { byCode[code].setStyle(areaStyle(byCode[code].feature)); }
+    }
+
+    function pick(code, zoom) {
+        var before = state.area;
+        state.area = has(byCode, code) ? code : "";
+        if (before !== state.area) { restyle(before); restyle(state.area); }
+        if (state.area && zoom) {
+            map.fitBounds(byCode[code].getBounds(), {padding: [20, 20], maxZoom: 9});
+        }
+        showPicked();
+        filterTable();
+        writeFragment();
+    }
+
+    function apply(view, opening) {
+        var nationChanged = !opening && view.nation !== state.nation;
+        var measureChanged = !opening && view.measure !== state.measure;
+        state.measure = view.measure;
+        state.nation = view.nation;
+        document.getElementById("measure").value = state.measure;
+        document.getElementById("nation").value = state.nation;
+        body.dataset.measure = state.measure;
+        showLegend();
+        if (measureChanged) { areas.setStyle(areaStyle); }
+        if (nationChanged) { map.fitBounds(site.views[state.nation], {padding: [10, 10]}); }
+        pick(view.area, view.area !== "" && (opening || view.area !== state.area));
+        if (measureChanged) { showPicked(); }
+    }
+
+    document.getElementById("measure").addEventListener("change", function (e) {
+        apply({measure: e.target.value, nation: state.nation, area: state.area}, false);
+    });
+    document.getElementById("nation").addEventListener("change", function (e) {
+        apply({measure: state.measure, nation: e.target.value, area: ""}, false);
+    });
+    window.addEventListener("hashchange", function () {
+        var view = readFragment();
+        if (view.measure !== state.measure || view.nation !== state.nation || view.area !== state.area) {
+            apply(view, false);
+        }
+    });
+    apply(first, true);
+    requestAnimationFrame(function () {
+        body.dataset.drawnMs = String(Math.round(performance.now()));
+        body.dataset.areasDrawn = String(Object.keys(byCode).length);
+        body.dataset.teamsDrawn = String(teams.getLayers().length);
+    });
+}());
