@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 
 from boundaries.catalogue import NAME_NOISE, normalise_name
 
-__all__ = ["search_areas", "match_names", "clear_best", "SEARCH_COLUMNS", "SEARCH_NOISE", "MIN_SCORE"]
+__all__ = ["search_areas", "match_names", "clear_best", "SEARCH_COLUMNS", "SEARCH_NOISE", "MIN_SCORE", "EXACT_CODE"]
 
 SEARCH_COLUMNS = ["code", "name", "display_name", "nation", "matched_on", "score"]
 # Words a search ignores: the catalogue's, and the words of ICB, Sub-ICB, health board and trust names.
@@ -35,8 +35,13 @@ _WORDS_WEIGHT = 0.97
 _OTHER_NAME_WEIGHT = 0.98
 _SHARE_WEIGHT = 0.1
 _OWN_KINDS = ("name", "code", "NHS code")
+# A code typed exactly scores 100; a name at most 99, so a code always comes first.
+EXACT_CODE = 100.0
+_NAME_CEILING = 0.99
+# The score of a name whose words the query's words begin, in order ("barking dag"), below a whole word.
+PREFIX_SCORE = 90.0
 # A best match is clear when it leads the next area by this many points.
-CLEAR_LEAD = 8.0
+CLEAR_LEAD = 5.0
 
 
 def _normal(text: str) -> str:
@@ -49,6 +54,18 @@ def _code_text(text: str) -> str:
 
 def _is_code_kind(kind: pd.Series) -> pd.Series:
     return kind.isin(["code", "NHS code"]) | kind.str.endswith(" code")
+
+
+def _words_start(wanted: list[str], words: list[str]) -> bool:
+    """Every query word starts a word of the name, in order ("barking dag": "Barking and Dagenham")."""
+    position = 0
+    for query_word in wanted:
+        while position < len(words) and not words[position].startswith(query_word):
+            position += 1
+        if position == len(words):
+            return False
+        position += 1
+    return True
 
 
 def _word_runs(choices: pd.Series, size: int) -> pd.DataFrame:
@@ -65,8 +82,8 @@ def match_names(query: str, names: pd.DataFrame, *, limit: int = 10) -> pd.DataF
 
     ``names`` has ``code``, ``name``, ``nation``, ``alias``, ``kind``, ``share``, ``babies`` (the names
     table) and optionally ``display_name``. Returns :data:`SEARCH_COLUMNS`: ``matched_on`` says which
-    name matched ("former CCG: NHS Kernow CCG", "local authority: Leeds") and ``score`` how well (0-100;
-    101 for a code typed exactly). Empty when nothing reaches :data:`MIN_SCORE`.
+    name matched ("former CCG: NHS Kernow CCG", "local authority: Leeds") and ``score`` how well (0-100:
+    100 only for a code typed exactly, a name at most 99). Empty when nothing reaches :data:`MIN_SCORE`.
     """
     text = str(query).strip()
     if not text or names.empty:
@@ -77,7 +94,7 @@ def match_names(query: str, names: pd.DataFrame, *, limit: int = 10) -> pd.DataF
     weight = weight.where(~own, 1.0)
     scores = pd.Series(0.0, index=names.index)
     coded = _is_code_kind(kinds) & (names["alias"].map(_code_text) == _code_text(text))
-    scores[coded] = 101.0
+    scores[coded] = EXACT_CODE
     wanted = _normal(text)
     if wanted:
         choices = names.loc[~_is_code_kind(kinds), "alias"].map(_normal)
@@ -91,8 +108,11 @@ def match_names(query: str, names: pd.DataFrame, *, limit: int = 10) -> pd.DataF
                                                   score_cutoff=MIN_SCORE / _WORDS_WEIGHT, limit=None):
             index = runs["index"].iloc[position]
             raw[index] = max(raw[index], score * _WORDS_WEIGHT)
+        if len(wanted) >= SHORT_QUERY:
+            prefixes = choices.map(lambda alias: _words_start(wanted.split(), alias.split()))
+            raw = raw.where(~prefixes.reindex(raw.index, fill_value=False) | (raw >= PREFIX_SCORE), PREFIX_SCORE)
         matched = raw >= MIN_SCORE
-        scores[matched] = (raw * weight)[matched]
+        scores[matched] = (raw * weight * _NAME_CEILING)[matched]
     hits = names.assign(score=scores, _own=own, _babies=names.get("babies", 0.0))
     hits = hits[hits["score"] > 0.0]
     if hits.empty:
@@ -117,7 +137,7 @@ def clear_best(matches: pd.DataFrame) -> str | None:
     if matches.empty:
         return None
     top = float(matches["score"].iloc[0])
-    if len(matches) == 1 or top > 100.0 or top - float(matches["score"].iloc[1]) >= CLEAR_LEAD:
+    if len(matches) == 1 or top >= EXACT_CODE or top - float(matches["score"].iloc[1]) >= CLEAR_LEAD:
         return str(matches["code"].iloc[0])
     return None
 
