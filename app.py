@@ -16,13 +16,14 @@ from mapping.errors import PimapError
 from webapp.data import list_sentence
 from webapp.foi_session import load_foi_file_from_env
 from webapp.formatting import escape_markdown
-from webapp.pages import PAGE_FAILED, about, foi, ladder, profile, tables, teams
+from webapp.pages import PAGE_FAILED, about, compare, foi, ladder, profile, tables, teams
 from webapp.pages import map as national_map
 from webapp.state import PAGES, View, current_view, init_state, navigate, sidebar, sync_url
 
 TITLE = "Parent-Infant Provision Map"
 PAGE_FUNCTIONS = {"map": national_map.page_map, "ladder": ladder.page_ladder, "profile": profile.page_profile,
-                  "tables": tables.page_tables, "teams": teams.page_teams, "foi": foi.page_foi, "about": about.page_about}
+                  "compare": compare.page_compare, "tables": tables.page_tables, "teams": teams.page_teams,
+                  "foi": foi.page_foi, "about": about.page_about}
 _LOG = logging.getLogger("pimap.app")
 
 

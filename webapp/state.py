@@ -24,6 +24,7 @@ PAGES = {
     "map": "National map",
     "ladder": "Provision ladder",
     "profile": "Area profile",
+    "compare": "Compare areas",
     "tables": "Tables and downloads",
     "teams": "Teams register",
     "foi": "FOI replies",
@@ -31,6 +32,9 @@ PAGES = {
 }
 DEFAULT_PAGE = "map"
 NO_COMPARISON = "none"  # the 'Compare with an earlier date' choice that compares with nothing
+MAX_COMPARE = 5  # the areas the page 'Compare areas' shows side by side, at most
+# What the last reading of ?compare= could not take (codes not found, more than five), for the page to say.
+COMPARE_NOTES = "compare_notes"
 # The page the query string named when this session last wrote it (sync_url): a different ?page= is a link
 # asking for another page; the same one is only what the app wrote itself.
 _URL_PAGE = "_url_page"
@@ -62,6 +66,8 @@ class View:
     grade_choice: str = "all"
     # An earlier date to compare the teams with (a value of date_options before ``when``), or None.
     since: str | None = None
+    # The areas the page 'Compare areas' shows side by side (codes of the geography, at most MAX_COMPARE).
+    compare: tuple[str, ...] = ()
 
     @property
     def since_date(self) -> date | None:
@@ -116,7 +122,32 @@ def init_state() -> None:
     st.session_state["area"] = params.get("area") or None
     st.session_state["grades"] = _valid(params.get("grades"), GRADE_CHOICES, "all")
     st.session_state["since"] = _valid(params.get("since"), since_options(st.session_state["when"]), NO_COMPARISON)
+    codes, notes = compare_codes(params.get("compare"), st.session_state["geo"])
+    st.session_state["compare"] = codes
+    st.session_state[COMPARE_NOTES] = notes
     st.session_state["_initialised"] = True
+
+
+def compare_codes(text: str | None, geography: str) -> tuple[tuple[str, ...], list[str]]:
+    """The areas a ``?compare=CODE1,CODE2`` asks for, in its order without repeats, and what it could not
+    take, in words: codes that are not areas of ``geography`` (named, never dropped silently) and any
+    beyond the first :data:`MAX_COMPARE`."""
+    wanted = list(dict.fromkeys(c.strip() for c in (text or "").split(",") if c.strip()))
+    if not wanted:
+        return (), []
+    known = set(boundaries.area_table(geography)["code"].astype(str))
+    missing = [c for c in wanted if c not in known]
+    found = [c for c in wanted if c in known]
+    notes = []
+    if missing:
+        notes.append(f"{'Area code' if len(missing) == 1 else 'Area codes'} {', '.join(missing)} "
+                     f"{'was' if len(missing) == 1 else 'were'} not found in {geography} "
+                     f"({boundaries.get_geography(geography).label}), so {'it is' if len(missing) == 1 else 'they are'}"
+                     " not shown.")
+    if len(found) > MAX_COMPARE:
+        notes.append(f"Up to {MAX_COMPARE} areas can be compared: the first {MAX_COMPARE} of the link's "
+                     f"{len(found)} are shown ({', '.join(found[MAX_COMPARE:])} left out).")
+    return tuple(found[:MAX_COMPARE]), notes
 
 
 def navigate(draw: Callable[[], None]) -> StreamlitPage:
@@ -152,6 +183,8 @@ def sync_url(view: View) -> None:
         wanted["area"] = view.area
     if view.since is not None:
         wanted["since"] = view.since
+    if view.compare:
+        wanted["compare"] = ",".join(view.compare)
     if view.grade_choice != "all":  # the default is left out, so every link made before the switch still matches
         wanted["grades"] = view.grade_choice
     st.session_state[_URL_PAGE] = view.page
@@ -167,7 +200,8 @@ def current_view() -> View:
                 st.session_state["when"], st.session_state["measure"], None if nation == "UK" else nation,
                 st.session_state.get("area"), st.session_state.get("register"),
                 st.session_state.get("grades", "all"),
-                None if st.session_state.get("since", NO_COMPARISON) == NO_COMPARISON else st.session_state["since"])
+                None if st.session_state.get("since", NO_COMPARISON) == NO_COMPARISON else st.session_state["since"],
+                tuple(st.session_state.get("compare") or ()))
 
 
 def sidebar() -> View:

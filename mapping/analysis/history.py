@@ -11,7 +11,7 @@ rows of one area side by side across dates.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 import numpy as np
@@ -22,7 +22,8 @@ from mapping.analysis.selection import Register, Selection, load_inputs
 from mapping.errors import AreaNotFound, PimapError
 
 __all__ = ["FIRST_YEAR", "HISTORY_COLUMNS", "history_dates", "population_year_for", "area_history",
-           "history_for", "pick_areas", "date_rows", "similar_areas", "clear_cache"]
+           "history_for", "pick_areas", "date_rows", "similar_areas", "clear_cache", "HISTORY_HEADERS", "OVER_TIME",
+           "reader_history", "area_labels", "date_label", "over_time", "side_by_side"]
 
 FIRST_YEAR = 2019  # the first 1 July of the history (the app's first date; Rare Jewels' year)
 
@@ -200,3 +201,128 @@ def similar_areas(gaps: pd.DataFrame, code: str, n: int = 4) -> pd.DataFrame:
     others["_distance"] = np.abs(others["difference"])
     others = others.sort_values(["_distance", "code"], kind="stable").head(n)
     return others.drop(columns="_distance").reset_index(drop=True)
+
+
+# --- tables a person reads: the page 'Compare areas', `pimap compare` -----------------------------------
+
+# Each history column in words (the CSV and the page; mapping.present.text.plain_headers for the rest).
+HISTORY_HEADERS: dict[str, str] = {
+    "code": "area code", "name": "area", "display_name": "area (as people know it)", "nation": "nation",
+    "as_of": "teams as of", "population_year": "population year (mid-year)", "age0_2": "babies aged 0-2",
+    "births": "live births a year", "births_period": "births period", "births_estimated": "births estimated",
+    "need": "babies a year (capacity basis)", "need_basis": "capacity basis", "covered_age0_2": "babies aged 0-2 covered",
+    "uncovered_age0_2": "babies aged 0-2 with no team", "share_covered": "share of babies aged 0-2 covered",
+    "coverage": "coverage", "level": "provision level (without FOI replies)", "level_label": "provision level in words",
+    "level_share": "share of babies at that level", "share_level_3": "share at level 3 (a team)",
+    "share_level_2": "share at level 2 (CAMHS specialists)", "share_level_1": "share at level 1 (FOI)",
+    "share_level_0": "share at level 0 (FOI)", "share_unknown": "share at no known level",
+    "teams": "teams serving", "team_ids": "team ids", "team_names": "teams serving the area",
+    "teams_needed": "reference-size teams needed", "wte_needed": "staff needed (WTE)",
+    "estimated": "babies estimated (shared out from district figures)",
+}
+COVERAGE_WORDS = {"full": "every baby covered", "partial": "partly covered", "none": "no team"}
+NO_LEVEL = "no small areas"
+NO_BIRTHS = "none published"
+
+
+def reader_history(rows: pd.DataFrame) -> pd.DataFrame:
+    """History rows as a person reads them (a download): babies and births in whole numbers, dates as
+    ISO text, every column named in words, the level in words beside its number, no ``team_ids``."""
+    out = rows.drop(columns=[c for c in ("team_ids",) if c in rows.columns]).copy()
+    for column in ("age0_2", "covered_age0_2", "uncovered_age0_2", "need", "births"):
+        if column in out.columns:
+            out[column] = out[column].astype(float).round().astype("Int64")
+    out["as_of"] = [d.isoformat() if isinstance(d, date) else str(d) for d in out["as_of"]]
+    if "level_label" in out.columns:
+        out["level_label"] = out["level_label"].astype(object).where(out["level_label"].notna(), NO_LEVEL)
+    return out.rename(columns={c: HISTORY_HEADERS.get(c, c.replace("_", " ")) for c in out.columns})
+
+
+def _whole(value: object) -> str:
+    return "" if value is None or pd.isna(value) else f"{float(value):,.0f}"  # type: ignore[arg-type]
+
+
+def _share(value: object) -> str:
+    return "no babies" if value is None or pd.isna(value) else f"{100 * float(value):.1f}%"  # type: ignore[arg-type]
+
+
+def _births(row: pd.Series) -> str:
+    if pd.isna(row["births"]):
+        return NO_BIRTHS
+    return f"{float(row['births']):,.0f}" + (" (estimated)" if bool(row["births_estimated"]) else "")
+
+
+def _level(row: pd.Series) -> str:
+    """The level in words, with the share of babies living at it where that is not all of them."""
+    if pd.isna(row["level"]):
+        return NO_LEVEL
+    share = row["level_share"]
+    part = "" if pd.isna(share) or float(share) >= 0.9995 else f" ({100 * float(share):.0f}% of babies aged 0-2)"
+    return str(row["level_label"]) + part
+
+
+# The measures shown over time: (column, title, how a cell reads).
+OVER_TIME = (
+    ("age0_2", "Babies aged 0-2", lambda r: _whole(r["age0_2"])),
+    ("births", "Live births a year", _births),
+    ("share_covered", "Share of babies aged 0-2 covered", lambda r: _share(r["share_covered"])),
+    ("uncovered_age0_2", "Babies aged 0-2 with no team", lambda r: _whole(r["uncovered_age0_2"])),
+    ("teams", "Teams serving the area", lambda r: str(int(r["teams"]))),
+    ("level", "Provision level (without FOI replies)", _level),
+    ("teams_needed", "Reference-size teams needed", lambda r: f"{float(r['teams_needed']):.1f}"),
+)
+
+
+def area_labels(table: pd.DataFrame) -> dict[str, str]:
+    """Area code -> the name a reader knows it by (``display_name`` where the table has it, else ``name``),
+    with the code added where two areas would read the same."""
+    names = table["display_name"] if "display_name" in table.columns else table["name"]
+    labels = dict(zip(table["code"].astype(str), names.astype(str)))
+    counts = pd.Series(list(labels.values())).value_counts()
+    return {c: (f"{n} ({c})" if counts[n] > 1 else n) for c, n in labels.items()}
+
+
+def date_label(when: date, today: date | None = None) -> str:
+    """A history date in words: "1 July 2019", or "today (2 December 2026)"."""
+    text = f"{when.day} {when:%B %Y}"
+    return f"today ({text})" if when == (today or date.today()) else text
+
+
+def over_time(history: pd.DataFrame, measure: str, labels: dict[str, str], *,
+              today: date | None = None) -> pd.DataFrame:
+    """One measure of :data:`OVER_TIME` as a reader's table: a row per area (``Area``, in the history's
+    order), a column per date (:func:`date_label`), each cell in words and whole numbers."""
+    read = {column: cell for column, _, cell in OVER_TIME}[measure]
+    codes = list(dict.fromkeys(history["code"].astype(str)))
+    dates = sorted(set(history["as_of"]))
+    cells = {(str(r["code"]), r["as_of"]): read(r) for _, r in history.iterrows()}
+    out = pd.DataFrame({"Area": [labels.get(c, c) for c in codes]})
+    for when in dates:
+        out[date_label(when, today)] = [cells.get((c, when), "") for c in codes]
+    return out
+
+
+def side_by_side(rows: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    """One date's rows (:func:`date_rows`) as a reader's table: a row per figure, a column per area."""
+    figures: list[tuple[str, Callable[[pd.Series], str]]] = [
+        ("Nation", lambda r: str(r["nation"])),
+        ("Babies aged 0-2", lambda r: _whole(r["age0_2"]) + (" (estimated)" if bool(r["estimated"]) else "")),
+        ("Live births a year", _births),
+        ("Births period", lambda r: "" if pd.isna(r["births_period"]) else str(r["births_period"])),
+        ("Babies aged 0-2 covered by a team", lambda r: _whole(r["covered_age0_2"])),
+        ("Babies aged 0-2 with no team", lambda r: _whole(r["uncovered_age0_2"])),
+        ("Share of babies aged 0-2 covered", lambda r: _share(r["share_covered"])),
+        ("Coverage", lambda r: COVERAGE_WORDS.get(str(r["coverage"]), str(r["coverage"]))),
+        ("Provision level (without FOI replies)", _level),
+        ("Share of babies at level 3 (a team)", lambda r: _share(r["share_level_3"])),
+        ("Share of babies at level 2 (CAMHS specialists, no team)", lambda r: _share(r["share_level_2"])),
+        ("Teams serving the area", lambda r: str(int(r["teams"]))),
+        ("Their names", lambda r: str(r["team_names"]) or "none"),
+        ("Reference-size teams needed", lambda r: f"{float(r['teams_needed']):.1f}"),
+        ("Staff needed (WTE)", lambda r: f"{float(r['wte_needed']):.1f}"),
+        ("Capacity basis", lambda r: str(r["need_basis"])),
+    ]
+    out = pd.DataFrame({"Figure": [name for name, _ in figures]})
+    for _, row in rows.iterrows():
+        out[labels.get(str(row["code"]), str(row["code"]))] = [read(row) for _, read in figures]
+    return out

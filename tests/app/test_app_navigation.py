@@ -22,6 +22,7 @@ HEADERS = {
     "map": "Babies aged 0-2 and parent-infant teams: UK",
     "ladder": "Provision ladder: the level of parent-infant provision by area",
     "profile": "Area profile",
+    "compare": "Compare areas",
     "tables": "Tables and downloads",
     "teams": "Teams register",
     "foi": "FOI replies on CAMHS and under-3s",
@@ -31,7 +32,8 @@ SIDEBAR_KEYS = {"geo": "selectbox", "year": "selectbox", "when": "select_slider"
                 "nation": "selectbox"}
 # app.py's PAGE_FUNCTIONS: the module and function of each page, for making one fail.
 PAGE_MODULES = {"map": ("webapp.pages.map", "page_map"), "ladder": ("webapp.pages.ladder", "page_ladder"),
-                "profile": ("webapp.pages.profile", "page_profile"), "tables": ("webapp.pages.tables", "page_tables"),
+                "profile": ("webapp.pages.profile", "page_profile"),
+                "compare": ("webapp.pages.compare", "page_compare"), "tables": ("webapp.pages.tables", "page_tables"),
                 "teams": ("webapp.pages.teams", "page_teams"), "foi": ("webapp.pages.foi", "page_foi"),
                 "about": ("webapp.pages.about", "page_about")}
 
