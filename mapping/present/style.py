@@ -217,7 +217,10 @@ class TeamMarker:
     the status in text (the circle's glyph; :func:`marker_symbol` gives each shape's) and ``shape`` says the
     fill in words (legends); ``number_colour`` is the colour of a shared base's count. ``gap_colour`` fills
     the dash's gaps (a solid edge of that colour drawn under the dashes), so the shape's outline stays whole
-    on every fill and in greyscale, where gaps showing the area beneath would break it up.
+    on every fill and in greyscale, where gaps showing the area beneath would break it up. ``halo`` is a
+    thin outline of that colour, ``halo_width`` pixels wide, drawn around the whole marker on the web map, so
+    a white rim or a white fill still has an edge on the palest fill and a dark disc a white ring on the
+    darkest: the marker stands out from every area's colour.
     """
 
     label: str
@@ -228,6 +231,8 @@ class TeamMarker:
     dash: tuple[float, ...] = ()
     number_colour: str = INK
     gap_colour: str | None = None
+    halo: str | None = None
+    halo_width: float = 0.0
 
     @property
     def hollow(self) -> bool:
@@ -237,9 +242,10 @@ class TeamMarker:
 
 TEAM_MARKERS: dict[TeamStatus, TeamMarker] = {
     TeamStatus.OPERATING: TeamMarker("team operating", "●", "filled, white rim", OKABE_ITO["black"], "#ffffff",
-                                     number_colour="#ffffff"),
+                                     number_colour="#ffffff", halo=INK, halo_width=1.0),
     TeamStatus.IN_DEVELOPMENT: TeamMarker("team in development", "○", "hollow, dashed edge", "#ffffff",
-                                          OKABE_ITO["vermillion"], dash=(1.0, 1.0), gap_colour="#ffffff"),
+                                          OKABE_ITO["vermillion"], dash=(1.0, 1.0), gap_colour="#ffffff",
+                                          halo=INK, halo_width=1.0),
 }
 
 MarkerShape = Literal["circle", "square", "triangle", "diamond"]

@@ -59,6 +59,7 @@ __all__ = [
     "Measure",
     "TeamLayer",
     "TextLayer",
+    "area_at",
     "area_properties",
     "area_styles",
     "base_map",
@@ -102,7 +103,7 @@ SHARE_PALETTE = tuple(colour for _, _, colour in style.SHARE_CLASSES)
 # box of MARKER_BOX pixels, centred on the base.
 _MARKER_WIDTH = {TeamStatus.OPERATING: 2, TeamStatus.IN_DEVELOPMENT: 3}
 MARKER_RADIUS = 7  # the circle's; other shapes scale its diameter by their GradeShape.scale
-MARKER_BOX = 22
+MARKER_BOX = 26  # the widest shape (the triangle) with its edge and halo
 UNGRADED_KEY = "ungraded"
 
 
@@ -139,18 +140,24 @@ def _shape_element(shape: style.GradeShape) -> tuple[str, dict[str, str]]:
 
 def _team_style(status: TeamStatus, shape: style.GradeShape) -> dict[str, Any]:
     """One marker's drawing, from the style only: an SVG element (``tag``, ``attrs``) in a ``box`` of pixels,
-    over ``under`` (the same shape with other attributes, drawn first: a dashed edge's gap colour)."""
+    over ``under`` (the same shape with other attributes, drawn first: the halo, then a dashed edge's gap
+    colour)."""
     marker = style.TEAM_MARKERS[status]
     width = _MARKER_WIDTH[status]
     tag, geometry = _shape_element(shape)
     attrs = {**geometry, "fill": marker.fill, "stroke": marker.edge, "stroke-width": f"{width:g}",
              "stroke-linejoin": "round"}
     under = []
+    if marker.halo and marker.halo_width:
+        # the outline round the whole marker (style.TeamMarker.halo): the same shape, its stroke wider by the
+        # halo on each side, drawn first
+        under.append({**geometry, "fill": marker.halo, "stroke": marker.halo,
+                      "stroke-width": f"{width + 2 * marker.halo_width:g}", "stroke-linejoin": "round"})
     if marker.dash:
         attrs["stroke-dasharray"] = " ".join(f"{d * width:g}" for d in marker.dash)
         if marker.gap_colour:
             under.append({**attrs, "stroke": marker.gap_colour})
-            del under[0]["stroke-dasharray"]
+            del under[-1]["stroke-dasharray"]
     return {"box": MARKER_BOX, "tag": tag, "attrs": attrs, "under": under}
 
 
@@ -913,6 +920,18 @@ class Legend(MacroElement):
 
 
 # --- putting it together -------------------------------------------------------------------------
+
+
+def area_at(layer: gpd.GeoDataFrame, lat: float, lon: float) -> str | None:
+    """The code of the area of ``layer`` (``code``, ``geometry`` in EPSG:4326) holding the point, or None (the sea,
+    or a sliver between simplified shapes): what a click on the map at (lat, lon) opens. Where simplified shapes
+    overlap, the first in the layer's order is taken, so the same click always opens the same area."""
+    import shapely
+
+    if not (math.isfinite(lat) and math.isfinite(lon)) or len(layer) == 0:
+        return None
+    hits = layer.sindex.query(shapely.Point(lon, lat), predicate="intersects")
+    return str(layer["code"].iloc[int(min(hits))]) if len(hits) else None
 
 
 def nation_bounds(areas, nation: str | None) -> list[list[float]] | None:

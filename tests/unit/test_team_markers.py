@@ -73,18 +73,25 @@ def test_the_web_map_has_six_distinct_drawings_one_per_status_and_grade():
     assert {d["tag"] for d in drawn.values()} == {"circle", "rect", "polygon"}
     looks = {(outlines[k], _grey(d["attrs"]["fill"]), "stroke-dasharray" in d["attrs"]) for k, d in drawn.items()}
     assert len(looks) == 6
-    # A dashed edge lies over a solid one in the gap colour, so the outline stays whole over any fill.
+    # Every marker has a dark halo round it (so a white rim or fill keeps an edge on the palest area and the dark
+    # disc a white ring on the darkest), then a dashed edge lies over a solid one in the gap colour, so the
+    # outline stays whole over any fill.
     for status in TEAM_MARKER_STATUSES:
         marker, d = style.TEAM_MARKERS[status], drawn[webmap.marker_key(status, EvidenceGrade.MENTION)]
+        halo, *rest = d["under"]
+        assert marker.halo is not None and _grey(marker.halo) < 0.2 and marker.halo_width >= 1
+        assert halo["stroke"] == halo["fill"] == marker.halo and "stroke-dasharray" not in halo
+        assert float(halo["stroke-width"]) == float(d["attrs"]["stroke-width"]) + 2 * marker.halo_width
+        assert halo["points"] == d["attrs"]["points"]  # the same shape, only wider
         if marker.dash:
-            assert [u["stroke"] for u in d["under"]] == [marker.gap_colour] and "stroke-dasharray" not in d["under"][0]
-            assert {k: v for k, v in d["under"][0].items() if k != "stroke"} == {
+            assert [u["stroke"] for u in rest] == [marker.gap_colour] and "stroke-dasharray" not in rest[0]
+            assert {k: v for k, v in rest[0].items() if k != "stroke"} == {
                 k: v for k, v in d["attrs"].items() if k not in ("stroke", "stroke-dasharray")}
         else:
-            assert d["under"] == []
-    # Every drawing fits its box, its stroke included (the triangle is the widest shape).
+            assert rest == []
+    # Every drawing fits its box, its widest stroke (the halo's) included (the triangle is the widest shape).
     for d in drawn.values():
-        half_stroke = float(d["attrs"]["stroke-width"]) / 2
+        half_stroke = max(float(a["stroke-width"]) for a in [*d["under"], d["attrs"]]) / 2
         if d["tag"] == "polygon":
             xs = [float(v) for p in d["attrs"]["points"].split() for v in p.split(",")]
             assert min(xs) - half_stroke >= 0 and max(xs) + half_stroke <= d["box"]

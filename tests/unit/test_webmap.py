@@ -191,3 +191,23 @@ def test_view_for_bounds_is_the_largest_zoom_that_fits(bounds):
     assert zoom == math.floor(zoom * 4) / 4
     assert centre_lon == pytest.approx((bounds[0][1] + bounds[1][1]) / 2)
     assert bounds[0][0] < centre_lat < bounds[1][0]
+
+
+def test_area_at_finds_the_square_holding_the_point_and_none_at_sea():
+    """A click at (lat, lon) opens the area whose shape holds it: hand-made unit squares (SYNTHETIC)."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    layer = gpd.GeoDataFrame({"code": ["A", "B", "C"]},
+                             geometry=[box(0, 50, 1, 51), box(1, 50, 2, 51), box(0, 51, 1, 52)], crs="EPSG:4326")
+    assert webmap.area_at(layer, 50.5, 0.5) == "A"
+    assert webmap.area_at(layer, 50.5, 1.5) == "B"  # x is the longitude, y the latitude
+    assert webmap.area_at(layer, 51.5, 0.5) == "C"
+    assert webmap.area_at(layer, 51.5, 1.5) is None  # the sea: no square there
+    assert webmap.area_at(layer, 50.5, 1.0) == "A"  # on a shared edge: the first in the layer's order, always
+    assert webmap.area_at(layer, float("nan"), 0.5) is None
+    assert webmap.area_at(layer.iloc[:0], 50.5, 0.5) is None
+    # A shape with a hole (a lake, or an area inside another) does not hold the hole's points.
+    ring = gpd.GeoDataFrame({"code": ["R", "I"]}, geometry=[box(0, 50, 3, 53).difference(box(1, 51, 2, 52)),
+                                                            box(1, 51, 2, 52)], crs="EPSG:4326")
+    assert webmap.area_at(ring, 51.5, 1.5) == "I" and webmap.area_at(ring, 50.5, 0.5) == "R"
