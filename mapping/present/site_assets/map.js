@@ -48,8 +48,14 @@
                             minZoom: 4, maxZoom: site.maxZoom});
     state.measure = first.measure;
     state.nation = first.nation;
-    map.fitBounds(site.views[state.nation], {padding: [10, 10], animate: false});
     L.control.scale({imperial: false}).addTo(map);
+    // The view's zoom and centre on the page, for a test or an embedding page to read.
+    map.on("moveend", function () {
+        var c = map.getCenter();
+        body.dataset.zoom = String(map.getZoom());
+        body.dataset.center = c.lat.toFixed(3) + "," + c.lng.toFixed(3);
+    });
+    map.fitBounds(site.views[state.nation], {padding: [10, 10], animate: false});
     var byCode = {};
 
     function values(code) {
@@ -83,7 +89,13 @@
     }).addTo(map);
 
     var teams = L.geoJSON(site.teams, {
-        pointToLayer: function (feature, latlng) { return drawMarker(site.markers, feature, latlng); },
+        pointToLayer: function (feature, latlng) {
+            var marker = drawMarker(site.markers, feature, latlng);
+            marker.on("add", function () {  // a name for screen readers, as text (the tooltip says the rest)
+                marker.getElement().setAttribute("aria-label", "Team base: " + feature.properties.name);
+            });
+            return marker;
+        },
         onEachFeature: function (feature, layer) {
             var p = feature.properties;
             layer.bindTooltip(function () {
@@ -117,14 +129,16 @@
         box.appendChild(textTable(measures[state.measure].labels.slice(1), v.slice(2)));
     }
 
-    function filterTable() {
+    function filterTable() {  // the table comes after this script in the page: again once it is read
+        var caption = document.getElementById("table-caption");
+        if (!caption) { return; }
         var rows = document.querySelectorAll("#area-table tbody tr"), shown = 0;
         Array.prototype.forEach.call(rows, function (row) {
             row.hidden = Boolean(state.nation) && row.dataset.nation !== state.nation;
             row.classList.toggle("picked-row", row.dataset.code === state.area);
             if (!row.hidden) { shown += 1; }
         });
-        document.getElementById("table-caption").textContent = (state.nation ? state.nation + ": " : "Every area: ")
+        caption.textContent = (state.nation ? state.nation + ": " : "Every area: ")
             + shown + " areas, the figures of each measure";
     }
 
@@ -172,6 +186,7 @@
         }
     });
     apply(first, true);
+    document.addEventListener("DOMContentLoaded", filterTable);
     requestAnimationFrame(function () {
         body.dataset.drawnMs = String(Math.round(performance.now()));
         body.dataset.areasDrawn = String(Object.keys(byCode).length);
