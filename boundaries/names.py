@@ -36,7 +36,7 @@ from boundaries.readers import read_csv
 __all__ = ["names_table", "display_names", "nhs_code", "place_name", "NAMES_COLUMNS", "BABIES_YEAR", "MIN_SHARE"]
 
 # Bump when the recipe changes, so a cached names table is rebuilt.
-NAMES_VERSION = "3"
+NAMES_VERSION = "5"
 # The population year whose children aged 0-2 weigh a name's share of an area.
 BABIES_YEAR = 2024
 # A named area holding less than this share of another name's babies does not take that name.
@@ -94,7 +94,10 @@ def _history(geography: str) -> tuple[tuple[str, str], ...]:
 
 
 def _authorities(geography: str) -> tuple[tuple[str, str], ...]:
-    return tuple(p for p in _AUTHORITIES if p[0] not in _own_parts(geography))
+    """The local-government areas named, labelled; the 2018 districts are "former" only for a later geography."""
+    later = get_geography(geography).vintage > get_geography("lad2018").vintage
+    return tuple((gid, label if later or gid != "lad2018" else "local authority")
+                 for gid, label in _AUTHORITIES if gid not in _own_parts(geography))
 
 
 def _ccg2018_nhs_codes() -> pd.Series:
@@ -128,7 +131,10 @@ def _build(geography: str) -> pd.DataFrame:
     units["babies"] = units["unit_code"].map(babies).fillna(0.0).astype(float)
     areas = areas.assign(share=1.0, babies=areas["code"].map(units.groupby(geography)["babies"].sum()).fillna(0.0))
     rows += [areas.assign(alias=areas["name"], kind="name"), areas.assign(alias=areas["code"], kind="code")]
-    rows.append(areas.assign(alias=areas["name"].map(nhs_code), kind="NHS code").dropna(subset=["alias"]))
+    own_nhs = areas["name"].map(nhs_code)
+    # Names without one (2018 CCGs, Welsh health boards): the ONS list of 2018 codes, keyed by ONS code, has it.
+    own_nhs = own_nhs.fillna(areas["code"].map(_ccg2018_nhs_codes()))
+    rows.append(areas.assign(alias=own_nhs, kind="NHS code").dropna(subset=["alias"]))
     info = areas.set_index("code")
     ccg18_nhs = _ccg2018_nhs_codes()
     for other, label in (*_history(geography), *_authorities(geography)):

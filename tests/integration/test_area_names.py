@@ -20,7 +20,9 @@ EXPECTED = {
     "uk2026": {"Leeds": "E54000054", "Brighton": "E54000069", "NHS Leeds CCG": "E54000054",
                "nhs kernow ccg": "E54000036", "Kernow": "E54000036", "Glasgow": "S08000031", "15F": "E54000054",
                "Cornwall": "E54000036", "NHS Kernow": "E54000036", "E38000225": "E54000054",
-               "NHS West Yorkshire ICB": "E54000054", "Harrogate": "E54000051", "Belfast": "BHSCT"},
+               "NHS West Yorkshire ICB": "E54000054", "Harrogate": "E54000051", "Belfast": "BHSCT",
+               "7A4": "W11000029"},  # Cardiff and Vale's NHS code
+    "uk2018": {"nhs BRIGHTON & hove": "E38000021", "15F": "E38000225", "Leeds": "E38000225"},  # the 2018 CCGs
 }
 CASES = [(g, q, c) for g, queries in EXPECTED.items() for q, c in queries.items()]
 
