@@ -146,7 +146,7 @@ def test_from_disk_drawn_tooltip_measure_and_nation(browser, site_dir: Path, tmp
         timings.append((seconds, int(page.evaluate("document.body.dataset.drawnMs")) / 1000))
         if len(timings) < 3:
             page.close()
-    print(f"\nfrom disk, page open to map drawn: " + "; ".join(f"{w:.3f} s (browser's own clock {d:.3f} s)"
+    print("\nfrom disk, page open to map drawn: " + "; ".join(f"{w:.3f} s (browser's own clock {d:.3f} s)"
                                                              for w, d in timings)
           + f" (target under {DRAWN_TARGET_S} s)")
     assert min(w for w, _ in timings) < DRAWN_LIMIT_S
