@@ -10,6 +10,7 @@ rapidfuzz's weighted ratio. A code (ONS or NHS) typed exactly comes first.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import pandas as pd
 from rapidfuzz import fuzz, process
@@ -44,10 +45,12 @@ PREFIX_SCORE = 90.0
 CLEAR_LEAD = 5.0
 
 
+@lru_cache(maxsize=65536)
 def _normal(text: str) -> str:
     return normalise_name(text, SEARCH_NOISE)
 
 
+@lru_cache(maxsize=65536)
 def _code_text(text: str) -> str:
     return re.sub(r"[\s-]+", "", str(text)).upper()
 
