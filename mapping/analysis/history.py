@@ -22,8 +22,9 @@ from mapping.analysis.selection import Register, Selection, load_inputs
 from mapping.errors import AreaNotFound, PimapError
 
 __all__ = ["FIRST_YEAR", "HISTORY_COLUMNS", "history_dates", "population_year_for", "area_history",
-           "history_for", "pick_areas", "date_rows", "similar_areas", "clear_cache", "HISTORY_HEADERS", "OVER_TIME",
-           "reader_history", "area_labels", "date_label", "over_time", "side_by_side"]
+           "history_for", "history_sources", "figures_for", "pick_areas", "date_rows", "similar_areas",
+           "clear_cache", "HISTORY_HEADERS", "OVER_TIME", "reader_history", "area_labels", "date_label",
+           "over_time", "side_by_side"]
 
 FIRST_YEAR = 2019  # the first 1 July of the history (the app's first date; Rare Jewels' year)
 
@@ -69,7 +70,7 @@ def _one_date(geography: str, when: date, register: Register | None, grades: tup
     if key not in _FIGURES:
         while len(_FIGURES) >= _FIGURES_KEPT:
             _FIGURES.pop(next(iter(_FIGURES)))
-        _FIGURES[key] = _figures(selection)
+        _FIGURES[key] = figures_for(selection)
     rows = _FIGURES[key].copy()
     rows["as_of"] = when
     return rows
@@ -87,8 +88,9 @@ def clear_cache() -> None:
     _FIGURES.clear()
 
 
-def _figures(selection: Selection) -> pd.DataFrame:
-    """Every area's row for one selection: its gaps, ladder (no FOI), capacity and births."""
+def figures_for(selection: Selection) -> pd.DataFrame:
+    """Every area's row for one selection (:func:`date_rows` of its gaps, ladder without FOI, capacity and
+    births), whatever its population year: what ``pimap compare`` shows side by side."""
     from mapping.analysis.capacity import capacity_births, capacity_by_area
     from mapping.analysis.coverage import compute_gaps
     from mapping.analysis.ladder import compute_ladder
@@ -132,6 +134,20 @@ def date_rows(gaps: pd.DataFrame, ladder: pd.DataFrame, capacity: pd.DataFrame, 
     if "display_name" in out.columns:
         order.insert(order.index("name") + 1, "display_name")
     return out[order]
+
+
+def history_sources(geography: str, dates: Iterable[date], *, register: Register | None = None,
+                    grades: tuple[str, ...] | None = None) -> list:
+    """The files behind a history (:class:`mapping.inputs.provenance.Source`, each once, in the order first
+    met): those of each date's selection, births included."""
+    from mapping.inputs.provenance import sources_for
+
+    found: dict[str, object] = {}
+    for when in sorted(set(dates)):
+        selection = Selection(geography, population_year_for(when), when, register=register, grades=grades)
+        for source in sources_for(selection, births=True):
+            found.setdefault(source.id, source)
+    return list(found.values())
 
 
 def history_for(geography: str, dates: Iterable[date] | None = None, *, register: Register | None = None,

@@ -152,7 +152,7 @@ def test_history_reuses_a_date_whose_teams_and_population_did_not_change(monkeyp
                              "teams": [len(teams_on[selection.as_of])]})
 
     monkeypatch.setattr(history, "load_inputs", fake_inputs)
-    monkeypatch.setattr(history, "_figures", fake_figures)
+    monkeypatch.setattr(history, "figures_for", fake_figures)
     history.clear_cache()
     try:
         rows = history.history_for("uk2023", list(teams_on))

@@ -127,15 +127,11 @@ def _chart(history: pd.DataFrame, labels: dict[str, str]) -> None:
 def _downloads(view: View, today: pd.DataFrame, history: pd.DataFrame, codes: list[str]) -> None:
     """The side-by-side table and the history as CSV, each with the attribution and sources of the view's
     downloads; the history names the sources of every population year it uses."""
-    from mapping.analysis.selection import Selection
-    from mapping.inputs.provenance import sources_for
+    from mapping.analysis.history import history_sources
     from mapping.present.downloads import source_line
 
-    extra: list[str] = []
-    for when in sorted(set(history["as_of"])):
-        selection = Selection(view.geography, population_year_for(when), when, register=view.register,
-                              grades=view.grades)
-        extra += [source_line(s) for s in sources_for(selection) if s.role != "teams"]
+    extra = [source_line(s) for s in history_sources(view.geography, set(history["as_of"]), register=view.register,
+                                                      grades=view.grades) if s.role != "teams"]
     where = boundaries.get_geography(view.geography).label
     meta_today = download_meta(f"Areas compared ({where})", view.geography, view.year, view.as_of,
                                register=view.register, grades=view.grades)
