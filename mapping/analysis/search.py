@@ -120,7 +120,11 @@ def match_names(query: str, names: pd.DataFrame, *, limit: int = 10) -> pd.DataF
     hits = hits[hits["score"] > 0.0]
     if hits.empty:
         return pd.DataFrame(columns=SEARCH_COLUMNS)
-    hits = hits.sort_values(["score", "_own", "_babies"], ascending=[False, False, False], kind="stable")
+    # Among equal scores: the area's own name, then the name most like the query as typed ("Leeds" the local
+    # authority rather than "NHS Leeds CCG", unless that was typed), then the most babies.
+    literal = text.casefold()
+    hits = hits.assign(_literal=[fuzz.ratio(literal, str(a).casefold()) for a in hits["alias"]])
+    hits = hits.sort_values(["score", "_own", "_literal", "_babies"], ascending=False, kind="stable")
     best = hits.drop_duplicates("code").head(limit)
     display = best["display_name"] if "display_name" in best else best["name"]
     out = pd.DataFrame({

@@ -42,7 +42,7 @@ def _names(geography: str, code: str) -> set[str]:
 def test_sub_icb_matches_show_their_display_names(mirror):
     at = run_app(page="profile", geo="uk2023")
     at.text_input(key="search").input("Leeds").run()
-    assert "Leeds (NHS West Yorkshire ICB, 15F) (E38000225), found by former CCG: NHS Leeds CCG" in at.success[0].value
+    assert "Leeds (NHS West Yorkshire ICB, 15F) (E38000225), found by local authority: Leeds" in at.success[0].value
 
 
 def test_several_matches_are_a_choice_of_display_names(mirror):

@@ -58,7 +58,7 @@ def test_text_output_is_a_small_table(mirror, capsys):
     assert "North East London (NHS North East London ICB, A3A8R)" in "\n".join(lines)
     assert main(["area", "Leeds", "--geography", "uk2023", "--limit", "1"]) == 0
     out = capsys.readouterr().out
-    assert "Leeds (NHS West Yorkshire ICB, 15F)" in out and "former CCG: NHS Leeds CCG" in out
+    assert "Leeds (NHS West Yorkshire ICB, 15F)" in out and "local authority: Leeds" in out
 
 
 @pytest.mark.parametrize("argv, message", [

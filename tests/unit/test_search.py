@@ -58,7 +58,7 @@ NAMES = synthetic_names()
 
 
 @pytest.mark.parametrize("query, code, matched_on", [
-    ("Leeds", "X0000001", None), ("NHS Leeds CCG", "X0000001", "former CCG: NHS Leeds CCG"),
+    ("Leeds", "X0000001", "local authority: Leeds"), ("NHS Leeds CCG", "X0000001", "former CCG: NHS Leeds CCG"),
     ("LEEDS ccg", "X0000001", None), ("nhs kernow ccg", "X0000002", "former CCG: NHS Kernow CCG"),
     ("Kernow", "X0000002", "former CCG: NHS Kernow CCG"), ("kernwo", "X0000002", None),
     ("Cornwall", "X0000002", "local authority: Cornwall"), ("Brighton", "X0000003", None),
@@ -143,3 +143,9 @@ def test_nhs_code_and_place_name():
     assert nhs_code("Greater Glasgow and Clyde") is None
     assert place_name("NHS Leeds CCG") == "Leeds"
     assert place_name("NHS Barking and Dagenham Clinical Commissioning Group") == "Barking and Dagenham"
+
+
+def test_equal_scores_name_the_name_most_like_the_query():
+    """"Leeds" matched the local authority, "NHS Leeds CCG" the former CCG: both score the same in the area."""
+    assert match_names("Leeds", NAMES)["matched_on"].iloc[0] == "local authority: Leeds"
+    assert match_names("NHS Leeds CCG", NAMES)["matched_on"].iloc[0] == "former CCG: NHS Leeds CCG"
