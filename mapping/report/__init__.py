@@ -57,6 +57,7 @@ from mapping.report.writer import (
     _package_version,
     _save_figure,
     check_out,
+    drawn_figures,
     figure_bytes,
     manifest_bytes,
     manifest_for,
@@ -100,27 +101,28 @@ __all__ = [
 
 # Names kept for callers of the single-module report (tests, benchmarks).
 _PRIVATE_COMPAT = (_PLACEHOLDER, _check_out, _csv_bytes, _package_version, _save_figure, _command, _data_note,
-                   _size_suffix)
+                   _size_suffix, figure_bytes)
 
 
-def pack_files(data: PackInputs) -> tuple[dict[str, bytes], dict]:
+def pack_files(data: PackInputs, *, workers: int | None = None) -> tuple[dict[str, bytes], dict]:
     """Every file of the pack as ``{path: bytes}`` (``manifest.json`` included), and the manifest.
 
     The tables (CSV and one workbook), the figures at each of their sizes, ``summary.md`` (which lists
     every file) and the manifest (every other file's size and sha256). Nothing is written anywhere.
+    The figures are drawn in up to two processes while the tables are made (``workers``: how many; 1
+    draws them here; by default as many as the cores allow, see :func:`mapping.report.writer.figure_workers`);
+    the files are the same bytes however many draw them.
     """
-    tables = pack_tables(data)
-    sections = summary_sections(data, tables)
-    figures = headline_figures(data, tables, sections)
-    tables["figures"] = figures
-    files: dict[str, bytes] = {}
-    for name, frame in tables.items():
-        files[f"tables/{name}.csv"] = _csv_bytes(frame)
-    files["tables/tables.xlsx"] = xlsx_bytes(tables)
-    for spec in pack_figures(data):
-        for size in spec.sizes:
-            drawn = figure_bytes(spec.draw(size), f"{spec.name}_{_size_suffix(size)}")
-            files.update({f"{spec.folder}/{name}": content for name, content in drawn.items()})
+    with drawn_figures(pack_figures(data), workers=workers) as drawing:
+        tables = pack_tables(data)
+        sections = summary_sections(data, tables)
+        figures = headline_figures(data, tables, sections)
+        tables["figures"] = figures
+        files: dict[str, bytes] = {}
+        for name, frame in tables.items():
+            files[f"tables/{name}.csv"] = _csv_bytes(frame)
+        files["tables/tables.xlsx"] = xlsx_bytes(tables)
+        files.update(drawing.result())
     listed = sorted([*files, "summary.md", "manifest.json"])
     files["summary.md"] = summary_markdown(data, figures, listed, sections).encode("utf-8")
     manifest = manifest_for(data, files)
@@ -128,36 +130,37 @@ def pack_files(data: PackInputs) -> tuple[dict[str, bytes], dict]:
     return files, manifest
 
 
-def write_pack(data: PackInputs, out: str | os.PathLike, *, replace: bool = False) -> dict:
+def write_pack(data: PackInputs, out: str | os.PathLike, *, replace: bool = False,
+               workers: int | None = None) -> dict:
     """Write the pack into ``out`` and return the manifest (also written as ``manifest.json``).
 
     ``out`` must be new, empty, or (with ``replace=True``) an earlier pack: then only the files its
     ``manifest.json`` lists are replaced, and every other file in the folder is left alone. The folder
     is checked before anything is built, and the files are moved into place only once all are written,
     so a failure leaves no half-written pack. Raises :class:`PackFolderError` for a folder it may not
-    write or a failed write.
+    write or a failed write. ``workers``: see :func:`pack_files`.
     """
     owned = check_out(Path(out), replace=replace)
-    files, manifest = pack_files(data)
+    files, manifest = pack_files(data, workers=workers)
     write_files(files, out, owned=owned)
     return manifest
 
 
-def pack_zip_bytes(data: PackInputs, folder: str) -> tuple[bytes, dict]:
+def pack_zip_bytes(data: PackInputs, folder: str, *, workers: int | None = None) -> tuple[bytes, dict]:
     """The pack as one ZIP built in memory (every file under ``folder/``), and its manifest: no folder
-    is written, and the same inputs give the same bytes."""
-    files, manifest = pack_files(data)
+    is written, and the same inputs give the same bytes. ``workers``: see :func:`pack_files`."""
+    files, manifest = pack_files(data, workers=workers)
     return zip_bytes(files, folder), manifest
 
 
 def build_pack(geography: str, year: int, *, as_of: date, out: str | os.PathLike,
-               foi: FoiSource | None = None, replace: bool = False) -> dict:
+               foi: FoiSource | None = None, replace: bool = False, workers: int | None = None) -> dict:
     """Load the inputs and write the whole pack into ``out`` (see :func:`write_pack`); returns the manifest.
 
     The output folder is checked first, so a folder the pack may not write is refused before the data
     is read."""
     check_out(Path(out), replace=replace)
-    return write_pack(load_inputs(geography, year, as_of=as_of, foi=foi), out, replace=replace)
+    return write_pack(load_inputs(geography, year, as_of=as_of, foi=foi), out, replace=replace, workers=workers)
 
 
 # The sections of the pack beyond its core, registered when imported (mapping.report.sections).

@@ -16,14 +16,18 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import multiprocessing
 import os
 import platform
 import re
 import shlex
 import shutil
+import sys
 import tempfile
+import threading
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, cast
 
@@ -34,8 +38,9 @@ from mapping.errors import PackFolderError
 from mapping.inputs.vocabulary import grade_choice
 from mapping.present.downloads import neutralise
 
-__all__ = ["PACKAGE", "PACK_FOLDERS", "xlsx_bytes", "csv_bytes", "figure_bytes", "check_out", "write_files",
-           "zip_bytes", "manifest_for", "command"]
+__all__ = ["PACKAGE", "PACK_FOLDERS", "MAX_WORKERS", "xlsx_bytes", "csv_bytes", "figure_bytes", "figure_jobs",
+           "drawn_figures", "DrawnFigures", "figure_workers", "check_out", "write_files", "zip_bytes", "manifest_for",
+           "command"]
 
 PACKAGE = "parent-infant-provision-map"
 FIGURE_FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
@@ -258,6 +263,140 @@ def figure_bytes(fig, name: str) -> dict[str, bytes]:
             fig.savefig(buffer, format=ext, dpi=DPI, metadata=metadata)
             out[f"{name}.{ext}"] = buffer.getvalue()
     return out
+
+
+# --- drawing the figures, on both cores ----------------------------------------------------------------------
+#
+# Drawing and saving the figures is most of a pack's time (three formats at 300 dpi, every map's thousands of
+# polygons), and each figure is independent of the others, so they are drawn in up to MAX_WORKERS processes
+# forked from this one: a fork inherits the pack's inputs and the figures' drawing functions (closures, which
+# could not be pickled), so nothing is sent to a worker but a job's number, and only the finished files' bytes
+# come back. Every job draws with the same code, rc settings (mapping.present.figures.RC) and fixed metadata as
+# a serial pack, so the files are byte-identical whichever process drew them, and they are put in the pack's
+# own order. A job that fails in a worker is drawn again here, so its error (a PimapError's message, or any
+# other exception) is raised exactly as a serial pack raises it; if no pool can start, every job is drawn here.
+
+# At most this many processes draw figures (the machine the pack is built on has two cores; more would
+# only hold more figures in memory at once).
+MAX_WORKERS = 2
+# The figure jobs of the pool being run, set before the workers are forked (they read it, never write it).
+_JOBS: Sequence[Callable[[], dict[str, bytes]]] = ()
+
+
+def figure_jobs(specs: Sequence[Any]) -> list[tuple[str, Callable[[], dict[str, bytes]]]]:
+    """One job per figure and size, in the pack's order: ``(label, job)``, where ``job()`` draws the figure
+    (``spec.draw(size)``) and returns its files as ``{"<folder>/<name>_<size>.<ext>": bytes}``."""
+    from mapping.report.figures import size_suffix
+
+    def job(spec: Any, size: str) -> Callable[[], dict[str, bytes]]:
+        def draw() -> dict[str, bytes]:
+            drawn = figure_bytes(spec.draw(size), f"{spec.name}_{size_suffix(size)}")
+            return {f"{spec.folder}/{name}": content for name, content in drawn.items()}
+        return draw
+
+    return [(f"{spec.folder}/{spec.name} ({size})", job(spec, size)) for spec in specs for size in spec.sizes]
+
+
+def figure_workers(jobs: int, workers: int | None = None) -> int:
+    """How many processes draw ``jobs`` figures: ``workers`` if given (1: all in this process), else up to
+    :data:`MAX_WORKERS`, no more than the cores this process may use, and 1 where forking is not safe: a
+    platform without ``fork`` or where it is not the norm (macOS, Windows), or a process running other
+    threads (a web server's; a fork copies only the calling thread, so a lock another holds would never be
+    released in the worker)."""
+    if workers is not None:
+        return max(1, min(int(workers), jobs))
+    if jobs < 2 or sys.platform != "linux" or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if threading.active_count() > 1 or multiprocessing.current_process().daemon:
+        return 1  # another thread could hold a lock at the fork; a daemon process may not have children
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - Linux has sched_getaffinity
+        cores = os.cpu_count() or 1
+    return max(1, min(MAX_WORKERS, cores, jobs))
+
+
+def _run_job(index: int) -> dict[str, bytes] | None:
+    """A worker's job: the figure's files, or None when it failed (it is drawn again by the pack's own process,
+    so the error reaches the user as a serial pack gives it; exceptions are never pickled between processes)."""
+    try:
+        return _JOBS[index]()
+    except BaseException:  # noqa: BLE001 - any failure: redrawn by the parent, which raises it
+        return None
+
+
+class DrawnFigures:
+    """Figures being drawn while the caller does other work (:func:`drawn_figures`); :meth:`result` waits for
+    them and returns every file, in the jobs' order."""
+
+    def __init__(self, jobs: Sequence[tuple[str, Callable[[], dict[str, bytes]]]], workers: int | None = None):
+        global _JOBS
+        self.labels = [label for label, _ in jobs]
+        self._jobs = [job for _, job in jobs]
+        self.workers = figure_workers(len(jobs), workers)
+        self._pool: ProcessPoolExecutor | None = None
+        self._futures: list[Future] = []
+        if self.workers < 2:
+            return
+        _JOBS = self._jobs
+        try:
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+            # The costliest figures (maps) first, so the two workers finish together rather than one
+            # drawing the last map while the other waits (stable: the pack's order within each folder).
+            order = sorted(range(len(self._jobs)), key=lambda i: not self.labels[i].startswith("maps/"))
+            futures: dict[int, Future] = {i: self._pool.submit(_run_job, i) for i in order}
+            self._futures = [futures[i] for i in range(len(self._jobs))]
+        except Exception:  # noqa: BLE001 - no pool (no processes allowed, no memory): draw them all here
+            self.close()
+            self.workers = 1
+
+    def result(self) -> dict[str, bytes]:
+        """Every figure's files in the jobs' order; a job that failed in a worker (or every job, without a
+        pool) is drawn here, raising its error as a serial pack does."""
+        files: dict[str, bytes] = {}
+        try:
+            for i, job in enumerate(self._jobs):
+                drawn = None
+                if self._futures:
+                    try:
+                        drawn = self._futures[i].result()
+                    except Exception:  # noqa: BLE001 - a worker that died (BrokenProcessPool): drawn here
+                        drawn = None
+                files.update(drawn if drawn is not None else job())
+        finally:
+            self.close()
+        return files
+
+    def close(self) -> None:
+        """Stop the workers (at once: nothing drawn after an error is wanted)."""
+        global _JOBS
+        pool, self._pool = self._pool, None
+        _JOBS = ()
+        if pool is None:
+            return
+        done = all(f.done() for f in self._futures)
+        pool.shutdown(wait=done, cancel_futures=True)
+        if not done:  # a job still drawing after an error: end its process rather than wait for it
+            terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
+            if terminate is not None:
+                terminate()
+            else:
+                for process in list((getattr(pool, "_processes", None) or {}).values()):
+                    process.terminate()
+
+    def __enter__(self) -> DrawnFigures:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def drawn_figures(specs: Sequence[Any], *, workers: int | None = None) -> DrawnFigures:
+    """Start drawing the figures of ``specs`` (each with ``folder``, ``name``, ``sizes`` and ``draw``) in up to
+    :data:`MAX_WORKERS` processes (see :func:`figure_workers`); use as a context manager, so the workers stop
+    if the caller fails, and call :meth:`DrawnFigures.result` for the files. The files are the same bytes as
+    drawing each figure in turn with :func:`figure_bytes`."""
+    return DrawnFigures(figure_jobs(specs), workers)
 
 
 def _save_figure(fig, stem: Path) -> list[Path]:
