@@ -26,7 +26,17 @@ from mapping.analysis.selection import Inputs, Register, Selection, load_inputs
 from mapping.inputs.provenance import sources_for
 from mapping.inputs.vocabulary import TEAM_MARKER_STATUSES, TeamStatus
 from mapping.present import webmap
-from mapping.present.downloads import DownloadMeta, source_line, to_csv_bytes, to_geojson_bytes, to_xlsx_bytes
+from mapping.present.downloads import (
+    BABIES_NOTE,
+    SUMS_NOTE,
+    SYNTHETIC_NOTE,
+    DownloadMeta,
+    reader_table,
+    source_line,
+    to_csv_bytes,
+    to_geojson_bytes,
+    to_xlsx_bytes,
+)
 
 T = TypeVar("T")
 Grades = tuple[str, ...] | None  # the evidence grades that count as a team (Selection.grades); None: every grade
@@ -237,7 +247,7 @@ def changes_between(version: str, geography: str, year: int, since: date, as_of:
                               selection_inputs(version, geography, year, as_of, register=register, grades=grades))
     nations = [n for n in boundaries.NATIONS if n in set(changes.totals["scope"])]
     return {"teams": changes.teams, "areas": changes.areas, "totals": changes.totals,
-            "summary": summary_text(changes, ["UK", *nations] if len(nations) > 1 else ["UK"])}
+            "summary": summary_text(changes, ["UK", *nations] if len(nations) > 1 else nations or ["UK"])}
 
 
 @st.cache_data(show_spinner=False)
@@ -295,18 +305,26 @@ def full_layer(geography: str):
 
 
 @_cached
-def gaps_downloads(version: str, geography: str, year: int, as_of: date, nation: str | None, *,
+def gaps_downloads(version: str, geography: str, year: int, as_of: date, nation: str | None, synthetic: bool = False, *,
                    register: Register | None = None, grades: Grades = None) -> dict[str, bytes]:
-    """The gaps table as CSV, XLSX and GeoJSON, each carrying its attribution and data date."""
+    """The gaps table as CSV, XLSX and GeoJSON, each carrying its attribution and data date: babies in whole
+    numbers (the ``estimated`` flag kept) and every column named in words (mapping.present.downloads.reader_table);
+    ``synthetic``: the session holds SYNTHETIC FOI replies, and each file says so."""
     gaps = nation_rows(gaps_table(version, geography, year, as_of, register=register, grades=grades), nation)
-    meta = download_meta(f"Babies aged 0-2 and parent-infant team coverage by area ({geography}"
-                         f"{', ' + nation if nation else ''})", geography, year, as_of, register=register, grades=grades)
+    where = boundaries.get_geography(geography).label + (f", {nation}" if nation else "")
+    meta = download_meta(f"Babies aged 0-2 and parent-infant team coverage by area ({where})", geography, year, as_of,
+                         register=register, grades=grades, synthetic=synthetic)
     layer = selection_inputs(version, geography, year, as_of, register=register, grades=grades).layer
     shaped = layer[["code", "geometry"]].merge(gaps, on="code", how="inner")
+    readable = reader_table(gaps)
+    import geopandas as gpd
+
+    shaped_readable = gpd.GeoDataFrame(reader_table(pd.DataFrame(shaped.drop(columns="geometry"))),
+                                       geometry=shaped.geometry.to_numpy(), crs=shaped.crs)
     return {
-        "csv": to_csv_bytes(gaps, meta),
-        "xlsx": to_xlsx_bytes({"gaps": gaps}, meta),
-        "geojson": to_geojson_bytes(shaped, meta),
+        "csv": to_csv_bytes(readable, meta),
+        "xlsx": to_xlsx_bytes({"gaps": readable}, meta),
+        "geojson": to_geojson_bytes(shaped_readable, meta),
     }
 
 
@@ -315,11 +333,21 @@ def nation_rows(frame: pd.DataFrame, nation: str | None) -> pd.DataFrame:
     return frame if not nation else frame[frame["nation"] == nation].reset_index(drop=True)
 
 
+def session_synthetic() -> bool:
+    """Whether this session's FOI replies are marked SYNTHETIC test data (False when none are loaded)."""
+    return bool(getattr(st.session_state.get("foi"), "synthetic", False))
+
+
 def download_meta(title: str, geography: str, year: int, as_of: date, extra: tuple[str, ...] = (), *,
-                  register: Register | None = None, grades: Grades = None) -> DownloadMeta:
+                  register: Register | None = None, grades: Grades = None,
+                  synthetic: bool | None = None) -> DownloadMeta:
     """Attribution, data date, sources and notes that every download of the view carries; ``register`` (None:
     the built-in one) is named in the sources by its ``source`` and sha256, and the notes start with what the
-    list holds beside the published count (:func:`list_sentence`)."""
+    list holds beside the published count (:func:`list_sentence`), say that babies are whole numbers and totals
+    sums of exact figures, and carry the SYNTHETIC warning when the session's FOI replies are synthetic
+    (``synthetic``; None: this session's, :func:`session_synthetic`; a cached caller passes it)."""
+    if synthetic is None:
+        synthetic = session_synthetic()
     geo = boundaries.get_geography(geography)
     if register is None:
         teams_by = (" Teams: the public sources each row of data/teams.csv names (Parent-Infant Foundation and PIP UK "
@@ -331,7 +359,7 @@ def download_meta(title: str, geography: str, year: int, as_of: date, extra: tup
         teams_line = (f"Teams: {register.source} (sha256 {register.sha256}), a register uploaded in this session, "
                       "used instead of the built-in data/teams.csv")
     return DownloadMeta(
-        title=title,
+        title=("SYNTHETIC TEST DATA - " if synthetic else "") + title,
         attribution=boundaries.ATTRIBUTION + teams_by,
         data_date=(f"teams as of {as_of.isoformat()}; population mid-{year}; boundaries {geo.label} "
                    f"({geo.vintage.isoformat()})"),
@@ -339,11 +367,13 @@ def download_meta(title: str, geography: str, year: int, as_of: date, extra: tup
                  *[source_line(s) for s in sources_for(Selection(geography, year, as_of, register=register, grades=grades))
                    if s.role != "teams"],
                  *extra),
-        notes=(list_sentence(geography, year, as_of, register=register, grades=grades),
+        notes=(*((SYNTHETIC_NOTE,) if synthetic else ()),
+               list_sentence(geography, year, as_of, register=register, grades=grades),
                boundaries.population.ESTIMATES_NOTE,
                "The capacity estimate scales each area's live births of the 12 months standing for the population "
                "year (the nearest published period where a nation has none, named); children aged 0 only where "
-               "an area has no births."),
+               "an area has no births.",
+               BABIES_NOTE, SUMS_NOTE),
     )
 
 

@@ -9,7 +9,7 @@ import streamlit as st
 from boundaries import config
 from mapping.present.downloads import DownloadMeta
 from webapp import uploads
-from webapp.data import data_version, download_meta, ladder_table, selection_inputs
+from webapp.data import data_version, download_meta, ladder_table, selection_inputs, session_synthetic
 from webapp.formatting import escape_markdown
 from webapp.state import View
 from webapp.uploads import UPLOAD_LIMITS, visitor_message
@@ -60,10 +60,28 @@ def session_ladder(view: View) -> pd.DataFrame:
     return cache[key]
 
 
+SYNTHETIC_WARNING = ("SYNTHETIC test data: the FOI replies loaded in this session are marked synthetic, made up for "
+                     "testing. Every figure drawn from them (levels 1 and 0, the FOI reply classes) is not real: "
+                     "do not quote it.")
+
+
+def foi_is_synthetic() -> bool:
+    """Whether this session's FOI replies are loaded and marked SYNTHETIC test data (webapp.data.session_synthetic)."""
+    return session_synthetic()
+
+
+def show_synthetic_warning() -> bool:
+    """Draw :data:`SYNTHETIC_WARNING` when this session's FOI replies are synthetic (app.show_page calls it
+    once for every page); whether it was drawn."""
+    if not foi_is_synthetic():
+        return False
+    st.warning(SYNTHETIC_WARNING, icon=":material/science:")
+    return True
+
+
 def show_ladder_note(extra: str = "") -> None:
     """:func:`ladder_foi_note` as a warning when the FOI replies are synthetic, else as information."""
-    synthetic = getattr(st.session_state.get("foi"), "synthetic", False)
-    (st.warning if synthetic else st.info)(ladder_foi_note() + extra)
+    (st.warning if foi_is_synthetic() else st.info)(ladder_foi_note() + extra)
 
 
 def ladder_foi_note() -> str:
@@ -89,7 +107,7 @@ def foi_meta(view: View) -> DownloadMeta:
     """:func:`webapp.data.download_meta` for a download made from this session's FOI replies."""
     name = st.session_state.get("foi_name", "uploaded file")
     return download_meta(f"FOI replies from {name}", view.geography, view.year, view.as_of,
-                         register=view.register, grades=view.grades,
+                         register=view.register, grades=view.grades, synthetic=foi_is_synthetic(),
                          extra=(f"FOI replies: {name}, uploaded in this session (not published)",))
 
 

@@ -9,9 +9,9 @@ from mapping.present.text import escape_markdown
 __all__ = ["escape_markdown", "fmt_int", "fmt_share", "ordinal"]
 
 
-def fmt_int(value: float) -> str:
-    """A whole number with thousands separators."""
-    return f"{value:,.0f}"
+def fmt_int(value: float | None) -> str:
+    """A whole number with thousands separators, or "no data" (never "nan")."""
+    return "no data" if value is None or pd.isna(value) else f"{value:,.0f}"
 
 
 def fmt_share(value: float | None) -> str:

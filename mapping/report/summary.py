@@ -164,7 +164,7 @@ def headline_figures(data: PackInputs, tables: dict[str, pd.DataFrame],
     out.append(_Figure("target.by_year", targets.by_year, f"{targets.by_year}", "team_counts",
                        f"year = {targets.by_year}", "year"))
     out.append(_Figure("target.every_area_year", targets.every_area_year, f"{targets.every_area_year}",
-                       "-", "-", "Vision & Strategy target year (mapping.analysis.growth)"))
+                       "-", "-", "Vision & Strategy target year (Parent-Infant Foundation, Vision & Strategy 2019-2024)"))
 
     if "capacity" in tables:
         cap = tables["capacity"].iloc[0]
@@ -383,7 +383,9 @@ def summary_markdown(data: PackInputs, figures: pd.DataFrame, files: Sequence[st
         "- A team's base is placed at the centre of its catchment where no address is published; catchments "
         "follow the areas reports name, not service specifications.",
         f"- {ESTIMATES_NOTE} An area that splits a district or authority (Northern Ireland's trusts) holds "
-        "fractions of a child, rounded here to whole numbers, halves up (`tables/nations.csv` keeps one decimal).",
+        "fractions of a child, rounded here to whole numbers, halves up (`tables/nations.csv` keeps one decimal). "
+        "Babies here are whole numbers; every total is a sum of the exact figures, rounded once. The tables "
+        "(`tables/*.csv`) keep the exact, unrounded figures for checking, in machine-readable columns.",
         f"- Population is for mid-{data.year}; teams are those on {as_of}.",
     ]
     lines += [f"- Mid-{data.year} has no figures for {nation}, so {nation}'s mid-{source} figures stand in."
@@ -397,7 +399,8 @@ def summary_markdown(data: PackInputs, figures: pd.DataFrame, files: Sequence[st
         "",
         "| figure | as written | table | row | column |",
         "|---|---|---|---|---|",
-        *[f"| {r.id} | {r.text} | `tables/{r.table}.csv` | {r.row} | {r.column} |"
+        # the id, row and column name cells of the tables' files: code, as the file names are
+        *[f"| `{r.id}` | {r.text} | `tables/{r.table}.csv` | `{r.row}` | `{r.column}` |"
           for r in figures.itertuples() if r.table != "-"],
         "",
         "## Files",

@@ -169,11 +169,13 @@ def test_tables_page_shows_the_gaps_and_teams(mirror):
     at = run_app(page="tables", geo="uk2023", date="2024", nation="Scotland")
     gaps = gaps_of("uk2023", APP_YEAR, date(2024, 7, 1))
     gaps = gaps[gaps["nation"] == "Scotland"]
-    shown = frame(at, "uncovered_age0_2")
-    assert shown["code"].tolist() == gaps["code"].tolist()
-    assert shown["uncovered_age0_2"].tolist() == gaps["uncovered_age0_2"].tolist()
+    shown = frame(at, "babies aged 0-2 with no team")  # the gaps table, its headers in words
+    assert shown["area code"].tolist() == gaps["code"].tolist()
+    # babies in whole numbers, the estimated flag kept
+    assert shown["babies aged 0-2 with no team"].tolist() == gaps["uncovered_age0_2"].round().astype(int).tolist()
+    assert shown.filter(like="estimated").iloc[:, 0].tolist() == gaps["estimated"].tolist()
     teams = teams_as_of(load_teams(), date(2024, 7, 1))
-    assert frame(at, "host_organisation")["name"].tolist() == \
+    assert frame(at, "host organisation")["team"].tolist() == \
         teams.loc[teams["nation"] == "Scotland", "name"].tolist()
     labels = [b.label for b in at.get("download_button")]
     assert {"Download gaps (CSV)", "Download gaps (XLSX)", "Download gaps (GEOJSON)",

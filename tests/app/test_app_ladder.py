@@ -143,6 +143,7 @@ def test_ladder_page_figures_equal_summarise_ladder(mirror):
     assert at.query_params["page"] == "ladder" and at.session_state["page"] == "ladder"
     lad = ladder("uk2018", APP_YEAR, as_of)
     summary = summarise_ladder(lad)
+    summary = summary[summary["scope"] == "Wales"]  # the nation chosen heads the page
     assert shown(static_table(at, "babies aged 0-2 at")) == expected_babies_table(summary)
     assert shown(static_table(at, "areas at")) == expected_areas_table(summary)
     pd.testing.assert_frame_equal(frame(at, "Evidence").reset_index(drop=True), ladder_display_table(lad, "Wales"))
@@ -163,7 +164,13 @@ def test_ladder_page_figures_equal_summarise_ladder(mirror):
     assert "2025-06" not in record.index  # published after the date chosen
     assert len(at.get("image")) == 1  # the teams-by-year chart
 
-    reach = national_reach_of(compute_reach(load_inputs(Selection("uk2018", APP_YEAR, as_of))))  # the pack's one
+    from mapping.analysis.reach import national_reach, summarise_reach
+
+    by_nation = summarise_reach(compute_reach(load_inputs(Selection("uk2018", APP_YEAR, as_of)))).set_index("scope")
+    wales = by_nation.loc["Wales"]  # the nation chosen: its own teams and exact babies, the pack's arithmetic
+    reach = national_reach(int(wales["teams"]), float(wales["babies"]))
+    assert national_reach_of(compute_reach(load_inputs(Selection("uk2018", APP_YEAR, as_of))))["scope"] == \
+        "United Kingdom"
     metric = next(m for m in at.metric if m.label.startswith("Reach of the"))
     assert metric.value == f"{100 * reach['reach']:.1f}%" and f"{reach['teams']} teams" in metric.label
     assert any(reach["arithmetic"] in m.value for m in at.markdown)
@@ -258,3 +265,53 @@ def test_pack_download_is_a_zip_listed_by_its_manifest(mirror, monkeypatch):
     assert set(temp.glob("pimap-pack-*")) == before  # nothing left on the server
     assert foi_given == [("replies.csv", FOI_FIXTURE.read_bytes())]  # the upload from memory, never a file
     assert not [b for b in at.button if b.key == "build_pack"]  # built: only the download is offered
+
+
+# --- reach by nation: the pack's figures -----------------------------------------------------------------
+
+
+def pack_reach_by_nation(geography: str, year: int, as_of: date) -> pd.DataFrame:
+    """The pack's reach_by_nation table (mapping.report.ladder.report_tables) for the selection."""
+    from mapping.report import load_inputs
+    from mapping.report.inputs import pack_selection
+    from mapping.report.ladder import report_tables
+
+    return report_tables(load_inputs(pack_selection(geography, year, as_of=as_of)))["reach_by_nation"]
+
+
+def reach_rows_as_shown(reach: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """A reach-by-nation table as the ladder page prints it: whole numbers, reach to one decimal per cent."""
+    return {r["scope"]: {"teams": str(int(r["teams"])), "babies aged 0": f"{r['babies']:,.0f}",
+                         "babies in need (15%)": f"{r['need']:,.0f}",
+                         "families teams can support a year": f"{r['families']:,.0f}",
+                         "reach": f"{100 * r['reach']:.1f}%"} for r in reach.to_dict("records")}
+
+
+@pytest.mark.parametrize("nation", [None, "Wales"])
+def test_reach_by_nation_is_filled_and_equals_the_packs(mirror, nation):
+    """Issue 15: the table was empty on every view (its rows did not match its index)."""
+    as_of = date(2023, 7, 1)
+    at = run_app(page="ladder", geo="uk2023", date="2023", **({"nation": nation} if nation else {}))
+    table = static_table(at, "scope")
+    pack = pack_reach_by_nation("uk2023", APP_YEAR, as_of)
+    expected = reach_rows_as_shown(pack if nation is None else pack[pack["scope"] == nation])
+    assert shown(table) == expected
+    assert not table.isna().any().any() and "nan" not in table.to_string()
+    if nation is None:
+        assert list(table.index) == ["United Kingdom", "England", "Wales", "Scotland", "Northern Ireland"]
+    metric = next(m for m in at.metric if m.label.startswith("Reach of the"))
+    first = pack.iloc[0] if nation is None else pack[pack["scope"] == nation].iloc[0]
+    assert metric.value == f"{100 * first['reach']:.1f}%" and f"{int(first['teams'])} teams" in metric.label
+
+
+def test_one_nation_geography_is_headed_by_its_nation(mirror):
+    """hb2019 (Scotland's health boards): headed and summed as Scotland, with no UK count stated as its own."""
+    at = run_app(page="ladder", geo="hb2019", date="2023")
+    assert "(Scotland)" in at.header[0].value
+    assert list(static_table(at, "scope").index) == ["Scotland"]
+    assert list(static_table(at, "babies aged 0-2 at").columns) == ["Scotland"]
+    assert any(s.value.startswith("Reach: families supported a year against babies in need (Scotland)")
+               for s in at.subheader)
+    assert any("no published count for Scotland" in c.value for c in at.caption)
+    assert not any("published UK count:" in c.value for c in at.caption)
+    assert any("No published count for Scotland" in i.value for i in at.info)

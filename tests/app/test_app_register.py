@@ -59,7 +59,7 @@ def test_diff_is_shown_before_use_then_every_page_uses_the_register(mirror):
     open_page(at, "teams")
     upload(at, "our-register.csv", data)
     diff = frame(at, "fields")
-    assert diff[["change", "team_id"]].values.tolist() == [["removed", team]]
+    assert diff[["change", "team id"]].values.tolist() == [["removed", team]]
     assert any(f"- removed **{team}**" in m.value for m in at.markdown)  # in words too (a phone's narrow table)
     assert at.button(key="use_register").value is False  # offered, not yet used
     assert "register" not in at.session_state

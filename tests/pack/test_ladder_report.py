@@ -351,7 +351,7 @@ def test_summary_ladder_section_is_the_librarys(pack, library_ladder, mirror):
         assert (table, row) == (("ladder_summary", f"scope = {key.split('.')[1]}") if key.startswith("ladder.")
                                 else ("reach", "scope = United Kingdom")), key
         assert column == key.rsplit(".", 1)[1], key
-        assert f"| {key} | {written(key)} | `tables/{table}.csv` | {row} | {column} |" in text, key
+        assert f"| `{key}` | {written(key)} | `tables/{table}.csv` | `{row}` | `{column}` |" in text, key
 
     # Each scope's sentence gives its five shares in the ladder's order...
     for scope in expected["scope"]:

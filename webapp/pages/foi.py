@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mapping.present.downloads import download_name, to_csv_bytes
+from mapping.present.downloads import download_name, reader_table, to_csv_bytes
 from webapp.foi_session import FOI_MAX_MB, foi_classes, foi_meta, issues_frame, on_foi_upload
 from webapp.formatting import escape_markdown
 from webapp.state import View
@@ -39,7 +39,7 @@ def page_foi(view: View) -> None:
     st.success(f"{len(report.replies)} replies read for {analysis.geography}: {f['areas_with_reply']} of "
                f"{f['areas_total']} areas replied; {f['areas_usable']} said whether under-3s are accepted, "
                f"{f['accept']} accept them. The map's measure 'CAMHS FOI reply class' is now available.")
-    classes = foi_classes(view)
+    classes = reader_table(foi_classes(view))
     st.dataframe(classes, hide_index=True, key="foi_classes_table")
     st.download_button("Download FOI classes (CSV)", to_csv_bytes(classes, foi_meta(view)), key="dl_foi_classes",
                        file_name=download_name("foi-classes", view.geography, "csv"), mime="text/csv",

@@ -43,6 +43,15 @@ def ladder_summary_tables(summary: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataF
             pd.DataFrame(areas).set_index("level").rename_axis("areas at"))
 
 
+def view_scope(view: View) -> str:
+    """What the view covers, in words: its nation when it shows one (a nation chosen, or a geography of one
+    nation: Scotland's health boards), "UK" for all four nations, else the nations joined."""
+    if view.nation:
+        return view.nation
+    nations = list(boundaries.get_geography(view.geography).nations)
+    return "UK" if len(set(nations)) == 4 else " and ".join(nations)
+
+
 def page_ladder(view: View) -> None:
     from mapping.analysis.ladder import LEVEL_LABELS, LEVELS, ladder_display_table, summarise_ladder
 
@@ -51,7 +60,9 @@ def page_ladder(view: View) -> None:
     own_foi = st.session_state.get("foi") is not None
     summary = summarise_ladder(ladder) if own_foi else ladder_summary(version, view.geography, view.year, view.as_of,
                                                                    register=view.register, grades=view.grades)
-    st.header("Provision ladder: the level of parent-infant provision by area")
+    if view.nation and (summary["scope"] == view.nation).any():
+        summary = summary[summary["scope"] == view.nation].reset_index(drop=True)  # the nation chosen heads it
+    st.header(f"Provision ladder: the level of parent-infant provision by area ({view_scope(view)})")
     st.caption(f"{boundaries.get_geography(view.geography).label}; population mid-{view.year}; teams as of "
                f"{view.as_of:%d %B %Y}. Levels: " + "; ".join(LEVEL_LABELS[lv] for lv in LEVELS)
                + ". Rules: page 'Methodology and sources'.")
@@ -82,6 +93,9 @@ def page_ladder(view: View) -> None:
 
     st.subheader("Published team counts beside this list")
     record = record_table(version, view.as_of, register=view.register, grades=view.grades)
+    if view_scope(view) != "UK":
+        st.info(f"No published count for {view_scope(view)}: the published team counts are for the whole UK, "
+                "so the table below sets them beside the whole UK list, not this view's.")
     if record.empty:
         st.info(f"No published UK team count is dated on or before {view.as_of.isoformat()} (a count dated only "
                 "by its year counts from 31 December of that year, as in the report pack).")
@@ -89,31 +103,56 @@ def page_ladder(view: View) -> None:
         # A static table: the explanations are sentences, and wrap here rather than being cut off. Its cells
         # are Markdown, so the text from data files (sources, the teams named) is escaped to show as text.
         shown = record.assign(explanation=record["explanation"].map(escape_markdown),
-                              source=record["source"].map(escape_markdown))
-        st.table(shown[["as_of", "teams", "listed_operating", "listed_in_development", "difference", "explanation",
-                        "source"]].rename(columns={
-            "as_of": "published", "teams": "published UK count", "listed_operating": "operating in this list",
-            "listed_in_development": "in development in this list", "difference": "published minus listed",
-            "explanation": "why they differ"}).set_index("published"))
+                              source=record["source"].map(escape_markdown),
+                              in_development=record["in_development"].map(
+                                  lambda v: "not published" if pd.isna(v) else f"{int(v):,}"))
+        st.table(shown[["as_of", "teams", "in_development", "listed_operating", "listed_in_development",
+                        "difference", "explanation", "source"]].rename(columns={
+            "as_of": "published", "teams": "published UK count", "in_development": "published in development",
+            "listed_operating": "operating in this list", "listed_in_development": "in development in this list",
+            "difference": "published minus listed", "explanation": "why they differ"}).set_index("published"))
         st.caption("Our list holds only the teams named in public documents, so after 2019 it is a lower bound: "
                    f"quote the published count. Counts published after {view.as_of.isoformat()} are left out.")
     st.image(growth_chart_png(version, view.as_of, register=view.register, grades=view.grades),
              caption="Teams by year: operating teams in this list on 1 July (line), published UK counts (squares, "
                      "with their numbers), and the Vision & Strategy target path (dashed).")
     with st.expander("The chart as a table"):
-        st.dataframe(growth_on(version, view.as_of, register=view.register, grades=view.grades), hide_index=True, key="growth_table")
+        st.dataframe(growth_table_words(growth_on(version, view.as_of, register=view.register, grades=view.grades)),
+                     hide_index=True, key="growth_table")
 
     page_reach(view)
+
+
+GROWTH_WORDS = {"year": "year", "listed_operating": "operating in this list (1 July)",
+                "listed_in_development": "in development in this list (1 July)",
+                "published_teams": "published UK count", "published_source": "published in",
+                "target": "Vision & Strategy target path"}
+
+
+def growth_table_words(growth: pd.DataFrame) -> pd.DataFrame:
+    """The teams-by-year table as text a reader reads: whole teams, the target to one decimal, and "none"
+    where a year has no published count or no target."""
+    out = pd.DataFrame({"year": growth["year"].astype(str)})
+    for column in ("listed_operating", "listed_in_development", "published_teams"):
+        out[column] = growth[column].map(lambda v: "none" if pd.isna(v) else f"{v:,.0f}")
+    out["published_source"] = growth["published_source"].map(lambda v: "" if v is None or pd.isna(v) else str(v))
+    out["target"] = growth["target"].map(lambda v: "none" if pd.isna(v) else f"{v:,.1f}")
+    return out.rename(columns=GROWTH_WORDS)
 
 
 def page_reach(view: View) -> None:
     """The national reach with its arithmetic (the one the pack and the command line give), reach by nation,
     and reach at the published team counts."""
-    from mapping.analysis.reach import compare_with_published
+    from mapping.analysis.reach import compare_with_published, national_reach
 
     version = data_version()
     by_nation = reach_summary(version, view.geography, view.year, view.as_of, register=view.register, grades=view.grades)
     reach = national_reach_of(version, view.geography, view.year, view.as_of, register=view.register, grades=view.grades)
+    if view.nation and (by_nation["scope"] == view.nation).any() and reach["scope"] != view.nation:
+        # the nation chosen: its own teams and exact babies, by the same arithmetic
+        row = by_nation[by_nation["scope"] == view.nation].iloc[0]
+        by_nation = by_nation[by_nation["scope"] == view.nation].reset_index(drop=True)
+        reach = {"scope": view.nation, **national_reach(int(row["teams"]), float(row["babies"]))}
     st.subheader(f"Reach: families supported a year against babies in need ({reach['scope']})")
     st.metric(f"Reach of the {reach['teams']} teams in this list", f"{100 * reach['reach']:.1f}%",
               help="Families a year the teams can support / babies a year estimated to need specialised help.")
@@ -121,16 +160,46 @@ def page_reach(view: View) -> None:
     st.caption(f"{reach['parameters']['families_source']}. {reach['parameters']['need_source']}. Babies a year: "
                f"{reach['parameters']['births_note']} (mid-{view.year}). An upper estimate: it assumes every team "
                "supports as many families as Leeds.")
-    st.table(pd.DataFrame({
-        "teams": by_nation["teams"].astype(str), "babies aged 0": by_nation["babies"].map(fmt_int),
-        "babies in need (15%)": by_nation["need"].map(fmt_int),
-        "families teams can support a year": by_nation["families"].map(fmt_int),
-        "reach": by_nation["reach"].map(fmt_share)}, index=pd.Index(by_nation["scope"], name="scope")))
+    st.table(reach_by_nation_table(by_nation))
     st.caption("A team serving two nations' areas is shared between them by its babies, so families add up to "
-               "teams × 130.")
+               "teams × 130. Babies are whole numbers; each scope's figures are sums of the exact figures, "
+               "rounded once.")
     with st.expander("Reach at the published team counts"):
-        st.dataframe(compare_with_published(reach["babies"]), hide_index=True, key="reach_published",
+        st.dataframe(published_reach_table(compare_with_published(reach["babies"])), hide_index=True,
+                     key="reach_published",
                      column_config={c: st.column_config.NumberColumn(c, format="percent")
-                                    for c in ("published_reach_low", "published_reach_high", "our_reach")})
-        st.caption("our_reach applies the same arithmetic to the published number of teams; implied need = "
+                                    for c in ("published reach, low", "published reach, high", "our reach")})
+        st.caption("'our reach' applies the same arithmetic to the published number of teams; implied need = "
                    "published families / published reach (our division, not the source's figure).")
+
+
+def reach_by_nation_table(by_nation: pd.DataFrame) -> pd.DataFrame:
+    """summarise_reach as the page shows it: a row per scope (the whole geography, then each nation), whole
+    babies, need and families, and reach as a per cent."""
+    return pd.DataFrame({
+        "teams": by_nation["teams"].astype(int).astype(str).to_numpy(),
+        "babies aged 0": by_nation["babies"].map(fmt_int).to_numpy(),
+        "babies in need (15%)": by_nation["need"].map(fmt_int).to_numpy(),
+        "families teams can support a year": by_nation["families"].map(fmt_int).to_numpy(),
+        "reach": by_nation["reach"].map(fmt_share).to_numpy()},
+        index=pd.Index(by_nation["scope"].astype(str).to_numpy(), name="scope"))
+
+
+# compare_with_published's columns in words, in the order the page shows them.
+PUBLISHED_REACH_WORDS = {
+    "as_of": "published", "teams": "published teams", "published_reach_low": "published reach, low",
+    "published_reach_high": "published reach, high", "our_reach": "our reach",
+    "our_families": "our families a year", "our_need": "our babies in need",
+    "published_families_low": "published families, low", "published_families_high": "published families, high",
+    "implied_need_low": "implied need, low", "implied_need_high": "implied need, high", "source": "source",
+}
+
+
+def published_reach_table(compared: pd.DataFrame) -> pd.DataFrame:
+    """compare_with_published as a reader's table: columns in words, whole families and babies (a figure the
+    source does not give is "not published")."""
+    out = compared[list(PUBLISHED_REACH_WORDS)].copy()
+    for column in ("our_families", "our_need", "published_families_low", "published_families_high",
+                   "implied_need_low", "implied_need_high"):
+        out[column] = out[column].map(lambda v: "not published" if v is None or pd.isna(v) else fmt_int(v))
+    return out.rename(columns=PUBLISHED_REACH_WORDS)

@@ -9,8 +9,16 @@ import streamlit as st
 import boundaries
 from mapping.analysis.selection import Register
 from mapping.errors import PimapError
-from mapping.present.downloads import download_name, to_csv_bytes, to_xlsx_bytes
-from webapp.data import data_version, download_meta, gaps_downloads, gaps_table, nation_rows, teams_table
+from mapping.present.downloads import BABIES_NOTE, download_name, reader_table, to_csv_bytes, to_xlsx_bytes
+from webapp.data import (
+    data_version,
+    download_meta,
+    gaps_downloads,
+    gaps_table,
+    nation_rows,
+    session_synthetic,
+    teams_table,
+)
 from webapp.foi_session import foi_meta, issues_frame
 from webapp.formatting import escape_markdown
 from webapp.register_session import register_line
@@ -28,15 +36,20 @@ def page_tables(view: View) -> None:
     st.subheader(f"Gaps by area ({len(gaps)} areas)")
     shown = ["name", "code", "nation", "age0", "age0_2", "covered_age0_2", "uncovered_age0_2", "share_covered",
              "coverage", "team_names", "nearest_team_name", "nearest_team_km", "estimated"]
-    st.dataframe(gaps[shown], hide_index=True, key="gaps_table", column_config={
-        "age0": st.column_config.NumberColumn("babies aged 0", format="localized"),
-        "age0_2": st.column_config.NumberColumn("babies aged 0-2", format="localized"),
-        "covered_age0_2": st.column_config.NumberColumn("covered 0-2", format="localized"),
-        "uncovered_age0_2": st.column_config.NumberColumn("no team 0-2", format="localized"),
-        "share_covered": st.column_config.NumberColumn("share covered", format="percent"),
-        "nearest_team_km": st.column_config.NumberColumn("nearest team km", format="%.1f"),
+    table = reader_table(gaps[shown])
+    st.dataframe(table, hide_index=True, key="gaps_table", column_config={
+        "babies aged 0": st.column_config.NumberColumn("babies aged 0", format="localized"),
+        "babies aged 0-2": st.column_config.NumberColumn("babies aged 0-2", format="localized"),
+        "babies aged 0-2 covered": st.column_config.NumberColumn("babies aged 0-2 covered", format="localized"),
+        "babies aged 0-2 with no team": st.column_config.NumberColumn("babies aged 0-2 with no team",
+                                                                      format="localized"),
+        "share of babies covered": st.column_config.NumberColumn("share of babies covered", format="percent"),
+        "nearest team (km, straight line)": st.column_config.NumberColumn("nearest team (km, straight line)",
+                                                                          format="%.1f"),
     })
-    files = gaps_downloads(version, view.geography, view.year, view.as_of, view.nation, register=view.register, grades=view.grades)
+    st.caption(BABIES_NOTE)
+    files = gaps_downloads(version, view.geography, view.year, view.as_of, view.nation, session_synthetic(),
+                           register=view.register, grades=view.grades)
     parts = [f"pop{view.year}", f"teams{view.as_of.isoformat()}", *([view.nation] if view.nation else [])]
     cols = st.columns(3)
     for col, (ext, mime) in zip(cols, (("csv", "text/csv"), ("xlsx", "application/vnd.openxmlformats-officedocument"
@@ -53,14 +66,15 @@ def page_tables(view: View) -> None:
     st.subheader(f"Teams and specialist areas as of {view.as_of.isoformat()} ({len(teams)} rows)")
     team_cols = ["name", "status", "evidence_grade", "nation", "host_organisation", "from", "from_basis", "to", "catchment",
                  "location_precision", "source"]
-    st.dataframe(teams[team_cols], hide_index=True, key="teams_table")
+    teams_shown = reader_table(teams[team_cols], {"name": "team"})
+    st.dataframe(teams_shown, hide_index=True, key="teams_table")
     meta = download_meta(f"Parent-infant teams as of {view.as_of.isoformat()}", view.geography, view.year,
                          view.as_of, register=view.register, grades=view.grades)
     team_buttons = st.columns(2)
-    team_buttons[0].download_button("Download teams (CSV)", to_csv_bytes(teams[team_cols], meta), key="dl_teams_csv",
+    team_buttons[0].download_button("Download teams (CSV)", to_csv_bytes(teams_shown, meta), key="dl_teams_csv",
                             file_name=download_name("teams", view.geography, "csv", parts=parts[1:]),
                             mime="text/csv", on_click="ignore")
-    team_buttons[1].download_button("Download teams (XLSX)", to_xlsx_bytes({"teams": teams[team_cols]}, meta),
+    team_buttons[1].download_button("Download teams (XLSX)", to_xlsx_bytes({"teams": teams_shown}, meta),
                             key="dl_teams_xlsx", file_name=download_name("teams", view.geography, "xlsx", parts=parts[1:]),
                             on_click="ignore")
 

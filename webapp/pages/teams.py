@@ -61,7 +61,8 @@ def page_teams(view: View) -> None:
             st.info("No difference: the upload holds the same teams as the built-in register.")
         else:
             st.markdown(diff_in_words(diff))
-            st.dataframe(diff, hide_index=True, key="register_diff_table")
+            st.dataframe(diff.rename(columns={"team_id": "team id", "name": "team"}), hide_index=True,
+                         key="register_diff_table")
         for notice in candidate.teams.attrs.get("notices", []):
             st.text(notice)
         if view.register is not None and view.register.sha256 == candidate.sha256:
