@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 import boundaries
@@ -28,18 +29,60 @@ MAP_HEIGHT = 680
 # The map's width on a typical screen, for choosing the zoom that fits a nation (st_folium sets the view
 # without reloading the map, but it needs a zoom level rather than bounds).
 MAP_WIDTH = 760
+# The map with its key, and the headline figures, which the phone layout moves below it (class: st-key-<key>).
+MAP_KEY, FIGURES_KEY = "map_block", "map_figures"
+CLICK_KEY = "_map_click_followed"
+# On a screen under 700 px wide the map (its columns stacked, so it fills the width, the key below it) comes
+# before the headline figures: the page's blocks are a flex column and only the figures' order changes
+# (layout only; Streamlit wraps a keyed container in a layout wrapper, which is the flex item).
+# The headings are a size smaller there, so the map starts on the first screen of a 390 x 844 phone.
+PHONE_CSS = (f"<style>@media (max-width: 699.98px) {{ [data-testid='stLayoutWrapper']:has(> .st-key-{FIGURES_KEY}) "
+             "{ order: 1; } [data-testid='stMain'] h1 { font-size: 2rem; } "
+             "[data-testid='stMain'] h2 { font-size: 1.5rem; } }</style>")
 
 
 def page_map(view: View) -> None:
     version = data_version()
     gaps = gaps_table(version, view.geography, view.year, view.as_of, register=view.register, grades=view.grades)
     summary = summary_of(version, view.geography, view.year, view.as_of, register=view.register, grades=view.grades)
-    scope = summary["nations"].get(view.nation, summary) if view.nation else summary
     where = view.nation or "UK"
+    st.html(PHONE_CSS)  # a style only: Streamlit adds it to the page without a block of its own
     st.header(f"Babies aged 0-2 and parent-infant teams: {where}")
     st.caption(f"{boundaries.get_geography(view.geography).label}; population mid-{view.year}; "
                f"teams as of {view.as_of.day} {view.as_of:%B %Y}.")
     st.caption(register_line(view.register))
+    with st.container(key=FIGURES_KEY):
+        measure, properties, legend = show_figures(view, version, summary, gaps)
+
+    areas = webmap.AreasLayer(shapes_url(version, view.geography), properties, measure)
+    catchments, specialists = team_shapes(version, view.as_of, register=view.register, grades=view.grades)
+    from mapping.inputs.teams import teams_as_of
+
+    current = teams_as_of(teams_table(version, register=view.register, grades=view.grades), view.as_of)
+    bounds = nation_view(version, view.geography, view.nation) or webmap.UK_BOUNDS  # None: no areas to zoom to
+    centre, zoom = webmap.view_for_bounds(bounds, MAP_WIDTH, MAP_HEIGHT)
+    groups = webmap.layer_groups(areas, measure, teams=current, catchments=catchments, specialists=specialists)
+    with st.container(key=MAP_KEY):
+        # The key beside the map (below it on a phone, where the columns stack), never over land or a tooltip.
+        map_col, legend_col = st.columns([5, 1])
+        with map_col:
+            clicked = show_map(groups, centre, zoom)
+        with legend_col:
+            st.markdown(webmap.legend_html(measure.label, legend, markers=True), unsafe_allow_html=True)
+    open_clicked_area(view, clicked)
+    st.markdown(f"**Legend in words ({measure.label}):** " + "; ".join(escape_markdown(c.label) for c in legend)
+                + f". {escape_markdown(markers_in_words())} Hover over an area for its name, code and figures; "
+                "click it for its profile.")
+    if measure.needs_ladder:
+        show_ladder_note(" Babies at each level, the table of every area and the published record: page "
+                         "'Provision ladder'.")
+
+
+def show_figures(view: View, version: str, summary: dict, gaps: pd.DataFrame,
+                 ) -> tuple[webmap.Measure, pd.DataFrame, list[webmap.ColourClass]]:
+    """The headline figures, the change since the earlier date, and the map as a table; returns the measure,
+    the areas' properties and the legend's classes the map is drawn with."""
+    scope = summary["nations"].get(view.nation, summary) if view.nation else summary
     cols = st.columns(4)
     cols[0].metric("Teams operating", scope["teams_operating"],
                    help="Operating teams named in public documents whose catchment includes part of this area.")
@@ -76,25 +119,7 @@ def page_map(view: View) -> None:
                        "coverage": "coverage", "teams": "teams"}
         st.dataframe(table[list(columns)].rename(columns=columns), hide_index=True, key="map_table")
     st.caption(f"Measure: {measure.label}. Source: {measure.source}.")
-
-    areas = webmap.AreasLayer(shapes_url(version, view.geography), properties, measure)
-    catchments, specialists = team_shapes(version, view.as_of, register=view.register, grades=view.grades)
-    from mapping.inputs.teams import teams_as_of
-
-    current = teams_as_of(teams_table(version, register=view.register, grades=view.grades), view.as_of)
-    bounds = nation_view(version, view.geography, view.nation) or webmap.UK_BOUNDS  # None: no areas to zoom to
-    centre, zoom = webmap.view_for_bounds(bounds, MAP_WIDTH, MAP_HEIGHT)
-    groups = webmap.layer_groups(areas, measure, teams=current, catchments=catchments, specialists=specialists)
-    map_col, legend_col = st.columns([5, 1])
-    with map_col:
-        show_map(groups, centre, zoom)
-    with legend_col:
-        st.markdown(webmap.legend_html(measure.label, legend, markers=False), unsafe_allow_html=True)
-    st.markdown(f"**Legend in words ({measure.label}):** " + "; ".join(escape_markdown(c.label) for c in legend)
-                + f". {escape_markdown(markers_in_words())} Hover over an area for its name, code and figures.")
-    if measure.needs_ladder:
-        show_ladder_note(" Babies at each level, the table of every area and the published record: page "
-                         "'Provision ladder'.")
+    return measure, properties, legend
 
 
 CHANGE_TEAM_COLUMNS = {"name": "team", "nation": "nation", "evidence_grade": "evidence grade", "change": "change",
@@ -151,13 +176,35 @@ def markers_in_words() -> str:
             + "; ".join(line_in_words(line) for line in lines) + ".")
 
 
-def show_map(groups: list, centre: tuple[float, float], zoom: float) -> None:
-    """The map: a base that never changes (so the browser keeps it), with the view's layers swapped in."""
+def show_map(groups: list, centre: tuple[float, float], zoom: float) -> tuple[float, float] | None:
+    """The map: a base that never changes (so the browser keeps it), with the view's layers swapped in.
+
+    Only a click comes back (``returned_objects``): panning, zooming and hovering never rerun the page. Returns
+    the last click's (lat, lon), or None before any click.
+    """
     import folium
     from streamlit_folium import st_folium
 
     base = webmap.base_map(fit=False)
-    webmap.Legend(webmap.legend_html(None, [], markers=True)).add_to(base)
-    st_folium(base, key="national_map", height=MAP_HEIGHT, use_container_width=True, returned_objects=[],
-              feature_group_to_add=groups, layer_control=folium.LayerControl(collapsed=True),
-              center=centre, zoom=zoom)
+    out = st_folium(base, key="national_map", height=MAP_HEIGHT, use_container_width=True,
+                    returned_objects=["last_clicked"], feature_group_to_add=groups,
+                    layer_control=folium.LayerControl(collapsed=True), center=centre, zoom=zoom)
+    click = (out or {}).get("last_clicked")
+    if not isinstance(click, dict) or click.get("lat") is None or click.get("lng") is None:
+        return None
+    return float(click["lat"]), float(click["lng"])
+
+
+def open_clicked_area(view: View, clicked: tuple[float, float] | None) -> None:
+    """A new click on an area opens its profile (the page and area in the query string, which
+    webapp.state.navigate reads as a link to that page); a click on the sea, or the click already
+    followed, does nothing."""
+    if clicked is None or st.session_state.get(CLICK_KEY) == clicked:
+        return
+    st.session_state[CLICK_KEY] = clicked
+    code = webmap.area_at(boundaries.load_geography(view.geography, simplified=True), *clicked)
+    if code is None:
+        return
+    st.query_params["page"] = "profile"
+    st.query_params["area"] = code
+    st.rerun()
