@@ -44,8 +44,10 @@ PAGE_OWNERS = {page: f"webapp/pages/{page}.py" for page in PAGES}
 # headers are the register's column names by design.
 REGISTER_FORMAT = ("teams_template.", "pimap-teams-register-")
 # The views every page is drawn in: the app's default (uk2026, the UK), one nation chosen, a geography of one
-# nation (Scotland's health boards, with an area's profile), then the same session with SYNTHETIC FOI replies.
-VIEWS = {"uk": {}, "scotland": {"nation": "Scotland"}, "hb2019": {"geo": "hb2019", "area": "S08000015"}}
+# nation (Scotland's health boards, with an area's profile), the map of change since 2019 (its downloads),
+# then the same session with SYNTHETIC FOI replies.
+VIEWS = {"uk": {}, "scotland": {"nation": "Scotland"}, "hb2019": {"geo": "hb2019", "area": "S08000015"},
+         "changes": {"geo": "uk2023", "year": "2020", "date": "2022", "since": "2019"}}
 
 
 @pytest.fixture(scope="module")
@@ -112,12 +114,38 @@ def test_no_internal_name_reaches_a_page(app_words, page):
     assert app_words["found"][page] == [], f"{PAGE_OWNERS[page]}: {sorted(set(app_words['found'][page]))}"
 
 
+# Downloads drawn by pages helper W does not write, by the start of their file name, and what the scan finds in
+# them today (the lead fixes them; each is xfailed strictly until then).
+OTHERS_DOWNLOADS: dict[str, str] = {
+    "pimap-team-changes-": "webapp/pages/map.py: the team changes CSV has snake_case headers (team_id, "
+                           "status_before, ...) and its source line names mapping.analysis.changes",
+    "pimap-coverage-changes-": "webapp/pages/map.py: the coverage change CSV has snake_case headers (covered_before, "
+                               "teams_after, ...) and its source line names mapping.analysis.changes",
+}
+
+
+def _download_findings(app_words, prefix: str | None) -> list[str]:
+    drawn = {**app_words["downloads"], **app_words["synthetic_downloads"]}
+    if prefix is None:
+        chosen = {n: d for n, d in drawn.items() if not n.startswith((*REGISTER_FORMAT, *OTHERS_DOWNLOADS))}
+    else:
+        chosen = {n: d for n, d in drawn.items() if n.startswith(prefix)}
+        assert chosen, f"no download named {prefix}... was drawn"
+    return [f for name, data in chosen.items() for f in scan_bytes(name, data)]
+
+
 @pytest.mark.slow
 def test_no_internal_name_reaches_a_download(app_words):
     drawn = {**app_words["downloads"], **app_words["synthetic_downloads"]}
     assert {n.rsplit(".", 1)[-1] for n in drawn} >= {"csv", "xlsx", "geojson"}
-    found = [f for name, data in drawn.items() if not name.startswith(REGISTER_FORMAT) for f in scan_bytes(name, data)]
-    assert found == []
+    assert _download_findings(app_words, None) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("prefix", [pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=why))
+                                    for p, why in OTHERS_DOWNLOADS.items()])
+def test_no_internal_name_reaches_another_pages_download(app_words, prefix):
+    assert _download_findings(app_words, prefix) == []
 
 
 @pytest.mark.slow
