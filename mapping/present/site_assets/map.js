@@ -13,6 +13,8 @@
         document.getElementById("map").appendChild(note);
         return;
     }
+    // Until the map is drawn, the rest of the page (read after this script) is not laid out: see site.css.
+    body.classList.add("pimap-drawing");
     var textTable = /*TOOLTIP_JS*/;
     var drawMarker = /*MARKER_JS*/;
     var has = function (object, key) { return Object.prototype.hasOwnProperty.call(object, key); };
@@ -186,10 +188,17 @@
         }
     });
     apply(first, true);
-    document.addEventListener("DOMContentLoaded", filterTable);
     requestAnimationFrame(function () {
         body.dataset.drawnMs = String(Math.round(performance.now()));
         body.dataset.areasDrawn = String(Object.keys(byCode).length);
         body.dataset.teamsDrawn = String(teams.getLayers().length);
+        setTimeout(function () {  // then the table and the rest of the page
+            function rest() {
+                body.classList.remove("pimap-drawing");
+                filterTable();
+                body.dataset.pageReady = "true";
+            }
+            if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", rest); } else { rest(); }
+        }, 0);
     });
 }());
