@@ -4,28 +4,32 @@ One ``streamlit run app.py`` on loopback, then lightweight clients in place of b
 Streamlit's websocket (``/_stcore/stream``) as the browser does, sends the rerun request the browser sends
 on connecting (a ``BackMsg`` with ``rerun_script``: the query string, no widget states), and reads the
 ``ForwardMsg`` stream until the map element arrives (the national map's component: a component instance,
-a bidirectional component or an iframe, whichever the map page uses) and then ``script_finished``.
-A client does not run the page's scripts, so it costs the server what a visitor costs it (a session,
-a run of app.py, the map's bytes) but never fetches the area shapes or Leaflet from ``/app/static/``.
+a bidirectional component or an iframe, whichever the map page uses) and then ``script_finished``. When the
+element names area shapes under ``/app/static/shapes/``, the client fetches them (gzip accepted), as the
+map's script does: the first map is the element received and its shapes in. A client runs none of the
+page's scripts and fetches neither Leaflet nor Streamlit's own page and scripts (static files, cheap to
+serve), so it costs the server what a visitor's session costs it: a session, a run of app.py, the bytes.
 
-Steps of 1, 2, 4, 8, 16, 32 clients connect at once; each step is capped in time and the ramp stops one
-step after the first whose slowest client passed the target (or on errors), and the whole run stops by
-itself within about three minutes. Prints, per step: the median and slowest first map, the time to the
-first message (the session opening: how long a client queued before its run started), errors and
-timeouts, and the server's resident memory (``VmRSS`` of the server process) with the step's sessions
-open, per session above the idle figure. The floor is one client alone on the warm server, measured in
+Steps of 1, 2, 4, 8, 16, 32 clients connect at once, two rounds each (pooled); each round is capped in
+time; the ramp stops after three steps over the target (or one where no client drew a map), and no step
+starts after about 170 s, so the run stops by itself within about three minutes. Prints, per step: the
+median and slowest first map, the slowest time to the first message (the run started: later means it
+queued behind others), failures (errors and timeouts), and the server's resident memory (``VmRSS``) with
+the step's sessions open; then the memory per extra session (the rise from the smallest step to the
+largest) and the run's peak (``VmHWM``). The floor is one client alone on the warm server, measured in
 the same run; every time is also printed as a ratio to it.
 
 Usage: ``python benchmarks/run.py load`` or ``python benchmarks/bench_load.py [--max-clients N]``.
 Loopback only; the server is stopped on exit, Ctrl-C or error.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: benchmarks/run.py loads this file without registering it as a
+# module, and dataclasses then cannot resolve string annotations.
 import argparse
 import asyncio
 import contextlib
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -51,7 +55,9 @@ class ClientResult:
     """One client's timings (seconds from the start of its connection), or the reason it failed."""
 
     first_message: float | None = None
-    first_map: float | None = None
+    map_element: float | None = None  # the map's element received
+    first_map: float | None = None  # ... and the area shapes it names fetched: what a browser needs to draw
+    shapes_bytes: int = 0
     finished: float | None = None
     received_bytes: int = 0
     error: str | None = None
@@ -89,19 +95,23 @@ def largest_ok(steps: list[Step], target: float = TARGET_S) -> int:
     return best
 
 
-def rss_kb(status_text: str) -> int | None:
-    """The VmRSS figure (kB) of a /proc/<pid>/status text."""
+def rss_kb(status_text: str, name: str = "VmRSS") -> int | None:
+    """A memory figure (kB) of a /proc/<pid>/status text: VmRSS (resident now) or VmHWM (the peak)."""
     for line in status_text.splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{name}:"):
             return int(line.split()[1])
     return None
 
 
-def per_session_mb(step: Step) -> float | None:
-    """The server's memory with the step's sessions open, above idle, per session (MB)."""
-    if step.rss_idle_kb is None or step.rss_open_kb is None or not step.clients:
+def rss_slope_mb(steps: list[Step]) -> float | None:
+    """MB more per extra open session: the server's memory with sessions open, from the smallest step to
+    the largest (what a session holds, whatever the process kept from earlier steps)."""
+    measured = sorted((s for s in steps if s.rss_open_kb is not None), key=lambda s: s.clients)
+    if len(measured) < 2 or measured[-1].clients == measured[0].clients:
         return None
-    return (step.rss_open_kb - step.rss_idle_kb) / 1024 / step.clients
+    low, high = measured[0], measured[-1]
+    assert low.rss_open_kb is not None and high.rss_open_kb is not None
+    return (high.rss_open_kb - low.rss_open_kb) / 1024 / (high.clients - low.clients)
 
 
 def ratio(value: float | None, floor: float | None) -> str:
@@ -112,22 +122,22 @@ def ratio(value: float | None, floor: float | None) -> str:
 
 def table_lines(steps: list[Step], floor: float | None, target: float = TARGET_S) -> list[str]:
     """The table of steps: first map median/max (s and ratio to the floor), queueing, errors, memory."""
-    lines = [f"{'clients':>7} {'map med':>8} {'ratio':>6} {'map max':>8} {'ratio':>6} {'open max':>8} "
-             f"{'failed':>6} {'RSS MB':>7} {'MB/sess':>7}  note"]
+    lines = [f"{'clients':>7} {'map med':>8} {'ratio':>6} {'map max':>8} {'ratio':>6} {'elem med':>8} "
+             f"{'open max':>8} {'failed':>6} {'RSS MB':>7}  note"]
     for step in steps:
         maps = summary([r.first_map for r in step.results if r.first_map is not None])
+        elements = summary([r.map_element for r in step.results if r.map_element is not None])
         opens = summary([r.first_message for r in step.results if r.first_message is not None])
         failed = sum(1 for r in step.results if r.first_map is None)
         med, top = maps if maps else (None, None)
         rss = f"{step.rss_open_kb / 1024:.0f}" if step.rss_open_kb is not None else "-"
-        per = per_session_mb(step)
         errors = sorted({r.error for r in step.results if r.error})
         note = "ok" if step_ok(step, target) else f"OVER {target:g} s"
         if errors:
             note += "; " + "; ".join(errors)[:120]
         lines.append(f"{step.clients:>7} {_s(med):>8} {ratio(med, floor):>6} {_s(top):>8} {ratio(top, floor):>6} "
-                     f"{_s(opens[1] if opens else None):>8} {failed:>6} {rss:>7} "
-                     f"{(f'{per:.1f}' if per is not None else '-'):>7}  {note}")
+                     f"{_s(elements[0] if elements else None):>8} {_s(opens[1] if opens else None):>8} "
+                     f"{failed:>6} {rss:>7}  {note}")
     return lines
 
 
@@ -161,6 +171,7 @@ async def one_client(url: str, timeout: float, ran: asyncio.Event | None = None,
     from websockets.typing import Origin, Subprotocol
 
     result = ClientResult()
+    shapes: asyncio.Task[tuple[float, int]] | None = None
     started = time.perf_counter()
     ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
     try:
@@ -181,18 +192,25 @@ async def one_client(url: str, timeout: float, ran: asyncio.Event | None = None,
                         element = msg.delta.new_element.WhichOneof("type")
                         if element == "exception" and result.error is None:
                             result.error = "the page showed an error: " + msg.delta.new_element.exception.message[:80]
-                        if element in MAP_ELEMENTS and result.first_map is None:
-                            result.first_map = now
+                        if element in MAP_ELEMENTS and result.map_element is None:
+                            result.map_element = now
+                            shapes = asyncio.create_task(_fetch_shapes(url, data, started))
                     elif kind == "script_finished":
                         result.finished = now
                         break
+                if shapes is not None:
+                    result.first_map, result.shapes_bytes = await shapes
                 if ran is not None:
                     ran.set()
                 if hold is not None:
                     await hold.wait()
     except TimeoutError:
+        if shapes is not None:
+            shapes.cancel()
         result.error = f"no map within {timeout:g} s" if result.first_map is None else result.error
     except Exception as exc:  # noqa: BLE001 - a refused or dropped connection is a figure, not a crash
+        if shapes is not None:
+            shapes.cancel()
         result.error = f"{type(exc).__name__}: {str(exc)[:80]}"
     if ran is not None:
         ran.set()
@@ -201,9 +219,27 @@ async def one_client(url: str, timeout: float, ran: asyncio.Event | None = None,
     return result
 
 
-def _read_rss(pid: int) -> int | None:
+SHAPES_URL = re.compile(rb"app/static/shapes/[\w.-]+\.json")
+
+
+async def _fetch_shapes(url: str, element: bytes, started: float) -> tuple[float, int]:
+    """Fetch the shapes files the map element names, as the map's script does (gzip accepted); return the
+    time they were all in (seconds from ``started``) and their bytes on the wire."""
+    size = 0
+    for path in dict.fromkeys(m.decode() for m in SHAPES_URL.findall(element)):
+        request = urllib.request.Request(f"{url}/{path}", headers={"Accept-Encoding": "gzip"})
+        size += await asyncio.to_thread(_get, request)
+    return time.perf_counter() - started, size
+
+
+def _get(request: urllib.request.Request) -> int:
+    with urllib.request.urlopen(request, timeout=STEP_TIMEOUT_S) as response:
+        return len(response.read())
+
+
+def _read_rss(pid: int, name: str = "VmRSS") -> int | None:
     try:
-        return rss_kb(Path(f"/proc/{pid}/status").read_text())
+        return rss_kb(Path(f"/proc/{pid}/status").read_text(), name)
     except OSError:
         return None
 
@@ -269,9 +305,11 @@ def server() -> Iterator[tuple[str, subprocess.Popen]]:
         log.close()
 
 
-async def ramp(url: str, pid: int, max_clients: int, budget: float) -> tuple[ClientResult, list[float], list[Step]]:
+async def ramp(url: str, pid: int, max_clients: int, budget: float,
+               rounds: int = 2) -> tuple[ClientResult, list[float], list[Step]]:
     """The first visitor (who pays for the server's imports and data), the floor (three lone clients),
-    then the steps, until one step past the first over the target, the cap, or the time budget."""
+    then the steps (``rounds`` rounds each, pooled), until three steps over the target, a step where no
+    client drew a map, the cap, or the time budget."""
     started = time.perf_counter()
     first = await one_client(url, 90.0)
     if first.first_map is None:
@@ -286,12 +324,19 @@ async def ramp(url: str, pid: int, max_clients: int, budget: float) -> tuple[Cli
     for clients in (n for n in STEPS if n <= max_clients):
         if time.perf_counter() - started > budget:
             break
-        step = await run_step(url, pid, clients, min(STEP_TIMEOUT_S, max(5.0, budget - (time.perf_counter() - started))))
+        step = Step(clients)
+        for _ in range(rounds):
+            if step.results and time.perf_counter() - started > budget:
+                break
+            left = budget - (time.perf_counter() - started)
+            one = await run_step(url, pid, clients, min(STEP_TIMEOUT_S, max(5.0, left)))
+            step.results += one.results
+            step.rss_idle_kb, step.rss_open_kb, step.wall = one.rss_idle_kb, one.rss_open_kb, step.wall + one.wall
         steps.append(step)
-        print(f"  {clients} at once: done in {step.wall:.1f} s", flush=True)
+        print(f"  {clients} at once, {len(step.results) // clients} round(s): {step.wall:.1f} s", flush=True)
         if not step_ok(step):
             over += 1
-            if over >= 2 or all(r.first_map is None for r in step.results):
+            if over >= 3 or all(r.first_map is None for r in step.results):
                 break
     return first, floor, steps
 
@@ -299,6 +344,7 @@ async def ramp(url: str, pid: int, max_clients: int, budget: float) -> tuple[Cli
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-clients", type=int, default=STEPS[-1])
+    parser.add_argument("--rounds", type=int, default=2, help="rounds per step, pooled")
     parser.add_argument("--budget", type=float, default=TOTAL_BUDGET_S, help="seconds before no new step starts")
     args = parser.parse_args(argv if argv is not None else [])
     load = os.getloadavg()
@@ -308,20 +354,26 @@ def main(argv: list[str] | None = None) -> None:
     with server() as (url, proc):
         ready = time.perf_counter() - launched
         idle = _read_rss(proc.pid)
-        first, floor, steps = asyncio.run(ramp(url, proc.pid, args.max_clients, args.budget))
+        first, floor, steps = asyncio.run(ramp(url, proc.pid, args.max_clients, args.budget, args.rounds))
+        peak = _read_rss(proc.pid, "VmHWM")
     floor_s = statistics.median(floor) if floor else None
     print(f"server answering after {ready:.2f} s, {idle / 1024 if idle else 0:.0f} MB before any session; "
           f"first visitor's first map {first.first_map:.2f} s (pays for the imports and the data)")
     print(f"floor: one client alone on the warm server, first map {_s(floor_s)} s "
-          f"(median of {', '.join(f'{t:.2f}' for t in floor)}); {first.received_bytes / 1e6:.2f} MB per visit "
-          f"over the websocket")
+          f"(median of {', '.join(f'{t:.2f}' for t in floor)}); per visit {first.received_bytes / 1e6:.2f} MB "
+          f"over the websocket and {first.shapes_bytes / 1e6:.2f} MB of area shapes (gzip)")
+    print("map: connection opened to the map's element received and the shapes it names fetched; elem: to the "
+          "element only; open: to the first message (the run started: later means it queued behind others); "
+          "RSS: the server's, with the step's sessions open")
     for line in table_lines(steps, floor_s):
         print(line)
     best = largest_ok(steps)
     print(f"largest number of clients at once with every first map under {TARGET_S:g} s: {best}")
-    per = [p for p in (per_session_mb(s) for s in steps if s.clients >= 4) if p is not None]
-    if per:
-        print(f"memory per open session (RSS above idle, steps of 4 or more): {min(per):.1f}-{max(per):.1f} MB")
+    slope = rss_slope_mb(steps)
+    if slope is not None:
+        print(f"memory per open session: {slope:.1f} MB (RSS with sessions open, from {steps[0].clients} to "
+              f"{steps[-1].clients} at once); peak RSS of the run {peak / 1024 if peak else 0:.0f} MB, "
+              f"{idle / 1024 if idle else 0:.0f} MB before the first session")
     past = [s for s in steps if s.clients > best]
     for step in past:
         opens = summary([r.first_message for r in step.results if r.first_message is not None])
@@ -329,7 +381,7 @@ def main(argv: list[str] | None = None) -> None:
         failed = sum(1 for r in step.results if r.first_map is None)
         print(f"past it, {step.clients} at once: first message within {_s(opens[1] if opens else None)} s (sessions "
               f"open at once), maps {_s(maps[0] if maps else None)} s median, {_s(maps[1] if maps else None)} s "
-              f"slowest: the runs queue for the process's two cores; {failed} failed")
+              f"slowest; {failed} failed")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,6 @@ session, the table's ratios to the floor. Made-up timings only; the load test it
 from __future__ import annotations
 
 import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -16,7 +15,6 @@ def _bench() -> ModuleType:
     spec = importlib.util.spec_from_file_location("bench_load", REPO / "benchmarks" / "bench_load.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench_load", module)
     spec.loader.exec_module(module)
     return module
 
@@ -48,13 +46,17 @@ def test_largest_within_the_target_stops_at_the_first_step_over_it():
     assert bench.largest_ok([_step(1, [4.0])]) == 0
 
 
-def test_memory_per_session_is_the_rise_above_idle_shared_by_the_sessions():
-    assert bench.per_session_mb(_step(4, [1.0] * 4, idle=100 * 1024, open_=120 * 1024)) == 5.0
-    assert bench.per_session_mb(_step(4, [1.0] * 4, idle=None, open_=120 * 1024)) is None
+def test_memory_per_session_is_the_rise_from_the_smallest_step_to_the_largest_per_extra_session():
+    steps = [_step(1, [1.0], idle=90 * 1024, open_=100 * 1024), _step(4, [1.0] * 4, open_=150 * 1024),
+             _step(11, [1.0] * 11, idle=200 * 1024, open_=150 * 1024)]
+    assert bench.rss_slope_mb(steps) == 5.0
+    assert bench.rss_slope_mb(steps[:1]) is None
+    assert bench.rss_slope_mb([_step(1, [1.0]), _step(2, [1.0, 1.0])]) is None
 
 
 def test_rss_is_read_from_a_proc_status_text():
     assert bench.rss_kb("Name:\tpython\nVmHWM:\t  300000 kB\nVmRSS:\t  281234 kB\n") == 281234
+    assert bench.rss_kb("Name:\tpython\nVmHWM:\t  300000 kB\n", "VmHWM") == 300000
     assert bench.rss_kb("Name:\tpython\n") is None
 
 
@@ -62,7 +64,7 @@ def test_table_gives_ratios_to_the_floor_and_flags_the_step_over_the_target():
     lines = bench.table_lines([_step(1, [1.0], 1024, 2048), _step(2, [2.0, 4.0], 2048, 4096)], floor=1.0)
     assert lines[1].split()[:5] == ["1", "1.00", "x1.0", "1.00", "x1.0"] and lines[1].endswith("ok")
     row = lines[2].split()
-    assert row[:5] == ["2", "3.00", "x3.0", "4.00", "x4.0"] and row[6:9] == ["0", "4", "1.0"]
+    assert row[:5] == ["2", "3.00", "x3.0", "4.00", "x4.0"] and row[7:9] == ["0", "4"]
     assert "OVER 3 s" in lines[2]
     failed = bench.table_lines([_step(2, [1.0, None])], floor=None)[1]
-    assert failed.split()[2] == "-" and failed.split()[6] == "1" and "no map within 30 s" in failed
+    assert failed.split()[2] == "-" and failed.split()[7] == "1" and "no map within 30 s" in failed
