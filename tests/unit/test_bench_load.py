@@ -54,6 +54,11 @@ def test_memory_per_session_is_the_rise_from_the_smallest_step_to_the_largest_pe
     assert bench.rss_slope_mb([_step(1, [1.0]), _step(2, [1.0, 1.0])]) is None
 
 
+def test_throughput_is_the_clients_over_the_slowest_map():
+    assert bench.throughput(_step(4, [1.0, 2.0, 0.5, 2.0])) == 2.0
+    assert bench.throughput(_step(2, [None, None])) == 0.0
+
+
 def test_rss_is_read_from_a_proc_status_text():
     assert bench.rss_kb("Name:\tpython\nVmHWM:\t  300000 kB\nVmRSS:\t  281234 kB\n") == 281234
     assert bench.rss_kb("Name:\tpython\nVmHWM:\t  300000 kB\n", "VmHWM") == 300000
