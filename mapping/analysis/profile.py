@@ -1,4 +1,4 @@
-"""One area's profile, and finding an area by a name typed the way people type it.
+"""One area's profile: its figures, its level on the provision ladder, and its rank in its nation.
 
 Pure functions over the gaps table (:func:`mapping.analysis.coverage.compute_gaps`), the capacity table
 (:func:`mapping.analysis.capacity.capacity_by_area`) and optional FOI classes, so the app, the CLI and
@@ -7,63 +7,13 @@ the tests all see the same figures.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 
-from boundaries.catalogue import NAME_NOISE, normalise_name
 from mapping.errors import AreaNotFound
 
-__all__ = ["AreaNotFound", "search_areas", "area_profile", "nation_figures", "rank_uncovered", "ladder_shares",
+__all__ = ["AreaNotFound", "area_profile", "nation_figures", "rank_uncovered", "ladder_shares",
            "ladder_in_words"]
-
-# Words a search ignores: the catalogue's, and the words of ICB, Sub-ICB, health board and university names.
-SEARCH_NOISE = NAME_NOISE | {"icb", "sub", "location", "integrated", "care", "board", "health", "university"}
-
-
-def _words(text: str) -> list[str]:
-    return normalise_name(text, SEARCH_NOISE).split()
-
-
-def search_areas(query: str, areas: pd.DataFrame, *, limit: int = 10) -> pd.DataFrame:
-    """Areas whose name or code matches ``query``, best first, ignoring case, punctuation, "NHS", "CCG", "ICB".
-
-    Ranks: 0 the code itself; 1 the whole name; 2 a name starting with the query; 3 every query
-    word found in the name (words may be shortened: "barking dag" finds Barking and Dagenham);
-    4 the query found anywhere in the name. ``areas`` has ``code``, ``name``, ``nation``.
-    Returns those columns plus ``rank``; empty when nothing matches.
-    """
-    text = str(query).strip()
-    columns = ["code", "name", "nation", "rank"]
-    if not text:
-        return pd.DataFrame(columns=columns)
-    code_query = re.sub(r"\s+", "", text).upper()
-    wanted = _words(text)
-    joined = " ".join(wanted)
-    ranks = []
-    for code, name in zip(areas["code"].astype(str), areas["name"].astype(str)):
-        words = _words(name)
-        flat = " ".join(words)
-        if code.upper() == code_query:
-            rank = 0
-        elif not wanted:
-            rank = None
-        elif flat == joined or normalise_name(name) == normalise_name(text):
-            rank = 1
-        elif flat.startswith(joined):
-            rank = 2
-        elif all(any(w.startswith(q) for w in words) for q in wanted):
-            rank = 3
-        elif joined and joined in flat:
-            rank = 4
-        else:
-            rank = None
-        ranks.append(rank)
-    out = areas[["code", "name", "nation"]].copy()
-    out["rank"] = ranks
-    out = out.dropna(subset=["rank"]).astype({"rank": int})
-    return out.sort_values(["rank", "name"], kind="stable").head(limit).reset_index(drop=True)
 
 
 def nation_figures(gaps: pd.DataFrame, nation: str) -> dict:
