@@ -19,14 +19,15 @@ CORNWALL, DEVON, CARDIFF = "E54000036", "E54000037", "W11000029"
 
 
 def _table(at, key: str) -> pd.DataFrame:
-    """The side-by-side table ("compare_table", the one with a 'Figure' column) or a measure's table over
+    """The side-by-side table ("compare_table", the page's static table) or a measure's table over
     time ("compare_over_time_<measure>": the tables with an 'Area' column, in OVER_TIME's order, one per tab);
     a table a visitor cannot select from has no key AppTest can read."""
-    if key == "compare_table":
-        return next(d.value for d in at.dataframe if "Figure" in d.value.columns)
-    over = [d.value for d in at.dataframe if "Area" in d.value.columns]
+    if key == "compare_table":  # a static table, its figures the row headers
+        return at.table[0].value.reset_index()
+    over = [t.value for t in at.table[1:]]  # one per tab, a row per date: turned back to a row per area
     assert len(over) == len(history.OVER_TIME)
-    return over[[f"compare_over_time_{m}" for m, _, _ in history.OVER_TIME].index(key)]
+    shown = over[[f"compare_over_time_{m}" for m, _, _ in history.OVER_TIME].index(key)]
+    return shown.T.rename_axis(index="Area", columns=None).reset_index()
 
 
 def _gaps(when: date | None = None, year: int = APP_YEAR) -> pd.DataFrame:
@@ -82,6 +83,9 @@ def test_side_by_side_figures_equal_compute_gaps_of_the_view(opened):
         assert column["Teams serving the area"] == str(len([t for t in row["teams"].split("; ") if t]))
     assert table[labels[CORNWALL]]["Provision level (without FOI replies)"].startswith("2: CAMHS parent-infant")
     assert table[labels[CORNWALL]]["Coverage"] == "no team"
+    # both English: the same births period, said once under the table instead of in every column
+    assert "Births period" not in table.index
+    assert any(c.value.startswith("Births period, every area: ") for c in opened.caption)
 
 
 def test_tables_over_time_equal_area_history(opened):

@@ -33,6 +33,8 @@ from webapp.history import history_table
 from webapp.register_session import register_line
 from webapp.state import COMPARE_NOTES, MAX_COMPARE, View
 
+# Okabe-Ito colours for the lines, darkest first (each line also has its own dash)
+LINE_COLOURS = ("blue", "vermillion", "bluish green", "reddish purple", "orange")
 SIMILAR = MAX_COMPARE - 1  # the areas "similar areas" adds to the one it starts from
 
 
@@ -75,7 +77,11 @@ def page_compare(view: View) -> None:
                                      grades=view.grades),
                       births_table(version, view.geography, view.year), as_of=view.as_of, population_year=view.year)
     today = pick_areas(today, chosen, view.geography)
-    st.dataframe(side_by_side(today, labels), hide_index=True, key="compare_table")
+    # A static table: every figure shown at once, long names wrapped, each figure a row header
+    table, shared = shared_rows_apart(side_by_side(today, labels).set_index("Figure"))
+    st.table(table)
+    for note in shared:
+        st.caption(escape_markdown(note))
     st.caption("Provision level: the level of the provision ladder where most of the area's babies aged 0-2 live "
                "(page 'Provision ladder'), without FOI replies. Capacity: reference-size teams of 7.33 WTE per about "
                "3,300 births a year (Greater Manchester specification, Rare Jewels 2019). " + BABIES_NOTE)
@@ -91,9 +97,29 @@ def page_compare(view: View) -> None:
     _chart(history, labels)
     tabs = st.tabs([title for _, title, _ in OVER_TIME])
     for tab, (measure, _title, _) in zip(tabs, OVER_TIME):
-        tab.dataframe(over_time(history, measure, labels), hide_index=True, key=f"compare_over_time_{measure}")
+        tab.table(by_date(over_time(history, measure, labels)))
 
     _downloads(view, today, history, chosen)
+
+
+# Rows of the side-by-side table that are often the same for every area: said once under it when they are.
+SHARED_ROWS = ("Births period", "Capacity basis")
+
+
+def shared_rows_apart(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The side-by-side table without the :data:`SHARED_ROWS` whose value is the same for every area, and
+    those rows in words, to be said once under it (so the table fits a phone)."""
+    same = [row for row in SHARED_ROWS if row in table.index and table.loc[row].nunique() == 1]
+    return table.drop(index=same), [f"{row}, every area: {table.loc[row].iloc[0]}." for row in same]
+
+
+def by_date(table: pd.DataFrame) -> pd.DataFrame:
+    """A measure's table over time (a row per area) turned to a row per date and a column per area, so up to
+    five areas fit a phone's width; the dates are the row headers."""
+    out = table.set_index("Area").T
+    out.index.name = "Teams as of"
+    out.columns.name = None
+    return out
 
 
 def _picked() -> None:
@@ -112,14 +138,29 @@ def _similar(gaps: pd.DataFrame) -> None:
 
 
 def _chart(history: pd.DataFrame, labels: dict[str, str]) -> None:
-    """The share covered over time as lines, one per area; the table 'Share of babies aged 0-2 covered'
-    below is its text alternative."""
-    wide = history.assign(share=100 * history["share_covered"].astype(float),
-                          when=pd.to_datetime(history["as_of"]))
-    wide = wide.pivot_table(index="when", columns="code", values="share", sort=True)
-    wide = wide[[c for c in dict.fromkeys(history["code"].astype(str)) if c in wide.columns]]
-    wide.columns = [labels.get(c, c) for c in wide.columns]
-    st.line_chart(wide, x_label="teams as of", y_label="% of babies aged 0-2 covered", height=280)
+    """The share covered over time as lines, one per area, in the order chosen; the table 'Share of babies
+    aged 0-2 covered' below is its text alternative."""
+    import altair as alt
+
+    from mapping.present.style import OKABE_ITO
+
+    order = [labels.get(c, c) for c in dict.fromkeys(history["code"].astype(str))]
+    data = pd.DataFrame({"area": history["code"].astype(str).map(lambda c: labels.get(c, c)),
+                         "date": pd.to_datetime(history["as_of"]),
+                         "covered": (100 * history["share_covered"].astype(float)).round(1)})
+    chart = alt.Chart(data).mark_line(point=True).encode(
+        x=alt.X("date:T", title="teams as of", axis=alt.Axis(format="%Y", tickCount="year")),
+        y=alt.Y("covered:Q", title="% covered", scale=alt.Scale(domain=[0, 100])),
+        color=alt.Color("area:N", sort=order, title=None,
+                        scale=alt.Scale(domain=order, range=[OKABE_ITO[c] for c in LINE_COLOURS][:len(order)]),
+                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=250)),
+        strokeDash=alt.StrokeDash("area:N", sort=order, legend=None),  # lines told apart without colour
+        tooltip=[alt.Tooltip("area:N", title="area"), alt.Tooltip("date:T", title="teams as of", format="%d %B %Y"),
+                 alt.Tooltip("covered:Q", title="% of babies aged 0-2 covered")],
+    )
+    st.altair_chart(chart, width="stretch", height=300 + 30 * len(order),
+                    alt="Line chart: the share of babies aged 0-2 covered by a team, for each area compared, on "
+                        "1 July of each year from 2019 and today.")
     st.caption("Chart: the share of babies aged 0-2 covered by a team, on each date, for each area; the same "
                "figures are in the table 'Share of babies aged 0-2 covered' below.")
 
