@@ -30,6 +30,7 @@ import asyncio
 import contextlib
 import os
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -286,8 +287,11 @@ def server() -> Iterator[tuple[str, subprocess.Popen]]:
            "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
            "--server.fileWatcherType", "none"]
     log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            preexec_fn=_die_with_parent)
     url = f"http://127.0.0.1:{port}"
+    # A SIGTERM (``timeout``, a CI runner) unwinds like Ctrl-C, so the finally below stops the server.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         deadline = time.time() + 60
         while True:
@@ -310,6 +314,19 @@ def server() -> Iterator[tuple[str, subprocess.Popen]]:
             proc.kill()
             proc.wait(timeout=5)
         log.close()
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _die_with_parent() -> None:
+    """In the server's process, before it starts: be killed when this process dies, however it dies (Linux)."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 async def ramp(url: str, pid: int, max_clients: int, budget: float,
@@ -391,4 +408,8 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    try:
+        main(sys.argv[1:])
+    except KeyboardInterrupt:
+        print("load test interrupted; the server was stopped", file=sys.stderr)
+        sys.exit(130)
