@@ -28,6 +28,18 @@ def _step(clients: int, maps: list[float | None], idle: int | None = None, open_
     return bench.Step(clients, results, rss_idle_kb=idle, rss_open_kb=open_)
 
 
+def test_the_map_is_a_component_an_iframe_or_html_that_loads_leaflet():
+    from streamlit.proto.Element_pb2 import Element
+
+    component, frame, style, light, text = Element(), Element(), Element(), Element(), Element()
+    component.component_instance.json_args = "{}"
+    frame.iframe.srcdoc = "<p>map</p>"
+    style.html.body = "<style>.leaflet-control{}</style>"
+    light.html.body = '<script src="app/static/vendor/leaflet/leaflet.js"></script>'
+    text.markdown.body = "Leaflet"
+    assert [bench.is_map(e) for e in (component, frame, style, light, text)] == [True, True, False, True, False]
+
+
 def test_summary_is_median_and_max_and_none_when_empty():
     assert bench.summary([1.0, 3.0, 2.0, 10.0]) == (2.5, 10.0)
     assert bench.summary([]) is None
