@@ -3,12 +3,13 @@
 One ``streamlit run app.py`` on loopback, then lightweight clients in place of browsers: each opens
 Streamlit's websocket (``/_stcore/stream``) as the browser does, sends the rerun request the browser sends
 on connecting (a ``BackMsg`` with ``rerun_script``: the query string, no widget states), and reads the
-``ForwardMsg`` stream until the map element arrives (the national map's component: a component instance,
-a bidirectional component, an iframe, or HTML with a Leaflet script: whichever the map page uses) and
-then ``script_finished``. When the element names area shapes under ``/app/static/shapes/``, the client
-fetches them (gzip accepted), as the map's script does: the first map is the element received and its
-shapes in. A client runs none of the page's scripts and fetches neither Leaflet nor Streamlit's own page and scripts (static files, cheap to
-serve), so it costs the server what a visitor's session costs it: a session, a run of app.py, the bytes.
+``ForwardMsg`` stream until the map element arrives (the national map's component: a component instance, a
+bidirectional component, an iframe, or HTML with a Leaflet script: whichever the map page uses) and then
+``script_finished``. When the element names area shapes under ``/app/static/shapes/``, the client fetches
+them (gzip accepted), as the map's script does: the first map is the element received and its shapes in. A
+client runs none of the page's scripts and fetches neither Leaflet nor Streamlit's own page and scripts
+(static files, cheap to serve), so it costs the server what a visitor's session costs it: a session, a run
+of app.py, the bytes.
 
 Steps of 1, 2, 4, 8, 16, 32 clients connect at once, two rounds each (pooled); each round is capped in
 time; the ramp stops after a step where a client failed (an error, or no map in 30 s), and no round
