@@ -21,7 +21,9 @@ measure them, then give the map or chart the room left between them.
 
 from __future__ import annotations
 
+import hashlib
 import weakref
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -105,6 +107,7 @@ __all__ = [
     "footer",
     "padded_bounds",
     "clip_to_bounds",
+    "nation_outlines",
     "draw_classes",
     "frame_map",
     "class_legend_handles",
@@ -293,15 +296,20 @@ def measuring_renderer(fig: Figure) -> RendererAgg:
 
 
 
+@lru_cache(maxsize=8)
+def _measurer(dpi: float) -> RendererAgg:
+    """One tiny Agg renderer per dpi to measure text with (it holds no state but its dpi)."""
+    return RendererAgg(1, 1, dpi)
+
+
 @lru_cache(maxsize=65536)
 def _text_px(text: str, font: float, weight: str, dpi: float) -> float:
     """Width of one line of text in pixels at ``dpi``, measured by Agg as it will be drawn (cached: long
     tables measure the same names at every font size they try)."""
-    from matplotlib.backends.backend_agg import RendererAgg
     from matplotlib.font_manager import FontProperties
 
     props = FontProperties(family=RC["font.family"], size=font, weight=weight)
-    return RendererAgg(1, 1, dpi).get_text_width_height_descent(text, props, ismath=False)[0]
+    return _measurer(dpi).get_text_width_height_descent(text, props, ismath=False)[0]
 
 
 def text_width(fig: Figure, text: str, font: float, weight: str = "normal") -> float:
@@ -380,6 +388,38 @@ def _parts(areas: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]
     centre = parts.geometry.centroid
     isles = (centre.x > NORTHERN_ISLES[0]) & (centre.y > NORTHERN_ISLES[1])
     return parts[~isles].reset_index(drop=True), parts[isles].reset_index(drop=True)
+
+
+def _shapes_key(areas: gpd.GeoDataFrame) -> str:
+    """A digest of the areas' nations and shapes (their CRS, each nation and each geometry's WKB, in order)."""
+    digest = hashlib.sha256(str(areas.crs).encode())
+    digest.update("\x1f".join(map(str, areas["nation"])).encode())
+    for wkb in shapely.to_wkb(np.asarray(areas.geometry.values)):
+        digest.update(len(wkb).to_bytes(8, "little"))
+        digest.update(wkb)
+    return digest.hexdigest()
+
+
+# Nation outlines already dissolved, by _shapes_key of their areas: a pack draws the same UK areas on several
+# maps, each at two sizes, and dissolving them is most of a map's preparation. A few are kept (each is the
+# size of one layer).
+_NATIONS: OrderedDict[str, gpd.GeoDataFrame] = OrderedDict()
+_NATIONS_KEPT = 4
+
+
+def nation_outlines(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Each nation of ``areas`` (``nation``, ``geometry``, any CRS) as one shape in EPSG:27700 (``nation``,
+    ``geometry``; nations in name order): the areas dissolved. Dissolved once for the same areas (by their
+    shapes, not the frame), so every map of them has the same outlines, computed once."""
+    key = _shapes_key(areas)
+    nations = _NATIONS.get(key)
+    if nations is None:
+        nations = areas[["nation", "geometry"]].to_crs(PRINT_MAP).dissolve("nation").reset_index()
+        _NATIONS[key] = nations
+        while len(_NATIONS) > _NATIONS_KEPT:
+            _NATIONS.popitem(last=False)
+    _NATIONS.move_to_end(key)
+    return nations.copy()
 
 
 def clip_to_bounds(frame: gpd.GeoDataFrame, bounds: Sequence[float]) -> gpd.GeoDataFrame:
@@ -519,7 +559,7 @@ def class_map(
     frame = areas[["nation", column, "geometry"]].copy()
     frame[column] = values.astype(str)
     main_parts, isle_parts = _parts(frame)
-    nations = frame.to_crs(PRINT_MAP).dissolve("nation").reset_index()
+    nations = nation_outlines(frame)
     nation_main, nation_isles = _parts(nations[["nation", "geometry"]].assign(**{column: ""}))
     points = teams.to_crs(PRINT_MAP) if teams is not None else None
     outlines = catchments.to_crs(PRINT_MAP) if catchments is not None else None

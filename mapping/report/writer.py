@@ -13,6 +13,8 @@ half-written pack.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import io
 import json
@@ -26,7 +28,7 @@ import sys
 import tempfile
 import threading
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, cast
@@ -39,7 +41,7 @@ from mapping.inputs.vocabulary import grade_choice
 from mapping.present.downloads import neutralise
 
 __all__ = ["PACKAGE", "PACK_FOLDERS", "MAX_WORKERS", "xlsx_bytes", "csv_bytes", "figure_bytes", "figure_jobs",
-           "drawn_figures", "DrawnFigures", "figure_workers", "check_out", "write_files", "zip_bytes", "manifest_for",
+           "drawn_figures", "DrawnFigures", "figure_workers", "font_subsets", "check_out", "write_files", "zip_bytes", "manifest_for",
            "command"]
 
 PACKAGE = "parent-infant-provision-map"
@@ -284,17 +286,104 @@ _JOBS: Sequence[Callable[[], dict[str, bytes]]] = ()
 
 
 def figure_jobs(specs: Sequence[Any]) -> list[tuple[str, Callable[[], dict[str, bytes]]]]:
-    """One job per figure and size, in the pack's order: ``(label, job)``, where ``job()`` draws the figure
-    (``spec.draw(size)``) and returns its files as ``{"<folder>/<name>_<size>.<ext>": bytes}``."""
+    """One job per figure, in the pack's order: ``(label, job)``, where ``job()`` draws the figure at each of its
+    sizes (``spec.draw(size)``) and returns its files as ``{"<folder>/<name>_<size>.<ext>": bytes}``. A figure's
+    sizes are drawn by one job because they share their words, so the fonts embedded in their PDFs are cut to
+    the same letters once (:func:`font_subsets`)."""
     from mapping.report.figures import size_suffix
 
-    def job(spec: Any, size: str) -> Callable[[], dict[str, bytes]]:
+    def job(spec: Any) -> Callable[[], dict[str, bytes]]:
         def draw() -> dict[str, bytes]:
-            drawn = figure_bytes(spec.draw(size), f"{spec.name}_{size_suffix(size)}")
-            return {f"{spec.folder}/{name}": content for name, content in drawn.items()}
+            files: dict[str, bytes] = {}
+            with font_subsets():
+                for size in spec.sizes:
+                    drawn = figure_bytes(spec.draw(size), f"{spec.name}_{size_suffix(size)}")
+                    files.update({f"{spec.folder}/{name}": content for name, content in drawn.items()})
+            return files
         return draw
 
-    return [(f"{spec.folder}/{spec.name} ({size})", job(spec, size)) for spec in specs for size in spec.sizes]
+    return [(f"{spec.folder}/{spec.name}", job(spec)) for spec in specs]
+
+
+def _job_weight(label: str, sizes: int) -> int:
+    """A job's rough cost, to start the costliest first: a map costs about twice a chart, per size."""
+    return sizes * (2 if label.startswith("maps/") else 1)
+
+
+# --- PDF fonts, each subset once per set of letters ------------------------------------------------------------
+#
+# matplotlib embeds in every PDF the fonts' glyphs that it uses (pdf.fonttype 42), cutting each font down with
+# fontTools; that takes about 0.2 s a font whatever the glyphs, some 10% of a pack's time. A figure's A4 and
+# slide PDFs use the same glyphs, so within font_subsets() the cut font's bytes are kept by (font file, face,
+# glyphs) and the second PDF is given the same bytes. The bytes are those one cut gives (fontTools is
+# deterministic and saves no time stamp), so the PDFs are byte-identical to uncached ones. Outside
+# font_subsets() (and with a matplotlib whose private helper differs) nothing changes.
+_SUBSETS: contextvars.ContextVar[dict | None] = contextvars.ContextVar("pimap_font_subsets", default=None)
+_SUBSET_LOCK = threading.Lock()
+_subset_installed = False
+
+
+class _SubsetFont:
+    """A cut font as saved bytes, standing in for the fontTools font matplotlib would save (and close)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def save(self, file: Any, reorderTables: bool = True) -> None:  # noqa: N803 - fontTools' name
+        file.write(self.data)
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> _SubsetFont:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+def _install_subset_cache() -> bool:
+    """Wrap matplotlib's font cutter once (so it is never unwrapped under another thread); False if this
+    matplotlib has no such helper (then fonts are cut as matplotlib does)."""
+    global _subset_installed
+    from matplotlib.backends import _backend_pdf_ps as pdf_ps
+
+    with _SUBSET_LOCK:
+        if _subset_installed:
+            return True
+        original = getattr(pdf_ps, "get_glyphs_subset", None)
+        results = getattr(pdf_ps, "SubsetResults", None)
+        if original is None or results is None or not hasattr(results, "_as_cm") \
+                or not hasattr(pdf_ps, "font_as_file"):
+            return False
+
+        def get_glyphs_subset(fontfile: Any, glyphs: Any) -> Any:
+            cache = _SUBSETS.get()
+            if cache is None:
+                return original(fontfile, glyphs)
+            key = (str(fontfile), getattr(fontfile, "face_index", 0), frozenset(glyphs))
+            if key not in cache:
+                with original(fontfile, glyphs) as cut:
+                    cache[key] = (pdf_ps.font_as_file(cut.font).getvalue(), dict(cut.glyph_index_map))
+            data, index_map = cache[key]
+            return results(_SubsetFont(data), dict(index_map))._as_cm()
+
+        pdf_ps.get_glyphs_subset = get_glyphs_subset
+        _subset_installed = True
+        return True
+
+
+@contextlib.contextmanager
+def font_subsets() -> Iterator[None]:
+    """Within this, each font embedded in a PDF is cut once per set of glyphs (see above)."""
+    if not _install_subset_cache():
+        yield
+        return
+    token = _SUBSETS.set({})
+    try:
+        yield
+    finally:
+        _SUBSETS.reset(token)
 
 
 def figure_workers(jobs: int, workers: int | None = None) -> int:
@@ -329,9 +418,11 @@ class DrawnFigures:
     """Figures being drawn while the caller does other work (:func:`drawn_figures`); :meth:`result` waits for
     them and returns every file, in the jobs' order."""
 
-    def __init__(self, jobs: Sequence[tuple[str, Callable[[], dict[str, bytes]]]], workers: int | None = None):
+    def __init__(self, jobs: Sequence[tuple[str, Callable[[], dict[str, bytes]]]], workers: int | None = None,
+                 weights: Sequence[int] | None = None):
         global _JOBS
         self.labels = [label for label, _ in jobs]
+        self._weights = list(weights) if weights is not None else [1] * len(jobs)
         self._jobs = [job for _, job in jobs]
         self.workers = figure_workers(len(jobs), workers)
         self._pool: ProcessPoolExecutor | None = None
@@ -341,9 +432,9 @@ class DrawnFigures:
         _JOBS = self._jobs
         try:
             self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
-            # The costliest figures (maps) first, so the two workers finish together rather than one
-            # drawing the last map while the other waits (stable: the pack's order within each folder).
-            order = sorted(range(len(self._jobs)), key=lambda i: not self.labels[i].startswith("maps/"))
+            # The costliest figures (maps, and figures with two sizes) first, so the workers finish together
+            # rather than one drawing the last map while the other waits (stable: the pack's order otherwise).
+            order = sorted(range(len(self._jobs)), key=lambda i: -self._weights[i])
             futures: dict[int, Future] = {i: self._pool.submit(_run_job, i) for i in order}
             self._futures = [futures[i] for i in range(len(self._jobs))]
         except Exception:  # noqa: BLE001 - no pool (no processes allowed, no memory): draw them all here
@@ -396,7 +487,7 @@ def drawn_figures(specs: Sequence[Any], *, workers: int | None = None) -> DrawnF
     :data:`MAX_WORKERS` processes (see :func:`figure_workers`); use as a context manager, so the workers stop
     if the caller fails, and call :meth:`DrawnFigures.result` for the files. The files are the same bytes as
     drawing each figure in turn with :func:`figure_bytes`."""
-    return DrawnFigures(figure_jobs(specs), workers)
+    return DrawnFigures(figure_jobs(specs), workers, [_job_weight(f"{s.folder}/", len(s.sizes)) for s in specs])
 
 
 def _save_figure(fig, stem: Path) -> list[Path]:

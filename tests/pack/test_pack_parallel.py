@@ -140,6 +140,28 @@ def test_figure_workers_are_bounded_and_one_where_forking_is_not_safe(monkeypatc
     assert W.figure_workers(20) == 1
 
 
+def test_pdf_fonts_cut_once_give_the_bytes_of_fonts_cut_each_time(monkeypatch):
+    from fontTools import subset
+
+    plain = {size: W.figure_bytes(_line("Fonts: ÅBÇ 123", size), "f")["f.pdf"] for size in ("a4", "slide")}
+    cuts: list[int] = []
+    cut = subset.Subsetter.subset
+
+    def counted(self, font):
+        cuts.append(1)
+        return cut(self, font)
+
+    monkeypatch.setattr(subset.Subsetter, "subset", counted)
+    with W.font_subsets():
+        cached = {size: W.figure_bytes(_line("Fonts: ÅBÇ 123", size), "f")["f.pdf"] for size in ("a4", "slide")}
+        again = W.figure_bytes(_line("Fonts: ÅBÇ 123", "a4"), "f")["f.pdf"]
+    assert cached == plain
+    assert again == plain["a4"]
+    assert len(cuts) == 1  # one font, the same letters in each PDF: cut once
+    assert W.figure_bytes(_line("Fonts: ÅBÇ 123", "a4"), "f")["f.pdf"] == plain["a4"]  # outside: as matplotlib
+    assert len(cuts) == 2
+
+
 @pytest.mark.slow
 def test_the_uk2023_pack_with_foi_is_byte_identical_drawn_by_one_or_two_processes(mirror):
     data = R.load_inputs("uk2023", 2020, as_of=AS_OF, foi=FOI_FIXTURE)
