@@ -262,8 +262,8 @@ def site_files(*, shapes: dict, views: Mapping[str, list[list[float]]], figures:
         "site.css": (ASSETS / "site.css").read_bytes(),
         "map.js": (ASSETS / "map.js").read_text(encoding="utf-8").replace(
             "/*TOOLTIP_JS*/", webmap.TEXT_TOOLTIP_JS).replace("/*MARKER_JS*/", webmap.MARKER_JS).encode("utf-8"),
-        "data/shapes.js": _js_data("PIMAP_SHAPES", shapes),
-        "data/figures.js": _js_data("PIMAP_SITE", data),
+        "data/shapes.js": _js_data("pimapShapes", shapes),
+        "data/figures.js": _js_data("pimapSite", data),
         download_path: download[1],
         **{f"vendor/leaflet/{name}": body for name, body in leaflet.items()},
     }

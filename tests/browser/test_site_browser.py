@@ -147,7 +147,7 @@ FLOOR_HTML = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><titl
 <script src="vendor/leaflet/leaflet.js"></script><script src="data/shapes.js"></script><script src="floor.js"></script>
 </body></html>"""
 FLOOR_JS = """var map = L.map("map", {preferCanvas: true}).fitBounds([[49.86, -8.65], [60.86, 1.77]]);
-L.geoJSON(window.PIMAP_SHAPES).addTo(map);
+L.geoJSON(window.pimapShapes).addTo(map);
 requestAnimationFrame(function () {
     document.body.dataset.drawnMs = String(Math.round(performance.now()));
     document.body.dataset.areasDrawn = "floor";

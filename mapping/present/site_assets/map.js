@@ -3,7 +3,7 @@
    (textContent, text-node tooltips); nothing is ever set as HTML. Written by `pimap site`. */
 (function () {
     "use strict";
-    var site = window.PIMAP_SITE, shapes = window.PIMAP_SHAPES;
+    var site = window.pimapSite, shapes = window.pimapShapes;
     var body = document.body;
     if (!site || !shapes || !window.L) {
         body.dataset.areasDrawn = "error";
