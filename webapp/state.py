@@ -16,6 +16,7 @@ from streamlit.navigation.page import StreamlitPage
 
 import boundaries
 from mapping.analysis.selection import Register
+from mapping.errors import PimapError
 from mapping.inputs.vocabulary import GRADE_CHOICE_LABELS, GRADE_CHOICES
 from mapping.present import webmap
 
@@ -135,7 +136,10 @@ def compare_codes(text: str | None, geography: str) -> tuple[tuple[str, ...], li
     wanted = list(dict.fromkeys(c.strip() for c in (text or "").split(",") if c.strip()))
     if not wanted:
         return (), []
-    known = set(boundaries.area_table(geography)["code"].astype(str))
+    try:
+        known = set(boundaries.area_table(geography)["code"].astype(str))
+    except PimapError as exc:  # the geography's areas cannot be read: say so, and show none
+        return (), [f"The areas to compare could not be checked: {exc}"]
     missing = [c for c in wanted if c not in known]
     found = [c for c in wanted if c in known]
     notes = []
