@@ -86,8 +86,8 @@ def page_compare(view: View) -> None:
                "(page 'Provision ladder'), without FOI replies. Capacity: reference-size teams of 7.33 WTE per about "
                "3,300 births a year (Greater Manchester specification, Rare Jewels 2019). " + BABIES_NOTE)
 
-    with st.spinner("Working out each year's figures since 2019 (the first time for this geography takes about "
-                    "half a minute)..."):
+    with st.spinner("Working out each year's figures since 2019 (the first time for this geography takes some "
+                    "seconds)..."):
         history = history_table(version, view.geography, tuple(chosen), register=view.register, grades=view.grades)
     st.subheader("Over time: 1 July of each year from 2019, and today")
     years = dict.fromkeys((d, population_year_for(d)) for d in sorted(set(history["as_of"])))
