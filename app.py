@@ -14,7 +14,7 @@ import streamlit as st
 
 from mapping.errors import PimapError
 from webapp.data import list_sentence
-from webapp.foi_session import load_foi_file_from_env
+from webapp.foi_session import load_foi_file_from_env, show_synthetic_warning
 from webapp.formatting import escape_markdown
 from webapp.pages import PAGE_FAILED, about, compare, foi, ladder, profile, tables, teams
 from webapp.pages import map as national_map
@@ -34,6 +34,7 @@ def show_page(view: View) -> None:
     try:
         st.caption(escape_markdown(list_sentence(view.geography, view.year, view.as_of, view.nation,
                                                  register=view.register, grades=view.grades)))
+        show_synthetic_warning()  # on every page while the session's FOI replies are synthetic
         PAGE_FUNCTIONS[view.page](view)
     except PimapError as exc:
         st.error(escape_markdown(exc))

@@ -172,16 +172,8 @@ def test_downloads_made_with_synthetic_replies_carry_the_warning(app_words):
         assert any("SYNTHETIC" in c for c in comments), name
 
 
-# The pages that show no SYNTHETIC warning while synthetic replies are loaded, until app.py's show_page calls
-# webapp.foi_session.show_synthetic_warning for every page (the lead's change).
-# The ladder and FOI pages warn themselves today.
-NO_WARNING_YET = tuple(p for p in (*PAGE_OWNERS, "map (FOI classes)") if p not in ("ladder", "foi"))
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("page", [
-    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="app.py show_page: call show_synthetic_warning()"))
-    if p in NO_WARNING_YET else p for p in (*PAGE_OWNERS, "map (FOI classes)")])
+@pytest.mark.parametrize("page", [*PAGE_OWNERS, "map (FOI classes)"])
 def test_every_page_warns_of_synthetic_replies(app_words, page):
     assert app_words["warned"][page]
 
