@@ -20,7 +20,7 @@ from webapp.state import PAGES
 # What each page shows first: its header.
 HEADERS = {
     "map": "Babies aged 0-2 and parent-infant teams: UK",
-    "ladder": "Provision ladder: the level of parent-infant provision by area",
+    "ladder": "Provision ladder: the level of parent-infant provision by area (UK)",
     "profile": "Area profile",
     "compare": "Compare areas",
     "tables": "Tables and downloads",
