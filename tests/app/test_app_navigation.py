@@ -108,7 +108,7 @@ def test_the_chosen_area_survives_a_page_switch(mirror):
     assert at.subheader[0].value.startswith("NHS Brighton and Hove CCG (E38000021)")
 
 
-# --- a page that fails: no real data needed, the page raises before reading any ----------------------
+# --- a page that fails: real data for the line above every page (our list's count), then the page raises --
 
 
 def _run_failing(monkeypatch, page: str, error: Exception):
@@ -128,7 +128,7 @@ def _run_failing(monkeypatch, page: str, error: Exception):
 
 
 @pytest.mark.parametrize("page", list(PAGES))
-def test_a_failing_page_shows_the_generic_message_and_logs_the_details(monkeypatch, caplog, page):
+def test_a_failing_page_shows_the_generic_message_and_logs_the_details(mirror, monkeypatch, caplog, page):
     caplog.set_level(logging.ERROR, logger="pimap.app")
     at = _run_failing(monkeypatch, page, RuntimeError("boom in /srv/secret/path.py"))
     assert [e.value for e in at.error] == [PAGE_FAILED]
@@ -141,7 +141,7 @@ def test_a_failing_page_shows_the_generic_message_and_logs_the_details(monkeypat
 
 
 @pytest.mark.parametrize("page", list(PAGES))
-def test_a_refusal_shows_its_message_as_text(monkeypatch, page):
+def test_a_refusal_shows_its_message_as_text(mirror, monkeypatch, page):
     message = "no data for *this* area [x](javascript:y)"
     at = _run_failing(monkeypatch, page, PimapError(message))
     assert [e.value for e in at.error] == [escape_markdown(message)]  # as text: never bold, never a link
