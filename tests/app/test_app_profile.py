@@ -45,8 +45,8 @@ def test_cornwall_says_its_level_and_why_and_its_nearest_teams(mirror):
     for team in p["nearest_teams"]:
         assert f"{team['name']} ({team['nation']}), {team['km']:,.1f} km" in text
     assert len(p["nearest_teams"]) == 3 and "Straight-line distance" in text
-    shares = "; ".join(f"{x['label']}: {x['babies']:,.0f}" for x in p["ladder"]["levels"])
-    assert shares.split(";")[0] in text
+    first = p["ladder"]["levels"][0]
+    assert f"Babies aged 0-2 at each level: level {first['label']}: {first['babies']:,.0f}" in text
     assert f"of the {p['ranked_areas']} areas of England that have any" in text
     assert not scan_app(at, "Cornwall's profile")
 
@@ -74,6 +74,9 @@ def test_a_fully_covered_area_gets_no_rank(mirror):
     assert "every baby aged 0-2 here is covered, so it is not ranked" in text
     assert "most babies with no team of" not in text
     assert "Serving teams:" in text and "Level 3" in text
+    serving = [t for t in str(full["team_names"]).split("; ") if t]
+    near = text.split("**Nearest other team bases:**", 1)[1].split("Straight-line", 1)[0]
+    assert not any(name in near for name in serving)  # the nearest list is of the other teams
     assert not scan_app(at, "a fully covered profile")
 
 

@@ -59,7 +59,8 @@ def page_profile(view: View) -> None:
                            capacity=capacity_table(version, view.geography, view.year, view.as_of,
                                                    register=view.register, grades=view.grades),
                            foi=foi_classes(view), ladder=session_ladder(view),
-                           nearest=nearest_list(view.geography, inputs.operating, current))
+                           nearest=nearest_list(view.geography, inputs.operating, current,
+                                                exclude=serving_ids(gaps, current)))
     show_profile(profile, view)
 
 
@@ -70,11 +71,20 @@ def area_names(gaps: pd.DataFrame) -> dict[str, str]:
             for c, d, n in zip(gaps["code"], shown, gaps["name"])}
 
 
-def nearest_list(geography: str, operating: pd.DataFrame, code: str) -> pd.DataFrame:
-    """The operating team bases nearest the area that it reaches by land, nearest first (straight-line km)."""
+def serving_ids(gaps: pd.DataFrame, code: str) -> list[str]:
+    """The ids of the teams serving the area (the gaps' ``teams``)."""
+    ids = gaps.loc[gaps["code"] == code, "teams"]
+    return [t for t in str(ids.iloc[0] if len(ids) else "").split("; ") if t]
+
+
+def nearest_list(geography: str, operating: pd.DataFrame, code: str, *, exclude: list[str] | None = None
+                 ) -> pd.DataFrame:
+    """The operating team bases nearest the area that it reaches by land, nearest first (straight-line km),
+    leaving out ``exclude`` (the teams already serving it: the list is of the other teams near it)."""
     from mapping.analysis.coverage import nearest_team_list_in_geography
 
-    return nearest_team_list_in_geography(geography, operating, code, count=NEAREST_COUNT)
+    others = operating[~operating["team_id"].isin(exclude or [])]
+    return nearest_team_list_in_geography(geography, others, code, count=NEAREST_COUNT)
 
 
 def team_grades(view: View) -> dict[str, str]:
@@ -149,7 +159,7 @@ def show_ladder(p: dict) -> None:
     st.markdown(f"**Provision ladder:** {escape_markdown(ladder_in_words(lad))}")
     if lad and lad["levels"]:
         st.markdown(f"Babies aged {lad['age_band']} at each level: " + "; ".join(
-            f"{escape_markdown(x['label'])}: {fmt_int(x['babies'])} ({fmt_share(x['share'])})"
+            f"level {escape_markdown(x['label'])}: {fmt_int(x['babies'])} ({fmt_share(x['share'])})"
             for x in lad["levels"]) + ".")
     if lad and (lad["level"] == "unknown" or st.session_state.get("foi") is not None):
         st.caption(ladder_foi_note())  # Markdown, the file's name escaped
@@ -158,12 +168,13 @@ def show_ladder(p: dict) -> None:
 def show_nearest(p: dict) -> None:
     """The nearest team bases the area reaches by land (never across the sea), in straight-line km."""
     near = p["nearest_teams"]
+    title = "Nearest other team bases" if p["team_ids"] else "Nearest team bases"
     if not near:
-        st.markdown("**Nearest teams:** no operating team base is reachable by land from this area.")
+        st.markdown(f"**{title}:** no other operating team base is reachable by land from this area.")
         return
     listed = "; ".join(f"{escape_markdown(t['name'])} ({escape_markdown(t['nation'] or '')}), {t['km']:,.1f} km"
                        for t in near)
-    st.markdown(f"**Nearest team bases:** {listed}. Straight-line distance from the area's centre to each base; "
+    st.markdown(f"**{title}:** {listed}. Straight-line distance from the area's centre to each base; "
                 "only bases in its own nation or one it shares a land border with count, never across the sea.")
 
 
@@ -245,7 +256,7 @@ def map_key(p: dict) -> str:
              "outlines: the serving teams' catchments" if p["team_ids"] else "",
              "green dotted outline: where CAMHS has parent-infant specialist practitioners"
              if (p["ladder"] or {}).get("specialist_areas") else "",
-             f"markers: the bases of the serving teams and of the {NEAREST_COUNT} nearest teams reached by land"]
+             f"markers: the bases of the serving teams and of the {NEAREST_COUNT} nearest other teams reached by land"]
     return "Map key: " + "; ".join(x for x in parts if x) + ". Hover over a part or a marker for its name."
 
 
@@ -263,8 +274,11 @@ def show_area_map(p: dict, view: View) -> None:
         st_folium(m, key=f"profile_map_{p['code']}", height=MAP_HEIGHT, use_container_width=True,
                   returned_objects=[])
     with key_col:
-        classes = [webmap.ColourClass("in a serving team's catchment", style.COVERAGE_STYLES["full"].colour),
-                   webmap.ColourClass("outside every team's catchment", style.COVERAGE_STYLES["none"].colour)]
+        classes = [c for c, shown in (
+            (webmap.ColourClass("in a serving team's catchment", style.COVERAGE_STYLES["full"].colour),
+             bool(p["team_ids"])),
+            (webmap.ColourClass("outside every team's catchment", style.COVERAGE_STYLES["none"].colour),
+             p["coverage"] != "full")) if shown]
         st.markdown(webmap.legend_html(None, classes, markers=False), unsafe_allow_html=True)
     st.caption(escape_markdown(map_key(p)))
 
