@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from functools import cache
 
 import pandas as pd
@@ -162,7 +163,7 @@ def _build(geography: str) -> pd.DataFrame:
     # local authorities), so "Leeds" is a local authority rather than also a county and a former district.
     frame = (frame.assign(_key=frame["alias"].str.upper()).sort_values("code", kind="stable")
              .drop_duplicates(["code", "_key"]).drop(columns="_key").reset_index(drop=True))
-    frame["display_name"] = frame["code"].map(_display(frame, areas))
+    frame["display_name"] = frame["code"].map(_display(lambda: frame, areas))
     for column in ("code", "name", "display_name", "nation", "alias", "kind"):
         frame[column] = frame[column].astype(str)
     frame["share"] = frame["share"].astype(float)
@@ -187,19 +188,26 @@ def names_table(geography: str) -> pd.DataFrame:
     return _names_table(geography).copy()
 
 
-def _display(names: pd.DataFrame, areas: pd.DataFrame) -> dict[str, str]:
-    """Readable names: a Sub-ICB location as "Place (ICB, code)"; every other area keeps its name."""
+def _is_sub_icb(code: str, name: str) -> bool:
+    """A Sub-ICB location, named by its ICB and NHS code ("NHS West Yorkshire ICB - 15F")."""
+    return code.startswith("E38") and nhs_code(name) is not None
+
+
+def _display(names: Callable[[], pd.DataFrame], areas: pd.DataFrame) -> dict[str, str]:
+    """Readable names: a Sub-ICB location as "Place (ICB, code)"; every other area keeps its name.
+    ``names`` gives the names table, asked for only when a Sub-ICB location has no CCG of the same code."""
     out: dict[str, str] = {}
     for code, name in zip(areas["code"].astype(str), areas["name"].astype(str)):
         nhs = nhs_code(name)
-        if nhs is None or not code.startswith("E38"):
+        if nhs is None or not _is_sub_icb(code, name):
             out[code] = name
             continue
-        mine = names[names["code"] == code]
         icb = _NHS_CODE.sub("", name).strip()
         ccg = _same_code_ccg_name(code)
         place = place_name(ccg) if ccg else None
         if place is None:
+            table = names()
+            mine = table[table["code"] == code]
             authorities = mine[mine["kind"] == "local authority"].sort_values("babies", ascending=False)
             top = authorities["alias"].head(2).tolist()
             place = (", " if any(" and " in a for a in top) else " and ").join(top) or icb
@@ -223,8 +231,10 @@ def _same_code_ccg_name(code: str) -> str | None:
 
 @cache
 def _display_names(geography: str) -> tuple[tuple[str, str], ...]:
-    names = _names_table(geography).drop_duplicates("code")
-    return tuple(zip(names["code"], names["display_name"]))
+    # From the areas and the CCG names alone where they suffice (every geography but a rare Sub-ICB location
+    # with no CCG of its code), so the gaps table never waits for the whole names table.
+    areas = area_table(geography)[["code", "name"]].astype(str)
+    return tuple(_display(lambda: _names_table(geography), areas).items())
 
 
 def display_names(geography: str) -> dict[str, str]:
