@@ -31,6 +31,7 @@ WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 FAILING_IMPACTS = ("serious", "critical")
 # An area of the app's default geography (uk2026) for the profile: NHS Cornwall and the Isles of Scilly ICB.
 PROFILE_AREA = "E54000036"
+OTHER_AREA = "E54000011"  # NHS Shropshire, Telford and Wrekin ICB, beside it on the compare page
 
 
 def axe_script() -> str:
@@ -50,6 +51,8 @@ def app_pages() -> dict[str, str]:
 
     paths = {page: "/" if page == "map" else f"/{page}" for page in PAGES}
     paths["profile"] = f"/profile?area={PROFILE_AREA}"
+    if "compare" in paths:  # two areas side by side, so its table and chart are drawn
+        paths["compare"] = f"/compare?compare={PROFILE_AREA},{OTHER_AREA}"
     return paths
 
 
