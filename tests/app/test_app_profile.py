@@ -93,6 +93,7 @@ def test_the_history_is_shown_on_request_year_by_year(mirror):
     assert table["date"].iloc[0] == "2019-07-01"
     assert table["babies aged 0-2"].tolist() == [f"{v:,.0f}" for v in rows["age0_2"]]
     assert table["teams serving it"].tolist() == [int(v) for v in rows["teams"]]
+    assert table["ladder level (no FOI)"].tolist() == [str(v) for v in rows["level"]]
     words = next(m.value for m in at.markdown if m.value.startswith("**Chart in words:**"))
     assert "1 July 2019: 0.0% covered, 0 teams" in words
     assert not scan_app(at, "the profile's history")

@@ -307,8 +307,7 @@ def history_table(rows: pd.DataFrame) -> pd.DataFrame:
         HISTORY_TABLE["share_covered"]: [fmt_share(v) for v in rows["share_covered"]],
         HISTORY_TABLE["uncovered_age0_2"]: [fmt_int(v) for v in rows["uncovered_age0_2"]],
         HISTORY_TABLE["teams"]: [int(v) for v in rows["teams"]],
-        HISTORY_TABLE["level"]: [str(v) if isinstance(v, str) and v else "no level"
-                                 for v in rows["level_label"]],
+        HISTORY_TABLE["level"]: [str(v) if isinstance(v, str) and v else "no level" for v in rows["level"]],
     })
     return out
 
@@ -340,12 +339,15 @@ def show_history(p: dict, view: View) -> None:
     rows = rows.sort_values("as_of")
     chart = pd.DataFrame({"share covered (%)": [100 * float(s) if pd.notna(s) else None
                                                 for s in rows["share_covered"]]},
-                         index=[_date_words(d) for d in rows["as_of"]])
+                         index=[d.isoformat() if hasattr(d, "isoformat") else str(d) for d in rows["as_of"]])
     cols = st.columns([3, 2])
     with cols[0]:
-        st.bar_chart(chart, height=220, y_label="share of babies aged 0-2 covered (%)", x_label="date")
+        st.bar_chart(chart, height=240, y_label="% of babies 0-2 covered", x_label="date")
     with cols[1]:
         st.markdown("**Chart in words:** " + escape_markdown(history_in_words(rows)))
     st.dataframe(history_table(rows), hide_index=True, key="profile_history")
+    from mapping.analysis.ladder import LEVEL_LABELS, LEVELS
+
     st.caption("Each date uses the teams of that date and the latest population estimate before it "
-               "(population year); levels without FOI replies.")
+               "(population year). Ladder levels, without FOI replies: "
+               + "; ".join(LEVEL_LABELS[lv] for lv in LEVELS) + ".")
