@@ -337,12 +337,17 @@ def show_history(p: dict, view: View) -> None:
         st.caption("No history for this area.")
         return
     rows = rows.sort_values("as_of")
-    chart = pd.DataFrame({"share covered (%)": [100 * float(s) if pd.notna(s) else None
-                                                for s in rows["share_covered"]]},
-                         index=[d.isoformat() if hasattr(d, "isoformat") else str(d) for d in rows["as_of"]])
+    import altair as alt
+
+    chart = pd.DataFrame({"date": [d.isoformat() if hasattr(d, "isoformat") else str(d) for d in rows["as_of"]],
+                          "covered": [100 * float(v) if pd.notna(v) else None for v in rows["share_covered"]]})
+    bars = alt.Chart(chart).mark_bar(color=style.COVERAGE_STYLES["full"].colour).encode(
+        x=alt.X("date:N", sort=None, title="date"),
+        y=alt.Y("covered:Q", scale=alt.Scale(domain=[0, 100]), title="% covered (babies 0-2)"),
+        tooltip=[alt.Tooltip("date:N"), alt.Tooltip("covered:Q", format=".1f", title="% covered")])
     cols = st.columns([3, 2])
     with cols[0]:
-        st.bar_chart(chart, height=240, y_label="% of babies 0-2 covered", x_label="date")
+        st.altair_chart(bars.properties(height=240), use_container_width=True)
     with cols[1]:
         st.markdown("**Chart in words:** " + escape_markdown(history_in_words(rows)))
     st.dataframe(history_table(rows), hide_index=True, key="profile_history")
