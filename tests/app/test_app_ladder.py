@@ -162,7 +162,8 @@ def test_ladder_page_figures_equal_summarise_ladder(mirror):
     assert record["operating in this list"].tolist() == expected_record["listed_operating"].tolist()
     assert record["why they differ"].tolist() == expected_record["explanation"].tolist()
     assert "2025-06" not in record.index  # published after the date chosen
-    assert len(at.get("image")) == 1  # the teams-by-year chart
+    chart = [m.value for m in at.markdown if m.value.startswith('<img src="data:image/png;base64,')]
+    assert len(chart) == 1 and 'alt="Teams by year: ' in chart[0]  # the teams-by-year chart, with its text alternative
 
     from mapping.analysis.reach import national_reach, summarise_reach
 
