@@ -84,6 +84,15 @@ class View:
     def as_of(self) -> date:
         return as_of_date(self.when)
 
+    @property
+    def scope(self) -> str:
+        """What the view covers, in words: its nation when it shows one (a nation chosen, or a geography of one
+        nation: Scotland's health boards), "UK" for all four nations, else the nations joined."""
+        if self.nation:
+            return self.nation
+        nations = list(boundaries.get_geography(self.geography).nations)
+        return "UK" if len(set(nations)) == 4 else " and ".join(nations)
+
 
 def as_of_date(when: str, today: date | None = None) -> date:
     """The date the teams are shown for: 1 July of the year chosen, or today."""

@@ -49,15 +49,6 @@ def ladder_summary_tables(summary: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataF
             pd.DataFrame(areas).set_index("level").rename_axis("areas at"))
 
 
-def view_scope(view: View) -> str:
-    """What the view covers, in words: its nation when it shows one (a nation chosen, or a geography of one
-    nation: Scotland's health boards), "UK" for all four nations, else the nations joined."""
-    if view.nation:
-        return view.nation
-    nations = list(boundaries.get_geography(view.geography).nations)
-    return "UK" if len(set(nations)) == 4 else " and ".join(nations)
-
-
 def page_ladder(view: View) -> None:
     from mapping.analysis.ladder import LEVEL_LABELS, LEVELS, ladder_display_table, summarise_ladder
 
@@ -68,7 +59,7 @@ def page_ladder(view: View) -> None:
                                                                    register=view.register, grades=view.grades)
     if view.nation and (summary["scope"] == view.nation).any():
         summary = summary[summary["scope"] == view.nation].reset_index(drop=True)  # the nation chosen heads it
-    st.header(f"Provision ladder: the level of parent-infant provision by area ({view_scope(view)})")
+    st.header(f"Provision ladder: the level of parent-infant provision by area ({view.scope})")
     st.caption(f"{boundaries.get_geography(view.geography).label}; population mid-{view.year}; teams as of "
                f"{view.as_of:%d %B %Y}. Levels: " + "; ".join(LEVEL_LABELS[lv] for lv in LEVELS)
                + ". Rules: page 'Methodology and sources'.")
@@ -99,8 +90,8 @@ def page_ladder(view: View) -> None:
 
     st.subheader("Published team counts beside this list")
     record = record_table(version, view.as_of, register=view.register, grades=view.grades)
-    if view_scope(view) != "UK":
-        st.info(f"No published count for {view_scope(view)}: the published team counts are for the whole UK, "
+    if view.scope != "UK":
+        st.info(f"No published count for {view.scope}: the published team counts are for the whole UK, "
                 "so the table below sets them beside the whole UK list, not this view's.")
     if record.empty:
         st.info(f"No published UK team count is dated on or before {view.as_of.isoformat()} (a count dated only "

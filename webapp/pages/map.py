@@ -7,7 +7,7 @@ import streamlit as st
 
 import boundaries
 from mapping.present import style, webmap
-from mapping.present.downloads import download_name, to_csv_bytes
+from mapping.present.downloads import download_name, reader_table, to_csv_bytes
 from webapp.data import (
     changes_between,
     data_version,
@@ -45,7 +45,7 @@ def page_map(view: View) -> None:
     version = data_version()
     gaps = gaps_table(version, view.geography, view.year, view.as_of, register=view.register, grades=view.grades)
     summary = summary_of(version, view.geography, view.year, view.as_of, register=view.register, grades=view.grades)
-    where = view.nation or "UK"
+    where = view.scope
     st.html(PHONE_CSS)  # a style only: Streamlit adds it to the page without a block of its own
     st.header(f"Babies aged 0-2 and parent-infant teams: {where}")
     st.caption(f"{boundaries.get_geography(view.geography).label}; population mid-{view.year}; "
@@ -147,14 +147,15 @@ def show_changes(view: View, version: str) -> None:
                      key="changes_table")
     title = f"Map of change {since.isoformat()} to {view.as_of.isoformat()} ({view.geography})"
     meta = download_meta(title, view.geography, view.year, view.as_of, register=view.register, grades=view.grades,
-                         extra=(f"Changes: mapping.analysis.changes, teams on {since.isoformat()} and on "
-                                f"{view.as_of.isoformat()}, the same population and areas",))
+                         extra=(f"Changes: teams on {since.isoformat()} and on {view.as_of.isoformat()}, the same "
+                                "population and areas",))
     parts = [f"pop{view.year}", f"{since.isoformat()}-to-{view.as_of.isoformat()}"]
     cols = st.columns(2)
-    cols[0].download_button("Download team changes (CSV)", to_csv_bytes(changes["teams"], meta), mime="text/csv",
+    team_changes = to_csv_bytes(reader_table(changes["teams"], CHANGE_TEAM_COLUMNS), meta)
+    cols[0].download_button("Download team changes (CSV)", team_changes, mime="text/csv",
                             file_name=download_name("team-changes", view.geography, "csv", parts=parts),
                             key="dl_team_changes", on_click="ignore")
-    cols[1].download_button("Download coverage change by area (CSV)", to_csv_bytes(changes["areas"], meta),
+    cols[1].download_button("Download coverage change by area (CSV)", to_csv_bytes(reader_table(changes["areas"]), meta),
                             mime="text/csv", key="dl_area_changes", on_click="ignore",
                             file_name=download_name("coverage-changes", view.geography, "csv", parts=parts))
 
