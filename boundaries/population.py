@@ -57,7 +57,7 @@ POPULATION_YEARS = (2017, 2019, 2020, 2022, 2024)
 ESTIMATES_NOTE = ("Small-area children are estimated where only district or local-authority figures are published "
                   "(Northern Ireland in every year: equal shares of each district's single years of age; everywhere "
                   "after mid-2020: each small area's mid-2020 share of its authority's), so district and authority "
-                  "totals are exact and other areas' figures are flagged as estimates (column 'estimated').")
+                  "totals are exact and other areas' figures are marked as estimates.")
 AGE_COLUMNS = ("age0", "age1", "age2", "age0_2", "age0_15", "age0_18")
 SINGLE_YEARS = tuple(str(a) for a in range(19))  # the single years of age the bands are made of
 GB = ("England", "Wales", "Scotland")

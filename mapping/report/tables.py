@@ -19,7 +19,7 @@ __all__ = ["NATION_ORDER", "pack_tables", "summary_row"]
 NATION_ORDER: tuple[str, ...] = UK_NATIONS
 
 _AREA_COLUMNS = [
-    "code", "name", "nation", "coverage", "share_covered", "age0_2", "covered_age0_2", "uncovered_age0_2",
+    "code", "name", "display_name", "nation", "coverage", "share_covered", "age0_2", "covered_age0_2", "uncovered_age0_2",
     "age0", "covered_age0", "uncovered_age0", "teams", "team_names", "nearest_team", "nearest_team_name",
     "nearest_team_km", "estimated", "geography", "population_year", "as_of",
 ]

@@ -69,7 +69,9 @@ chosen. An area's *share covered* = babies aged 0-2 in covered small areas / all
 Classes: **full** (every baby covered), **partial** (some), **none** (no team). *Babies aged 0-2 with no
 team* = those living in small areas outside every operating team's catchment. The nearest team is measured
 in a straight line from the area's centre to the team's base (British National Grid; Irish Transverse
-Mercator in Northern Ireland).
+Mercator in Northern Ireland), among the bases reachable by land: the area's own nation or one with a land
+border (England and Wales, England and Scotland; Northern Ireland's areas only Northern Ireland's bases),
+never across the sea.
 
 **FOI classes.** Replies are validated, one reply per area is chosen by a fixed rule, and each area is
 classed as in *Rare Jewels* section 8 (does not accept under-3s; accepts with no age breakdown; none

@@ -34,9 +34,9 @@ def page_tables(view: View) -> None:
                f"{view.as_of.isoformat()}{'; ' + view.nation if view.nation else ''}. Click a column title to sort.")
     st.caption(register_line(view.register))
     st.subheader(f"Gaps by area ({len(gaps)} areas)")
-    shown = ["name", "code", "nation", "age0", "age0_2", "covered_age0_2", "uncovered_age0_2", "share_covered",
+    shown = ["display_name", "code", "nation", "age0", "age0_2", "covered_age0_2", "uncovered_age0_2", "share_covered",
              "coverage", "team_names", "nearest_team_name", "nearest_team_km", "estimated"]
-    table = reader_table(gaps[shown])
+    table = reader_table(gaps[shown], {"display_name": "area"})
     st.dataframe(table, hide_index=True, key="gaps_table", column_config={
         "babies aged 0": st.column_config.NumberColumn("babies aged 0", format="localized"),
         "babies aged 0-2": st.column_config.NumberColumn("babies aged 0-2", format="localized"),
