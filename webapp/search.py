@@ -12,6 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 import boundaries
+from mapping.analysis.search import MAX_QUERY
 from mapping.errors import PimapError
 from webapp.data import full_layer
 from webapp.formatting import escape_markdown
@@ -26,7 +27,7 @@ SEARCH_EXAMPLES = "e.g. Leeds, NHS Kernow CCG, 15F, Glasgow, LS1 4AP"
 def search_box(view: View, *, key: str = "search") -> None:
     """The search box and its result: a message, and a choice of areas when several match equally well."""
     st.text_input(SEARCH_LABEL, key=key, on_change=_on_search, args=(view.geography, key),
-                  placeholder=SEARCH_EXAMPLES)
+                  placeholder=SEARCH_EXAMPLES, max_chars=MAX_QUERY)
     kind, message = st.session_state.get(f"{key}_result") or (None, None)
     if kind:
         getattr(st, kind)(message)  # Markdown, with the query and every name in it escaped (_on_search)
@@ -78,7 +79,11 @@ def _on_search(geography: str, key: str) -> None:
         return
     from mapping.analysis.search import clear_best, search_areas
 
-    matches = search_areas(query, geography)
+    try:
+        matches = search_areas(query, geography)
+    except PimapError as exc:  # a query the search refuses (too long): its message, as text
+        st.session_state[f"{key}_result"] = ("error", escape_markdown(exc))
+        return
     if matches.empty:
         st.session_state[f"{key}_result"] = (
             "warning", f"No area matches “{escape_markdown(query)}”. Try part of a name, a former CCG, a local "

@@ -16,6 +16,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from boundaries.catalogue import NAME_NOISE, normalise_name
+from mapping.errors import AreaNotFound
 
 __all__ = ["search_areas", "match_names", "clear_best", "SEARCH_COLUMNS", "SEARCH_NOISE", "MIN_SCORE", "EXACT_CODE"]
 
@@ -80,6 +81,10 @@ def _word_runs(choices: pd.Series, size: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["index", "text"])
 
 
+# The longest query searched: longer than any area's name (about 90 characters) with room to spare; a
+# longer one is refused rather than scored (time) or echoed back in full (a page of text).
+MAX_QUERY = 200
+
 def match_names(query: str, names: pd.DataFrame, *, limit: int = 10) -> pd.DataFrame:
     """Areas of ``names`` matching ``query``, best first, one row per area.
 
@@ -89,6 +94,9 @@ def match_names(query: str, names: pd.DataFrame, *, limit: int = 10) -> pd.DataF
     100 only for a code typed exactly, a name at most 99). Empty when nothing reaches :data:`MIN_SCORE`.
     """
     text = str(query).strip()
+    if len(text) > MAX_QUERY:
+        raise AreaNotFound(f"a search is at most {MAX_QUERY} characters (this one has {len(text):,}): type part "
+                           "of an area's name, a code or a postcode")
     if not text or names.empty:
         return pd.DataFrame(columns=SEARCH_COLUMNS)
     kinds = names["kind"].astype(str)

@@ -149,3 +149,19 @@ def test_equal_scores_name_the_name_most_like_the_query():
     """"Leeds" matched the local authority, "NHS Leeds CCG" the former CCG: both score the same in the area."""
     assert match_names("Leeds", NAMES)["matched_on"].iloc[0] == "local authority: Leeds"
     assert match_names("NHS Leeds CCG", NAMES)["matched_on"].iloc[0] == "former CCG: NHS Leeds CCG"
+
+
+def test_a_query_longer_than_any_name_is_refused_not_echoed():
+    """Synthetic names table: a 5,000-character query is refused with its length, never scored or echoed."""
+    import pandas as pd
+    import pytest
+
+    from mapping.analysis.search import MAX_QUERY, match_names
+    from mapping.errors import AreaNotFound
+
+    names = pd.DataFrame({"code": ["E1"], "name": ["Leeds"], "nation": ["England"], "alias": ["Leeds"],
+                          "kind": ["name"], "share": [1.0], "babies": [1.0]})
+    assert not match_names("a" * MAX_QUERY, names).shape[0] > 1
+    with pytest.raises(AreaNotFound) as refused:
+        match_names("a" * 5000, names)
+    assert "5,000" in str(refused.value) and "a" * 300 not in str(refused.value)
