@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from datetime import date
 
 import pandas as pd
@@ -50,7 +51,11 @@ def _asked(args: argparse.Namespace) -> list[str]:
     import boundaries
     from mapping.analysis.history import pick_areas
 
-    codes = list(dict.fromkeys(c.strip() for c in args.codes if c.strip()))
+    given = [c.strip() for c in args.codes if c.strip()]
+    codes = list(dict.fromkeys(given))
+    repeated = sorted({c for c in given if given.count(c) > 1})
+    if repeated:  # compared once, and said so (never a silent change)
+        print(f"pimap: note: {', '.join(repeated)} given more than once: compared once", file=sys.stderr)
     if len(codes) > MAX_AREAS:
         raise PimapError(f"compare at most {MAX_AREAS} areas at once ({len(codes)} given)")
     if args.geography not in boundaries.GEOGRAPHY_IDS:
@@ -59,11 +64,11 @@ def _asked(args: argparse.Namespace) -> list[str]:
     return codes
 
 
-def _codes(args: argparse.Namespace, gaps: pd.DataFrame) -> list[str]:
-    """The areas asked for, in order without repeats, with the similar ones added (``--similar``)."""
+def _codes(args: argparse.Namespace, asked: list[str], gaps: pd.DataFrame) -> list[str]:
+    """The areas asked for (:func:`_asked`), with the similar ones added (``--similar``)."""
     from mapping.analysis.history import similar_areas
 
-    codes = _asked(args)
+    codes = list(asked)
     if args.similar and len(codes) < MAX_AREAS:
         found = similar_areas(gaps, codes[0], n=MAX_AREAS - 1)["code"].astype(str)
         codes += [c for c in found if c not in codes][:MAX_AREAS - len(codes)]
@@ -75,7 +80,7 @@ def _compare(args: argparse.Namespace) -> int:
     from mapping.analysis.selection import Selection
 
     check_out(args)
-    _asked(args)
+    asked = _asked(args)
     as_of = args.as_of or today()
     year = args.year if args.year is not None else population_year_for(as_of)
     register = register_from(args)
@@ -84,7 +89,7 @@ def _compare(args: argparse.Namespace) -> int:
     grades = GRADE_CHOICES[args.grades]
     selection = Selection(geography=args.geography, year=year, as_of=as_of, register=register, grades=grades)
     rows = figures_for(selection)
-    codes = _codes(args, rows)
+    codes = _codes(args, asked, rows)
     now = pick_areas(rows, codes, args.geography)
     dates = history_dates(as_of)
     history = area_history(args.geography, codes, dates, register=register, grades=grades)

@@ -111,3 +111,12 @@ def test_similar_adds_the_four_areas_most_like_the_first(mirror):
 def test_refusals_name_what_is_wrong(mirror, argv, message):
     code, out, err = _run(argv)
     assert code == 2 and out == "" and message in err
+
+
+def test_a_code_given_twice_is_compared_once_and_said(mirror, capsys):
+    from mapping.cli import main
+
+    assert main(["compare", "E54000036", "E54000036", "--geography", "uk2026", "--format", "json"]) == 0
+    out = capsys.readouterr()
+    assert "E54000036 given more than once: compared once" in out.err
+    assert out.out.count('"code": "E54000036"') >= 1
