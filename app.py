@@ -28,7 +28,8 @@ _LOG = logging.getLogger("pimap.app")
 # Layout and contrast only: captions at full strength (Streamlit draws them at 60% opacity, 3.9:1 on white,
 # where WCAG 2.2 AA asks 4.5:1), and a smaller title on phones so the page's content starts on the first screen.
 APP_STYLE = ("<style>[data-testid='stCaptionContainer'] { opacity: 1; color: #5f5e5c; }"
-             "@media (max-width: 699.98px) { [data-testid='stMain'] h1 { font-size: 1.6rem; } }</style>")
+             "@media (max-width: 699.98px) { [data-testid='stMain'] h1 { font-size: 1.6rem; } "
+             "[data-testid='stMain'] h2 { font-size: 1.5rem; } }</style>")
 
 
 def show_page(view: View) -> None:

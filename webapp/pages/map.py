@@ -37,8 +37,7 @@ CLICK_KEY = "_map_click_followed"
 # (layout only; Streamlit wraps a keyed container in a layout wrapper, which is the flex item).
 # The headings are a size smaller there, so the map starts on the first screen of a 390 x 844 phone.
 PHONE_CSS = (f"<style>@media (max-width: 699.98px) {{ [data-testid='stLayoutWrapper']:has(> .st-key-{FIGURES_KEY}) "
-             "{ order: 1; } [data-testid='stMain'] h1 { font-size: 2rem; } "
-             "[data-testid='stMain'] h2 { font-size: 1.5rem; } }</style>")
+             "{ order: 1; } }</style>")  # the heading sizes on phones: app.APP_STYLE, for every page
 
 
 def page_map(view: View) -> None:
