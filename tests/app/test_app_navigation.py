@@ -93,7 +93,7 @@ def test_the_view_survives_page_switches(mirror):
     url = dict(at.query_params)
     for page in ("ladder", "profile", "tables", "foi", "about", "map"):
         open_page(at, page)
-        assert headers(at)[0] == HEADERS[page].replace(": UK", ": Wales")
+        assert headers(at)[0] == HEADERS[page].replace(": UK", ": Wales").replace("(UK)", "(Wales)")
         assert sidebar_values(at) == view, page
         assert dict(at.query_params) == {**url, "page": page}
 
