@@ -28,11 +28,14 @@ from mapping.inputs.vocabulary import TEAM_MARKER_STATUSES, TeamStatus
 from mapping.present import webmap
 from mapping.present.downloads import (
     BABIES_NOTE,
+    CAPACITY_NOTE,
     SUMS_NOTE,
     SYNTHETIC_NOTE,
     DownloadMeta,
+    data_date_line,
     reader_table,
     source_line,
+    teams_credit,
     to_csv_bytes,
     to_geojson_bytes,
     to_xlsx_bytes,
@@ -348,21 +351,11 @@ def download_meta(title: str, geography: str, year: int, as_of: date, extra: tup
     (``synthetic``; None: this session's, :func:`session_synthetic`; a cached caller passes it)."""
     if synthetic is None:
         synthetic = session_synthetic()
-    geo = boundaries.get_geography(geography)
-    if register is None:
-        teams_by = (" Teams: the public sources each row of data/teams.csv names (Parent-Infant Foundation and PIP UK "
-                    "publications, NHS bodies' own service pages, news reports).")
-        teams_line = ("Teams: data/teams.csv, the teams and services named in public sources since Rare Jewels (2019), "
-                      "each row with its source and evidence grade; not a complete list (no public source lists every team)")
-    else:
-        teams_by = f" Teams: the register {register.source}, brought by the user (not data/teams.csv)."
-        teams_line = (f"Teams: {register.source} (sha256 {register.sha256}), a register uploaded in this session, "
-                      "used instead of the built-in data/teams.csv")
+    teams_by, teams_line = teams_credit(register, brought="uploaded in this session")
     return DownloadMeta(
         title=("SYNTHETIC TEST DATA - " if synthetic else "") + title,
         attribution=boundaries.ATTRIBUTION + teams_by,
-        data_date=(f"teams as of {as_of.isoformat()}; population mid-{year}; boundaries {geo.label} "
-                   f"({geo.vintage.isoformat()})"),
+        data_date=data_date_line(geography, year, as_of),
         sources=(teams_line,
                  *[source_line(s) for s in sources_for(Selection(geography, year, as_of, register=register, grades=grades))
                    if s.role != "teams"],
@@ -370,9 +363,7 @@ def download_meta(title: str, geography: str, year: int, as_of: date, extra: tup
         notes=(*((SYNTHETIC_NOTE,) if synthetic else ()),
                list_sentence(geography, year, as_of, register=register, grades=grades),
                boundaries.population.ESTIMATES_NOTE,
-               "The capacity estimate scales each area's live births of the 12 months standing for the population "
-               "year (the nearest published period where a nation has none, named); children aged 0 only where "
-               "an area has no births.",
+               CAPACITY_NOTE,
                BABIES_NOTE, SUMS_NOTE),
     )
 

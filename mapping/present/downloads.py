@@ -17,11 +17,15 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from boundaries.crs import WGS84
 from mapping.inputs.provenance import Source
+
+if TYPE_CHECKING:
+    from mapping.analysis.selection import Register
 
 __all__ = [
     "FORMULA_PREFIXES",
@@ -271,6 +275,35 @@ def _round_geometry(geometry: dict | None, precision: int) -> dict | None:
         return [walk(c) for c in coords]
 
     return {**geometry, "coordinates": walk(geometry["coordinates"])}
+
+
+# What the capacity estimate scales, said in every download's and site's notes.
+CAPACITY_NOTE = ("The capacity estimate scales each area's live births of the 12 months standing for the population "
+                 "year (the nearest published period where a nation has none, named); children aged 0 only where "
+                 "an area has no births.")
+
+
+def teams_credit(register: Register | None, *, brought: str) -> tuple[str, str]:
+    """What a download or a site says about its teams: (the words added to the attribution, the source line).
+    ``register`` None is the built-in data/teams.csv; a user's register is named by its source and sha256,
+    ``brought`` saying how it came ("uploaded in this session", "given by the user")."""
+    if register is None:
+        return (" Teams: the public sources each row of data/teams.csv names (Parent-Infant Foundation and PIP UK "
+                "publications, NHS bodies' own service pages, news reports).",
+                "Teams: data/teams.csv, the teams and services named in public sources since Rare Jewels (2019), "
+                "each row with its source and evidence grade; not a complete list (no public source lists every team)")
+    return (f" Teams: the register {register.source}, brought by the user (not data/teams.csv).",
+            f"Teams: {register.source} (sha256 {register.sha256}), a register {brought}, "
+            "used instead of the built-in data/teams.csv")
+
+
+def data_date_line(geography: str, year: int, as_of: date) -> str:
+    """The data date every download and site states: the teams' date, the population year, the boundaries."""
+    import boundaries
+
+    geo = boundaries.get_geography(geography)
+    return (f"teams as of {as_of.isoformat()}; population mid-{year}; boundaries {geo.label} "
+            f"({geo.vintage.isoformat()})")
 
 
 def source_line(source: Source, *, sha256: bool = False) -> str:

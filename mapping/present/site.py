@@ -36,7 +36,15 @@ import pandas as pd
 
 from mapping.errors import OutputError, PimapError
 from mapping.present import style, webmap
-from mapping.present.downloads import DownloadMeta, download_name, source_line, to_csv_bytes
+from mapping.present.downloads import (
+    CAPACITY_NOTE,
+    DownloadMeta,
+    data_date_line,
+    download_name,
+    source_line,
+    teams_credit,
+    to_csv_bytes,
+)
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -280,28 +288,16 @@ def site_text(selection: Selection, inputs: Inputs) -> SiteText:
     from mapping.inputs.provenance import sources_for
 
     geo = boundaries.get_geography(selection.geography)
-    register = selection.register
-    if register is None:
-        teams_by = (" Teams: the public sources each row of data/teams.csv names (Parent-Infant Foundation and PIP UK "
-                    "publications, NHS bodies' own service pages, news reports).")
-        teams_line = ("Teams: data/teams.csv, the teams and services named in public sources since Rare Jewels (2019), "
-                      "each row with its source and evidence grade; not a complete list (no public source lists every team)")
-    else:
-        teams_by = f" Teams: the register {register.source}, brought by the user (not data/teams.csv)."
-        teams_line = (f"Teams: {register.source} (sha256 {register.sha256}), a register given by the user, "
-                      "used instead of the built-in data/teams.csv")
+    teams_by, teams_line = teams_credit(selection.register, brought="given by the user")
     as_of = selection.as_of.isoformat()
     return SiteText(
         title="Parent-infant teams and babies aged 0-2, by area",
         geography_label=geo.label,
-        data_date=f"teams as of {as_of}; population mid-{selection.year}; boundaries {geo.label} "
-                  f"({geo.vintage.isoformat()})",
+        data_date=data_date_line(selection.geography, selection.year, selection.as_of),
         attribution=boundaries.ATTRIBUTION + teams_by,
         sources=(teams_line, *[source_line(s) for s in sources_for(selection, births=True) if s.role != "teams"]),
         notes=(list_count_of(inputs).sentence(), boundaries.population.ESTIMATES_NOTE,
-               "The capacity estimate scales each area's live births of the 12 months standing for the population "
-               "year (the nearest published period where a nation has none, named); children aged 0 only where "
-               "an area has no births."),
+               CAPACITY_NOTE),
         generated=as_of,
     )
 
