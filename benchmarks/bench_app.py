@@ -24,10 +24,12 @@ import contextlib
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -65,9 +67,10 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def app_server(home: Path | None = None, extra_env: dict | None = None,
-               script: Path = REPO / "app.py") -> Iterator[tuple[str, float]]:
-    """Start ``streamlit run <script>`` (the app by default) on loopback; yield (url, start time); stop it afterwards."""
+def app_process(home: Path | None = None, extra_env: dict | None = None,
+                script: Path = REPO / "app.py", start_timeout: float = 120) -> Iterator[tuple[str, float, subprocess.Popen]]:
+    """Start ``streamlit run <script>`` (the app by default) on loopback; yield (url, start time, process); stop it
+    afterwards, also on SIGTERM (a CI runner's ``timeout``), and have it die with this process however it dies."""
     port = free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
     if home is not None:
@@ -79,10 +82,13 @@ def app_server(home: Path | None = None, extra_env: dict | None = None,
            "--server.fileWatcherType", "none"]
     log = tempfile.TemporaryFile()
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            preexec_fn=_die_with_parent)
     url = f"http://127.0.0.1:{port}"
+    # A SIGTERM unwinds like Ctrl-C, so the finally below stops the server (main thread only).
+    previous = _on_sigterm(_interrupt)
     try:
-        deadline = time.time() + 120
+        deadline = time.time() + start_timeout
         while True:
             try:
                 with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
@@ -94,14 +100,44 @@ def app_server(home: Path | None = None, extra_env: dict | None = None,
                 log.seek(0)
                 raise RuntimeError(f"streamlit did not start: {log.read().decode(errors='replace')[-2000:]}")
             time.sleep(0.05)
-        yield url, started
+        yield url, started, proc
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait(timeout=5)
         log.close()
+        if previous is not None:
+            _on_sigterm(previous)
+
+
+@contextlib.contextmanager
+def app_server(home: Path | None = None, extra_env: dict | None = None,
+               script: Path = REPO / "app.py") -> Iterator[tuple[str, float]]:
+    """:func:`app_process`, yielding (url, start time)."""
+    with app_process(home, extra_env, script) as (url, started, _):
+        yield url, started
+
+
+def _on_sigterm(handler):
+    """Install a SIGTERM handler and return the previous one (None off the main thread, where none can be set)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, handler)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _die_with_parent() -> None:
+    """In the server's process, before it starts: be killed when this process dies, however it dies (Linux)."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def serve_offline(page) -> None:

@@ -31,11 +31,9 @@ import asyncio
 import contextlib
 import os
 import re
-import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -289,56 +287,12 @@ async def run_step(url: str, pid: int, clients: int, timeout: float) -> Step:
 
 @contextlib.contextmanager
 def server() -> Iterator[tuple[str, subprocess.Popen]]:
-    """``streamlit run app.py`` on a free loopback port; yields (url, process); always stopped afterwards."""
-    from bench_app import REPO, free_port
+    """``streamlit run app.py`` on a free loopback port; yields (url, process); always stopped afterwards
+    (bench_app.app_process)."""
+    from bench_app import app_process
 
-    port = free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    env.setdefault("PIMAP_DATA_MIRROR", str(REPO.parent / "shared" / "data" / "raw"))
-    cmd = [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless", "true",
-           "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            preexec_fn=_die_with_parent)
-    url = f"http://127.0.0.1:{port}"
-    # A SIGTERM (``timeout``, a CI runner) unwinds like Ctrl-C, so the finally below stops the server.
-    previous = signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                log.seek(0)
-                raise RuntimeError(f"streamlit did not start: {log.read().decode(errors='replace')[-2000:]}")
-            time.sleep(0.05)
+    with app_process(start_timeout=60) as (url, _, proc):
         yield url, proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-        log.close()
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
-def _die_with_parent() -> None:
-    """In the server's process, before it starts: be killed when this process dies, however it dies (Linux)."""
-    with contextlib.suppress(Exception):
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 async def ramp(url: str, pid: int, max_clients: int, budget: float,
