@@ -27,12 +27,9 @@ import argparse
 import hashlib
 import io
 import json
-import os
 import re
-import shutil
 import sys
 import tarfile
-import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
@@ -193,40 +190,16 @@ def install_files(package: Package, folder: Path, files: Mapping[str, bytes], *,
             raise VendorError(f"{folder} holds files this script did not write ({', '.join(theirs[:5])}"
                               f"{', ...' if len(theirs) > 5 else ''}); nothing was changed: move them away "
                               "and run this again")
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".part", dir=folder.parent))
-    aside: Path | None = None
+    from mapping.present.outputs import replace_folder
+
+    manifest_data = {"package": package.name, "version": package.version, "source": source,
+                     "tarball_sha256": package.sha256,
+                     "files": {name: sha256_hex(data) for name, data in sorted(files.items())}}
+    manifest_bytes = (json.dumps(manifest_data, indent=1, sort_keys=True) + "\n").encode("utf-8")
     try:
-        for name, data in sorted(files.items()):
-            path = staging / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with open(path, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(path, 0o644)
-        manifest_data = {"package": package.name, "version": package.version, "source": source,
-                         "tarball_sha256": package.sha256,
-                         "files": {name: sha256_hex(data) for name, data in sorted(files.items())}}
-        (staging / MANIFEST).write_text(json.dumps(manifest_data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        os.chmod(staging, 0o755)
-        for sub in staging.rglob("*"):
-            if sub.is_dir():
-                os.chmod(sub, 0o755)
-        if folder.exists():
-            aside = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old.", dir=folder.parent))
-            os.replace(folder, aside / folder.name)
-        try:
-            os.replace(staging, folder)
-        except OSError:
-            if aside is not None:
-                os.replace(aside / folder.name, folder)  # put the earlier copy back
-            raise
+        replace_folder(folder, {**files, MANIFEST: manifest_bytes})
     except OSError as exc:
         raise VendorError(f"{folder} could not be written ({exc}); the earlier copy, if any, is unchanged") from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        if aside is not None:
-            shutil.rmtree(aside, ignore_errors=True)  # only the earlier copy of our own files
 
 
 def ensure(package: Package = LEAFLET, *, vendor_dir: Path = VENDOR_DIR, tarball: Path | None = None,

@@ -23,7 +23,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -179,3 +179,46 @@ def csv_text(frame: pd.DataFrame) -> str:
 
     safe = neutralise_frame(frame)
     return safe.to_csv(index=False, lineterminator=csv_line_end(safe))
+
+
+def replace_folder(folder: Path, files: Mapping[str, bytes]) -> None:
+    """Put ``files`` (relative path -> bytes) in ``folder`` whole: written in a new folder beside it (each file
+    synced, readable by all), then swapped in by renaming; an earlier ``folder`` is moved aside first and put
+    back if the swap fails, then removed. The caller decides beforehand that the earlier folder may be
+    replaced (only files the project wrote). Raises OSError; a reader never sees half a folder."""
+    staging: Path | None = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".part", dir=folder.parent))
+    aside: Path | None = None
+    assert staging is not None
+    try:
+        for name, body in sorted(files.items()):
+            path = staging / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "wb") as fh:
+                fh.write(body)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(path, 0o644)
+        for sub in [staging, *(p for p in staging.rglob("*") if p.is_dir())]:
+            os.chmod(sub, 0o755)
+        emptied = False
+        if folder.exists():
+            if any(folder.iterdir()):
+                aside = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old.", dir=folder.parent))
+                os.replace(folder, aside / folder.name)
+            else:
+                folder.rmdir()
+                emptied = True
+        try:
+            os.replace(staging, folder)
+        except OSError:
+            if aside is not None:
+                os.replace(aside / folder.name, folder)  # the earlier folder back
+            elif emptied:
+                folder.mkdir()
+            raise
+        staging = None
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        if aside is not None:
+            shutil.rmtree(aside, ignore_errors=True)  # the earlier folder: only files the caller checked are its own

@@ -25,8 +25,6 @@ import html
 import json
 import os
 import re
-import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -385,45 +383,11 @@ def check_site_folder(out: str | os.PathLike, *, overwrite: bool = False) -> Pat
 def write_site(files: Mapping[str, bytes], out: str | os.PathLike, *, overwrite: bool = False) -> Path:
     """Write the site into ``out`` whole: in a new folder beside it, then moved into place (the earlier
     site, when replacing one, is moved aside first and put back if the move fails)."""
-    from mapping.present.outputs import describe_os_error
+    from mapping.present.outputs import describe_os_error, replace_folder
 
     out = check_site_folder(out, overwrite=overwrite)
-    staging: Path | None = None
-    aside: Path | None = None
     try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent))
-        for name, body in sorted(files.items()):
-            path = staging / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with open(path, "wb") as fh:
-                fh.write(body)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(path, 0o644)
-        for folder in [staging, *(p for p in staging.rglob("*") if p.is_dir())]:
-            os.chmod(folder, 0o755)
-        emptied = False
-        if out.exists():
-            if any(out.iterdir()):
-                aside = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
-                os.replace(out, aside / out.name)
-            else:
-                out.rmdir()
-                emptied = True
-        try:
-            os.replace(staging, out)
-        except OSError:
-            if aside is not None:
-                os.replace(aside / out.name, out)
-            elif emptied:
-                out.mkdir()
-            raise
-        staging = None
+        replace_folder(out, files)
     except OSError as exc:
         raise OutputError(f"output folder {str(out)!r} could not be written: {describe_os_error(exc)}") from None
-    finally:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
-        if aside is not None:
-            shutil.rmtree(aside, ignore_errors=True)  # the earlier site: only files it wrote (checked above)
     return out

@@ -7,6 +7,7 @@ import hashlib
 import importlib.util
 import io
 import json
+import os
 import sys
 import tarfile
 from pathlib import Path
@@ -102,14 +103,14 @@ def test_failed_swap_keeps_the_earlier_copy(tmp_path: Path, monkeypatch: pytest.
     package = _package(data)
     folder = vendor_js.ensure(package, vendor_dir=tmp_path, fetch=lambda url: data, say=lambda s: None)
     (folder / "synthetic.js").write_bytes(b"earlier")
-    real_replace = vendor_js.os.replace
+    real_replace = os.replace
 
     def failing_replace(src, dst):
         if Path(src).name.endswith(".part"):
             raise OSError(28, "No space left on device")
         return real_replace(src, dst)
 
-    monkeypatch.setattr(vendor_js.os, "replace", failing_replace)
+    monkeypatch.setattr(os, "replace", failing_replace)  # the swap in mapping.present.outputs.replace_folder
     with pytest.raises(vendor_js.VendorError, match="earlier copy"):
         vendor_js.ensure(package, vendor_dir=tmp_path, fetch=lambda url: data, say=lambda s: None)
     assert (folder / "synthetic.js").read_bytes() == b"earlier"
