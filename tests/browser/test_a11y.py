@@ -10,21 +10,16 @@ Uses the server and browser helpers of benchmarks/bench_app.py, as tests/browser
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-REPO = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("bench_app", REPO / "benchmarks" / "bench_app.py")
-bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench)
+from browser_helpers import MISSING, bench  # noqa: E402
 
-_missing = bench.missing_requirements()
-if _missing:
-    pytest.skip(f"browser test skipped: {_missing}", allow_module_level=True)
+if MISSING:
+    pytest.skip(f"browser test skipped: {MISSING}", allow_module_level=True)
 
 # The WCAG 2.0, 2.1 and 2.2 A and AA rules of axe-core.
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]

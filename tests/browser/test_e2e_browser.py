@@ -7,7 +7,6 @@ since CI has no network). Skipped, with the reason, when chromium, libjs-leaflet
 
 from __future__ import annotations
 
-import importlib.util
 import io
 from datetime import date
 from pathlib import Path
@@ -17,14 +16,10 @@ import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-REPO = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("bench_app", REPO / "benchmarks" / "bench_app.py")
-bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench)
+from browser_helpers import MISSING, bench  # noqa: E402
 
-_missing = bench.missing_requirements()
-if _missing:
-    pytest.skip(f"browser test skipped: {_missing}", allow_module_level=True)
+if MISSING:
+    pytest.skip(f"browser test skipped: {MISSING}", allow_module_level=True)
 
 
 @pytest.fixture(scope="module")
