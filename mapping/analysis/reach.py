@@ -12,7 +12,6 @@ view quotes (the app, the pack, ``pimap reach --national``), always from exact b
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
@@ -43,6 +42,11 @@ __all__ = [
 ]
 
 
+# The most families a team could support a year: far above any team's (Leeds, about 130), low enough that
+# teams x families stays a finite, exact number (1e308 a team made the national reach infinite).
+MAX_FAMILIES_PER_TEAM = 100_000
+
+
 @dataclass(frozen=True)
 class ReachParameters:
     """The reference figures behind a reach estimate, each with its source."""
@@ -64,8 +68,9 @@ class ReachParameters:
     births_note: str = "children aged 0 at mid-year stand in for a year's babies (one family per baby)"
 
     def __post_init__(self) -> None:
-        if not 0 < self.families_per_team < math.inf:
-            raise PimapError(f"families_per_team must be a positive number, not {self.families_per_team}")
+        if not 0 < self.families_per_team <= MAX_FAMILIES_PER_TEAM:
+            raise PimapError(f"the families a team supports a year must be more than 0 and at most "
+                             f"{MAX_FAMILIES_PER_TEAM:,} (Leeds: about 130), not {self.families_per_team:g}")
         if not 0 < self.need_share <= 1:
             raise PimapError(f"need_share must be in (0, 1], not {self.need_share}")
         if self.births_band not in ("age0", "age0_2"):
