@@ -311,7 +311,9 @@ def source_line(source: Source, *, sha256: bool = False) -> str:
     with ``sha256``, the hash of a register's bytes, which is its identity). The registry's internal id of the
     file is left out: the address names it for a reader."""
     licence = f" ({source.licence})" if source.licence else ""
-    url = f" {source.url}" if source.url else ""
+    # Where it is: the pinned address, or for the project's own files (no address) their path in the project.
+    own_file = not source.url and source.id.startswith("data/")
+    url = f" {source.url}" if source.url else (f" ({source.id} in the project)" if own_file else "")
     digest = f" sha256 {source.sha256}" if sha256 and source.sha256 else ""
     return f"{source.description}{licence}{url}{digest}"
 

@@ -98,7 +98,7 @@ def test_the_cli_csv_round_trips_and_its_totals_match(mirror, tmp_path, capsys):
     assert main([*argv, "--out", str(target)]) == 0
     text = target.read_text(encoding="utf-8-sig")
     assert "# data date: teams on 2019-07-01 and on 2022-07-01; population mid-2020 at both dates" in text
-    assert "# source: data/teams.csv: " in text
+    assert "# source: the project's register of teams" in text and "(data/teams.csv in the project)" in text
     areas = pd.read_csv(io.StringIO(text), comment="#", keep_default_na=False, dtype={"code": str})
     assert list(areas.columns) == list(AREA_COLUMNS) and len(areas) == len(changes.areas)
     for column in ("babies", "covered_before", "covered_after", "gained", "lost", "net"):
