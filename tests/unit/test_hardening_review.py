@@ -81,7 +81,7 @@ def test_infinite_families_per_team_is_refused_not_printed_as_inf_reach(capsys):
     code = main(["reach", "--geography", "uk2023", "--year", "2020", "--families-per-team", "inf"])
     err = capsys.readouterr().err
     assert code == 2
-    assert err.startswith("pimap: error: families_per_team") and "inf" in err
+    assert err.startswith("pimap: error: the families a team supports a year") and "inf" in err
 
 
 # --- a huge manifest.json ---------------------------------------------------------------------------------

@@ -85,7 +85,7 @@ def test_national_reach_arithmetic():
 
 
 def test_parameters_are_checked():
-    with pytest.raises(PimapError, match="families_per_team"):
+    with pytest.raises(PimapError, match="families a team supports a year"):
         ReachParameters(families_per_team=0)
     with pytest.raises(PimapError, match="need_share"):
         ReachParameters(need_share=1.5)
