@@ -51,12 +51,6 @@ def app_pages() -> dict[str, str]:
     return paths
 
 
-@pytest.fixture(scope="module")
-def server(mirror):
-    with bench.app_server() as (url, _started):
-        yield url
-
-
 @pytest.fixture()
 def page():
     with bench.browser_page(width=1400, height=1000) as p:

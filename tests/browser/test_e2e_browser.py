@@ -22,12 +22,6 @@ if MISSING:
     pytest.skip(f"browser test skipped: {MISSING}", allow_module_level=True)
 
 
-@pytest.fixture(scope="module")
-def server(mirror):
-    with bench.app_server() as (url, _started):
-        yield url
-
-
 @pytest.fixture()
 def page():
     with bench.browser_page(height=1200) as p:
@@ -96,15 +90,9 @@ def test_tooltip_figures_and_measure_change_without_sending_shapes_again(server,
         iframe = page.locator(bench.MAP_FRAME).first
         iframe.scroll_into_view_if_needed()
         box = iframe.bounding_box()
-        page.mouse.move(box["x"] + box["width"] * 0.85, box["y"] + box["height"] * 0.3)  # the North Sea
         x, y = box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.75
-        page.wait_for_timeout(200)
-        page.mouse.move(x, y, steps=8)
-        page.wait_for_timeout(200)
-        page.mouse.move(x + 2, y + 2)  # Leaflet checks what is under the pointer at most every 32 ms
-        tip = frame.locator(".leaflet-tooltip.foliumtooltip").first
-        tip.wait_for(timeout=30_000)
-        text = tip.inner_text()
+        start = (box["x"] + box["width"] * 0.85, box["y"] + box["height"] * 0.3)  # the North Sea
+        text = _tooltip_at(page, frame, x, y, start=start)
         rows = [r for r in gaps.to_dict("records") if r["code"] in text]
         assert len(rows) == 1, text  # one area's code
         return text, rows[0]
@@ -149,16 +137,22 @@ def test_pages_have_paths_and_links_keep_the_view(server, page):
     page.get_by_role("heading", name="Babies aged 0-2 and parent-infant teams: Scotland").wait_for(timeout=60_000)
 
 
-def _area_under(page, frame, x: float, y: float) -> str:
-    """The code in the tooltip of the area under the page point (x, y): the area the user sees there."""
-    page.mouse.move(x - 40, y - 40, steps=4)
+def _tooltip_at(page, frame, x: float, y: float, *, start: tuple[float, float] | None = None) -> str:
+    """The text of the tooltip the map shows with the pointer at the page point (x, y), moved there from
+    ``start`` (default: 40 px up and left) as a hand would."""
+    page.mouse.move(*(start or (x - 40, y - 40)), steps=4)
     page.wait_for_timeout(200)
     page.mouse.move(x, y, steps=8)
     page.wait_for_timeout(200)
     page.mouse.move(x + 1, y + 1)  # Leaflet checks what is under the pointer at most every 32 ms
     tip = frame.locator(".leaflet-tooltip.foliumtooltip").first
     tip.wait_for(timeout=30_000)
-    rows = dict(line.split("\t", 1) for line in tip.inner_text().splitlines() if "\t" in line)
+    return tip.inner_text()
+
+
+def _area_under(page, frame, x: float, y: float) -> str:
+    """The code in the tooltip of the area under the page point (x, y): the area the user sees there."""
+    rows = dict(line.split("\t", 1) for line in _tooltip_at(page, frame, x, y).splitlines() if "\t" in line)
     return rows["Code"].strip()
 
 
