@@ -13,6 +13,6 @@ chooses, caches and lays out:
   across sessions and never written to disk (a report pack takes its name and bytes from memory);
 - :mod:`webapp.pages`: one module per page; :mod:`webapp.formatting`: how every page writes numbers.
 
-Heavy modules (`mapping.report`, `mapping.present.figures`, `streamlit_folium`, ...) are imported inside the
+Heavy modules (`mapping.report`, `mapping.present.figures`, ...) are imported inside the
 functions that use them, so the first map does not wait for them.
 """

@@ -151,6 +151,23 @@ def team_shapes(version: str, as_of: date, *, register: Register | None = None, 
 
 
 @_cached
+def team_overlays(version: str, as_of: date, *, register: Register | None = None, grades: Grades = None,
+                  ) -> tuple[str, str]:
+    """The national map's layers over the areas (catchments, specialist areas, team bases) as JSON text, and a
+    short hash of that text naming them: the same for every measure, so webapp.mapview sends them to a page once."""
+    import hashlib
+    import json
+
+    from mapping.inputs.teams import teams_as_of
+
+    current = teams_as_of(teams_table(version, register=register, grades=grades), as_of)
+    catchments, specialists = team_shapes(version, as_of, register=register, grades=grades)
+    text = json.dumps(webmap.team_overlays(current, catchments=catchments, specialists=specialists),
+                      separators=(",", ":"), ensure_ascii=False)
+    return text, hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+@_cached
 def summary_of(version: str, geography: str, year: int, as_of: date, *,
         register: Register | None = None, grades: Grades = None) -> dict:
     from mapping.analysis.coverage import summarise
@@ -372,7 +389,15 @@ def list_sentence(geography: str, year: int, as_of: date, nation: str | None = N
                   register: Register | None = None, grades: Grades = None) -> str:
     """What the view's list of teams holds beside the published UK count, in words
     (:func:`mapping.analysis.list_count.list_count_of`): every page and download states it."""
+    return _list_sentence(data_version(), geography, year, as_of, nation, register=register, grades=grades)
+
+
+@_cached
+def _list_sentence(version: str, geography: str, year: int, as_of: date, nation: str | None, *,
+                   register: Register | None = None, grades: Grades = None) -> str:
+    """:func:`list_sentence`, computed once per view (it counts the whole register against the published
+    counts, which took a tenth of every page's run)."""
     from mapping.analysis.list_count import list_count_of
 
-    inputs = selection_inputs(data_version(), geography, year, as_of, register=register, grades=grades)
+    inputs = selection_inputs(version, geography, year, as_of, register=register, grades=grades)
     return list_count_of(inputs, nation).sentence()

@@ -1,4 +1,4 @@
-"""The project's visual vocabulary, defined once for the web map (folium) and the pack (matplotlib).
+"""The project's visual vocabulary, defined once for the web maps (Leaflet) and the pack (matplotlib).
 
 Everything a reader learns from one view must mean the same in the other: a class has one colour, one
 hatch and one label wherever it is drawn, a team one marker, a catchment one line. So the palettes per

@@ -1,11 +1,13 @@
-"""The national map: measures, colour classes, folium layers and the legend, as pure functions.
+"""The web maps: measures, colour classes, the map's layers as data, and the legend, as pure functions.
 
-Nothing here reads files or knows about Streamlit: tables and shapes come in, folium objects and
-HTML strings go out, so the app can cache each piece and tests can check each one.
+Nothing here reads files or knows about Streamlit: tables and shapes come in, JSON-ready layers (drawn by the
+app's map script, ``webapp/map.js``, with Leaflet) and HTML strings go out, so the app can cache each piece and
+tests can check each one. The static site (:mod:`mapping.present.site`) draws with the same tooltip and marker
+code.
 
 Every name, place and status from the data reaches the page as text: each layer's tooltip is a table of
-text nodes (:data:`TEXT_TOOLTIP_JS`, never folium's ``GeoJsonTooltip``, which sets ``innerHTML``), its data
-sits in the script as JSON, and layer names and legend labels go in HTML-escaped.
+text nodes (:data:`TEXT_TOOLTIP_JS`, which never sets HTML), its data travels as JSON, and layer names
+(escaped by the script) and legend labels (escaped here) go in as text.
 
 Colour is never the only carrier of a figure: every class has a text label, the tooltip gives
 the exact value and its class, and the app prints the same table beside the map. Every colour, marker,
@@ -23,11 +25,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-import folium
 import numpy as np
 import pandas as pd
-from branca.element import Figure, MacroElement, Template
-from folium.map import Layer
 
 from boundaries.crs import WGS84
 from mapping.analysis.ladder import LEVEL_LABELS, LEVEL_SLUGS, LEVELS
@@ -44,8 +43,6 @@ __all__ = [
     "CHANGE_COLOURS",
     "change_classes",
     "change_text",
-    "LEAFLET_CSS",
-    "LEAFLET_JS",
     "MEASURES",
     "NO_DATA",
     "NO_SMALL_AREAS",
@@ -53,39 +50,31 @@ __all__ = [
     "TEAM_STYLES",
     "MARKER_JS",
     "TEXT_TOOLTIP_JS",
-    "AreasLayer",
+    "UK_BOUNDS",
     "ColourClass",
-    "Legend",
     "Measure",
-    "TeamLayer",
-    "TextLayer",
-    "area_at",
     "area_properties",
     "area_styles",
-    "base_map",
+    "areas_layer",
     "catchment_layer",
     "catchment_shapes",
     "classify",
     "format_value",
     "ladder_evidence_text",
     "ladder_levels_text",
-    "layer_groups",
     "legend_html",
+    "team_overlays",
+    "map_spec",
     "measure_values",
     "nation_bounds",
     "nice_breaks",
     "marker_key",
     "marker_svg",
-    "team_markers",
     "team_features",
+    "team_layer",
+    "text_layer",
     "tooltip_fields",
-    "view_for_bounds",
 ]
-
-# The one script and stylesheet the map needs (folium's other defaults, jQuery, Bootstrap and
-# Font Awesome, are not used here and would cost four more downloads before the map draws).
-LEAFLET_JS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"
-LEAFLET_CSS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css"
 
 NO_DATA = (style.NO_DATA.label, style.NO_DATA.colour)
 
@@ -463,60 +452,10 @@ def area_properties(gaps: pd.DataFrame, measure: Measure, foi: pd.DataFrame | No
     return out
 
 
-# --- folium layers -------------------------------------------------------------------------------
+# --- the map's layers, as data for its browser script ----------------------------------------------
 
 
 UK_BOUNDS = [[49.86, -8.65], [60.86, 1.77]]
-TOOLTIP_CSS = ("<style>.leaflet-tooltip.foliumtooltip{white-space:normal;width:max-content;max-width:340px;"
-               "font-size:12px}.foliumtooltip th{text-align:left;vertical-align:top;padding-right:6px}</style>")
-
-
-def base_map(bounds: Sequence[Sequence[float]] | None = None, *, tiles: str | None = "OpenStreetMap",
-             fit: bool = True, leaflet_js: str = LEAFLET_JS, leaflet_css: str = LEAFLET_CSS) -> folium.Map:
-    """A canvas-rendered map centred on ``bounds`` ([[south, west], [north, east]]), the UK by default.
-
-    With ``fit`` the map also fits the bounds in the browser (the app instead passes a centre and
-    zoom from :func:`view_for_bounds`, which st_folium applies without reloading the map). Only
-    Leaflet itself is loaded (see :data:`LEAFLET_JS`); ``tiles=None`` draws no base tiles.
-    """
-    bounds = bounds or UK_BOUNDS
-    centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
-    m = folium.Map(location=centre, zoom_start=5, tiles=tiles, prefer_canvas=True, control_scale=True,
-                   min_zoom=4, max_zoom=13, zoom_snap=0.25, zoom_delta=0.5)
-    m.default_js = [("leaflet", leaflet_js)]
-    m.default_css = [("leaflet_css", leaflet_css)]
-    # Tooltips wrap rather than run off the map's edge (the ladder's evidence and FOI classes are long).
-    root = m.get_root()
-    assert isinstance(root, Figure)  # a folium Map's root is always its page
-    root.header.add_child(folium.Element(TOOLTIP_CSS))
-    if fit:
-        m.fit_bounds(bounds)
-    return m
-
-
-def _mercator_y(lat: float) -> float:
-    """Latitude as Web Mercator y, in the same units as longitude degrees."""
-    return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
-
-
-def view_for_bounds(bounds: Sequence[Sequence[float]], width_px: int, height_px: int, *,
-                    snap: float = 0.25, padding_px: int = 10) -> tuple[tuple[float, float], float]:
-    """The centre and the largest zoom (a multiple of ``snap``) at which ``bounds`` fit a map of that size.
-
-    Web Mercator: at zoom z the world is 256 * 2**z pixels wide, so a span of d degrees of longitude
-    (or of Mercator y) takes 256 * 2**z * d / 360 pixels. The centre is the middle of the bounds in
-    Mercator y, as Leaflet's fitBounds uses.
-    """
-    (south, west), (north, east) = bounds
-    dx = max(east - west, 1e-9)
-    y_south, y_north = _mercator_y(south), _mercator_y(north)
-    dy = max(y_north - y_south, 1e-9)
-    fit_x = math.log2((width_px - 2 * padding_px) * 360 / (256 * dx))
-    fit_y = math.log2((height_px - 2 * padding_px) * 360 / (256 * dy))
-    zoom = math.floor(min(fit_x, fit_y) / snap) * snap
-    y_mid = (y_south + y_north) / 2
-    lat_mid = math.degrees(2 * math.atan(math.exp(math.radians(y_mid))) - math.pi / 2)
-    return (round(lat_mid, 5), round((west + east) / 2, 5)), zoom
 
 
 TOOLTIP_FIELDS = ("name", "code", "nation", "value", "class", "babies", "uncovered", "coverage", "teams", "nearest")
@@ -546,17 +485,6 @@ def area_styles(properties: pd.DataFrame, measure: Measure) -> dict[str, list[st
             for row in properties.to_dict("records")}
 
 
-def _script_json(value: object) -> str:
-    """JSON that is safe inside a page's script (``<``, ``>`` and ``&`` as escapes, as folium writes them)."""
-    return (json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
-
-
-def _layer_name(text: str) -> str:
-    """A layer's name as the layer control takes it: Leaflet sets it as HTML, so it goes in escaped."""
-    return html.escape(text, quote=False)
-
-
 # The one way every layer's tooltip is made: a table of text nodes (a label and a value per row), so no
 # name, place or status from the data is ever read as HTML. Each layer's script calls it with its labels
 # and one feature's values.
@@ -572,121 +500,35 @@ TEXT_TOOLTIP_JS = """function (labels, values) {
 }"""
 
 
-class TextLayer(Layer):
-    """GeoJSON features with a tooltip of text nodes (:data:`TEXT_TOOLTIP_JS`) and a style of their own.
+def text_layer(features: Iterable[tuple[dict, dict, Sequence[str]]], labels: Sequence[str], *, name: str,
+               show: bool = True) -> dict[str, Any]:
+    """Shapes (or points, drawn as circle markers) each with a Leaflet path style of its own and a tooltip of text
+    nodes (:data:`TEXT_TOOLTIP_JS`): one layer of the map, as data for its script.
 
-    ``features`` are (GeoJSON geometry, Leaflet path style, tooltip values) triples; points are drawn
-    as circle markers in their style. The data goes into the script as one JSON value (``<``, ``>``
-    and ``&`` escaped), so nothing in it is ever markup. This replaces folium's ``GeoJsonTooltip``,
-    which builds the tooltip as an HTML string and sets it as ``innerHTML``.
+    ``features`` are (GeoJSON geometry, Leaflet path style, tooltip values) triples. Every value is a JSON string
+    that the script only ever sets as text, so nothing in it is ever markup (the layer's name too: the script
+    escapes it for Leaflet's layer list, which sets names as HTML).
     """
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }}_labels = {{ this.labels_json }};
-        var {{ this.get_name() }} = L.geoJson({{ this.data_json }}, {
-            smoothFactor: 0.5,
-            style: function (feature) { return feature.properties.style; },
-            pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, feature.properties.style); },
-            onEachFeature: function (feature, layer) {
-                layer.bindTooltip(function () {
-                    return ({{ this.tooltip_js }})({{ this.get_name() }}_labels, feature.properties.tooltip);
-                }, {sticky: {{ this.sticky_json }}, className: "foliumtooltip"});
-                {% if this.highlight_json %}
-                layer.on({
-                    mouseover: function (e) { e.target.setStyle({{ this.highlight_json }}); },
-                    mouseout: function (e) { {{ this.get_name() }}.resetStyle(e.target); }
-                });
-                {% endif %}
-            }
-        });
-        {% endmacro %}
-    """)
-
-    def __init__(self, features: Iterable[tuple[dict, dict, Sequence[str]]], labels: Sequence[str], *, name: str,
-                 highlight: dict | None = None, sticky: bool = False, show: bool = True) -> None:
-        super().__init__(name=_layer_name(name), overlay=True, control=True, show=show)
-        self._name = "TextLayer"
-        self.data_json = _script_json({"type": "FeatureCollection", "features": [
-            {"type": "Feature", "geometry": geometry,
-             "properties": {"style": style, "tooltip": [str(v) for v in values]}}
-            for geometry, style, values in features]})
-        self.labels_json = _script_json(list(labels))
-        self.tooltip_js = TEXT_TOOLTIP_JS
-        self.sticky_json = "true" if sticky else "false"
-        self.highlight_json = _script_json(highlight) if highlight else ""
+    return {"kind": "shapes", "name": str(name), "show": bool(show), "labels": [str(label) for label in labels],
+            "data": {"type": "FeatureCollection", "features": [
+                {"type": "Feature", "geometry": geometry,
+                 "properties": {"style": dict(style), "tooltip": [str(v) for v in values]}}
+                for geometry, style, values in features]}}
 
 
-class AreasLayer(MacroElement):
-    """The areas filled by class, with the shapes fetched by the browser from ``shapes_url`` once per page.
+def areas_layer(shapes_url: str, properties: pd.DataFrame, measure: Measure) -> dict[str, Any]:
+    """The areas filled by class, with their shapes fetched by the browser from ``shapes_url`` once per page.
 
-    The shapes (GeoJSON features with a ``code`` property, about 1.1 MB for the UK) are the bulk of a map; the browser
-    keeps them, parsed, for as long as the page is open, so a new measure, year or date sends only
-    :func:`area_styles` (each area's colour and tooltip values) instead of every shape again. The
-    tooltip is built in the browser as a table of text nodes (:data:`TEXT_TOOLTIP_JS`, labels from
-    :func:`tooltip_fields`), as on every other layer, so no value is ever read as HTML. Areas not in
-    ``properties`` are not drawn. Once the areas are drawn the map's page carries
-    ``data-areas-drawn="<layer name>"`` on its body (``"error"`` if the shapes could not be fetched, with a
-    message on the map), so a browser test can wait for the drawing itself.
+    The shapes (GeoJSON features with a ``code`` property, about 1.1 MB for the UK) are the bulk of a map; the
+    browser keeps them, parsed and drawn, for as long as the page is open, so a new measure, year or date sends
+    only :func:`area_styles` (each area's colour and tooltip values) and the map restyles the areas it holds.
+    Areas not in ``properties`` are not drawn. Once drawn, the page's body carries
+    ``data-areas-drawn="<layer name>"`` (``"error"`` if the shapes could not be fetched, with a message on the
+    map), so a browser test can wait for the drawing itself.
     """
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }}_areas = {{ this.styles_json }};
-        var {{ this.get_name() }}_labels = {{ this.labels_json }};
-        var {{ this.get_name() }} = L.geoJson(null, {
-            smoothFactor: 0.5,
-            filter: function (feature) {
-                return Object.prototype.hasOwnProperty.call({{ this.get_name() }}_areas, feature.properties.code);
-            },
-            style: function (feature) {
-                return Object.assign({fillColor: {{ this.get_name() }}_areas[feature.properties.code][0]},
-                                     {{ this.style_json }});
-            },
-            onEachFeature: function (feature, layer) {
-                var values = {{ this.get_name() }}_areas[feature.properties.code];
-                layer.bindTooltip(function () {
-                    return ({{ this.tooltip_js }})({{ this.get_name() }}_labels, values.slice(1));
-                }, {sticky: true, className: "foliumtooltip"});
-                layer.on({
-                    mouseover: function (e) { e.target.setStyle({{ this.highlight_json }}); },
-                    mouseout: function (e) { {{ this.get_name() }}.resetStyle(e.target); }
-                });
-            }
-        }).addTo({{ this._parent.get_name() }});
-        (function (layer, url, name) {
-            var kept = window.pimapShapes = window.pimapShapes || {};
-            kept[url] = kept[url] || fetch(url).then(function (response) {
-                if (!response.ok) { throw new Error("HTTP " + response.status); }
-                return response.json();
-            });
-            kept[url].then(function (shapes) {
-                layer.addData(shapes);
-                requestAnimationFrame(function () { document.body.dataset.areasDrawn = name; });
-            }).catch(function (error) {
-                delete kept[url];
-                var note = document.createElement("div");
-                note.style.cssText = "position:absolute;top:10px;left:60px;right:60px;z-index:1000;background:#fff;"
-                    + "padding:6px 8px;border:2px solid #D55E00;font:14px sans-serif";
-                note.textContent = "The area shapes could not be loaded (" + error.message + "): reload the page.";
-                document.body.appendChild(note);
-                document.body.dataset.areasDrawn = "error";
-            });
-        })({{ this.get_name() }}, {{ this.url_json }}, {{ this.name_json }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, shapes_url: str, properties: pd.DataFrame, measure: Measure) -> None:
-        super().__init__()
-        self._name = "AreasLayer"
-        self.layer_name = f"Areas: {measure.label}"
-        self.url_json = _script_json(shapes_url)
-        self.styles_json = _script_json(area_styles(properties, measure))
-        self.labels_json = _script_json(tooltip_fields(measure)[1])
-        self.name_json = _script_json(self.layer_name)
-        self.style_json = _script_json(AREA_STYLE)
-        self.highlight_json = _script_json(AREA_HIGHLIGHT)
-        self.tooltip_js = TEXT_TOOLTIP_JS
+    return {"kind": "areas", "name": f"Areas: {measure.label}", "show": True, "url": shapes_url,
+            "labels": tooltip_fields(measure)[1], "areas": area_styles(properties, measure),
+            "style": AREA_STYLE, "highlight": AREA_HIGHLIGHT}
 
 
 def team_features(teams: pd.DataFrame) -> dict:
@@ -758,49 +600,21 @@ MARKER_JS = """function (specs, feature, latlng) {
 }"""
 
 
-class TeamLayer(TextLayer):
-    """Team bases as Leaflet markers drawn by :data:`MARKER_JS`, with the same text-node tooltips as
-    :class:`TextLayer`. Features carry only their marker's key and their tooltip values; the drawings are
-    one table (:data:`TEAM_STYLES`) in the script, so a marker's shape and colours come from the style alone."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }}_labels = {{ this.labels_json }};
-        var {{ this.get_name() }}_markers = {{ this.markers_json }};
-        var {{ this.get_name() }} = L.geoJson({{ this.data_json }}, {
-            pointToLayer: function (feature, latlng) {
-                return ({{ this.marker_js }})({{ this.get_name() }}_markers, feature, latlng);
-            },
-            onEachFeature: function (feature, layer) {
-                layer.bindTooltip(function () {
-                    return ({{ this.tooltip_js }})({{ this.get_name() }}_labels, feature.properties.tooltip);
-                }, {sticky: false, direction: "top", className: "foliumtooltip"});
-            }
-        });
-        {% endmacro %}
-    """)
-
-    def __init__(self, features: Iterable[tuple[dict, str, Sequence[str]]], labels: Sequence[str], *,
-                 name: str) -> None:
-        super().__init__([], labels, name=name)
-        self._name = "TeamLayer"
-        self.data_json = _script_json({"type": "FeatureCollection", "features": [
-            {"type": "Feature", "geometry": geometry, "properties": {"marker": key, "tooltip": [str(v) for v in values]}}
-            for geometry, key, values in features]})
-        self.markers_json = _script_json(TEAM_STYLES)
-        self.marker_js = MARKER_JS
-
-
 TEAM_TOOLTIP = (("name", "Team"), ("status", "Status"), ("evidence", "Evidence"), ("location", "Location"))
 
 
-def team_markers(teams: pd.DataFrame) -> TeamLayer:
-    """Team bases in one layer, each marker's shape its evidence grade (circle: named by the Foundation, square:
-    described by the body running it, triangle: only a mention) and its fill its status (filled: operating,
-    hollow and dashed: in development)."""
-    features = [(f["geometry"], f["properties"]["marker"], [f["properties"][k] for k, _ in TEAM_TOOLTIP])
+def team_layer(teams: pd.DataFrame) -> dict[str, Any]:
+    """Team bases in one layer, each drawn by :data:`MARKER_JS`: its shape the evidence grade (circle: named by the
+    Foundation, square: described by the body running it, triangle: only a mention) and its fill the status
+    (filled: operating, hollow and dashed: in development). A feature carries only its marker's key and its
+    tooltip's text; the drawings are one table (:data:`TEAM_STYLES`, sent once with the map), so a marker's shape
+    and colours come from the style alone."""
+    features = [{"type": "Feature", "geometry": f["geometry"],
+                 "properties": {"marker": f["properties"]["marker"],
+                                "tooltip": [str(f["properties"][k]) for k, _ in TEAM_TOOLTIP]}}
                 for f in team_features(teams)["features"]]
-    return TeamLayer(features, [label for _, label in TEAM_TOOLTIP], name=TEAM_LAYER_NAME)
+    return {"kind": "teams", "name": TEAM_LAYER_NAME, "show": True, "labels": [label for _, label in TEAM_TOOLTIP],
+            "data": {"type": "FeatureCollection", "features": features}}
 
 
 def catchment_shapes(teams: pd.DataFrame, load_layer: Callable[[str], gpd.GeoDataFrame], *,
@@ -833,12 +647,12 @@ def catchment_shapes(teams: pd.DataFrame, load_layer: Callable[[str], gpd.GeoDat
                             crs=WGS84)
 
 
-def catchment_layer(shapes: gpd.GeoDataFrame, *, name: str, style: dict, show: bool = True) -> TextLayer:
+def catchment_layer(shapes: gpd.GeoDataFrame, *, name: str, style: dict, show: bool = True) -> dict[str, Any]:
     """Catchments (or specialist areas) as outlines with the team's name and status in the tooltip."""
     geometries = [f["geometry"] for f in json.loads(shapes[["geometry"]].to_json(drop_id=True))["features"]]
     features = [(geometry, dict(style), [str(n), str(s)])
                 for geometry, n, s in zip(geometries, shapes["name"], shapes["status"])]
-    return TextLayer(features, ["Team or area", "Status"], name=name, show=show)
+    return text_layer(features, ["Team or area", "Status"], name=name, show=show)
 
 
 # --- legend --------------------------------------------------------------------------------------
@@ -898,40 +712,7 @@ def _line_key(line: style.LineStyle, label: str) -> str:
             f'stroke="{line.colour}" stroke-width="{LINE_WEIGHT}"{dashed}/></svg> {html.escape(label)}</div>')
 
 
-class Legend(MacroElement):
-    """A Leaflet control holding :func:`legend_html` (drawn by the map's own script, so st_folium shows it)."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.control({position: "bottomleft"});
-        {{ this.get_name() }}.onAdd = function (map) {
-            var div = L.DomUtil.create("div");
-            div.innerHTML = {{ this.html_json }};
-            return div;
-        };
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, legend: str) -> None:
-        super().__init__()
-        self._name = "Legend"
-        self.html_json = json.dumps(legend)
-
-
 # --- putting it together -------------------------------------------------------------------------
-
-
-def area_at(layer: gpd.GeoDataFrame, lat: float, lon: float) -> str | None:
-    """The code of the area of ``layer`` (``code``, ``geometry`` in EPSG:4326) holding the point, or None (the sea,
-    or a sliver between simplified shapes): what a click on the map at (lat, lon) opens. Where simplified shapes
-    overlap, the first in the layer's order is taken, so the same click always opens the same area."""
-    import shapely
-
-    if not (math.isfinite(lat) and math.isfinite(lon)) or len(layer) == 0:
-        return None
-    hits = layer.sindex.query(shapely.Point(lon, lat), predicate="intersects")
-    return str(layer["code"].iloc[int(min(hits))]) if len(hits) else None
 
 
 def nation_bounds(areas, nation: str | None) -> list[list[float]] | None:
@@ -943,39 +724,31 @@ def nation_bounds(areas, nation: str | None) -> list[list[float]] | None:
     return [[float(south), float(west)], [float(north), float(east)]]
 
 
-def layer_groups(
-    areas: MacroElement,
-    measure: Measure,
-    *,
-    teams: pd.DataFrame | None = None,
-    catchments=None,
-    specialists=None,
-) -> list[folium.FeatureGroup]:
-    """The layers that change with the view (areas, catchments, specialist areas, team bases), each in a group.
-
-    st_folium swaps these groups in an open map (``feature_group_to_add``) instead of reloading it.
-    ``areas`` is the areas layer for ``measure`` (:class:`AreasLayer`: shapes fetched once).
-    """
-    groups = []
-
-    def group(name: str, layer: MacroElement) -> None:
-        fg = folium.FeatureGroup(name=_layer_name(name))
-        layer.add_to(fg)
-        groups.append(fg)
-
-    group(f"Areas: {measure.label}", areas)
+def team_overlays(teams: pd.DataFrame | None = None, *, catchments=None, specialists=None) -> list[dict[str, Any]]:
+    """The layers over the areas, bottom first: the catchments of operating teams and of teams in development,
+    CAMHS specialist areas, then the team bases. They change with the teams and the date, never with the
+    measure, so the app sends them to a page once (:func:`map_spec`'s ``overlays``)."""
+    layers = []
     if catchments is not None and len(catchments):
         in_dev = catchments["status"] == TeamStatus.IN_DEVELOPMENT
-        group("Team catchments (operating)",
-              catchment_layer(catchments[~in_dev], name=str(TeamStatus.OPERATING),
-                              style=CATCHMENT_STYLES[TeamStatus.OPERATING]))
+        layers.append(catchment_layer(catchments[~in_dev], name="Team catchments (operating)",
+                                      style=CATCHMENT_STYLES[TeamStatus.OPERATING]))
         if in_dev.any():
-            group("Team catchments (in development)",
-                  catchment_layer(catchments[in_dev], name=str(TeamStatus.IN_DEVELOPMENT),
-                                  style=CATCHMENT_STYLES[TeamStatus.IN_DEVELOPMENT]))
+            layers.append(catchment_layer(catchments[in_dev], name="Team catchments (in development)",
+                                          style=CATCHMENT_STYLES[TeamStatus.IN_DEVELOPMENT]))
     if specialists is not None and len(specialists):
-        group("CAMHS specialist practitioners, no team",
-              catchment_layer(specialists, name="specialists", style=SPECIALIST_STYLE))
+        layers.append(catchment_layer(specialists, name="CAMHS specialist practitioners, no team",
+                                      style=SPECIALIST_STYLE))
     if teams is not None:
-        group(TEAM_LAYER_NAME, team_markers(teams))
-    return groups
+        layers.append(team_layer(teams))
+    return layers
+
+
+def map_spec(layers: Sequence[dict[str, Any]], bounds: Sequence[Sequence[float]], *, label: str,
+             padding: int = 10, clickable: bool = False) -> dict[str, Any]:
+    """Everything the map's script draws (webapp/map.js), as JSON-ready data: the layers, bottom first, the bounds
+    to fit ([[south, west], [north, east]], with ``padding`` pixels to spare), the marker drawings, the map's name
+    for screen readers, and whether a click on an area is sent back (to open its profile). The app may add
+    ``overlays``, layers drawn above these that a page receives only once (webapp.mapview)."""
+    return {"layers": list(layers), "bounds": [[float(v) for v in corner] for corner in bounds],
+            "padding": int(padding), "markers": TEAM_STYLES, "label": str(label), "clickable": bool(clickable)}

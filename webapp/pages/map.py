@@ -17,21 +17,17 @@ from webapp.data import (
     shapes_url,
     styled_areas,
     summary_of,
-    team_shapes,
-    teams_table,
+    team_overlays,
 )
 from webapp.foi_session import foi_classes, session_ladder, show_ladder_note
 from webapp.formatting import escape_markdown, fmt_int, fmt_share
+from webapp.mapview import show_map
 from webapp.register_session import register_line
 from webapp.state import View
 
 MAP_HEIGHT = 680
-# The map's width on a typical screen, for choosing the zoom that fits a nation (st_folium sets the view
-# without reloading the map, but it needs a zoom level rather than bounds).
-MAP_WIDTH = 760
 # The map with its key, and the headline figures, which the phone layout moves below it (class: st-key-<key>).
 MAP_KEY, FIGURES_KEY = "map_block", "map_figures"
-CLICK_KEY = "_map_click_followed"
 # On a screen under 700 px wide the map (its columns stacked, so it fills the width, the key below it) comes
 # before the headline figures: the page's blocks are a flex column and only the figures' order changes
 # (layout only; Streamlit wraps a keyed container in a layout wrapper, which is the flex item).
@@ -53,22 +49,20 @@ def page_map(view: View) -> None:
     with st.container(key=FIGURES_KEY):
         measure, properties, legend = show_figures(view, version, summary, gaps)
 
-    areas = webmap.AreasLayer(shapes_url(version, view.geography), properties, measure)
-    catchments, specialists = team_shapes(version, view.as_of, register=view.register, grades=view.grades)
-    from mapping.inputs.teams import teams_as_of
-
-    current = teams_as_of(teams_table(version, register=view.register, grades=view.grades), view.as_of)
+    areas = webmap.areas_layer(shapes_url(version, view.geography), properties, measure)
+    overlays = team_overlays(version, view.as_of, register=view.register, grades=view.grades)
     bounds = nation_view(version, view.geography, view.nation) or webmap.UK_BOUNDS  # None: no areas to zoom to
-    centre, zoom = webmap.view_for_bounds(bounds, MAP_WIDTH, MAP_HEIGHT)
-    groups = webmap.layer_groups(areas, measure, teams=current, catchments=catchments, specialists=specialists)
+    spec = webmap.map_spec([areas], bounds, clickable=True,
+                           label=f"Map of {where}: areas coloured by {measure.label}, team bases and catchments; "
+                                 "the table of the map gives the same figures")
     with st.container(key=MAP_KEY):
         # The key beside the map (below it on a phone, where the columns stack), never over land or a tooltip.
         map_col, legend_col = st.columns([5, 1])
         with map_col:
-            clicked = show_map(groups, centre, zoom)
+            clicked = show_map(spec, key="national_map", height=MAP_HEIGHT, overlays=overlays)
         with legend_col:
             st.markdown(webmap.legend_html(measure.label, legend, markers=True), unsafe_allow_html=True)
-    open_clicked_area(view, clicked)
+    open_clicked_area(properties, clicked)
     st.markdown(f"**Legend in words ({measure.label}):** " + "; ".join(escape_markdown(c.label) for c in legend)
                 + f". {escape_markdown(markers_in_words())} Hover over an area for its name, code and figures; "
                 "click it for its profile.")
@@ -176,35 +170,12 @@ def markers_in_words() -> str:
             + "; ".join(line_in_words(line) for line in lines) + ".")
 
 
-def show_map(groups: list, centre: tuple[float, float], zoom: float) -> tuple[float, float] | None:
-    """The map: a base that never changes (so the browser keeps it), with the view's layers swapped in.
-
-    Only a click comes back (``returned_objects``): panning, zooming and hovering never rerun the page. Returns
-    the last click's (lat, lon), or None before any click.
-    """
-    import folium
-    from streamlit_folium import st_folium
-
-    base = webmap.base_map(fit=False)
-    out = st_folium(base, key="national_map", height=MAP_HEIGHT, use_container_width=True,
-                    returned_objects=["last_clicked"], feature_group_to_add=groups,
-                    layer_control=folium.LayerControl(collapsed=True), center=centre, zoom=zoom)
-    click = (out or {}).get("last_clicked")
-    if not isinstance(click, dict) or click.get("lat") is None or click.get("lng") is None:
-        return None
-    return float(click["lat"]), float(click["lng"])
-
-
-def open_clicked_area(view: View, clicked: tuple[float, float] | None) -> None:
-    """A new click on an area opens its profile (the page and area in the query string, which
-    webapp.state.navigate reads as a link to that page); a click on the sea, or the click already
-    followed, does nothing."""
-    if clicked is None or st.session_state.get(CLICK_KEY) == clicked:
-        return
-    st.session_state[CLICK_KEY] = clicked
-    code = webmap.area_at(boundaries.load_geography(view.geography, simplified=True), *clicked)
-    if code is None:
+def open_clicked_area(properties: pd.DataFrame, clicked: str | None) -> None:
+    """A click on an area opens its profile (the page and area in the query string, which
+    webapp.state.navigate reads as a link to that page). The code comes from the browser, so only a code of
+    the map's own areas is followed; a click at sea sends nothing."""
+    if clicked is None or clicked not in set(properties["code"]):
         return
     st.query_params["page"] = "profile"
-    st.query_params["area"] = code
+    st.query_params["area"] = clicked
     st.rerun()

@@ -235,18 +235,18 @@ def area_map(p: dict, view: View):
     west, south, east, north = shape.bounds
     for lon, lat in zip(shown["base_lon"].dropna(), shown["base_lat"].dropna()):
         west, south, east, north = min(west, lon), min(south, lat), max(east, lon), max(north, lat)
-    m = webmap.base_map([[south, west], [north, east]], fit=False)
-    m.fit_bounds([[south, west], [north, east]], padding=(28, 28))  # markers clear of the map's edge
-    webmap.TextLayer(features, ["Area", "Part"], name="The area: inside and outside team catchments").add_to(m)
+    layers = [webmap.text_layer(features, ["Area", "Part"], name="The area: inside and outside team catchments")]
     if len(serving):
-        webmap.catchment_layer(serving, name="Serving teams' catchments",
-                               style=webmap.CATCHMENT_STYLES[TeamStatus.OPERATING]).add_to(m)
+        layers.append(webmap.catchment_layer(serving, name="Serving teams' catchments",
+                                             style=webmap.CATCHMENT_STYLES[TeamStatus.OPERATING]))
     if len(specialists):
-        webmap.catchment_layer(specialists, name="CAMHS specialist practitioners, no team",
-                               style=webmap.SPECIALIST_STYLE).add_to(m)
+        layers.append(webmap.catchment_layer(specialists, name="CAMHS specialist practitioners, no team",
+                                             style=webmap.SPECIALIST_STYLE))
     if len(shown):
-        webmap.team_markers(shown).add_to(m)
-    return m
+        layers.append(webmap.team_layer(shown))
+    # markers clear of the map's edge
+    return webmap.map_spec(layers, [[south, west], [north, east]], padding=28,
+                           label=f"Map of {name}: the part inside and outside team catchments, and the nearest teams")
 
 
 def map_key(p: dict) -> str:
@@ -261,18 +261,16 @@ def map_key(p: dict) -> str:
 
 
 def show_area_map(p: dict, view: View) -> None:
-    """The area's map, drawn once (no map events are sent back), and its key in words."""
-    m = area_map(p, view)
-    if m is None:
+    """The area's map (a click on it opens nothing: it is this area already), and its key in words."""
+    spec = area_map(p, view)
+    if spec is None:
         return
-    from streamlit_folium import st_folium
-
     from mapping.present import webmap
+    from webapp.mapview import show_map
 
     map_col, key_col = st.columns([4, 1])
     with map_col:
-        st_folium(m, key=f"profile_map_{p['code']}", height=MAP_HEIGHT, use_container_width=True,
-                  returned_objects=[])
+        show_map(spec, key=f"profile_map_{p['code']}", height=MAP_HEIGHT)
     with key_col:
         classes = [c for c, shown in (
             (webmap.ColourClass("in a serving team's catchment", style.COVERAGE_STYLES["full"].colour),

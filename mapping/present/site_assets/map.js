@@ -81,7 +81,7 @@
             layer.bindTooltip(function () {
                 var v = values(code);
                 return v ? textTable(measures[state.measure].labels, v.slice(1)) : document.createTextNode(code);
-            }, {sticky: true, className: "foliumtooltip"});
+            }, {sticky: true, className: "pimap-tooltip"});
             layer.on({
                 mouseover: function (e) { e.target.setStyle(site.highlight); },
                 mouseout: function (e) { e.target.setStyle(areaStyle(feature)); },
@@ -102,7 +102,7 @@
             var p = feature.properties;
             layer.bindTooltip(function () {
                 return textTable(site.teamLabels, [p.name, p.status, p.evidence, p.location]);
-            }, {direction: "top", className: "foliumtooltip"});
+            }, {direction: "top", className: "pimap-tooltip"});
         }
     }).addTo(map);
 

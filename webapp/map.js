@@ -1,0 +1,248 @@
+/* The app's maps (webapp/mapview.py): Leaflet from the app's own static folder, the layers of
+   mapping.present.webmap.map_spec, tooltips of text nodes, and a click on an area sent back to the app.
+
+   Streamlit calls this module's function again, on the same element, whenever the page's data for the map
+   changes: the map, its Leaflet and the area shapes it fetched stay; only the layers and the view change. A new
+   measure restyles the areas already drawn, so the shapes are fetched and drawn once per page. Every value from
+   the data reaches the page as text (textContent, text-node tooltips); a layer's name is escaped for Leaflet's
+   layer list, which sets names as HTML. */
+var textTable = /*TOOLTIP_JS*/;
+var drawMarker = /*MARKER_JS*/;
+var KEPT = "__pimapMap";
+
+function has(object, key) { return Object.prototype.hasOwnProperty.call(object, key); }
+
+function escaped(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span.innerHTML;
+}
+
+// Leaflet once per page: its script and stylesheet from the app (static/vendor/leaflet), never a CDN.
+function loadLeaflet(urls) {
+    if (window.L) { return Promise.resolve(window.L); }
+    if (!window.pimapLeaflet) {
+        window.pimapLeaflet = new Promise(function (resolve, reject) {
+            var css = document.createElement("link");
+            css.rel = "stylesheet";
+            css.href = urls.css;
+            document.head.appendChild(css);
+            var script = document.createElement("script");
+            script.src = urls.js;
+            script.onload = function () { resolve(window.L); };
+            script.onerror = function () {
+                window.pimapLeaflet = null;
+                reject(new Error("Leaflet could not be loaded from " + urls.js));
+            };
+            document.head.appendChild(script);
+        });
+    }
+    return window.pimapLeaflet;
+}
+
+// A geography's shapes once per page, kept parsed for every map of it.
+function fetchShapes(url) {
+    var kept = window.pimapShapes = window.pimapShapes || {};
+    if (!kept[url]) {
+        kept[url] = fetch(url).then(function (response) {
+            if (!response.ok) { throw new Error("HTTP " + response.status); }
+            return response.json();
+        });
+        kept[url].catch(function () { delete kept[url]; });
+    }
+    return kept[url];
+}
+
+function showProblem(box, text) {
+    var note = box.querySelector(".pimap-map-problem");
+    if (!note) {
+        note = document.createElement("div");
+        note.className = "pimap-map-problem";
+        note.setAttribute("role", "alert");
+        box.appendChild(note);
+    }
+    note.textContent = text;
+}
+
+function tooltipOf(labels, values, sticky, direction) {
+    return [function () { return textTable(labels, values); },
+            {sticky: sticky, direction: direction || "auto", className: "pimap-tooltip"}];
+}
+
+function shapesLayer(L, spec) {
+    return L.geoJSON(spec.data, {
+        smoothFactor: 0.5,
+        style: function (feature) { return feature.properties.style; },
+        pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, feature.properties.style); },
+        onEachFeature: function (feature, layer) {
+            layer.bindTooltip.apply(layer, tooltipOf(spec.labels, feature.properties.tooltip, false));
+        }
+    });
+}
+
+function teamsLayer(L, spec, markers) {
+    return L.geoJSON(spec.data, {
+        pointToLayer: function (feature, latlng) {
+            var marker = drawMarker(markers, feature, latlng);
+            marker.on("add", function () {  // a name for screen readers, as text (the tooltip says the rest)
+                marker.getElement().setAttribute("aria-label", "Team base: " + feature.properties.tooltip[0]);
+            });
+            return marker;
+        },
+        onEachFeature: function (feature, layer) {
+            layer.bindTooltip.apply(layer, tooltipOf(spec.labels, feature.properties.tooltip, false, "top"));
+        }
+    });
+}
+
+// The areas: one Leaflet layer per page and geography, restyled for each view (the view's colours and tooltip
+// values in `kept.areas`, read when a tooltip opens).
+function areasLayer(L, kept, spec, onClick) {
+    if (kept.areasLayer && kept.areasUrl === spec.url) {
+        kept.areas = spec;
+        kept.areasLayer.setStyle(function (feature) { return areaStyle(kept, feature); });
+        return Promise.resolve(kept.areasLayer);
+    }
+    kept.areas = spec;
+    kept.areasUrl = spec.url;
+    var layer = L.geoJSON(null, {
+        smoothFactor: 0.5,
+        style: function (feature) { return areaStyle(kept, feature); },
+        onEachFeature: function (feature, part) {
+            var code = feature.properties.code;
+            part.bindTooltip(function () {
+                var areas = kept.areas.areas;
+                return has(areas, code) ? textTable(kept.areas.labels, areas[code].slice(1))
+                    : document.createTextNode(code);
+            }, {sticky: true, className: "pimap-tooltip"});
+            part.on({
+                mouseover: function (e) { e.target.setStyle(kept.areas.highlight); },
+                mouseout: function (e) { e.target.setStyle(areaStyle(kept, feature)); },
+                click: function () { onClick(code); }
+            });
+        }
+    });
+    kept.areasLayer = layer;
+    return fetchShapes(spec.url).then(function (shapes) {
+        if (kept.areasLayer === layer) { layer.addData(shapes); }
+        return layer;
+    });
+}
+
+function areaStyle(kept, feature) {
+    var areas = kept.areas.areas, code = feature.properties.code;
+    if (!has(areas, code)) { return {stroke: false, fill: false}; }  // not an area of this view: not drawn
+    return Object.assign({fillColor: areas[code][0]}, kept.areas.style);
+}
+
+function setUp(L, box) {
+    var map = L.map(box, {preferCanvas: true, zoomSnap: 0.25, zoomDelta: 0.5, minZoom: 4, maxZoom: 13});
+    map.attributionControl.setPrefix(false);
+    L.control.scale({imperial: false}).addTo(map);
+    var kept = {map: map, shown: [], control: L.control.layers(null, null, {collapsed: true}).addTo(map)};
+    // A street map only when asked for: its tiles come from openstreetmap.org, the one thing that would
+    // leave the machine, so the map never loads them by itself.
+    var streets = L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
+        maxZoom: 19, attribution: "\u00a9 OpenStreetMap contributors"});
+    kept.control.addOverlay(streets, escaped("Street map (OpenStreetMap, loaded from openstreetmap.org)"));
+    map.on("moveend", function () {  // the view's zoom and centre on the map, for a test to read
+        var c = map.getCenter();
+        box.dataset.zoom = String(map.getZoom());
+        box.dataset.center = c.lat.toFixed(3) + "," + c.lng.toFixed(3);
+    });
+    box[KEPT] = kept;
+    return kept;
+}
+
+function leafletLayer(L, kept, spec, markers) {
+    if (spec.kind === "areas") {
+        return areasLayer(L, kept, spec, function (code) {
+            if (kept.clickable) { kept.send("area", code); }
+        });
+    }
+    return Promise.resolve(spec.kind === "teams" ? teamsLayer(L, spec, markers) : shapesLayer(L, spec));
+}
+
+// The view's layers, bottom first. The overlays arrive once per page (webapp/mapview.py) and are kept by their
+// hash, already made, so a new measure only restyles the areas: nothing else is made or drawn again.
+function draw(L, box, data, send) {
+    document.body.dataset.drawStartMs = String(Math.round(performance.now()));
+    var kept = box[KEPT] || setUp(L, box);
+    var map = kept.map;
+    kept.clickable = data.clickable;
+    kept.send = send;  // a click on the areas (their layer is kept from view to view) sends through the newest
+    var view = JSON.stringify([data.bounds, data.padding]);
+    if (kept.view !== view) {
+        map.fitBounds(data.bounds, {padding: [data.padding, data.padding], animate: kept.view !== undefined});
+        kept.view = view;
+    }
+    var generation = kept.generation = (kept.generation || 0) + 1;  // a newer view replaces one still loading
+    var made = data.layers.map(function (spec) { return leafletLayer(L, kept, spec, data.markers); });
+    var overlays = Promise.resolve([]), ref = data.overlays ? data.overlays.ref : null;
+    if (ref !== null) {
+        var held = window.pimapOverlays = window.pimapOverlays || {};
+        if (data.overlays.json) { held[ref] = JSON.parse(data.overlays.json); }
+        if (!has(held, ref)) {
+            send("missing", ref);  // this page lacks them: the app sends them again
+        } else if (kept.overlaysRef === ref) {
+            overlays = Promise.resolve(kept.overlays);
+        } else {
+            overlays = Promise.all(held[ref].map(function (spec) {
+                return leafletLayer(L, kept, spec, data.markers).then(function (layer) {
+                    return {layer: layer, spec: spec};
+                });
+            }));
+        }
+    }
+    var areasName = null;
+    data.layers.forEach(function (spec) { if (spec.kind === "areas") { areasName = spec.name; } });
+    return Promise.all([Promise.all(made), overlays]).then(function (results) {
+        if (generation !== kept.generation) { return; }
+        var layers = results[0].map(function (layer, i) { return {layer: layer, spec: data.layers[i]}; });
+        var wanted = layers.concat(results[1]);
+        kept.shown.forEach(function (item) {  // what this view no longer has
+            if (wanted.every(function (w) { return w.layer !== item.layer; })) {
+                map.removeLayer(item.layer);
+            }
+            kept.control.removeLayer(item.layer);
+        });
+        wanted.forEach(function (item) {
+            kept.control.addOverlay(item.layer, escaped(item.spec.name));
+            var before = kept.shown.some(function (k) { return k.layer === item.layer; });
+            if (!before && item.spec.show) { item.layer.addTo(map); }
+        });
+        // Lines and markers above the areas, in the order given.
+        wanted.forEach(function (item) {
+            if (item.layer.bringToFront && map.hasLayer(item.layer)) { item.layer.bringToFront(); }
+        });
+        kept.shown = wanted;
+        if (ref !== null && results[1].length) { kept.overlaysRef = ref; kept.overlays = results[1]; }
+        requestAnimationFrame(function () {  // the browser's clock at the drawing, for the benchmarks
+            document.body.dataset.drawnMs = String(Math.round(performance.now()));
+            document.body.dataset.areasDrawn = areasName || "none";
+            box.dataset.drawn = areasName || "none";
+        });
+    });
+}
+
+export default function drawMap(component) {
+    document.body.dataset.mapCalledMs = String(Math.round(performance.now()));  // the view arrived (browser clock)
+    var data = component.data, parent = component.parentElement;
+    var box = parent.querySelector(".pimap-map");
+    if (!box) {
+        box = document.createElement("div");
+        box.className = "pimap-map";
+        box.setAttribute("role", "region");
+        parent.appendChild(box);
+    }
+    box.style.height = data.height + "px";
+    box.setAttribute("aria-label", data.label);
+    loadLeaflet(data.leaflet).then(function (L) {
+        return draw(L, box, data, component.setTriggerValue);
+    }).catch(function (error) {
+        showProblem(box, "The map could not be drawn (" + error.message + "): reload the page. "
+            + "The table of the map gives the same figures.");
+        document.body.dataset.areasDrawn = "error";
+        box.dataset.drawn = "error";
+    });
+}
