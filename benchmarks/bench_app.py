@@ -1,21 +1,25 @@
-"""App benchmarks in headless Debian chromium: first map (cold and warm), measure change, bytes, postcode.
+"""App benchmarks in headless Debian chromium: first map (cold and warm), new visitor, measure change, bytes.
 
-Prints:
-- server start to first map rendered in the browser, with a cold cache (a fresh HOME: no processed
-  layers, no Streamlit disk cache; raw files copied from the mirror) and then warm (same HOME again),
-  and for a new visitor to a server already running;
-- the time from clicking another measure to the new map's legend;
-- the bytes the browser received over Streamlit's websocket for the UK view (map HTML/JSON included);
-- a postcode lookup's latency, in the library (first lookup of a letter, then warm) and in the browser;
-- where the warm first map's time goes: server start to the server answering, and to the browser's
-  Streamlit session opening (page loaded, websocket connected: before any line of app.py runs);
-- the floor: the same timing for `floor_app.py`, a Streamlit page with nothing but one
-  streamlit-folium map of one triangle, so the gap to the app is what our own code costs.
+Prints, each against its floors measured in the same run (three runs each):
+- server start to first map drawn in the browser, with a cold cache (a fresh HOME: no processed layers, no
+  Streamlit disk cache; raw files copied from the mirror) and then warm (same HOME again);
+- a new visitor (a new browser, nothing cached) to a server already running: page opened to map drawn;
+- the time from clicking another measure to the new map drawn, and what the map's own redraw took of it;
+- the bytes the browser received for the UK view: Streamlit's websocket and the area shapes;
+- a postcode lookup's latency, in the library (first lookup of a letter, then warm) and in the browser.
 
-Targets (issue 5): warm first map under 2 s, a measure change under 1 s, the UK view under 2 MB.
-Needs /usr/bin/chromium, Playwright for Python and Debian's libjs-leaflet (the map's one script,
-served to the browser in place of the CDN copy, since CI has no network). Also used by
-tests/browser/test_e2e_browser.py for starting the server and the browser.
+The floors:
+- ``floor_app.py``: one streamlit-folium map of one triangle, with a radio recolouring it (how the app drew
+  its map before webapp/mapview.py);
+- ``floor_streamlit.py``: a Streamlit page with one line of text (no map drawn in Streamlit comes sooner);
+- a static page with nothing but Leaflet drawing the same area shapes on a canvas, served from loopback
+  (the limit: no server work and no Streamlit at all).
+
+Targets (issue 16): a new visitor's map under 1.0 s, server start to first map under 2.0 s, a measure change
+under 0.2 s, the UK view no larger than 1.35 MB. Needs /usr/bin/chromium, Playwright for Python and the
+app's own Leaflet (static/vendor/leaflet, from scripts/vendor_js.py); nothing is fetched from elsewhere (the
+streamlit-folium floor's CDN Leaflet is answered with the same copy). Also used by the browser tests for
+starting the server and the browser.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,10 +44,11 @@ from typing import NamedTuple
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 CHROMIUM = "/usr/bin/chromium"
-LEAFLET_DIR = Path("/usr/share/javascript/leaflet")
+LEAFLET_DIR = REPO / "static" / "vendor" / "leaflet"  # the app's own copy (scripts/vendor_js.py)
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+MAP = ".pimap-map"  # the app's map (webapp/map.js), in the page itself
+FLOOR_FRAME = "iframe[title='streamlit_folium.st_folium']"  # the streamlit-folium floor's map
 # The area search box (webapp.search.SEARCH_LABEL), by the words its label always has.
 SEARCH_LABEL = re.compile(r"Area name.*UK postcode")
 
@@ -52,7 +58,7 @@ def missing_requirements() -> str | None:
     if not Path(CHROMIUM).exists():
         return f"{CHROMIUM} is missing (apt-get install chromium)"
     if not (LEAFLET_DIR / "leaflet.js").exists():
-        return f"{LEAFLET_DIR}/leaflet.js is missing (apt-get install libjs-leaflet)"
+        return f"{LEAFLET_DIR}/leaflet.js is missing (python scripts/vendor_js.py, which make test runs)"
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
@@ -141,7 +147,9 @@ def _die_with_parent() -> None:
 
 
 def serve_offline(page) -> None:
-    """Leaflet comes from Debian's package in place of the CDN; nothing else leaves the machine.
+    """Nothing leaves the machine: a request to another host is refused, except the streamlit-folium floor's
+    CDN Leaflet, answered with the app's own copy. (The app asks for nothing elsewhere: the street map's tiles
+    only load when a visitor turns that layer on.)
 
     Only requests to other hosts are intercepted: loopback requests (the app's own pages, scripts and
     websocket) go straight to the server, as a visitor's would, with no detour through Playwright.
@@ -173,28 +181,30 @@ def browser_page(width: int = 1400, height: int = 1000):
             browser.close()
 
 
-def wait_for_map(page, measure_label: str | None = None, timeout_ms: int = 120_000, *,
-                 shapes_fetched: bool = True) -> None:
-    """Until the map's canvas shows the areas layer (of ``measure_label``, if given), drawn.
+def wait_for_map(page, measure_label: str | None = None, timeout_ms: int = 120_000) -> None:
+    """Until the app's map has drawn its areas (of ``measure_label``, if given): webapp/map.js marks the page's
+    body ``data-areas-drawn="Areas: <measure>"`` once they are drawn, ``"error"`` (with a message on the map)
+    if the map could not be drawn."""
+    marker = f'body[data-areas-drawn="Areas: {measure_label}"]' if measure_label else 'body[data-areas-drawn^="Areas:"]'
+    page.locator(f'{marker}, body[data-areas-drawn="error"]').first.wait_for(state="attached", timeout=timeout_ms)
+    if page.locator('body[data-areas-drawn="error"]').count():
+        raise AssertionError("the map says it could not be drawn: " + page.locator(MAP).first.inner_text()[:300])
 
-    The areas layer's name ("Areas: <measure>") is listed in the layer control, which st_folium
-    rebuilds after swapping in the new layers. The app's areas layer (mapping.present.webmap.AreasLayer)
-    fetches its shapes, so the layer is listed before it is drawn: it marks the page
-    ``data-areas-drawn="Areas: <measure>"`` once drawn, and that is what is waited for
-    (``shapes_fetched=False`` for a map whose areas travel inside it, such as floor_app.py).
-    """
-    frame = page.frame_locator(MAP_FRAME).first
+
+def wait_for_floor_map(page, label: str | None = None, timeout_ms: int = 120_000) -> None:
+    """Until the streamlit-folium floor's map shows its triangle (the layer ``Areas: <label>``, if given)."""
+    frame = page.frame_locator(FLOOR_FRAME).first
     frame.locator("canvas.leaflet-zoom-animated").first.wait_for(timeout=timeout_ms)
-    text = f"Areas: {measure_label}" if measure_label else "Areas:"
-    frame.locator(".leaflet-control-layers-overlays").filter(has_text=text).first.wait_for(
+    frame.locator(".leaflet-control-layers-overlays").filter(has_text=f"Areas: {label or ''}").first.wait_for(
         state="attached", timeout=timeout_ms)
-    if not shapes_fetched:
-        return
-    marker = f'body[data-areas-drawn="{text}"]' if measure_label else 'body[data-areas-drawn^="Areas:"]'
-    frame.locator(f'{marker}, body[data-areas-drawn="error"]').first.wait_for(state="attached", timeout=timeout_ms)
-    if frame.locator('body[data-areas-drawn="error"]').count():
-        raise AssertionError("the map says its area shapes could not be loaded: "
-                             + frame.locator("body").inner_text()[:300])
+
+
+def wait_for_floor_page(page, timeout_ms: int = 120_000) -> None:
+    """Until the Streamlit floor's one line of text is shown."""
+    page.get_by_text("Floor: one line of text.").first.wait_for(timeout=timeout_ms)
+
+
+FLOORS = {"floor_app.py": wait_for_floor_map, "floor_streamlit.py": wait_for_floor_page}
 
 
 class FirstMap(NamedTuple):
@@ -203,8 +213,10 @@ class FirstMap(NamedTuple):
     server_ready: float  # the server answers its health check
     session_open: float  # the browser has loaded Streamlit's page and opened the websocket
     map_drawn: float
-    received_bytes: int  # over Streamlit's websocket: the page's elements, the map's HTML and scripts
-    shapes_bytes: int  # the area shapes file the map fetches once per page (decoded size)
+    received_bytes: int  # over Streamlit's websocket: the page's elements and the map's data
+    shapes_bytes: int  # the area shapes the map fetched from /app/static/shapes/ (decoded size)
+    leaflet_bytes: int  # Leaflet's script, stylesheet and images, from /app/static/vendor/ (decoded size)
+    shapes_file: str  # the name of the area shapes file fetched (static/shapes/), "" for a floor
 
 
 def first_map(home: Path, query: str = "", script: Path = REPO / "app.py") -> FirstMap:
@@ -217,20 +229,130 @@ def first_map(home: Path, query: str = "", script: Path = REPO / "app.py") -> Fi
         with app_server(home, script=script) as (url, started):
             ready = time.perf_counter() - started
             page.goto(f"{url}/{query}", wait_until="domcontentloaded")
-            wait_for_map(page, shapes_fetched=script.name == "app.py")
+            FLOORS.get(script.name, wait_for_map)(page)
             elapsed = time.perf_counter() - started
             time.sleep(0.5)  # let the last frames of the run arrive
+            names = [r.url.rsplit("/", 1)[-1] for r in shapes if "/app/static/shapes/" in r.url]
             return FirstMap(ready, opened[0] - started, elapsed, sum(received),
-                            sum(len(response.body()) for response in shapes))
+                            sum(len(r.body()) for r in shapes if "/app/static/shapes/" in r.url),
+                            sum(len(r.body()) for r in shapes if "/app/static/vendor/" in r.url), names[0] if names else "")
 
 
-def new_visitor_map(home: Path) -> list[float]:
-    """Seconds from opening the page to the map drawn, for new visitors to a server that is already running."""
+def new_visitor_map(home: Path, script: Path = REPO / "app.py") -> list[float]:
+    """Seconds from opening the page to the map drawn (``script``: the app, or a floor), for new visitors (a new
+    browser each, nothing cached) to a server that is already running."""
+    wait = FLOORS.get(script.name, wait_for_map)
     times = []
-    with app_server(home) as (url, _):
+    with app_server(home, script=script) as (url, _):
         with browser_page() as page:  # the first visitor pays for the server's imports
             page.goto(url, wait_until="domcontentloaded")
-            wait_for_map(page)
+            wait(page)
+        for _ in range(3):
+            with browser_page() as page:
+                started = time.perf_counter()
+                page.goto(url, wait_until="domcontentloaded")
+                wait(page)
+                times.append(time.perf_counter() - started)
+    return times
+
+
+APP_MEASURES = ("Babies aged 0-2 with no team", "Babies aged 0-2 (population)", "Share of babies aged 0-2 covered by a team")
+FLOOR_MEASURES = ("floor B", "floor C", "floor A")
+
+
+class Change(NamedTuple):
+    """One measure change: seconds from the click to the new map drawn, what the map's own redraw took of it
+    (the app only: webapp/map.js's marks on the browser's clock), and the bytes received for it."""
+
+    seconds: float
+    redraw: float | None
+    received_bytes: int
+
+
+def measure_change(home: Path, script: Path = REPO / "app.py") -> list[Change]:
+    """Three measure changes on a warm server (the app's, or the floor's radio), each from the click to its map."""
+    floor = script.name == "floor_app.py"
+    changes, received = [], []
+    with app_server(home, script=script) as (url, _), browser_page() as page:
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(len(payload))))
+        page.on("response", lambda response: received.append(len(response.body()))
+                if "/app/static/" in response.url else None)
+        page.goto(url, wait_until="domcontentloaded")
+        wait_for_floor_map(page) if floor else wait_for_map(page)
+        for label in FLOOR_MEASURES if floor else APP_MEASURES:
+            time.sleep(0.5)
+            received.clear()
+            started = time.perf_counter()
+            page.get_by_text(label, exact=True).first.click()
+            wait_for_floor_map(page, label) if floor else wait_for_map(page, measure_label=label)
+            seconds = time.perf_counter() - started
+            redraw = None if floor else page.evaluate(
+                "(+document.body.dataset.drawnMs - +document.body.dataset.drawStartMs) / 1000")
+            time.sleep(0.3)  # the run's last frames
+            changes.append(Change(seconds, redraw, sum(received)))
+    return changes
+
+
+# The static floor: Leaflet alone drawing the same shapes on a canvas, from loopback (benchmark scaffolding).
+STATIC_FLOOR_HTML = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>floor</title>
+<link rel="stylesheet" href="leaflet/leaflet.css"><style>#map{height:680px}</style></head>
+<body><div id="map"></div><script src="leaflet/leaflet.js"></script><script>
+var map = L.map("map", {preferCanvas: true}).fitBounds([[49.86, -8.65], [60.86, 1.77]]);
+fetch("shapes.json").then(function (r) { return r.json(); }).then(function (shapes) {
+  L.geoJSON(shapes, {style: {color: "#555555", weight: 0.6, fillColor: "#E69F00", fillOpacity: 0.75}}).addTo(map);
+  requestAnimationFrame(function () { document.body.dataset.areasDrawn = "Areas: static floor"; });
+});
+</script></body></html>"""
+
+
+@contextlib.contextmanager
+def static_floor(shapes: Path) -> Iterator[str]:
+    """A static page drawing ``shapes`` with Leaflet, served from loopback (gzip, as Streamlit serves static/); yields
+    its URL."""
+    import functools
+    import gzip
+    import http.server
+
+    folder = Path(tempfile.mkdtemp(prefix="pimap-static-floor-"))
+    try:
+        shutil.copytree(LEAFLET_DIR, folder / "leaflet")
+        shutil.copy(shapes, folder / "shapes.json")
+        (folder / "index.html").write_text(STATIC_FLOOR_HTML, encoding="utf-8")
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                pass
+
+            def send_head(self):  # gzip when asked, like Streamlit's static files
+                path = Path(self.translate_path(self.path))
+                if "gzip" not in self.headers.get("Accept-Encoding", "") or not path.is_file():
+                    return super().send_head()
+                body = gzip.compress(path.read_bytes(), 6)
+                self.send_response(200)
+                self.send_header("Content-Type", self.guess_type(str(path)))
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                import io
+
+                return io.BytesIO(body)
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(folder)))
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}/index.html"
+        finally:
+            server.shutdown()
+            server.server_close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def static_floor_visitors(shapes: Path) -> list[float]:
+    """Seconds from opening the static floor to its areas drawn, for three new visitors (a new browser each)."""
+    times = []
+    with static_floor(shapes) as url:
         for _ in range(3):
             with browser_page() as page:
                 started = time.perf_counter()
@@ -238,29 +360,6 @@ def new_visitor_map(home: Path) -> list[float]:
                 wait_for_map(page)
                 times.append(time.perf_counter() - started)
     return times
-
-
-def measure_change(home: Path) -> tuple[list[float], list[int]]:
-    """Seconds from clicking a measure to its areas drawn on the map, and the bytes received for each
-    change (websocket and any other response), three changes on a warm server."""
-    times, sizes, received = [], [], []
-    with app_server(home) as (url, _), browser_page() as page:
-        page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(len(payload))))
-        page.on("response", lambda response: received.append(len(response.body()))
-                if "/app/static/" in response.url else None)
-        page.goto(url, wait_until="domcontentloaded")
-        wait_for_map(page)
-        for label in ("Babies aged 0-2 with no team", "Babies aged 0-2 (population)",
-                      "Share of babies aged 0-2 covered by a team"):
-            time.sleep(0.5)
-            received.clear()
-            started = time.perf_counter()
-            page.get_by_text(label, exact=True).first.click()
-            wait_for_map(page, measure_label=label)
-            times.append(time.perf_counter() - started)
-            time.sleep(0.3)  # the run's last frames
-            sizes.append(sum(received))
-    return times, sizes
 
 
 def browser_postcode(home: Path, postcode: str = "TR21 0HU") -> float:
@@ -289,6 +388,11 @@ def library_postcode() -> tuple[float, float]:
     return first, (time.perf_counter() - started) / 5
 
 
+def _runs(values: list[float]) -> str:
+    """Three runs as "median (a, b, c)"."""
+    return f"{statistics.median(values):.2f} s ({', '.join(f'{v:.2f}' for v in values)})"
+
+
 def main() -> None:
     reason = missing_requirements()
     first, warm = library_postcode()
@@ -297,37 +401,52 @@ def main() -> None:
     if reason:
         print(f"browser benchmarks skipped: {reason}")
         return
+    print(f"load average at the start: {os.getloadavg()[0]:.2f}")
     home = Path(tempfile.mkdtemp(prefix="pimap-bench-home-"))
+    median = statistics.median
     try:
         cold = first_map(home)
-        print(f"server start to first map, cold cache (fresh HOME, layers built from the mirror): "
-              f"{cold.map_drawn:.2f} s")
-        warm_runs = [first_map(home) for _ in range(3)]
-        best = min(warm_runs, key=lambda r: r.map_drawn)
-        print(f"server start to first map, warm cache: {best.map_drawn:.2f} s (best of 3: "
-              f"{', '.join(f'{r.map_drawn:.2f}' for r in warm_runs)}; target under 2 s)")
-        print(f"  of which, in that best run: server answering {best.server_ready:.2f} s; Streamlit's page "
-              f"loaded and session open {best.session_open:.2f} s (before any app code runs); app run, "
-              f"map sent and drawn {best.map_drawn - best.session_open:.2f} s")
-        floor = [first_map(home, script=HERE / "floor_app.py") for _ in range(3)]
-        low = min(floor, key=lambda r: r.map_drawn)
-        print(f"floor, floor_app.py (one streamlit-folium map of one triangle, nothing else): "
-              f"{low.map_drawn:.2f} s (best of 3: {', '.join(f'{r.map_drawn:.2f}' for r in floor)}; session open "
-              f"{low.session_open:.2f} s, then {low.map_drawn - low.session_open:.2f} s to the map); the app is "
-              f"{best.map_drawn - low.map_drawn:.2f} s above it")
+        print(f"server start to first map, cold cache (fresh HOME, layers built from the mirror): {cold.map_drawn:.2f} s")
+        app = [first_map(home) for _ in range(3)]
+        folium_floor = [first_map(home, script=HERE / "floor_app.py") for _ in range(3)]
+        page_floor = [first_map(home, script=HERE / "floor_streamlit.py") for _ in range(3)]
+        a, f, p = (median(r.map_drawn for r in runs) for runs in (app, folium_floor, page_floor))
+        mid = sorted(app, key=lambda r: r.map_drawn)[1]
+        print(f"server start to first map, warm cache: app {_runs([r.map_drawn for r in app])} (target under 2 s)")
+        print(f"  floors: streamlit-folium triangle {_runs([r.map_drawn for r in folium_floor])}; "
+              f"Streamlit page of one line {_runs([r.map_drawn for r in page_floor])}")
+        print(f"  app / streamlit-folium floor {a / f:.2f}; app / Streamlit floor {a / p:.2f}")
+        print(f"  the median run's stages: server answering {mid.server_ready:.2f} s; Streamlit's page loaded and session "
+              f"open {mid.session_open:.2f} s (before any app code runs); app run, map sent and drawn "
+              f"{mid.map_drawn - mid.session_open:.2f} s")
+
         visitors = new_visitor_map(home)
-        print(f"new visitor to a running server, page opened to map drawn: {min(visitors):.2f} s (of "
-              f"{', '.join(f'{t:.2f}' for t in visitors)})")
-        largest = max(warm_runs, key=lambda r: r.received_bytes + r.shapes_bytes)
-        print(f"UK view (uk2023): {(largest.received_bytes + largest.shapes_bytes) / 1e6:.2f} MB: "
-              f"{largest.received_bytes / 1e6:.2f} MB over the websocket (page elements, map HTML and scripts) and "
-              f"{largest.shapes_bytes / 1e6:.2f} MB of area shapes fetched once per page (target under 2 MB)")
-        uk2018 = first_map(home, "?geo=uk2018")
-        print(f"UK view (uk2018): {(uk2018.received_bytes + uk2018.shapes_bytes) / 1e6:.2f} MB "
-              f"({uk2018.received_bytes / 1e6:.2f} MB websocket, {uk2018.shapes_bytes / 1e6:.2f} MB shapes)")
-        changes, change_bytes = measure_change(home)
-        print(f"measure change to new map: {', '.join(f'{t:.2f}' for t in changes)} s (target under 1 s); "
-              f"received per change: {', '.join(f'{b / 1e6:.2f}' for b in change_bytes)} MB")
+        folium_visitors = new_visitor_map(home, HERE / "floor_app.py")
+        page_visitors = new_visitor_map(home, HERE / "floor_streamlit.py")
+        static_visitors = static_floor_visitors(REPO / "static" / "shapes" / mid.shapes_file)
+        v, fv, pv, sv = (median(t) for t in (visitors, folium_visitors, page_visitors, static_visitors))
+        print(f"new visitor to a running server, page opened to map drawn: app {_runs(visitors)} (target under 1.0 s)")
+        print(f"  floors: streamlit-folium triangle {_runs(folium_visitors)}; Streamlit page of one line "
+              f"{_runs(page_visitors)}; static Leaflet page of the same shapes ({mid.shapes_file}) {_runs(static_visitors)}")
+        print(f"  app / static floor {v / sv:.2f}; app / streamlit-folium floor {v / fv:.2f}; app / Streamlit floor {v / pv:.2f}")
+
+        changes = measure_change(home)
+        floor_changes = measure_change(home, HERE / "floor_app.py")
+        c, fc = median(x.seconds for x in changes), median(x.seconds for x in floor_changes)
+        print(f"measure change, click to new map drawn: app {_runs([x.seconds for x in changes])} (target under 0.2 s); "
+              f"the map's own redraw {', '.join(f'{x.redraw * 1000:.0f}' for x in changes if x.redraw is not None)} ms")
+        print(f"  floor: streamlit-folium triangle recoloured {_runs([x.seconds for x in floor_changes])}; "
+              f"app / streamlit-folium floor {c / fc:.2f}")
+        print(f"  received per change: app {', '.join(f'{x.received_bytes / 1e3:.0f}' for x in changes)} kB; "
+              f"floor {', '.join(f'{x.received_bytes / 1e3:.0f}' for x in floor_changes)} kB")
+
+        for label, run in (("uk2026, the default", mid), ("uk2023", first_map(home, "?geo=uk2023")),
+                           ("uk2018", first_map(home, "?geo=uk2018"))):
+            total = run.received_bytes + run.shapes_bytes
+            print(f"UK view ({label}): {total / 1e6:.2f} MB (target no more than 1.35 MB): {run.received_bytes / 1e6:.2f} MB "
+                  f"over the websocket (page elements and the map's data) and {run.shapes_bytes / 1e6:.2f} MB of area shapes "
+                  f"fetched once per page; besides, Leaflet from the app {run.leaflet_bytes / 1e6:.2f} MB (decoded sizes; "
+                  "before, the CDN sent Leaflet and it was not counted)")
         print(f"postcode lookup in the browser (Enter to profile shown): {browser_postcode(home):.2f} s")
     finally:
         shutil.rmtree(home, ignore_errors=True)
