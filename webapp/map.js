@@ -124,8 +124,15 @@ function areasLayer(L, kept, spec, onClick) {
     });
     kept.areasLayer = layer;
     return fetchShapes(spec.url).then(function (shapes) {
-        if (kept.areasLayer === layer) { layer.addData(shapes); }
+        if (kept.areasLayer === layer) {  // only the view's areas: a shape of no area of it is not drawn
+            layer.addData({type: "FeatureCollection", features: shapes.features.filter(function (feature) {
+                return has(kept.areas.areas, feature.properties.code);
+            })});
+        }
         return layer;
+    }, function (error) {
+        if (kept.areasLayer === layer) { kept.areasLayer = null; kept.areasUrl = null; }  // the next view tries again
+        throw error;
     });
 }
 
@@ -217,6 +224,8 @@ function draw(L, box, data, send) {
         });
         kept.shown = wanted;
         if (ref !== null && results[1].length) { kept.overlaysRef = ref; kept.overlays = results[1]; }
+        var problem = box.querySelector(".pimap-map-problem");
+        if (problem) { problem.parentNode.removeChild(problem); }
         requestAnimationFrame(function () {  // the browser's clock at the drawing, for the benchmarks
             document.body.dataset.drawnMs = String(Math.round(performance.now()));
             document.body.dataset.areasDrawn = areasName || "none";
