@@ -1,8 +1,9 @@
-"""Helpers shared by the text-safety test modules: the SYNTHETIC hostile names, a small map built the way the
-app's map page builds it, and what a Markdown renderer shows for escaped text.
+"""Helpers shared by the text-safety test modules: the SYNTHETIC hostile names, a small map's data built the way
+the app's map page builds it, and what a Markdown renderer shows for escaped text.
 
-tests/unit/test_text_safety.py checks the map's HTML and the Markdown escaping on these; the browser and app
-tests in tests/integration/test_text_safety_data.py use the same names and map, so both halves probe alike.
+tests/unit/test_text_safety.py checks the map's data, the map in chromium (tests/map_page_helpers.py) and the
+Markdown escaping on these; the app tests in tests/integration/test_text_safety_data.py use the same names, so
+both halves probe alike.
 """
 
 from __future__ import annotations
@@ -46,20 +47,20 @@ def synthetic_map_inputs(name: str = HOSTILE):
     return (props, shapes), measure, legend, teams, catchments, specialists
 
 
-def app_map(areas, measure, legend, teams=None, catchments=None, specialists=None, *,
-             shapes_url: str = "/app/static/shapes/x.json"):
-    """The map as the app's map page builds it (webapp/pages/map.py): the base map, the view's layer
-    groups (areas fetched from ``shapes_url``), the legend control and the layer control."""
-    import folium
+def app_map(areas, measure, teams=None, catchments=None, specialists=None, *,
+            shapes_url: str = "/shapes/x.json") -> dict:
+    """The map's data as the app's map page sends it (webapp/pages/map.py, webapp.mapview.show_map, without the
+    height and Leaflet's address): the areas layer (its shapes fetched from ``shapes_url``) in a clickable
+    map_spec, and the overlays (catchments, specialist areas, team bases) as JSON text with their hash."""
+    import hashlib
+    import json
 
     props, _ = areas
-    fmap = webmap.base_map(tiles=None)
-    layer = webmap.AreasLayer(shapes_url, props, measure)
-    for group in webmap.layer_groups(layer, measure, teams=teams, catchments=catchments, specialists=specialists):
-        group.add_to(fmap)
-    webmap.Legend(webmap.legend_html(measure.label, legend)).add_to(fmap)
-    folium.LayerControl(collapsed=True).add_to(fmap)
-    return fmap
+    spec = webmap.map_spec([webmap.areas_layer(shapes_url, props, measure)], [[51.4, -4.2], [53.2, -0.8]],
+                           label="SYNTHETIC map", clickable=True)
+    text = json.dumps(webmap.team_overlays(teams, catchments=catchments, specialists=specialists),
+                      separators=(",", ":"), ensure_ascii=False)
+    return {**spec, "overlays": {"ref": hashlib.sha256(text.encode("utf-8")).hexdigest()[:16], "json": text}}
 
 
 def unescape(markdown: str) -> str:

@@ -1,4 +1,4 @@
-"""The map on the real uk2018 and uk2023 layers: tooltips equal the gaps and ladder tables, the page stays
+"""The map on the real uk2018 and uk2023 layers: tooltips equal the gaps and ladder tables, the map's data stays
 under 2 MB with every layer, one catchment per team, and the nation's bounds.
 
 Moved from tests/unit/test_webmap.py, which keeps the classes, labels and layers on SYNTHETIC values: every
@@ -7,9 +7,9 @@ test here reads the real boundaries, population or register (the ``mirror`` fixt
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
-import folium
 import pandas as pd
 import pytest
 
@@ -70,11 +70,13 @@ def test_ladder_tooltips_equal_the_ladder_table(uk2023_view):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("geography", ["uk2018", "uk2023"])
-def test_uk_map_html_is_under_2_mb_and_has_every_layer(mirror, geography):
-    """The app's map page (webapp/pages/map.py): everything but the shapes, which the browser fetches once."""
+def test_uk_map_data_is_under_2_mb_and_has_every_layer(mirror, geography):
+    """The app's map page (webapp/pages/map.py): the view's data and its overlays, as webapp.mapview sends them;
+    everything but the shapes, which the browser fetches once."""
     import boundaries
     from mapping.analysis.coverage import compute_gaps
     from mapping.analysis.selection import Selection, load_inputs
+    from webapp import mapview
 
     inputs = load_inputs(Selection(geography, 2020, date(2025, 7, 1)))
     gaps = compute_gaps(inputs)
@@ -87,19 +89,23 @@ def test_uk_map_html_is_under_2_mb_and_has_every_layer(mirror, geography):
 
     shapes = webmap.catchment_shapes(current[current["status"].isin(TEAM_MARKER_STATUSES)], load)
     specialists = webmap.catchment_shapes(current[current["status"] == TeamStatus.SPECIALIST], load)
-    fmap = webmap.base_map()
-    areas = webmap.AreasLayer(f"/app/static/shapes/{geography}.json", props, measure)
-    for group in webmap.layer_groups(areas, measure, teams=current, catchments=shapes, specialists=specialists):
-        group.add_to(fmap)
-    webmap.Legend(webmap.legend_html(measure.label, legend)).add_to(fmap)
-    folium.LayerControl(collapsed=True).add_to(fmap)
-    html = fmap.get_root().render()
-    assert len(html.encode()) < 2_000_000
-    for name in ("Areas: Babies aged 0-2 with no team", "Team catchments (operating)",
-                 "CAMHS specialist practitioners, no team", "Team bases"):
-        assert name in html
-    # Only Leaflet is loaded: no jQuery, Bootstrap or Font Awesome downloads before the map draws.
-    assert "jquery" not in html.lower() and "bootstrap" not in html.lower()
+    areas = webmap.areas_layer(f"/app/static/shapes/{geography}.json", props, measure)
+    spec = webmap.map_spec([areas], webmap.UK_BOUNDS, label="Map of the UK", clickable=True)
+    overlays = json.dumps(webmap.team_overlays(current, catchments=shapes, specialists=specialists),
+                          separators=(",", ":"), ensure_ascii=False)
+    sent = json.dumps(spec, separators=(",", ":"), ensure_ascii=False) + overlays
+    legend_html = webmap.legend_html(measure.label, legend)
+    assert len(sent.encode()) + len(legend_html.encode()) < 2_000_000
+    names = [layer["name"] for layer in [*spec["layers"], *json.loads(overlays)]]
+    assert names == ["Areas: Babies aged 0-2 with no team", "Team catchments (operating)",
+                     *(["Team catchments (in development)"] if (shapes["status"] == TeamStatus.IN_DEVELOPMENT).any()
+                       else []),
+                     "CAMHS specialist practitioners, no team", webmap.TEAM_LAYER_NAME]
+    # Every area of the geography has its colour and figures, and no shape travels with the view.
+    assert sorted(areas["areas"]) == sorted(gaps["code"].astype(str)) and "data" not in areas
+    # Only Leaflet is loaded, from the app's own copy: no jQuery, Bootstrap or Font Awesome before the map draws.
+    script = mapview._script().lower()
+    assert "jquery" not in script and "bootstrap" not in script and "font-awesome" not in script
 
 
 @pytest.mark.slow

@@ -8,7 +8,6 @@ and name here is SYNTHETIC (made up for these tests).
 
 from __future__ import annotations
 
-import json
 import re
 
 import geopandas as gpd
@@ -138,19 +137,12 @@ def _synthetic_teams() -> pd.DataFrame:
 
 
 def test_team_markers_are_the_same_on_the_web_map_and_in_the_pack():
-    from branca.element import MacroElement
-
     teams = _synthetic_teams()
-    # Web: the markers layer as the app adds it, read back out of the map's script (its table of drawings and
-    # each feature's key into it).
-    fmap = webmap.base_map(tiles=None)
-    for group in webmap.layer_groups(MacroElement(), webmap.MEASURES["share_covered"], teams=teams):
-        group.add_to(fmap)
-    page = fmap.get_root().render()
-    found = re.search(r"L\.geoJson\((\{\"type\":\"FeatureCollection\".*?\}), \{", page, re.S)
-    table = re.search(r"_markers = (\{.*?\});\n", page)
-    assert found is not None and table is not None, "no markers layer in the map"
-    data, drawings = json.loads(found.group(1)), json.loads(table.group(1))
+    # Web: the markers layer and the map's table of drawings as the app sends them to the browser (each
+    # feature's key into the table).
+    spec = webmap.map_spec([webmap.team_layer(teams)], webmap.UK_BOUNDS, label="SYNTHETIC")
+    data, drawings = spec["layers"][0]["data"], spec["markers"]
+    assert len(data["features"]) == len(teams), "not one marker per team"
     web = {f["properties"]["tooltip"][0]: drawings[f["properties"]["marker"]]["attrs"] for f in data["features"]}
     # Pack: the coverage map's legend.
     fig = F.coverage_map(_areas("coverage", ["none", "full"]), text=F.FigureText("SYNTHETIC"),

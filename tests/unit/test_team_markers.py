@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import itertools
 import json
-import re
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import MacroElement
 from matplotlib.collections import PathCollection
 from matplotlib.colors import to_rgb
 from matplotlib.markers import MarkerStyle
@@ -97,22 +95,12 @@ def test_the_web_map_has_six_distinct_drawings_one_per_status_and_grade():
             assert min(xs) - half_stroke >= 0 and max(xs) + half_stroke <= d["box"]
 
 
-def _page(teams: pd.DataFrame) -> str:
-    fmap = webmap.base_map(tiles=None)
-    for group in webmap.layer_groups(MacroElement(), webmap.MEASURES["share_covered"], teams=teams):
-        group.add_to(fmap)
-    webmap.Legend(webmap.legend_html("SYNTHETIC", [])).add_to(fmap)
-    return fmap.get_root().render()
-
-
 def test_web_map_has_one_marker_per_team_in_its_grades_shape_and_no_data_in_markup():
     teams = _teams()
-    page = _page(teams)
-    found = re.search(r"var (team_layer_\w+) = L\.geoJson\((\{\"type\":\"FeatureCollection\".*?\}), \{", page, re.S)
-    table = re.search(r"var team_layer_\w+_markers = (\{.*?\});\n", page)
-    assert found is not None and table is not None
-    features = json.loads(found.group(2))["features"]
-    assert json.loads(table.group(1)) == webmap.TEAM_STYLES  # the table of drawings is the style's, nothing else
+    layer = webmap.team_layer(teams)
+    spec = webmap.map_spec([layer], [[52.0, -3.5], [53.0, -0.5]], label="SYNTHETIC")
+    assert spec["markers"] == webmap.TEAM_STYLES  # the table of drawings is the style's, nothing else
+    features = layer["data"]["features"]
     assert len(features) == len(teams)
     for feature, row in zip(features, teams.itertuples()):
         drawing = webmap.TEAM_STYLES[feature["properties"]["marker"]]
@@ -126,13 +114,14 @@ def test_web_map_has_one_marker_per_team_in_its_grades_shape_and_no_data_in_mark
         assert status == f"{style.marker_symbol(TeamStatus(row.status), row.evidence_grade)} {row.status} (since 2019)"
         assert evidence == shape.evidence
         assert set(feature["properties"]) == {"marker", "tooltip"}  # no style or markup travels with the data
-    labels = re.search(rf"var {found.group(1)}_labels = (\[.*?\]);", page)
-    assert labels is not None and json.loads(labels.group(1)) == [
-        "Team", "Status", "Evidence", "Location"]
-    # The name is data: it appears only as a JSON string, its markup escaped, never in the page's markup.
-    assert "<img" not in page and "<b>bold" not in page
-    assert page.count(json.dumps(HOSTILE)[1:-1].replace("<", "\\u003c").replace(">", "\\u003e")
-                      .replace("&", "\\u0026")) == len(teams)
+    assert layer["labels"] == ["Team", "Status", "Evidence", "Location"]
+    # The name is data: a JSON string, exactly as given (the browser sets it as text), never escaped or made
+    # into markup here, and nowhere but in the tooltips.
+    text = json.dumps(spec, ensure_ascii=False)
+    assert json.loads(text) == spec
+    assert text.count(json.dumps(HOSTILE)[1:-1]) == len(teams)
+    assert "&lt;" not in text and "&amp;" not in text
+    assert "<img" not in json.dumps(spec["markers"]) and "<b>" not in json.dumps(spec["markers"])
     # The marker is built with DOM methods from the table: no markup strings, no innerHTML in its script.
     assert "createElementNS" in webmap.MARKER_JS and "innerHTML" not in webmap.MARKER_JS
     assert "feature.properties.tooltip" not in webmap.MARKER_JS and "feature.properties.marker" in webmap.MARKER_JS

@@ -1,8 +1,9 @@
-"""Text a user or a data file supplies is shown as text: in the map's HTML and script, in figures, in
-Markdown and in the pack's summary and rebuild command.
+"""Text a user or a data file supplies is shown as text: in the map's data and in the map as chromium draws it
+(webapp/map.js on a test page, tests/map_page_helpers.py), in figures, in Markdown and in the pack's summary and
+rebuild command.
 
-Every hostile name here is SYNTHETIC, made up for these tests. The same names in headless chromium and on
-the app's pages (which read the real data) are in tests/integration/test_text_safety_data.py.
+Every hostile name here is SYNTHETIC, made up for these tests. The same names on the app's pages (which read
+the real data) are in tests/integration/test_text_safety_data.py.
 """
 
 from __future__ import annotations
@@ -21,92 +22,120 @@ from text_safety_helpers import HOSTILE, PROBES, app_map, synthetic_map_inputs, 
 
 from mapping.present import webmap
 
-# What must never be left outside a string in a script (or anywhere in the page around the scripts).
-ACTIVE = ("onerror", "<img", "<script>alert", "javascript:", "**bold**", "x^2")
+# --- the map's data: plain JSON strings, never markup ------------------------------------------------
 
 
-# --- the map's HTML and script -----------------------------------------------------------------------
+def _strings(value) -> list[str]:
+    """Every string in a JSON value, keys and values."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in [*_strings(k), *_strings(v)]]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in _strings(v)]
+    return []
 
 
-_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
+def _tooltips(layer: dict) -> list[list[str]]:
+    """A layer's tooltip values, per area or feature."""
+    if layer["kind"] == "areas":
+        return [values[1:] for values in layer["areas"].values()]
+    return [f["properties"]["tooltip"] for f in layer["data"]["features"]]
 
 
-def _scripts(page: str) -> list[str]:
-    return re.findall(r"<script>(.*?)</script>", page, flags=re.DOTALL)
+def test_every_map_layer_carries_names_verbatim_as_json_strings():
+    areas, measure, _, teams, catchments, specialists = synthetic_map_inputs()
+    data = app_map(areas, measure, teams, catchments, specialists)
+    overlays = json.loads(data["overlays"]["json"])
+    assert json.loads(json.dumps(data)) == data and json.loads(json.dumps(overlays)) == overlays
+    layers = [*data["layers"], *overlays]
+    assert [layer["kind"] for layer in layers] == ["areas", "shapes", "shapes", "shapes", "teams"]
+    # In every layer the name is a value of its own, exactly as given: the browser sets it as text.
+    for layer in layers:
+        assert any(HOSTILE in values for values in _tooltips(layer)), layer["name"]
+    area = dict(zip(webmap.tooltip_fields(measure)[0], data["layers"][0]["areas"]["A1"][1:]))
+    assert area["name"] == area["teams"] == HOSTILE
+    assert data["layers"][0]["areas"]["A2"][1:][webmap.tooltip_fields(measure)[0].index("nearest")] == (
+        f"{HOSTILE} (12 km from the area's centre)")
+    team = overlays[-1]["data"]["features"]
+    assert team[0]["properties"]["tooltip"][3] == HOSTILE  # its location
+    assert team[1]["properties"]["tooltip"][1].endswith(f"(since {HOSTILE})")
+    # Nothing is escaped or made into HTML on the way: markup is only ever the data's own (the hostile name).
+    strings = _strings(data) + _strings(overlays)
+    assert not [s for s in strings if "&lt;" in s or "&amp;" in s or "\\u003c" in s]
+    assert [s for s in strings if "<" in s and HOSTILE not in s] == []
+    assert data["overlays"]["json"].count(HOSTILE) == 7  # the overlays' JSON text too: 2 catchments, 1 specialist
+    # area, and 2 teams (name and location; the second's "since")
 
 
-def _strings_and_code(script: str) -> tuple[list[str], str]:
-    """A script's string literals (decoded) and the script with every string literal taken out."""
-    strings = [json.loads(s) if s.startswith('"') else s[1:-1] for s in _STRING.findall(script)]
-    return strings, _STRING.sub('""', script)
-
-
-_INNER_HTML = re.compile(r'innerHTML\s*=\s*("(?:[^"\\\n]|\\.)*")')
-
-
-def _assert_only_in_strings(page: str, name: str) -> list[str]:
-    """``name`` reaches the page only inside script strings; returns every string set as ``innerHTML``."""
-    outside = re.sub(r"<script>.*?</script>", "", page, flags=re.DOTALL)
-    assert not [a for a in ACTIVE if a in outside]
-    found = False
-    as_html = []
-    for script in _scripts(page):
-        strings, code = _strings_and_code(script)
-        assert not [a for a in ACTIVE if a in code], "a probe is part of the script itself"
-        found |= any(name in s for s in strings)
-        # innerHTML is only ever set to a fixed string (the legend), in which the name is escaped.
-        assigned = [json.loads(s) for s in _INNER_HTML.findall(script)]
-        assert script.count("innerHTML") == len(assigned)
-        assert not [s for s in assigned if any(p in s for p in PROBES[:2])]
-        as_html += assigned
-    assert found, "the name is not in the map's data"
-    return as_html
-
-
-def test_every_map_layer_carries_names_only_as_json_strings_with_text_tooltips():
-    areas, measure, legend, teams, catchments, specialists = synthetic_map_inputs()
-    hostile_class = webmap.ColourClass(HOSTILE, "#cccccc")  # a class label from data reaches the legend escaped
-    fmap = app_map(areas, measure, [*legend, hostile_class], teams, catchments, specialists)
-    page = fmap.get_root().render()
-    as_html = _assert_only_in_strings(page, HOSTILE)
-    # No folium GeoJsonTooltip (it builds an HTML string and sets innerHTML): every tooltip is text nodes.
-    assert "div.innerHTML=table" not in page and "handleObject" not in page
-    assert page.count("bindTooltip") >= 4 and "textContent" in page
-    assert len(as_html) == 1 and html.escape(HOSTILE) in as_html[0]  # the legend
-
-
-def test_app_layers_carry_names_only_as_json_strings_with_text_tooltips():
-    (props, _), measure, _, teams, catchments, specialists = synthetic_map_inputs()
-    props = webmap.area_properties(props.assign(
-        age0_2=[1000.0, 300.0], uncovered_age0_2=[0.0, 300.0], share_covered=[1.0, 0.0],
-        coverage=["covered", "no team"], team_names=[HOSTILE, ""], estimated=False,
-        nearest_team_name=[None, HOSTILE], nearest_team_km=[np.nan, 12.4]), measure)
-    areas = webmap.AreasLayer("/app/static/shapes/x.json", props, measure)
-    fmap = webmap.base_map(tiles=None)
-    for group in webmap.layer_groups(areas, measure, teams=teams, catchments=catchments, specialists=specialists):
-        group.add_to(fmap)
-    import folium
-
-    folium.LayerControl().add_to(fmap)
-    page = fmap.get_root().render()
-    assert _assert_only_in_strings(page, HOSTILE) == []
-    assert "handleObject" not in page and "innerHTML" not in page
-
-
-def test_layer_names_reach_the_layer_control_escaped():
-    """Leaflet puts a layer's name into the layer control as HTML, so every name goes in escaped."""
+def test_layer_names_and_labels_travel_verbatim_for_the_script_to_escape():
+    """Leaflet's layer control sets a name as HTML: the script escapes it (checked in chromium below), so the data
+    holds it exactly as given, never escaped twice."""
     import dataclasses
 
-    import folium
-
     odd = dataclasses.replace(webmap.MEASURES["share_covered"], label="<b>bold</b> & more")  # SYNTHETIC label
-    groups = webmap.layer_groups(webmap.AreasLayer("/x.json", pd.DataFrame(columns=["code", "fill"]), odd), odd)
-    base = webmap.base_map(tiles=None)
-    for group in groups:
-        group.add_to(base)
-    folium.LayerControl().add_to(base)
-    control = next(s for s in _scripts(base.get_root().render()) if "overlays" in s)
-    assert html.escape("Areas: <b>bold</b> & more") in _strings_and_code(control)[0]
+    layer = webmap.areas_layer("/x.json", pd.DataFrame(columns=["code", "fill"]), odd)
+    assert layer["name"] == "Areas: <b>bold</b> & more" and "<b>bold</b> & more" in layer["labels"]
+    catchments = synthetic_map_inputs()[4]
+    assert webmap.catchment_layer(catchments, name=HOSTILE, style={})["name"] == HOSTILE
+    shapes = webmap.text_layer([({"type": "Point", "coordinates": [0, 51]}, {}, [HOSTILE])], [HOSTILE], name=HOSTILE)
+    assert shapes["name"] == HOSTILE and shapes["labels"] == [HOSTILE]
+    assert shapes["data"]["features"][0]["properties"]["tooltip"] == [HOSTILE]
+
+
+def test_the_legend_escapes_a_class_label_from_the_data():
+    areas, measure, legend, *_ = synthetic_map_inputs()
+    text = webmap.legend_html(HOSTILE, [*legend, webmap.ColourClass(HOSTILE, "#cccccc")])
+    assert text.count(html.escape(HOSTILE)) == 2  # the title and the class
+    assert HOSTILE not in text and "<img" not in text and "<script>alert" not in text
+
+
+# --- the map in chromium: hostile names are shown as text and run nothing ------------------------------------
+
+
+# SYNTHETIC: the probes, a script's end tag and markup that would set a flag if it ever became an element.
+BROWSER_NAME = (HOSTILE + ' </script><script>window.__pwned=1</script> <img src=x onerror="window.__pwned=1">'
+                ' <b>bold</b> <svg onload="window.__pwned=1"></svg>')
+
+
+@pytest.mark.browser
+def test_hostile_names_in_the_map_show_literally_in_chromium_and_run_nothing():
+    import dataclasses
+
+    from map_page_helpers import map_page, view_data
+
+    areas, measure, _, teams, catchments, specialists = synthetic_map_inputs(BROWSER_NAME)
+    measure = dataclasses.replace(measure, label=f"Share {BROWSER_NAME}")  # a layer name and a tooltip label
+    data = app_map(areas, measure, teams, catchments, specialists, shapes_url="/shapes/x.json")
+    point = {"type": "Point", "coordinates": [-2.5, 52.2]}
+    data["layers"].append(webmap.text_layer([(point, {"radius": 6}, [BROWSER_NAME])], [BROWSER_NAME], name=BROWSER_NAME))
+    with map_page(view_data(data), files={"/shapes/x.json": areas[1]}, width=1000, height=700) as held:
+        drawn = held.wait_drawn()
+        dialogs: list[str] = []
+        held.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        tips = held.every_tooltip()
+        held.page.mouse.move(*held.point(52.5, -1.5))  # the pointer over area A1 (and its team's base)
+        held.page.wait_for_function("() => document.querySelectorAll('.leaflet-tooltip').length > 0")
+        hovered = held.open_tooltips()
+        names = held.layer_names()
+        found = held.page.evaluate("""() => ({
+            pwned: window.__pwned !== undefined,
+            made: document.querySelectorAll("#root img, #root b, #root script, #root svg[onload], img, b").length,
+            scripts: document.scripts.length,
+            onerror: document.querySelectorAll("[onerror], [onload]").length,
+            tooltipTags: Array.from(new Set(Array.from(document.querySelectorAll(".leaflet-tooltip *"))
+                .map(e => e.tagName.toLowerCase()))).sort(),
+            labels: Array.from(document.querySelectorAll(".pimap-team-marker")).map(e => e.getAttribute("aria-label"))})""")
+        errors = list(held.errors)
+    assert drawn == f"Areas: Share {BROWSER_NAME}"
+    # 2 areas, 2 catchments, 1 specialist area, 2 team bases and the extra point: each tooltip shows the name as text
+    assert len(tips) == 8 and all(t is not None and BROWSER_NAME in t for t in tips)
+    assert any(BROWSER_NAME in t for t in hovered)
+    assert f"Areas: Share {BROWSER_NAME}" in names and BROWSER_NAME in names
+    assert found == {"pwned": False, "made": 0, "scripts": 2, "onerror": 0,
+                     "tooltipTags": ["table", "tbody", "td", "th", "tr"],
+                     "labels": [f"Team base: {BROWSER_NAME}"] * 2}
+    assert dialogs == [] and errors == []
 
 
 # --- figures -------------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 
-import folium
 import pandas as pd
 import pytest
 
@@ -104,11 +103,6 @@ def test_ladder_properties_give_level_shares_and_evidence():
         webmap.area_properties(gaps, MEASURES["ladder_level"])
 
 
-def test_tooltips_wrap_inside_the_map():
-    html = webmap.base_map(tiles=None).get_root().render()
-    assert ".leaflet-tooltip.foliumtooltip{white-space:normal" in html
-
-
 def test_format_value():
     assert format_value(0.75, MEASURES["share_covered"]) == "75.0%"
     assert format_value(4932.0, MEASURES["age0_2"]) == "4,932"
@@ -154,60 +148,112 @@ def test_area_styles_carry_each_areas_colour_and_every_tooltip_value():
     assert styles["A2"][fields.index("nearest") + 1] == "Team & co (12 km from the area's centre)"
 
 
-def test_areas_layer_sends_values_not_shapes_or_markup_and_says_when_drawn():
+def test_areas_layer_sends_values_not_shapes_or_markup():
     measure = MEASURES["share_covered"]
     props = webmap.area_properties(_synthetic_gaps(), measure)
-    fmap = webmap.base_map(tiles=None)
-    group = folium.FeatureGroup(name=f"Areas: {measure.label}")
-    layer = webmap.AreasLayer("/app/static/shapes/uk2023-abc.json", props, measure)
-    layer.add_to(group)
-    group.add_to(fmap)
-    html = fmap.get_root().render()
-    script = html.split("<script>", 1)[1]
-    assert '"/app/static/shapes/uk2023-abc.json"' in script
-    assert '"A1":["' + props["fill"][0] + '","Area \\u003cb\\u003eone\\u003c/b\\u003e"' in script
-    assert "<b>" not in script and "innerHTML" not in script and "textContent = values[i]" in script
-    assert webmap.TEXT_TOOLTIP_JS in script and "values.slice(1)" in script
-    assert f'"{layer.layer_name}"' in script and "dataset.areasDrawn" in script
-    labels = json.dumps(webmap.tooltip_fields(measure)[1], ensure_ascii=False)
-    assert labels.replace(" ", "") in script.replace(" ", "")
+    layer = webmap.areas_layer("/app/static/shapes/uk2023-abc.json", props, measure)
+    assert layer == {"kind": "areas", "name": "Areas: Share of babies aged 0-2 covered by a team", "show": True,
+                     "url": "/app/static/shapes/uk2023-abc.json", "labels": webmap.tooltip_fields(measure)[1],
+                     "areas": webmap.area_styles(props, measure), "style": webmap.AREA_STYLE,
+                     "highlight": webmap.AREA_HIGHLIGHT}
+    # The shapes are fetched by the browser: no geometry travels with a view, only each area's colour and text.
+    assert "data" not in layer and "geometry" not in json.dumps(layer)
+    assert layer["areas"]["A1"][:2] == [props["fill"][0], "Area <b>one</b>"]  # as text, not escaped or HTML
+    assert json.loads(json.dumps(layer)) == layer
+    assert len(layer["labels"]) == len(layer["areas"]["A1"]) - 1  # a label per tooltip value after the fill
 
 
-@pytest.mark.parametrize("bounds", [webmap.UK_BOUNDS, [[51.37, -5.67], [53.44, -2.65]], [[54.0, -8.2], [55.3, -5.4]]])
-def test_view_for_bounds_is_the_largest_zoom_that_fits(bounds):
-    import math
-
-    (centre_lat, centre_lon), zoom = webmap.view_for_bounds(bounds, 760, 680, padding_px=0)
-
-    def pixels(z: float) -> tuple[float, float]:
-        scale = 256 * 2 ** z / 360
-        dy = webmap._mercator_y(bounds[1][0]) - webmap._mercator_y(bounds[0][0])
-        return (bounds[1][1] - bounds[0][1]) * scale, dy * scale
-
-    width, height = pixels(zoom)
-    assert width <= 760 and height <= 680
-    wider, taller = pixels(zoom + 0.25)
-    assert wider > 760 or taller > 680
-    assert zoom == math.floor(zoom * 4) / 4
-    assert centre_lon == pytest.approx((bounds[0][1] + bounds[1][1]) / 2)
-    assert bounds[0][0] < centre_lat < bounds[1][0]
+def test_text_layer_holds_each_features_style_and_tooltip_as_strings():
+    square = {"type": "Polygon", "coordinates": [[[0, 50], [1, 50], [1, 51], [0, 51], [0, 50]]]}
+    point = {"type": "Point", "coordinates": [0.5, 50.5]}
+    style = {"color": "#123456", "weight": 2}
+    layer = webmap.text_layer([(square, style, ["SYNTHETIC <b>square</b>", 3]), (point, {"radius": 4}, ["pt", None])],
+                              ("Name", "Count"), name="SYNTHETIC layer", show=False)
+    assert layer == {"kind": "shapes", "name": "SYNTHETIC layer", "show": False, "labels": ["Name", "Count"],
+                     "data": {"type": "FeatureCollection", "features": [
+                         {"type": "Feature", "geometry": square,
+                          "properties": {"style": style, "tooltip": ["SYNTHETIC <b>square</b>", "3"]}},
+                         {"type": "Feature", "geometry": point,
+                          "properties": {"style": {"radius": 4}, "tooltip": ["pt", "None"]}}]}}
+    style["color"] = "#000000"  # the layer holds its own copy of each style
+    assert layer["data"]["features"][0]["properties"]["style"]["color"] == "#123456"
+    assert webmap.text_layer([], [], name="SYNTHETIC empty")["show"] is True
 
 
-def test_area_at_finds_the_square_holding_the_point_and_none_at_sea():
-    """A click at (lat, lon) opens the area whose shape holds it: hand-made unit squares (SYNTHETIC)."""
+def _synthetic_teams() -> pd.DataFrame:
+    """SYNTHETIC: one operating team with a base, one in development, and one without a base (left off the map)."""
+    return pd.DataFrame({"team_id": ["t1", "t2", "t3"], "name": ["SYNTHETIC One", "SYNTHETIC Two", "SYNTHETIC Three"],
+                         "status": ["operating", "in development", "operating"],
+                         "evidence_grade": ["foundation", "mention", "service"],
+                         "base_lon": [-1.234567, -2.0, float("nan")], "base_lat": [52.5, 53.0, 51.0],
+                         "location_precision": ["exact", "town", "town"], "from": ["2019", "", ""]})
+
+
+def _synthetic_outlines(statuses: list[str]):
     import geopandas as gpd
     from shapely.geometry import box
 
-    layer = gpd.GeoDataFrame({"code": ["A", "B", "C"]},
-                             geometry=[box(0, 50, 1, 51), box(1, 50, 2, 51), box(0, 51, 1, 52)], crs="EPSG:4326")
-    assert webmap.area_at(layer, 50.5, 0.5) == "A"
-    assert webmap.area_at(layer, 50.5, 1.5) == "B"  # x is the longitude, y the latitude
-    assert webmap.area_at(layer, 51.5, 0.5) == "C"
-    assert webmap.area_at(layer, 51.5, 1.5) is None  # the sea: no square there
-    assert webmap.area_at(layer, 50.5, 1.0) == "A"  # on a shared edge: the first in the layer's order, always
-    assert webmap.area_at(layer, float("nan"), 0.5) is None
-    assert webmap.area_at(layer.iloc[:0], 50.5, 0.5) is None
-    # A shape with a hole (a lake, or an area inside another) does not hold the hole's points.
-    ring = gpd.GeoDataFrame({"code": ["R", "I"]}, geometry=[box(0, 50, 3, 53).difference(box(1, 51, 2, 52)),
-                                                            box(1, 51, 2, 52)], crs="EPSG:4326")
-    assert webmap.area_at(ring, 51.5, 1.5) == "I" and webmap.area_at(ring, 50.5, 0.5) == "R"
+    return gpd.GeoDataFrame({"team_id": [f"t{i}" for i in range(len(statuses))],
+                             "name": [f"SYNTHETIC outline {i}" for i in range(len(statuses))], "status": statuses},
+                            geometry=[box(i, 50, i + 1, 51) for i in range(len(statuses))], crs="EPSG:4326")
+
+
+def test_team_layer_carries_each_bases_marker_key_and_tooltip_only():
+    layer = webmap.team_layer(_synthetic_teams())
+    assert {k: v for k, v in layer.items() if k != "data"} == {
+        "kind": "teams", "name": webmap.TEAM_LAYER_NAME, "show": True, "labels": ["Team", "Status", "Evidence", "Location"]}
+    features = layer["data"]["features"]
+    assert [f["geometry"] for f in features] == [{"type": "Point", "coordinates": [-1.23457, 52.5]},
+                                                 {"type": "Point", "coordinates": [-2.0, 53.0]}]
+    assert [f["properties"]["marker"] for f in features] == ["operating/foundation", "in development/mention"]
+    assert all(set(f["properties"]) == {"marker", "tooltip"} for f in features)
+    one, two = (f["properties"]["tooltip"] for f in features)
+    assert one[0] == "SYNTHETIC One" and one[1].endswith("operating (since 2019)") and one[3] == "base address"
+    assert two[0] == "SYNTHETIC Two" and two[1].endswith("in development") and two[3] == "base town"
+
+
+def test_catchment_layer_is_outlines_with_the_teams_name_and_status():
+    outlines = _synthetic_outlines(["operating", "in development"])
+    style = webmap.CATCHMENT_STYLES["operating"]
+    layer = webmap.catchment_layer(outlines, name="SYNTHETIC catchments", style=style, show=False)
+    assert (layer["kind"], layer["name"], layer["show"], layer["labels"]) == (
+        "shapes", "SYNTHETIC catchments", False, ["Team or area", "Status"])
+    features = layer["data"]["features"]
+    assert [f["properties"]["tooltip"] for f in features] == [["SYNTHETIC outline 0", "operating"],
+                                                              ["SYNTHETIC outline 1", "in development"]]
+    assert all(f["properties"]["style"] == style and f["properties"]["style"] is not style for f in features)
+    assert features[1]["geometry"]["type"] == "Polygon"
+    xs = [x for x, _ in features[1]["geometry"]["coordinates"][0]]
+    assert (min(xs), max(xs)) == (1.0, 2.0)  # the second box's own shape
+
+
+def test_team_overlays_are_catchments_then_specialists_then_the_bases():
+    teams = _synthetic_teams()
+    both = webmap.team_overlays(teams, catchments=_synthetic_outlines(["operating", "in development", "operating"]),
+                                specialists=_synthetic_outlines(["specialist practitioners only"]))
+    assert [layer["name"] for layer in both] == ["Team catchments (operating)", "Team catchments (in development)",
+                                                 "CAMHS specialist practitioners, no team", webmap.TEAM_LAYER_NAME]
+    assert [len(layer["data"]["features"]) for layer in both] == [2, 1, 1, 2]
+    assert both[0]["data"]["features"][0]["properties"]["style"] == webmap.CATCHMENT_STYLES["operating"]
+    assert both[1]["data"]["features"][0]["properties"]["style"] == webmap.CATCHMENT_STYLES["in development"]
+    assert both[2]["data"]["features"][0]["properties"]["style"] == webmap.SPECIALIST_STYLE
+    # No team in development: no layer for them; no specialists or no frames: none either.
+    operating = webmap.team_overlays(teams, catchments=_synthetic_outlines(["operating"]))
+    assert [layer["name"] for layer in operating] == ["Team catchments (operating)", webmap.TEAM_LAYER_NAME]
+    assert webmap.team_overlays(None, catchments=_synthetic_outlines([])) == []
+    assert json.loads(json.dumps(both)) == both
+
+
+def test_map_spec_is_json_with_the_bounds_markers_and_label():
+    import numpy as np
+
+    layers = [webmap.team_layer(_synthetic_teams())]
+    spec = webmap.map_spec(layers, [(np.float64(51.5), -4), [53, np.float32(-1.0)]], label="SYNTHETIC map",
+                           padding=28.0, clickable=1)  # type: ignore[arg-type]
+    assert spec == {"layers": layers, "bounds": [[51.5, -4.0], [53.0, -1.0]], "padding": 28,
+                    "markers": webmap.TEAM_STYLES, "label": "SYNTHETIC map", "clickable": True}
+    assert all(type(v) is float for corner in spec["bounds"] for v in corner)
+    assert type(spec["padding"]) is int and spec["layers"] is not layers
+    assert json.loads(json.dumps(spec)) == spec
+    assert webmap.map_spec([], webmap.UK_BOUNDS, label="SYNTHETIC")["padding"] == 10
+    assert webmap.map_spec([], webmap.UK_BOUNDS, label="SYNTHETIC")["clickable"] is False
