@@ -1,76 +1,22 @@
-"""Hostile text in a browser and on the app's pages: the map in headless chromium runs nothing, and every
-app page shows a user's or a data file's text literally; a page that fails shows a short message, never a
-traceback or a path.
+"""Hostile text on the app's pages: every app page shows a user's or a data file's text literally; a page that
+fails shows a short message, never a traceback or a path.
 
-Moved from tests/unit/test_text_safety.py, which keeps the map's HTML, figures and Markdown checks: the app
-tests here read the real data (the ``mirror`` fixture) and the browser test drives Debian's chromium, which
-the fast tier (all of tests/unit) deselects. Every hostile name is SYNTHETIC (data/teams.csv is never
+Moved from tests/unit/test_text_safety.py, which keeps the map's layers, figures and Markdown checks and the
+map script's browser test: the app tests here read the real data (the ``mirror`` fixture), which the fast tier
+(all of tests/unit) deselects. Every hostile name is SYNTHETIC (data/teams.csv is never
 changed: the profile test reads a copy of it with one team renamed).
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from app_helpers import open_page
-from text_safety_helpers import HOSTILE, PROBES, app_map, synthetic_map_inputs, unescape, unescaped
+from text_safety_helpers import HOSTILE, PROBES, unescape, unescaped
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _bench():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("bench_app", REPO / "benchmarks" / "bench_app.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
-    return bench
-
-
-@pytest.mark.browser
-def test_a_hostile_name_in_the_map_runs_nothing_in_chromium(tmp_path):
-    """The app's map in headless chromium (its shapes served as the app serves them): every tooltip opened,
-    no element made, nothing run."""
-    bench = _bench()
-    missing = bench.missing_requirements()
-    if missing:
-        pytest.skip(f"browser test skipped: {missing}")
-    name = HOSTILE + ' <img src=y onerror="window.pimapRan=1"><b>bold</b>'
-    areas, measure, legend, teams, catchments, specialists = synthetic_map_inputs(name)
-    url = "https://pimap.invalid/shapes/x.json"
-    fmap = app_map(areas, measure, legend, teams, catchments, specialists, shapes_url=url)
-    dialogs: list[str] = []
-    with bench.browser_page() as page:
-        page.route(url, lambda route: route.fulfill(status=200, content_type="application/json",
-                                                    headers={"Access-Control-Allow-Origin": "*"},
-                                                    body=json.dumps(areas[1])))
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.set_content(fmap.get_root().render(), wait_until="load")
-        page.wait_for_function("() => window.L !== undefined")
-        page.wait_for_function("() => document.body.dataset.areasDrawn !== undefined")
-        assert page.evaluate("() => document.body.dataset.areasDrawn") == f"Areas: {measure.label}"
-        # Hover every feature (a mouseover that bubbles to its layer, as the pointer's would) and read the tooltip.
-        tips = page.evaluate("""(name) => {
-            const texts = new Set();
-            window[name].eachLayer(function (layer) {
-                if (!layer.feature) { return; }
-                const at = layer.getLatLng ? layer.getLatLng() : layer.getBounds().getCenter();
-                layer.fire("mouseover", {latlng: at, layer: layer}, true);
-                document.querySelectorAll(".leaflet-tooltip").forEach(function (t) { texts.add(t.textContent); });
-                layer.fire("mouseout", {latlng: at, layer: layer}, true);
-            });
-            return Array.from(texts);
-        }""", fmap.get_name())
-        made = page.evaluate("""() => ({
-            img: document.querySelectorAll("img").length,
-            b: document.querySelectorAll(".leaflet-tooltip b, .leaflet-tooltip img").length,
-            ran: window.pimapRan === 1})""")
-    assert made == {"img": 0, "b": 0, "ran": False} and dialogs == []
-    # 2 areas, 2 team bases, 2 catchments and 1 specialist area, each tooltip with the name as text
-    assert len(tips) == 7 and sum(name in t for t in tips) == 7
 
 
 def _all_text(at) -> str:

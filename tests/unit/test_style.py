@@ -1,6 +1,6 @@
 """The web map and the pack draw the same class in the same colour (mapping.present.style).
 
-Each test builds the web map's view (area properties, legend HTML or a folium map, as the app does) and
+Each test builds the web map's view (area properties, legend HTML or the map's layers, as the app does) and
 the pack's figure (a matplotlib map and its legend) from the same SYNTHETIC frames, then reads the colours
 back out of what was drawn, so a palette changed in one place only fails here. Every frame, area, team
 and name here is SYNTHETIC (made up for these tests).
