@@ -69,11 +69,18 @@ function tooltipOf(labels, values, sticky, direction) {
             {sticky: sticky, direction: direction || "auto", className: "pimap-tooltip"}];
 }
 
-function shapesLayer(L, spec) {
+// Drawn as SVG, not on the areas' canvas: Leaflet's canvas takes the pointer over the whole inside of an
+// unfilled outline, so a catchment's outline would hide the areas under it from hover and click; an SVG outline
+// only takes the pointer on its line.
+function shapesLayer(L, kept, spec) {
+    kept.svg = kept.svg || L.svg({padding: 0.5});
     return L.geoJSON(spec.data, {
         smoothFactor: 0.5,
+        renderer: kept.svg,
         style: function (feature) { return feature.properties.style; },
-        pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, feature.properties.style); },
+        pointToLayer: function (feature, latlng) {
+            return L.circleMarker(latlng, Object.assign({renderer: kept.svg}, feature.properties.style));
+        },
         onEachFeature: function (feature, layer) {
             layer.bindTooltip.apply(layer, tooltipOf(spec.labels, feature.properties.tooltip, false));
         }
@@ -145,6 +152,8 @@ function areaStyle(kept, feature) {
 function setUp(L, box) {
     var map = L.map(box, {preferCanvas: true, zoomSnap: 0.25, zoomDelta: 0.5, minZoom: 4, maxZoom: 13});
     map.attributionControl.setPrefix(false);
+    // The controls (zoom, layers) come first in the keyboard's order, before the team markers, not after them.
+    box.insertBefore(map.getContainer().querySelector(".leaflet-control-container"), box.firstChild);
     L.control.scale({imperial: false}).addTo(map);
     var kept = {map: map, shown: [], control: L.control.layers(null, null, {collapsed: true}).addTo(map)};
     // A street map only when asked for: its tiles come from openstreetmap.org, the one thing that would
@@ -167,7 +176,7 @@ function leafletLayer(L, kept, spec, markers) {
             if (kept.clickable) { kept.send("area", code); }
         });
     }
-    return Promise.resolve(spec.kind === "teams" ? teamsLayer(L, spec, markers) : shapesLayer(L, spec));
+    return Promise.resolve(spec.kind === "teams" ? teamsLayer(L, spec, markers) : shapesLayer(L, kept, spec));
 }
 
 // The view's layers, bottom first. The overlays arrive once per page (webapp/mapview.py) and are kept by their
