@@ -68,9 +68,12 @@ def settle(page, *, has_map: bool = False, area_map: bool = False) -> None:
     page.wait_for_timeout(1000)
 
 
-# Known, and reported: the national map's team markers (webapp/map.js, mapping.present.webmap.MARKER_JS) are
-# focusable buttons closer together than WCAG 2.2's 24 px target size (2.5.8) where teams crowd (London). The
-# test of every page leaves out exactly those nodes of that rule; the test after it fails until they pass.
+# The national map's team markers (webapp/map.js, mapping.present.webmap.MARKER_JS) are focusable, and where teams
+# crowd (London, Fife) closer together than WCAG 2.2's 24 px target size (2.5.8). That criterion's "essential"
+# exception is this case: a marker's place is the information (where the team is based), so markers cannot be
+# spread apart; every team's name, status, evidence and place is also in the teams table on page 'Tables and
+# downloads' and its CSV. The test of every page leaves out exactly those nodes of that rule, and the test after
+# it shows that they are the markers only, and that the teams download lists every team the map marks.
 MARKER_TARGETS = ("target-size", '<div class="leaflet-marker-icon')
 
 
@@ -124,15 +127,22 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page(server, page):
     assert not found, "axe-core, WCAG 2.2 AA, serious or critical:\n" + "\n".join(found)
 
 
-@pytest.mark.xfail(strict=True, reason="app issue: the map's team markers are focusable buttons under 24 px apart "
-                   "where teams crowd (axe-core target-size, WCAG 2.2 2.5.8)")
-def test_the_map_team_markers_are_large_enough_targets(server, page):
+def test_the_only_small_targets_are_the_map_team_markers_whose_place_is_their_meaning(server, page):
     page.goto(f"{server}/", wait_until="domcontentloaded")
     settle(page, has_map=True)
-    markers = [describe("page 'map' (/)", v) for v in violations_in(page.main_frame, axe_script())
-               if v["id"] == MARKER_TARGETS[0]]
-    assert page.locator(f"{bench.MAP} .leaflet-marker-icon").count() > 0  # the markers are there to check
-    assert not markers, "\n".join(markers)
+    small = [v for v in violations_in(page.main_frame, axe_script()) if v["id"] == MARKER_TARGETS[0]]
+    nodes = [n["html"] for v in small for n in v["nodes"]]
+    assert all(html.startswith(MARKER_TARGETS[1]) and 'aria-label="Team base: ' in html for html in nodes), nodes
+    names = page.evaluate("""() => Array.from(document.querySelectorAll('.pimap-map .pimap-team-marker'))
+        .map((m) => (m.getAttribute('aria-label') || '').replace(/^Team base: /, ''))""")
+    assert names, "no team marker on the map"
+    page.goto(f"{server}/tables", wait_until="domcontentloaded")
+    settle(page, has_map=False)
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name="Download teams (CSV)").first.click()
+    listed = Path(download.value.path()).read_text(encoding="utf-8")
+    missing = sorted({n for n in names if n not in listed})
+    assert not missing, f"teams marked on the map but not in the teams download: {missing}"
 
 
 def tab_to(page, test_js: str, *, limit: int = 120) -> int:
@@ -171,7 +181,10 @@ def test_the_map_layers_by_keyboard(server, page):
     the layer off and on again."""
     page.goto(f"{server}/", wait_until="domcontentloaded")
     settle(page, has_map=True)
-    tab_to(page, "(e) => e && e.classList.contains('leaflet-control-layers-toggle') && !!e.closest('.pimap-map')")
+    # The map's controls come before its 41 team markers in the keyboard's order (webapp/map.js): about 30 presses
+    # from the top of the page, where after the markers it took 131.
+    tab_to(page, "(e) => e && e.classList.contains('leaflet-control-layers-toggle') && !!e.closest('.pimap-map')",
+           limit=60)
     page.keyboard.press("Enter")
     control = page.locator(f"{bench.MAP} .leaflet-control-layers").first
     assert "leaflet-control-layers-expanded" in (control.get_attribute("class") or "")
