@@ -489,7 +489,7 @@ def _load_teams_cached(path: Path, version: tuple[int, int] | None, fill_bases: 
     teams = validate_teams(raw, area_table=boundaries.area_table, geography_ids=geography_ids, path=path,
                            nations_at=nations_at)
     if fill_bases:
-        teams = fill_catchment_bases(teams, boundaries.load_geography)
+        teams = fill_catchment_bases(teams, boundaries.load_geography, centroids=cached_centroids(teams))
     teams.attrs["notices"] = list(raw.attrs.get("notices", []))  # reading warnings travel with the teams
     return teams
 
@@ -546,17 +546,49 @@ def catchment_centroid(areas: list[tuple[str, str]], load_geography: GeographyLo
     return round(float(back.x), 5), round(float(back.y), 5)
 
 
-def fill_catchment_bases(teams: pd.DataFrame, load_geography: GeographyLoader) -> pd.DataFrame:
-    """Teams with every empty base_lon/base_lat set to its catchment centroid (one computation per catchment)."""
+def fill_catchment_bases(teams: pd.DataFrame, load_geography: GeographyLoader, *,
+                         centroids: dict[str, tuple[float, float]] | None = None) -> pd.DataFrame:
+    """Teams with every empty base_lon/base_lat set to its catchment centroid (one computation per catchment;
+    ``centroids``: ones already known, by catchment text)."""
     out = teams.copy()
     empty = out["base_lon"].isna() & out["base_lat"].isna()
-    cache: dict[str, tuple[float, float]] = {}
+    cache: dict[str, tuple[float, float]] = dict(centroids or {})
     for index in out.index[empty]:
         text = out.at[index, "catchment"]
         if text not in cache:
             cache[text] = catchment_centroid(parse_catchment(text), load_geography)
         out.at[index, "base_lon"], out.at[index, "base_lat"] = cache[text]
     return out
+
+
+# The recipe of catchment_centroid: bump it when the centroid is computed differently, so cached ones are rebuilt.
+CENTROID_VERSION = "1"
+
+
+def cached_centroids(teams: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    """The catchment centroids of the teams with no base, from the checksummed layer cache
+    (:func:`boundaries.catalogue.cached_frame`), keyed by those catchments and the layers they are made of.
+
+    Computing them reads the full boundaries of every geography a catchment names, which took about a second of
+    every server's first page; the cache is verified on every read and rebuilt when damaged."""
+    import hashlib
+
+    import boundaries
+    from boundaries.catalogue import cached_frame, layer_key
+
+    empty = teams["base_lon"].isna() & teams["base_lat"].isna()
+    texts = sorted(set(teams.loc[empty, "catchment"].astype(str)))
+    if not texts:
+        return {}
+    geographies = sorted({g for text in texts for g, _ in parse_catchment(text)})
+    key = hashlib.sha256("\n".join([CENTROID_VERSION, *(layer_key(g) for g in geographies), *texts]).encode())
+
+    def build() -> pd.DataFrame:
+        rows = [(text, *catchment_centroid(parse_catchment(text), boundaries.load_geography)) for text in texts]
+        return pd.DataFrame(rows, columns=["catchment", "base_lon", "base_lat"])
+
+    frame = cached_frame("team-bases", key.hexdigest()[:16], build, geo=False)
+    return {str(t): (float(x), float(y)) for t, x, y in zip(frame["catchment"], frame["base_lon"], frame["base_lat"])}
 
 
 # --- queries -------------------------------------------------------------------------------------
