@@ -365,7 +365,7 @@ def static_floor_visitors(shapes: Path) -> list[float]:
 def browser_postcode(home: Path, postcode: str = "TR21 0HU") -> float:
     """Seconds from pressing Enter in the profile's search box to the area's profile."""
     with app_server(home) as (url, _), browser_page() as page:
-        page.goto(f"{url}/?page=profile", wait_until="domcontentloaded")
+        page.goto(f"{url}/?page=profile&geo=uk2023", wait_until="domcontentloaded")
         box = page.get_by_label(SEARCH_LABEL).first
         box.wait_for(timeout=120_000)
         box.fill(postcode)
