@@ -242,17 +242,22 @@ def new_visitor_map(home: Path, script: Path = REPO / "app.py") -> list[float]:
     """Seconds from opening the page to the map drawn (``script``: the app, or a floor), for new visitors (a new
     browser each, nothing cached) to a server that is already running."""
     wait = FLOORS.get(script.name, wait_for_map)
-    times = []
     with app_server(home, script=script) as (url, _):
         with browser_page() as page:  # the first visitor pays for the server's imports
             page.goto(url, wait_until="domcontentloaded")
             wait(page)
-        for _ in range(3):
-            with browser_page() as page:
-                started = time.perf_counter()
-                page.goto(url, wait_until="domcontentloaded")
-                wait(page)
-                times.append(time.perf_counter() - started)
+        return _new_visitors(url, wait)
+
+
+def _new_visitors(url: str, wait, visitors: int = 3) -> list[float]:
+    """Seconds from opening ``url`` to ``wait(page)`` returning, for each of ``visitors`` new browsers."""
+    times = []
+    for _ in range(visitors):
+        with browser_page() as page:
+            started = time.perf_counter()
+            page.goto(url, wait_until="domcontentloaded")
+            wait(page)
+            times.append(time.perf_counter() - started)
     return times
 
 
@@ -351,15 +356,8 @@ def static_floor(shapes: Path) -> Iterator[str]:
 
 def static_floor_visitors(shapes: Path) -> list[float]:
     """Seconds from opening the static floor to its areas drawn, for three new visitors (a new browser each)."""
-    times = []
     with static_floor(shapes) as url:
-        for _ in range(3):
-            with browser_page() as page:
-                started = time.perf_counter()
-                page.goto(url, wait_until="domcontentloaded")
-                wait_for_map(page)
-                times.append(time.perf_counter() - started)
-    return times
+        return _new_visitors(url, wait_for_map)
 
 
 def browser_postcode(home: Path, postcode: str = "TR21 0HU") -> float:

@@ -53,15 +53,20 @@ function fetchShapes(url) {
     return kept[url];
 }
 
-function showProblem(box, text) {
-    var note = box.querySelector(".pimap-map-problem");
-    if (!note) {
-        note = document.createElement("div");
-        note.className = "pimap-map-problem";
-        note.setAttribute("role", "alert");
-        box.appendChild(note);
+// The element of parent with this class, made (a div with that role) when there is none yet.
+function childOf(parent, className, role) {
+    var child = parent.querySelector("." + className);
+    if (!child) {
+        child = document.createElement("div");
+        child.className = className;
+        child.setAttribute("role", role);
+        parent.appendChild(child);
     }
-    note.textContent = text;
+    return child;
+}
+
+function showProblem(box, text) {
+    childOf(box, "pimap-map-problem", "alert").textContent = text;
 }
 
 function tooltipOf(labels, values, sticky, direction) {
@@ -246,13 +251,7 @@ function draw(L, box, data, send) {
 export default function drawMap(component) {
     document.body.dataset.mapCalledMs = String(Math.round(performance.now()));  // the view arrived (browser clock)
     var data = component.data, parent = component.parentElement;
-    var box = parent.querySelector(".pimap-map");
-    if (!box) {
-        box = document.createElement("div");
-        box.className = "pimap-map";
-        box.setAttribute("role", "region");
-        parent.appendChild(box);
-    }
+    var box = childOf(parent, "pimap-map", "region");
     box.style.height = data.height + "px";
     box.setAttribute("aria-label", data.label);
     loadLeaflet(data.leaflet).then(function (L) {
