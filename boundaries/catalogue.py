@@ -476,8 +476,19 @@ def load_geography(geography_id: str, *, simplified: bool = False) -> gpd.GeoDat
 
 
 def area_table(geography_id: str) -> pd.DataFrame:
-    """Codes, names and nations of a geography, without geometry."""
-    return pd.DataFrame(load_geography(geography_id, simplified=True).drop(columns="geometry"))
+    """Codes, names and nations of a geography, without geometry: a small cached table of its own (built once
+    from the web layer, verified on every read like every layer), so checking a register's codes against every
+    geography does not read every geography's shapes (about half a second of a server's first page)."""
+    get_geography(geography_id)
+    return _area_table(geography_id).copy()
+
+
+@cache
+def _area_table(geography_id: str) -> pd.DataFrame:
+    def build() -> pd.DataFrame:
+        return pd.DataFrame(load_geography(geography_id, simplified=True).drop(columns="geometry"))
+
+    return cached_frame(f"{geography_id}-areas", layer_key(geography_id), build, geo=False)
 
 
 NAME_NOISE: frozenset[str] = frozenset({"nhs", "ccg", "clinical", "commissioning", "group"})
