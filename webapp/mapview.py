@@ -15,9 +15,9 @@ from typing import Any
 import streamlit as st
 
 from mapping.present import webmap
+from webapp.shapes import static_url
 
 HERE = Path(__file__).resolve().parent
-LEAFLET_PATH = "app/static/vendor/leaflet"
 # Tooltips wrap rather than run off the map's edge (the ladder's evidence and FOI classes are long); the map
 # says when it cannot be drawn, over the map, in words.
 MAP_CSS = """
@@ -42,9 +42,7 @@ _MAP = st.components.v2.component("pimap_map", js=_script(), css=MAP_CSS, isolat
 
 def leaflet_urls(base_url_path: str = "") -> dict[str, str]:
     """Where the browser loads Leaflet from: the app's own static folder, under ``server.baseUrlPath`` if set."""
-    base = base_url_path.strip("/")
-    root = f"/{base + '/' if base else ''}{LEAFLET_PATH}"
-    return {"js": f"{root}/leaflet.js", "css": f"{root}/leaflet.css"}
+    return {kind: static_url(f"vendor/leaflet/leaflet.{kind}", base_url_path) for kind in ("js", "css")}
 
 
 def _no_op() -> None:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 SHAPES_DIR = config.shapes_dir()
-URL_PATH = "app/static/shapes"
+STATIC_URL_PATH = "app/static"  # where Streamlit serves the folder static/ (server.enableStaticServing)
 
 
 def shapes_path(geography: str, version: str, directory: Path = SHAPES_DIR) -> Path:
@@ -58,7 +58,13 @@ def write_shapes(path: Path, layer: gpd.GeoDataFrame) -> None:
             old.unlink(missing_ok=True)
 
 
-def url_for(path: Path, base_url_path: str = "") -> str:
-    """The URL the browser fetches ``path`` from, under Streamlit's ``server.baseUrlPath`` if one is set."""
+def static_url(relative: str, base_url_path: str = "") -> str:
+    """The URL the browser fetches ``static/<relative>`` from, under Streamlit's ``server.baseUrlPath`` if one is
+    set: the one rule for every file the app serves from static/ (the shapes here, Leaflet in webapp.mapview)."""
     base = base_url_path.strip("/")
-    return f"/{base + '/' if base else ''}{URL_PATH}/{path.name}"
+    return f"/{base + '/' if base else ''}{STATIC_URL_PATH}/{relative}"
+
+
+def url_for(path: Path, base_url_path: str = "") -> str:
+    """The URL the browser fetches the shapes file ``path`` from."""
+    return static_url(f"shapes/{path.name}", base_url_path)
