@@ -9,6 +9,7 @@ data; the script keeps the map, its Leaflet and the area shapes for as long as t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,6 @@ MAP_CSS = """
 .pimap-map-problem { position: absolute; top: 10px; left: 60px; right: 60px; z-index: 1000; background: #fff;
   padding: 6px 8px; border: 2px solid #D55E00; font: 14px sans-serif; }
 """
-AREA_CODE_MAX = 40  # longer than any area code of any geography; a longer value sent back is not looked at
 
 
 def _script() -> str:
@@ -52,10 +52,10 @@ def _no_op() -> None:
 SENT_KEY = "_map_overlays_sent"  # the overlays (by hash) this session's page already holds
 
 
-def show_map(spec: dict[str, Any], *, key: str, height: int, overlays: tuple[str, str] | None = None) -> str | None:
-    """Draw the map of ``spec`` (:func:`mapping.present.webmap.map_spec`); return the code of the area a visitor
-    has just clicked (None otherwise, or when ``spec`` is not clickable). The code comes from the browser: the
-    caller checks it against the geography's areas before using it.
+def show_map(spec: dict[str, Any], *, key: str, height: int, overlays: tuple[str, str] | None = None) -> object:
+    """Draw the map of ``spec`` (:func:`mapping.present.webmap.map_spec`); return what the page sent back for a
+    click on an area (None without one, or when ``spec`` is not clickable). It comes from the browser, so it is
+    anything until checked: :func:`clicked_area` is the check.
 
     ``overlays`` (JSON text of layers drawn above the others, and its hash) go to the page only the first time:
     the script keeps them by hash for as long as the page is open (a new measure sends only the areas' colours
@@ -71,7 +71,10 @@ def show_map(spec: dict[str, Any], *, key: str, height: int, overlays: tuple[str
     if overlays is not None and getattr(result, "missing", None) == overlays[1]:
         sent.discard(overlays[1])
         st.rerun()
-    clicked = getattr(result, "area", None)
-    if not isinstance(clicked, str) or not clicked or len(clicked) > AREA_CODE_MAX:
-        return None
-    return clicked
+    return getattr(result, "area", None)
+
+
+def clicked_area(clicked: object, codes: Iterable[str]) -> str | None:
+    """The area code a click sent back, if it is exactly one of ``codes`` (the map's own areas); None for no
+    click, or anything else a page could send (another type, another or a made-up code)."""
+    return clicked if isinstance(clicked, str) and clicked in set(codes) else None

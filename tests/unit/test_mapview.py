@@ -229,3 +229,23 @@ def test_the_map_says_so_when_leaflet_cannot_be_loaded():
     assert visible and role == "alert"
     assert "The map could not be drawn" in text and leaflet_js in text and "table of the map" in text
     assert fetched == 0
+
+
+# What a page sends back for a click is the browser's to choose: a forged or careless value is never followed.
+CODES = ["E54000054", "S08000031", "W11000028"]  # real codes (the check is only ever against the map's own)
+
+
+@pytest.mark.parametrize("sent", [
+    None, "", 54, 54.0, True, ["E54000054"], {"area": "E54000054"}, ("E54000054",),
+    "e54000054", " E54000054", "E54000054 ", "E54000054\n", "E54000054<img src=x onerror=alert(1)>",
+    "E54000054'; DROP TABLE areas;--", "../E54000054", "E5400005", "E540000540", "E54000054" * 10_000,
+    "\u0000", "E54000099",
+])
+def test_a_click_sending_anything_but_one_of_the_maps_codes_opens_nothing(sent):
+    assert mapview.clicked_area(sent, CODES) is None
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_a_click_on_one_of_the_maps_areas_opens_that_area(code):
+    assert mapview.clicked_area(code, CODES) == code
+    assert mapview.clicked_area(code, iter(CODES)) == code  # any iterable of codes, as a table's column is

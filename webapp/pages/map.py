@@ -21,7 +21,7 @@ from webapp.data import (
 )
 from webapp.foi_session import foi_classes, session_ladder, show_ladder_note
 from webapp.formatting import escape_markdown, fmt_int, fmt_share
-from webapp.mapview import show_map
+from webapp.mapview import clicked_area, show_map
 from webapp.register_session import register_line
 from webapp.state import View
 
@@ -170,12 +170,13 @@ def markers_in_words() -> str:
             + "; ".join(line_in_words(line) for line in lines) + ".")
 
 
-def open_clicked_area(properties: pd.DataFrame, clicked: str | None) -> None:
+def open_clicked_area(properties: pd.DataFrame, clicked: object) -> None:
     """A click on an area opens its profile (the page and area in the query string, which
-    webapp.state.navigate reads as a link to that page). The code comes from the browser, so only a code of
-    the map's own areas is followed; a click at sea sends nothing."""
-    if clicked is None or clicked not in set(properties["code"]):
+    webapp.state.navigate reads as a link to that page). Only a code of the map's own areas is followed
+    (webapp.mapview.clicked_area); a click at sea sends nothing."""
+    code = clicked_area(clicked, properties["code"])
+    if code is None:
         return
     st.query_params["page"] = "profile"
-    st.query_params["area"] = clicked
+    st.query_params["area"] = code
     st.rerun()
