@@ -92,10 +92,10 @@ function shapesLayer(L, kept, spec) {
     });
 }
 
-function teamsLayer(L, spec, markers) {
+function teamsLayer(L, spec) {
     return L.geoJSON(spec.data, {
         pointToLayer: function (feature, latlng) {
-            var marker = drawMarker(markers, feature, latlng);
+            var marker = drawMarker(spec.markers, feature, latlng);
             marker.on("add", function () {  // a name for screen readers, as text (the tooltip says the rest)
                 marker.getElement().setAttribute("aria-label", "Team base: " + feature.properties.tooltip[0]);
             });
@@ -175,13 +175,13 @@ function setUp(L, box) {
     return kept;
 }
 
-function leafletLayer(L, kept, spec, markers) {
+function leafletLayer(L, kept, spec) {
     if (spec.kind === "areas") {
         return areasLayer(L, kept, spec, function (code) {
             if (kept.clickable) { kept.send("area", code); }
         });
     }
-    return Promise.resolve(spec.kind === "teams" ? teamsLayer(L, spec, markers) : shapesLayer(L, kept, spec));
+    return Promise.resolve(spec.kind === "teams" ? teamsLayer(L, spec) : shapesLayer(L, kept, spec));
 }
 
 // The view's layers, bottom first. The overlays arrive once per page (webapp/mapview.py) and are kept by their
@@ -198,7 +198,7 @@ function draw(L, box, data, send) {
         kept.view = view;
     }
     var generation = kept.generation = (kept.generation || 0) + 1;  // a newer view replaces one still loading
-    var made = data.layers.map(function (spec) { return leafletLayer(L, kept, spec, data.markers); });
+    var made = data.layers.map(function (spec) { return leafletLayer(L, kept, spec); });
     var overlays = Promise.resolve([]), ref = data.overlays ? data.overlays.ref : null;
     if (ref !== null) {
         var held = window.pimapOverlays = window.pimapOverlays || {};
@@ -209,7 +209,7 @@ function draw(L, box, data, send) {
             overlays = Promise.resolve(kept.overlays);
         } else {
             overlays = Promise.all(held[ref].map(function (spec) {
-                return leafletLayer(L, kept, spec, data.markers).then(function (layer) {
+                return leafletLayer(L, kept, spec).then(function (layer) {
                     return {layer: layer, spec: spec};
                 });
             }));

@@ -607,14 +607,14 @@ def team_layer(teams: pd.DataFrame) -> dict[str, Any]:
     """Team bases in one layer, each drawn by :data:`MARKER_JS`: its shape the evidence grade (circle: named by the
     Foundation, square: described by the body running it, triangle: only a mention) and its fill the status
     (filled: operating, hollow and dashed: in development). A feature carries only its marker's key and its
-    tooltip's text; the drawings are one table (:data:`TEAM_STYLES`, sent once with the map), so a marker's shape
-    and colours come from the style alone."""
+    tooltip's text; the drawings are one table (:data:`TEAM_STYLES`) that travels with the layer, so a marker's
+    shape and colours come from the style alone (and a view without team bases carries no drawings)."""
     features = [{"type": "Feature", "geometry": f["geometry"],
                  "properties": {"marker": f["properties"]["marker"],
                                 "tooltip": [str(f["properties"][k]) for k, _ in TEAM_TOOLTIP]}}
                 for f in team_features(teams)["features"]]
     return {"kind": "teams", "name": TEAM_LAYER_NAME, "show": True, "labels": [label for _, label in TEAM_TOOLTIP],
-            "data": {"type": "FeatureCollection", "features": features}}
+            "markers": TEAM_STYLES, "data": {"type": "FeatureCollection", "features": features}}
 
 
 def catchment_shapes(teams: pd.DataFrame, load_layer: Callable[[str], gpd.GeoDataFrame], *,
@@ -747,8 +747,8 @@ def team_overlays(teams: pd.DataFrame | None = None, *, catchments=None, special
 def map_spec(layers: Sequence[dict[str, Any]], bounds: Sequence[Sequence[float]], *, label: str,
              padding: int = 10, clickable: bool = False) -> dict[str, Any]:
     """Everything the map's script draws (webapp/map.js), as JSON-ready data: the layers, bottom first, the bounds
-    to fit ([[south, west], [north, east]], with ``padding`` pixels to spare), the marker drawings, the map's name
-    for screen readers, and whether a click on an area is sent back (to open its profile). The app may add
-    ``overlays``, layers drawn above these that a page receives only once (webapp.mapview)."""
+    to fit ([[south, west], [north, east]], with ``padding`` pixels to spare), the map's name for screen readers,
+    and whether a click on an area is sent back (to open its profile). The app may add ``overlays``, layers drawn
+    above these that a page receives only once (webapp.mapview)."""
     return {"layers": list(layers), "bounds": [[float(v) for v in corner] for corner in bounds],
-            "padding": int(padding), "markers": TEAM_STYLES, "label": str(label), "clickable": bool(clickable)}
+            "padding": int(padding), "label": str(label), "clickable": bool(clickable)}

@@ -141,7 +141,7 @@ def test_team_markers_are_the_same_on_the_web_map_and_in_the_pack():
     # Web: the markers layer and the map's table of drawings as the app sends them to the browser (each
     # feature's key into the table).
     spec = webmap.map_spec([webmap.team_layer(teams)], webmap.UK_BOUNDS, label="SYNTHETIC")
-    data, drawings = spec["layers"][0]["data"], spec["markers"]
+    data, drawings = spec["layers"][0]["data"], spec["layers"][0]["markers"]
     assert len(data["features"]) == len(teams), "not one marker per team"
     web = {f["properties"]["tooltip"][0]: drawings[f["properties"]["marker"]]["attrs"] for f in data["features"]}
     # Pack: the coverage map's legend.

@@ -99,7 +99,7 @@ def test_web_map_has_one_marker_per_team_in_its_grades_shape_and_no_data_in_mark
     teams = _teams()
     layer = webmap.team_layer(teams)
     spec = webmap.map_spec([layer], [[52.0, -3.5], [53.0, -0.5]], label="SYNTHETIC")
-    assert spec["markers"] == webmap.TEAM_STYLES  # the table of drawings is the style's, nothing else
+    assert layer["markers"] == webmap.TEAM_STYLES  # the table of drawings is the style's, nothing else
     features = layer["data"]["features"]
     assert len(features) == len(teams)
     for feature, row in zip(features, teams.itertuples()):
@@ -121,7 +121,7 @@ def test_web_map_has_one_marker_per_team_in_its_grades_shape_and_no_data_in_mark
     assert json.loads(text) == spec
     assert text.count(json.dumps(HOSTILE)[1:-1]) == len(teams)
     assert "&lt;" not in text and "&amp;" not in text
-    assert "<img" not in json.dumps(spec["markers"]) and "<b>" not in json.dumps(spec["markers"])
+    assert "<img" not in json.dumps(layer["markers"]) and "<b>" not in json.dumps(layer["markers"])
     # The marker is built with DOM methods from the table: no markup strings, no innerHTML in its script.
     assert "createElementNS" in webmap.MARKER_JS and "innerHTML" not in webmap.MARKER_JS
     assert "feature.properties.tooltip" not in webmap.MARKER_JS and "feature.properties.marker" in webmap.MARKER_JS

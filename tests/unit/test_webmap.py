@@ -201,7 +201,8 @@ def _synthetic_outlines(statuses: list[str]):
 def test_team_layer_carries_each_bases_marker_key_and_tooltip_only():
     layer = webmap.team_layer(_synthetic_teams())
     assert {k: v for k, v in layer.items() if k != "data"} == {
-        "kind": "teams", "name": webmap.TEAM_LAYER_NAME, "show": True, "labels": ["Team", "Status", "Evidence", "Location"]}
+        "kind": "teams", "name": webmap.TEAM_LAYER_NAME, "show": True, "labels": ["Team", "Status", "Evidence", "Location"],
+        "markers": webmap.TEAM_STYLES}
     features = layer["data"]["features"]
     assert [f["geometry"] for f in features] == [{"type": "Point", "coordinates": [-1.23457, 52.5]},
                                                  {"type": "Point", "coordinates": [-2.0, 53.0]}]
@@ -244,14 +245,14 @@ def test_team_overlays_are_catchments_then_specialists_then_the_bases():
     assert json.loads(json.dumps(both)) == both
 
 
-def test_map_spec_is_json_with_the_bounds_markers_and_label():
+def test_map_spec_is_json_with_the_bounds_and_label():
     import numpy as np
 
     layers = [webmap.team_layer(_synthetic_teams())]
     spec = webmap.map_spec(layers, [(np.float64(51.5), -4), [53, np.float32(-1.0)]], label="SYNTHETIC map",
                            padding=28.0, clickable=1)  # type: ignore[arg-type]
     assert spec == {"layers": layers, "bounds": [[51.5, -4.0], [53.0, -1.0]], "padding": 28,
-                    "markers": webmap.TEAM_STYLES, "label": "SYNTHETIC map", "clickable": True}
+                    "label": "SYNTHETIC map", "clickable": True}
     assert all(type(v) is float for corner in spec["bounds"] for v in corner)
     assert type(spec["padding"]) is int and spec["layers"] is not layers
     assert json.loads(json.dumps(spec)) == spec
