@@ -283,13 +283,14 @@ def measure_change(home: Path, script: Path = REPO / "app.py") -> list[Change]:
         page.on("response", lambda response: received.append(len(response.body()))
                 if "/app/static/" in response.url else None)
         page.goto(url, wait_until="domcontentloaded")
-        wait_for_floor_map(page) if floor else wait_for_map(page)
+        wait = wait_for_floor_map if floor else wait_for_map
+        wait(page)
         for label in FLOOR_MEASURES if floor else APP_MEASURES:
             time.sleep(0.5)
             received.clear()
             started = time.perf_counter()
             page.get_by_text(label, exact=True).first.click()
-            wait_for_floor_map(page, label) if floor else wait_for_map(page, measure_label=label)
+            wait(page, label)
             seconds = time.perf_counter() - started
             redraw = None if floor else page.evaluate(
                 "(+document.body.dataset.drawnMs - +document.body.dataset.drawStartMs) / 1000")
@@ -317,6 +318,7 @@ def static_floor(shapes: Path) -> Iterator[str]:
     import functools
     import gzip
     import http.server
+    import io
 
     folder = Path(tempfile.mkdtemp(prefix="pimap-static-floor-"))
     try:
@@ -338,8 +340,6 @@ def static_floor(shapes: Path) -> Iterator[str]:
                 self.send_header("Content-Encoding", "gzip")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                import io
-
                 return io.BytesIO(body)
 
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(folder)))
