@@ -253,6 +253,7 @@ def figure_bytes(fig, name: str) -> dict[str, bytes]:
     import matplotlib as mpl
 
     from mapping.present.figures import RC
+    from mapping.report.hatched_png import BACKEND
 
     title = next((t.get_text() for t in fig.texts), "")
     out = {}
@@ -262,7 +263,9 @@ def figure_bytes(fig, name: str) -> dict[str, bytes]:
                         "svg": {"Title": title, "Date": None},
                         "pdf": {"Title": title, "CreationDate": None, "ModDate": None}}[ext]
             buffer = io.BytesIO()
-            fig.savefig(buffer, format=ext, dpi=DPI, metadata=metadata)
+            # The PNG's Agg draws each hatch once per layer of areas, not once per area: the same pixels
+            # (mapping.report.hatched_png).
+            fig.savefig(buffer, format=ext, dpi=DPI, metadata=metadata, backend=BACKEND if ext == "png" else None)
             out[f"{name}.{ext}"] = buffer.getvalue()
     return out
 
