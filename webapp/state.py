@@ -1,4 +1,5 @@
-"""The view every page shares: the page (st.navigation) and the sidebar's widgets, kept in the URL query string.
+"""The view every page shares: the page (st.navigation), the sidebar's widgets and the map's measure, kept in the
+URL query string.
 
 Each page has its own path (``/ladder``, ``/profile``, ...; the map at the root, ``/map`` too), and the
 query string carries the whole view as it always has (``?page=ladder&geo=uk2018&year=2019&date=2023...``),
@@ -205,6 +206,21 @@ def sync_url(view: View) -> None:
         st.query_params.from_dict(wanted)
 
 
+def map_measures() -> list[str]:
+    """The measures the map can show in this view, with the one chosen made one of them: the FOI reply class only
+    with FOI replies loaded, the change only with an earlier date to compare with.
+
+    The choice is drawn on the map's own page (webapp.pages.map), so it is written back to itself here on every
+    run: Streamlit drops the value of a widget a run does not draw, and the other pages need it for their links.
+    """
+    foi_loaded = st.session_state.get("foi") is not None
+    comparing = st.session_state.get("since", NO_COMPARISON) != NO_COMPARISON
+    ids = [m.id for m in webmap.MEASURES.values() if (foi_loaded or not m.needs_foi) and (comparing or not m.needs_change)]
+    chosen = st.session_state.get("measure")
+    st.session_state["measure"] = chosen if chosen in ids else "share_covered"
+    return ids
+
+
 def current_view() -> View:
     """The view as the navigation and the sidebar's widgets hold it in session state (after :func:`navigate`
     and :func:`sidebar` have run this run)."""
@@ -246,17 +262,7 @@ def sidebar() -> View:
              help="Our list holds every team or service named in public sources, each with its evidence grade: named by "
                   "the Parent-Infant Foundation, described by its own NHS body, or only mentioned (page 'Methodology "
                   "and sources'). Choose which count as a team in every figure.")
-    foi_loaded = st.session_state.get("foi") is not None
-    comparing = st.session_state.get("since", NO_COMPARISON) != NO_COMPARISON
-    measures = [m for m in webmap.MEASURES.values()
-                if (foi_loaded or not m.needs_foi) and (comparing or not m.needs_change)]
-    if st.session_state.get("measure") not in {m.id for m in measures}:
-        st.session_state["measure"] = "share_covered"
-    sb.radio("Map measure", [m.id for m in measures], key="measure",
-             format_func=lambda m: webmap.MEASURES[m].label,
-             help=" ".join(([] if foi_loaded else ["Load FOI replies (page 'FOI replies') to map their classes."])
-                           + ([] if comparing else ["Choose an earlier date to compare with to map the change."]))
-             or None)
+    map_measures()  # the measure chosen on the map's page stays valid (and kept) on every page
     nations = [n for n in boundaries.NATIONS if n in boundaries.get_geography(st.session_state["geo"]).nations]
     if st.session_state.get("nation") not in ("UK", *nations):
         st.session_state["nation"] = "UK"

@@ -14,7 +14,7 @@ def test_births_measure_shows_each_areas_births_and_their_period(mirror):
 
     at = run_app(geo="hb2019", year="2020", measure="births")
     assert_no_failure(at)
-    assert at.sidebar.radio(key="measure").value == "births"
+    assert at.radio(key="measure").value == "births"
     show_map_table(at)
     shown = frame(at, MEASURES["births"].label).set_index("code")[MEASURES["births"].label]
     births = area_births("hb2019", 2020).set_index("code")

@@ -42,7 +42,7 @@ def test_the_change_measure_colours_areas_by_babies_gained_and_lost(mirror):
 
     at = run_app(geo="uk2023", year="2020", date="2022", since="2019", measure="coverage_change")
     assert_no_failure(at)
-    assert at.sidebar.radio(key="measure").value == "coverage_change"
+    assert at.radio(key="measure").value == "coverage_change"
     show_map_table(at)
     table = frame(at, "class").set_index("code")
     changes = compute_changes(load_inputs(Selection("uk2023", 2020, date(2019, 7, 1))),
@@ -57,7 +57,7 @@ def test_the_change_measure_colours_areas_by_babies_gained_and_lost(mirror):
     assert table.loc[code, webmap_label()] == f"gained {row['gained']:,.0f}, lost {row['lost']:,.0f} (net {row['net']:+,.0f})"
     # without an earlier date the measure is not offered, and the map falls back to the share covered
     plain = run_app(geo="uk2023", year="2020", date="2022", measure="coverage_change")
-    assert plain.sidebar.radio(key="measure").value == "share_covered"
+    assert plain.radio(key="measure").value == "share_covered"
 
 
 def webmap_label() -> str:

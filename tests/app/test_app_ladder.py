@@ -119,9 +119,9 @@ def test_ladder_is_computed_once_per_data_choice(mirror, monkeypatch):
     at = run_app(measure="ladder_level", geo="uk2018", date="2021")
     assert len(calls) == 1
     at.selectbox(key="nation").set_value("Scotland").run()
-    open_page(at, "ladder")
     at.radio(key="measure").set_value("share_covered").run()
     at.radio(key="measure").set_value("ladder_level").run()
+    open_page(at, "ladder")
     assert_no_failure(at)
     assert len(calls) == 1  # zooming, restyling and the ladder page reuse the cached ladder
     at.select_slider(key="when").set_value("2022").run()

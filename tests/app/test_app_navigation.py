@@ -28,8 +28,7 @@ HEADERS = {
     "foi": "FOI replies on CAMHS and under-3s",
     "about": "Methodology and sources",
 }
-SIDEBAR_KEYS = {"geo": "selectbox", "year": "selectbox", "when": "select_slider", "measure": "radio",
-                "nation": "selectbox"}
+SIDEBAR_KEYS = {"geo": "selectbox", "year": "selectbox", "when": "select_slider", "nation": "selectbox"}
 # app.py's PAGE_FUNCTIONS: the module and function of each page, for making one fail.
 PAGE_MODULES = {"map": ("webapp.pages.map", "page_map"), "ladder": ("webapp.pages.ladder", "page_ladder"),
                 "profile": ("webapp.pages.profile", "page_profile"),
@@ -39,7 +38,11 @@ PAGE_MODULES = {"map": ("webapp.pages.map", "page_map"), "ladder": ("webapp.page
 
 
 def sidebar_values(at) -> dict:
-    return {key: getattr(at, kind)(key=key).value for key, kind in SIDEBAR_KEYS.items()}
+    """The view the sidebar's widgets hold, and the map's measure (drawn on the map's page only, kept on every page)."""
+    values = {key: getattr(at, kind)(key=key).value for key, kind in SIDEBAR_KEYS.items()}
+    if at.session_state["page"] == "map":
+        assert at.radio(key="measure").value == at.session_state["measure"]
+    return {**values, "measure": at.session_state["measure"]}
 
 
 def headers(at) -> list[str]:

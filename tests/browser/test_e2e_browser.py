@@ -226,7 +226,7 @@ def test_tooltip_figures_and_measure_change_without_sending_shapes_or_overlays_a
 
     frames.clear()
     label = "Babies aged 0-2 (population)"
-    page.get_by_text(label, exact=True).first.click()
+    bench.choose_measure(page, label)
     bench.wait_for_map(page, measure_label=label)
     page.wait_for_timeout(1000)
     change = [f if isinstance(f, bytes) else f.encode() for f in frames]
@@ -234,6 +234,9 @@ def test_tooltip_figures_and_measure_change_without_sending_shapes_or_overlays_a
     text, row = area_tooltip()
     assert rows_of(text)[label] == f"{row['age0_2']:,.0f}" and name in text
     assert len(shapes) == 1, shapes  # the shapes were fetched once, for the first map only
+    page.wait_for_url(lambda url: "measure=age0_2" in url, timeout=5000)  # the map's own run keeps the link
+    # Only the map's fragment ran: the headline figures above it and the sidebar were not sent again.
+    assert any(b"Teams operating" in f for f in first) and not any(b"Teams operating" in f for f in change)
 
     overlay = b"Team catchments (operating)"
     assert any(overlay in f for f in first) and not any(overlay in f for f in change)

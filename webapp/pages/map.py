@@ -1,6 +1,8 @@
-"""Page 'National map': headline figures, the map's figures as a table, then the map."""
+"""Page 'National map': headline figures, then the map with its measure, its key and the map as a table."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -23,58 +25,38 @@ from webapp.foi_session import foi_classes, session_ladder, show_ladder_note
 from webapp.formatting import escape_markdown, fmt_int, fmt_share
 from webapp.mapview import clicked_area, show_map
 from webapp.register_session import register_line
-from webapp.state import View
+from webapp.state import View, map_measures, sync_url
 
 MAP_HEIGHT = 680
 # The map with its key, and the headline figures, which the phone layout moves below it (class: st-key-<key>).
 MAP_KEY, FIGURES_KEY = "map_block", "map_figures"
 # On a screen under 700 px wide the map (its columns stacked, so it fills the width, the key below it) comes
 # before the headline figures: the page's blocks are a flex column and only the figures' order changes
-# (layout only; Streamlit wraps a keyed container in a layout wrapper, which is the flex item).
-# The headings are a size smaller there, so the map starts on the first screen of a 390 x 844 phone.
+# (layout only; Streamlit wraps a keyed container in a layout wrapper, which is the flex item). The measures
+# above the map are one row there, scrolled sideways, rather than four lines of choices. The headings are a
+# size smaller there, so the map starts on the first screen of a 390 x 844 phone.
 PHONE_CSS = (f"<style>@media (max-width: 699.98px) {{ [data-testid='stLayoutWrapper']:has(> .st-key-{FIGURES_KEY}) "
-             "{ order: 1; } }</style>")  # the heading sizes on phones: app.APP_STYLE, for every page
+             "{ order: 1; } .st-key-measure { max-width: 100%; } .st-key-measure [role='radiogroup'] "
+             "{ flex-wrap: nowrap; overflow-x: auto; padding-bottom: 0.25rem; } "
+             ".st-key-measure [role='radiogroup'] > div { flex-shrink: 0; } "
+             ".st-key-measure [data-testid='stRadioOption'] p { white-space: nowrap; } }</style>")  # the heading sizes on phones: app.APP_STYLE, for every page
 
 
 def page_map(view: View) -> None:
     version = data_version()
-    gaps = gaps_table(version, view.geography, view.year, view.as_of, register=view.register, grades=view.grades)
     summary = summary_of(version, view.geography, view.year, view.as_of, register=view.register, grades=view.grades)
-    where = view.scope
     st.html(PHONE_CSS)  # a style only: Streamlit adds it to the page without a block of its own
-    st.header(f"Babies aged 0-2 and parent-infant teams: {where}")
+    st.header(f"Babies aged 0-2 and parent-infant teams: {view.scope}")
     st.caption(f"{boundaries.get_geography(view.geography).label}; population mid-{view.year}; "
                f"teams as of {view.as_of.day} {view.as_of:%B %Y}.")
     st.caption(register_line(view.register))
     with st.container(key=FIGURES_KEY):
-        measure, properties, legend = show_figures(view, version, summary, gaps)
-
-    areas = webmap.areas_layer(shapes_url(version, view.geography), properties, measure)
-    overlays = team_overlays(version, view.as_of, register=view.register, grades=view.grades)
-    bounds = nation_view(version, view.geography, view.nation) or webmap.UK_BOUNDS  # None: no areas to zoom to
-    spec = webmap.map_spec([areas], bounds, clickable=True,
-                           label=f"Map of {where}: areas coloured by {measure.label}, team bases and catchments; "
-                                 "the table of the map gives the same figures")
-    with st.container(key=MAP_KEY):
-        # The key beside the map (below it on a phone, where the columns stack), never over land or a tooltip.
-        map_col, legend_col = st.columns([5, 1])
-        with map_col:
-            clicked = show_map(spec, key="national_map", height=MAP_HEIGHT, overlays=overlays)
-        with legend_col:
-            st.markdown(webmap.legend_html(measure.label, legend, markers=True), unsafe_allow_html=True)
-    open_clicked_area(properties, clicked)
-    st.markdown(f"**Legend in words ({measure.label}):** " + "; ".join(escape_markdown(c.label) for c in legend)
-                + f". {escape_markdown(markers_in_words())} Hover over an area for its name, code and figures; "
-                "click it for its profile.")
-    if measure.needs_ladder:
-        show_ladder_note(" Babies at each level, the table of every area and the published record: page "
-                         "'Provision ladder'.")
+        show_figures(view, version, summary)
+    map_by_measure(view, version)
 
 
-def show_figures(view: View, version: str, summary: dict, gaps: pd.DataFrame,
-                 ) -> tuple[webmap.Measure, pd.DataFrame, list[webmap.ColourClass]]:
-    """The headline figures, the change since the earlier date, and the map as a table; returns the measure,
-    the areas' properties and the legend's classes the map is drawn with."""
+def show_figures(view: View, version: str, summary: dict) -> None:
+    """The headline figures, and the change since the earlier date."""
     scope = summary["nations"].get(view.nation, summary) if view.nation else summary
     cols = st.columns(4)
     cols[0].metric("Teams operating", scope["teams_operating"],
@@ -87,32 +69,76 @@ def show_figures(view: View, version: str, summary: dict, gaps: pd.DataFrame,
     if view.since_date is not None:
         show_changes(view, version)
 
+
+@st.fragment
+def map_by_measure(view: View, version: str) -> None:
+    """The measure's choice, the map it colours, its key and the map as a table: a fragment, so a new measure
+    (or the table's switch) reruns only these elements, not the page's figures, sidebar and menu (issue 16: a
+    measure change under 0.2 s). Its own run writes the new measure to the URL, as the whole page's run does."""
+    measures = map_measures()
+    st.radio("Map measure", measures, key="measure", horizontal=True, format_func=lambda m: webmap.MEASURES[m].label,
+             help=" ".join(([] if st.session_state.get("foi") is not None else
+                            ["Load FOI replies (page 'FOI replies') to map their classes."])
+                           + ([] if view.since is not None else
+                              ["Choose an earlier date to compare with (in the sidebar) to map the change."])) or None)
+    view = replace(view, measure=st.session_state["measure"])
+    measure, properties, legend = measure_layer(view, version)
+    areas = webmap.areas_layer(shapes_url(version, view.geography), properties, measure)
+    overlays = team_overlays(version, view.as_of, register=view.register, grades=view.grades)
+    bounds = nation_view(version, view.geography, view.nation) or webmap.UK_BOUNDS  # None: no areas to zoom to
+    spec = webmap.map_spec([areas], bounds, clickable=True,
+                           label=f"Map of {view.scope}: areas coloured by {measure.label}, team bases and catchments; "
+                                 "the table of the map gives the same figures")
+    with st.container(key=MAP_KEY):
+        # The key beside the map (below it on a phone, where the columns stack), never over land or a tooltip.
+        map_col, legend_col = st.columns([5, 1])
+        with map_col:
+            clicked = show_map(spec, key="national_map", height=MAP_HEIGHT, overlays=overlays)
+        with legend_col:
+            st.markdown(webmap.legend_html(measure.label, legend, markers=True), unsafe_allow_html=True)
+    open_clicked_area(properties, clicked)
+    st.markdown(f"**Legend in words ({measure.label}):** " + "; ".join(escape_markdown(c.label) for c in legend)
+                + f". {escape_markdown(markers_in_words())} Hover over an area for its name, code and figures; "
+                "click it for its profile.")
+    show_table(view, measure, properties)
+    st.caption(f"Measure: {measure.label}. Source: {measure.source}.")
+    if measure.needs_ladder:
+        show_ladder_note(" Babies at each level, the table of every area and the published record: page "
+                         "'Provision ladder'.")
+    sync_url(view)
+
+
+def measure_layer(view: View, version: str) -> tuple[webmap.Measure, pd.DataFrame, list[webmap.ColourClass]]:
+    """The view's measure, the areas' properties and the legend's classes the map is drawn with."""
     measure = webmap.MEASURES[view.measure]
     own_foi = st.session_state.get("foi") is not None
     if measure.needs_foi or (measure.needs_ladder and own_foi):
         # this session's own FOI replies: never in a cache shared with other sessions
+        gaps = gaps_table(version, view.geography, view.year, view.as_of, register=view.register, grades=view.grades)
         foi = foi_classes(view) if measure.needs_foi else None
         ladder = session_ladder(view) if measure.needs_ladder else None
-        properties = webmap.area_properties(gaps, measure, foi, ladder)
         _, legend = webmap.classify(webmap.measure_values(gaps, measure, foi, ladder), measure)
-    else:
-        properties, legend = styled_areas(version, view.geography, view.year, view.as_of, view.measure, view.since_date,
-                                          register=view.register, grades=view.grades)
-    table = properties[properties["nation"] == view.nation] if view.nation else properties
-    # A switch rather than a collapsed expander: the table's grid is only sent, and its script only loaded by
-    # the browser, when asked for, so the first map is not kept waiting for it (about 0.3 s).
-    if st.toggle(f"Show the map as a table ({len(table)} areas): {measure.label}", key="map_table_shown"):
-        if measure.needs_ladder:
-            columns = {"name": "name", "code": "code", "nation": "nation", "value": measure.label,
-                       "levels": "babies aged 0-2 at each level", "babies": "babies aged 0-2",
-                       "evidence": "evidence (team ids; specialist areas; FOI reply ids)", "teams": "teams"}
-        else:
-            columns = {"name": "name", "code": "code", "nation": "nation", "value": measure.label, "class": "class",
-                       "babies": "babies aged 0-2", "uncovered": "babies aged 0-2 with no team",
-                       "coverage": "coverage", "teams": "teams"}
-        st.dataframe(table[list(columns)].rename(columns=columns), hide_index=True, key="map_table")
-    st.caption(f"Measure: {measure.label}. Source: {measure.source}.")
+        return measure, webmap.area_properties(gaps, measure, foi, ladder), legend
+    properties, legend = styled_areas(version, view.geography, view.year, view.as_of, view.measure, view.since_date,
+                                      register=view.register, grades=view.grades)
     return measure, properties, legend
+
+
+def show_table(view: View, measure: webmap.Measure, properties: pd.DataFrame) -> None:
+    """The map as a table, behind a switch: the table's grid is only sent, and its script only loaded by the
+    browser, when asked for, so the first map is not kept waiting for it (about 0.3 s)."""
+    table = properties[properties["nation"] == view.nation] if view.nation else properties
+    if not st.toggle(f"Show the map as a table ({len(table)} areas): {measure.label}", key="map_table_shown"):
+        return
+    if measure.needs_ladder:
+        columns = {"name": "name", "code": "code", "nation": "nation", "value": measure.label,
+                   "levels": "babies aged 0-2 at each level", "babies": "babies aged 0-2",
+                   "evidence": "evidence (team ids; specialist areas; FOI reply ids)", "teams": "teams"}
+    else:
+        columns = {"name": "name", "code": "code", "nation": "nation", "value": measure.label, "class": "class",
+                   "babies": "babies aged 0-2", "uncovered": "babies aged 0-2 with no team",
+                   "coverage": "coverage", "teams": "teams"}
+    st.dataframe(table[list(columns)].rename(columns=columns), hide_index=True, key="map_table")
 
 
 CHANGE_TEAM_COLUMNS = {"name": "team", "nation": "nation", "evidence_grade": "evidence grade", "change": "change",
