@@ -39,7 +39,8 @@ PHONE_CSS = (f"<style>@media (max-width: 699.98px) {{ [data-testid='stLayoutWrap
              "{ order: 1; } .st-key-measure { max-width: 100%; } .st-key-measure [role='radiogroup'] "
              "{ flex-wrap: nowrap; overflow-x: auto; padding-bottom: 0.25rem; } "
              ".st-key-measure [role='radiogroup'] > div { flex-shrink: 0; } "
-             ".st-key-measure [data-testid='stRadioOption'] p { white-space: nowrap; } }</style>")  # the heading sizes on phones: app.APP_STYLE, for every page
+             ".st-key-measure [data-testid='stRadioOption'] p { white-space: nowrap; } }</style>")
+# (The heading sizes on phones: app.APP_STYLE, for every page.)
 
 
 def page_map(view: View) -> None:
