@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import geopandas as gpd
 import pandas as pd
@@ -164,7 +164,6 @@ def load_inputs(selection: Selection | str, year: int | None = None, *, as_of: d
     operating = current[current["status"] == TeamStatus.OPERATING]
     catchments = catchment_table(operating)
     drawn = sorted(set(catchments["geography"]))
-    layers = {g: boundaries.load_geography(g) for g in drawn}
     years = figures.growth_chart_years(as_of, VISION_2019)
     published = load_published_counts()
     growth = growth_as_of(growth_table(analysis.all_teams, years), published, as_of)
@@ -196,7 +195,7 @@ def load_inputs(selection: Selection | str, year: int | None = None, *, as_of: d
         capacity=capacity,
         capacity_reference=reference,
         team_points=figures.team_points(current),
-        catchments=figures.catchment_outlines(catchments, layers),
+        catchments=catchment_outlines(catchments),
         attribution=boundaries.ATTRIBUTION,
         inputs=inputs_of(sources),
         foi=foi_inputs,
@@ -204,6 +203,36 @@ def load_inputs(selection: Selection | str, year: int | None = None, *, as_of: d
         analysis=analysis,
         sources=sources,
     )
+
+
+# The recipe of the pack's catchment outlines (mapping.present.figures.catchment_outlines): bump it when they are
+# made differently, so cached ones are rebuilt.
+CATCHMENT_OUTLINES_VERSION = "1"
+
+
+def catchment_outlines(catchments: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Each operating team's catchment as one shape (:func:`mapping.present.figures.catchment_outlines` of
+    ``catchments``, a :func:`mapping.inputs.teams.catchment_table`), kept in the checksummed layer cache
+    (:func:`boundaries.catalogue.cached_frame`) under the catchments and the layers they are made of.
+
+    Dissolving them took about a third of a second of every pack; the cached shapes are the same coordinates
+    (Parquet keeps them exactly), verified on every read and rebuilt when damaged."""
+    import hashlib
+
+    import boundaries
+    from boundaries.catalogue import cached_frame, layer_key
+    from mapping.present import figures
+
+    drawn = sorted(set(catchments["geography"]))
+    if catchments.empty:
+        return figures.catchment_outlines(catchments, {})
+    rows = ["\x1f".join(map(str, row)) for row in catchments[["team_id", "geography", "code"]].itertuples(index=False)]
+    key = hashlib.sha256("\n".join([CATCHMENT_OUTLINES_VERSION, *(layer_key(g) for g in drawn), *rows]).encode())
+
+    def build() -> gpd.GeoDataFrame:
+        return figures.catchment_outlines(catchments, {g: boundaries.load_geography(g) for g in drawn})
+
+    return cast(gpd.GeoDataFrame, cached_frame("catchment-outlines", key.hexdigest()[:16], build, geo=True))
 
 
 def growth_as_of(growth: pd.DataFrame, published: pd.DataFrame, as_of: date) -> pd.DataFrame:
