@@ -254,10 +254,13 @@ def figure_bytes(fig, name: str) -> dict[str, bytes]:
 
     from mapping.present.figures import RC
     from mapping.report.hatched_png import BACKEND
+    from mapping.report.vector_collections import uniform_collections
 
     title = next((t.get_text() for t in fig.texts), "")
     out = {}
-    with mpl.rc_context(cast("dict[Any, Any]", RC)):  # RC holds valid rcParams keys (mapping.present.figures)
+    # RC holds valid rcParams keys (mapping.present.figures). The SVG's and PDF's collections of one style have
+    # it set once, not for every path: the same bytes (mapping.report.vector_collections).
+    with mpl.rc_context(cast("dict[Any, Any]", RC)), uniform_collections():
         for ext in FIGURE_FORMATS:
             metadata = {"png": {"Title": title},
                         "svg": {"Title": title, "Date": None},

@@ -1,0 +1,80 @@
+"""SVG and PDF collections of one style drawn without setting that style again for every path.
+
+matplotlib's SVG and PDF renderers draw a collection path by path (``RendererBase.draw_path_collection``):
+for each path the graphics context is set again from the collection's colours, widths, dashes and links,
+converting each colour anew, then the path is written. A map's collection of a thousand areas has one face
+colour, one edge colour, one width: every path gets the same settings. Within :func:`uniform_collections`,
+such a collection has its settings applied once and each path written with them, which writes what
+matplotlib writes (the renderers' ``draw_path`` is called with the same context, path, transform and face),
+so the files are byte-identical (``tests/pack/test_pack_vector_collections.py``). A collection whose paths
+differ in any setting, transform or offset is drawn as matplotlib draws it, and so is everything outside the
+context.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+from matplotlib.backend_bases import RendererBase
+from matplotlib.transforms import IdentityTransform
+
+__all__ = ["uniform_collections"]
+
+_ON: contextvars.ContextVar[bool] = contextvars.ContextVar("pimap_uniform_collections", default=False)
+_LOCK = threading.Lock()
+_installed = False
+
+
+def _one_style(paths: Any, all_transforms: Any, offsets: Any, *settings: Any) -> bool:
+    """Whether every path of the collection is drawn with the same settings, transform and offset."""
+    return len(paths) > 1 and len(all_transforms) == 0 and len(offsets) <= 1 and all(len(s) <= 1 for s in settings)
+
+
+def _install() -> None:
+    """Wrap ``RendererBase.draw_path_collection`` once (never unwrapped, so no thread can see it half-done)."""
+    global _installed
+    with _LOCK:
+        if _installed:
+            return
+        original = RendererBase.draw_path_collection
+
+        def draw_path_collection(self: Any, gc: Any, master_transform: Any, paths: Any, all_transforms: Any,
+                                 offsets: Any, offset_trans: Any, facecolors: Any, edgecolors: Any, linewidths: Any,
+                                 linestyles: Any, antialiaseds: Any, urls: Any, offset_position: Any, *,
+                                 hatchcolors: Any = None) -> Any:
+            hatchcolors = [] if hatchcolors is None else hatchcolors
+            if not (_ON.get() and _one_style(paths, all_transforms, offsets, facecolors, edgecolors, hatchcolors,
+                                             linewidths, linestyles, antialiaseds, urls)):
+                return original(self, gc, master_transform, paths, all_transforms, offsets, offset_trans,
+                                facecolors, edgecolors, linewidths, linestyles, antialiaseds, urls,
+                                offset_position, hatchcolors=hatchcolors)
+            # matplotlib's own helper sets the context for one path (and restores it afterwards); every path
+            # is drawn with it, as the path-by-path loop would after setting the same values again.
+            settings = self._iter_collection(gc, [None], offsets, offset_trans, facecolors, edgecolors, linewidths,
+                                             linestyles, antialiaseds, urls, offset_position, hatchcolors=hatchcolors)
+            for xo, yo, _, gc0, face in settings:
+                transform = IdentityTransform() + master_transform  # as _iter_collection_raw_paths gives it
+                if xo != 0 or yo != 0:
+                    transform = transform.frozen()
+                    transform.translate(xo, yo)
+                for path in paths:
+                    self.draw_path(gc0, path, transform, face)
+            return None
+
+        RendererBase.draw_path_collection = draw_path_collection  # type: ignore[method-assign]
+        _installed = True
+
+
+@contextlib.contextmanager
+def uniform_collections() -> Iterator[None]:
+    """Within this, SVG and PDF collections of one style are drawn with their style set once (see above)."""
+    _install()
+    token = _ON.set(True)
+    try:
+        yield
+    finally:
+        _ON.reset(token)
