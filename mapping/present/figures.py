@@ -22,7 +22,6 @@ measure them, then give the map or chart the room left between them.
 from __future__ import annotations
 
 import hashlib
-import weakref
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -279,21 +278,13 @@ def new_figure(size: str) -> Figure:
     return Figure(figsize=SIZES[size], facecolor="white")
 
 
-# One measuring renderer per figure, dropped with the figure.
-_RENDERERS: weakref.WeakKeyDictionary[Figure, RendererAgg] = weakref.WeakKeyDictionary()
-
-
 def measuring_renderer(fig: Figure) -> RendererAgg:
-    """An Agg renderer to measure text with before saving. It is kept off the figure's canvas: with
-    an Agg canvas attached, every geopandas ``plot`` call would redraw the whole figure."""
-    renderer = _RENDERERS.get(fig)
-    if renderer is None:
-        width, height = fig.get_size_inches() * fig.dpi
-        renderer = RendererAgg(int(width), int(height), fig.dpi)
-        _RENDERERS[fig] = renderer
-    return renderer
-
-
+    """An Agg renderer to measure text with before saving (:func:`_measurer` at the figure's dpi). It is kept
+    off the figure's canvas: with an Agg canvas attached, every geopandas ``plot`` call would redraw the whole
+    figure. Measuring depends on the dpi alone, not the page, so figures share one renderer per dpi: no
+    page-sized buffer is made to measure with, and matplotlib's cache of text sizes (kept per renderer) serves
+    every figure of a pack, whose maps repeat their notes and keys."""
+    return _measurer(fig.dpi)
 
 
 @lru_cache(maxsize=8)
