@@ -29,7 +29,7 @@ from datetime import date
 from pathlib import Path
 
 from mapping.errors import PackFolderError, ReportError
-from mapping.report.figures import PackFigure, _data_note, _size_suffix, pack_figures
+from mapping.report.figures import PackFigure, PackPages, _data_note, _size_suffix, pack_figures
 from mapping.report.inputs import (
     PACK_GEOGRAPHIES,
     FoiInputs,
@@ -79,6 +79,7 @@ __all__ = [
     "FoiSource",
     "PackInputs",
     "PackFigure",
+    "PackPages",
     "Section",
     "register_section",
     "registered_sections",

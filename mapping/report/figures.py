@@ -1,7 +1,8 @@
 """The pack's figures as specs: where each goes, the sizes it is drawn at, and how to draw it.
 
 :func:`pack_figures` lists the core maps and charts and those of every registered section
-(:mod:`mapping.report.sections`); nothing is drawn until a spec's ``draw`` is called (by the writer).
+(:mod:`mapping.report.sections`); nothing is drawn until a spec's ``draw`` (or, for :class:`PackPages`,
+``pages``) is called (by the writer).
 The drawing itself is :mod:`mapping.present.figures`.
 """
 
@@ -21,7 +22,7 @@ from mapping.report.summary import long_date as _long_date
 from mapping.report.tables import NATION_ORDER
 from mapping.report.tables import summary_row as _summary_row
 
-__all__ = ["PackFigure", "pack_figures", "data_note", "size_suffix"]
+__all__ = ["PackFigure", "PackPages", "pack_figures", "data_note", "size_suffix"]
 
 @dataclass(frozen=True)
 class PackFigure:
@@ -33,6 +34,19 @@ class PackFigure:
     # size (one of ``sizes``) -> matplotlib Figure; Any because each drawing function takes its own
     # Literal set of sizes and checks the value itself.
     draw: Callable[[Any], object]
+
+
+@dataclass(frozen=True)
+class PackPages:
+    """A figure of as many pages as its content needs, known only once it is laid out (England's table of
+    areas): ``pages()`` gives them in order as :class:`PackFigure` s, the first named ``name``. The writer calls
+    it in the job that draws them, so laying them out (measuring every row at each type size tried) runs beside
+    the other figures instead of before any of them can start."""
+
+    folder: str
+    name: str
+    pages: Callable[[], list[PackFigure]]
+    weight: int  # the cost of drawing them all, in chart sizes (a map's size is 2): the costliest jobs start first
 
 
 def _size_suffix(size: str) -> str:
@@ -51,12 +65,12 @@ def _data_note(data: PackInputs, extra: str = "", *, teams: bool = True) -> str:
     return f"{note} {extra}".strip()
 
 
-def pack_figures(data: PackInputs) -> list[PackFigure]:
-    """The pack's maps and charts as drawing functions (nothing is drawn until ``draw`` is called)."""
+def pack_figures(data: PackInputs) -> list[PackFigure | PackPages]:
+    """The pack's maps and charts as drawing functions (nothing is drawn until ``draw`` or ``pages`` is called)."""
     from mapping.present import figures as F
 
     as_of = _long_date(data.as_of)
-    figs: list[PackFigure] = []
+    figs: list[PackFigure | PackPages] = []
     coverage_text = F.FigureText(
         title="Specialised parent-infant relationship teams, UK",
         subtitle=f"Each area by how much of it lies in a team's catchment; teams operating on {as_of}",

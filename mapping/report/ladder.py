@@ -46,7 +46,7 @@ from mapping.errors import ReportError
 from mapping.present import figures as F
 from mapping.present import style
 from mapping.present.text import escape_markdown
-from mapping.report.figures import PackFigure, data_note
+from mapping.report.figures import PackFigure, PackPages, data_note
 from mapping.report.sections import Section, register_section
 from mapping.report.summary import SummaryFigure, long_date, one, pct, whole
 
@@ -560,6 +560,9 @@ def ladder_nation_page(areas: gpd.GeoDataFrame, nation: str, *, text: F.FigureTe
 # names too little room); a table that does not fit is split over more pages.
 TABLE_MIN_FONT = 6.5
 TABLE_COLUMNS: tuple[int, ...] = (1, 2)
+# About this many areas fit a page at the largest type, in two columns: a rough count of a table's pages, to
+# weigh the job that draws them against the others (mapping.report.figures.PackPages).
+ROWS_PER_PAGE = 55
 
 
 def _table_page_frame(fig: Figure, text: F.FigureText, levels: pd.Series) -> tuple[float, float]:
@@ -597,6 +600,15 @@ def table_pages(areas: pd.DataFrame, nation: str, table: pd.DataFrame,
         if fits:
             return list(zip(parts, texts))
     raise ReportError(f"the table of {nation}'s {len(table)} areas does not fit on {most} pages")
+
+
+def _table_page_figures(areas: pd.DataFrame, nation: str, table: pd.DataFrame,
+                        page_text: Callable[[int, int, pd.DataFrame], F.FigureText], name: str) -> list[PackFigure]:
+    """A nation's table of areas laid out over its pages (:func:`table_pages`) as pack figures, ``name``,
+    ``name_2``, ... (A4 only)."""
+    return [PackFigure("maps", name + (f"_{k + 1}" if k else ""), ("a4",),
+                       partial(_draw_table_page, areas, nation, page, part))
+            for k, (part, page) in enumerate(table_pages(areas, nation, table, page_text))]
 
 
 def _draw_nation_page(areas: gpd.GeoDataFrame, nation: str, text: F.FigureText, table: pd.DataFrame | None,
@@ -769,7 +781,8 @@ def _scope_row(summary: pd.DataFrame, scope: str) -> pd.Series:
 
 def report_figures(data) -> list:
     """The ladder's figures: ``maps/ladder_uk`` (A4 and slide), ``maps/ladder_<nation>`` (A4, map and
-    table; England's table on ``maps/ladder_england_table``) and ``charts/teams_published_record``."""
+    table; England's table on the pages ``maps/ladder_england_table``, ``_2``, ..., laid out when drawn:
+    :class:`mapping.report.figures.PackPages`) and ``charts/teams_published_record``."""
     pack = ladder_pack_data(data)
     ladder = pack.ladder
     as_of = long_date(data.as_of)
@@ -814,9 +827,9 @@ def report_figures(data) -> list:
                              f"children aged 0-2 at that level, teams on {as_of}{names}; map: "
                              f"ladder_{nation_slug(nation)}; codes and exact shares: tables/ladder_areas.csv", nation)
 
-            for k, (part, page) in enumerate(table_pages(ladder, nation, short, page_text)):
-                name = f"ladder_{nation_slug(nation)}_table" + (f"_{k + 1}" if k else "")
-                figs.append(PackFigure("maps", name, ("a4",), partial(_draw_table_page, ladder, nation, page, part)))
+            name = f"ladder_{nation_slug(nation)}_table"
+            figs.append(PackPages("maps", name, partial(_table_page_figures, ladder, nation, short, page_text, name),
+                                  weight=2 * -(-len(rows) // ROWS_PER_PAGE) + 1))
 
     t = data.targets
     sources = ("Sources: " + "; ".join(f"{r.as_of}: {r.source}" for r in pack.record.itertuples()) + "."

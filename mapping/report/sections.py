@@ -8,7 +8,8 @@ A section's ``tables(data)`` gives ``{name: DataFrame}`` (written as ``tables/<n
 ``summary(data, tables)`` gives ``[(title, sentences, figures)]``: sections of ``summary.md`` whose
 numbers are :class:`mapping.report.summary.SummaryFigure` rows (they join ``tables/figures.csv``) and
 whose sentences name them as ``{figure id}``; ``figures(data)`` gives
-:class:`mapping.report.figures.PackFigure` specs. Each part is optional.
+:class:`mapping.report.figures.PackFigure` specs (or :class:`mapping.report.figures.PackPages`, for a figure of
+as many pages as it needs). Each part is optional.
 """
 
 from __future__ import annotations

@@ -293,27 +293,37 @@ _JOBS: Sequence[Callable[[], dict[str, bytes]]] = ()
 
 def figure_jobs(specs: Sequence[Any]) -> list[tuple[str, Callable[[], dict[str, bytes]]]]:
     """One job per figure, in the pack's order: ``(label, job)``, where ``job()`` draws the figure at each of its
-    sizes (``spec.draw(size)``) and returns its files as ``{"<folder>/<name>_<size>.<ext>": bytes}``. A figure's
-    sizes are drawn by one job because they share their words, so the fonts embedded in their PDFs are cut to
-    the same letters once (:func:`font_subsets`)."""
+    sizes (``spec.draw(size)``; a :class:`mapping.report.figures.PackPages` lays out its pages first and draws
+    each) and returns its files as ``{"<folder>/<name>_<size>.<ext>": bytes}``. A figure's sizes are drawn by
+    one job because they share their words, so the fonts embedded in their PDFs are cut to the same letters
+    once (:func:`font_subsets`)."""
     from mapping.report.figures import size_suffix
 
     def job(spec: Any) -> Callable[[], dict[str, bytes]]:
         def draw() -> dict[str, bytes]:
             files: dict[str, bytes] = {}
             with font_subsets():
-                for size in spec.sizes:
-                    drawn = figure_bytes(spec.draw(size), f"{spec.name}_{size_suffix(size)}")
-                    files.update({f"{spec.folder}/{name}": content for name, content in drawn.items()})
+                for figure in _figures_of(spec):
+                    for size in figure.sizes:
+                        drawn = figure_bytes(figure.draw(size), f"{figure.name}_{size_suffix(size)}")
+                        files.update({f"{figure.folder}/{name}": content for name, content in drawn.items()})
             return files
         return draw
 
     return [(f"{spec.folder}/{spec.name}", job(spec)) for spec in specs]
 
 
-def _job_weight(label: str, sizes: int) -> int:
-    """A job's rough cost, to start the costliest first: a map costs about twice a chart, per size."""
-    return sizes * (2 if label.startswith("maps/") else 1)
+def _figures_of(spec: Any) -> list[Any]:
+    """The figures a spec stands for: itself, or the pages of a :class:`mapping.report.figures.PackPages`."""
+    return spec.pages() if hasattr(spec, "pages") else [spec]
+
+
+def _job_weight(spec: Any) -> int:
+    """A job's rough cost, to start the costliest first: a map costs about twice a chart, per size; pages say
+    their own."""
+    if hasattr(spec, "pages"):
+        return int(spec.weight)
+    return len(spec.sizes) * (2 if spec.folder == "maps" else 1)
 
 
 # --- PDF fonts, each subset once per set of letters ------------------------------------------------------------
@@ -489,11 +499,12 @@ class DrawnFigures:
 
 
 def drawn_figures(specs: Sequence[Any], *, workers: int | None = None) -> DrawnFigures:
-    """Start drawing the figures of ``specs`` (each with ``folder``, ``name``, ``sizes`` and ``draw``) in up to
+    """Start drawing the figures of ``specs`` (each with ``folder``, ``name``, ``sizes`` and ``draw``, or
+    :class:`mapping.report.figures.PackPages`) in up to
     :data:`MAX_WORKERS` processes (see :func:`figure_workers`); use as a context manager, so the workers stop
     if the caller fails, and call :meth:`DrawnFigures.result` for the files. The files are the same bytes as
     drawing each figure in turn with :func:`figure_bytes`."""
-    return DrawnFigures(figure_jobs(specs), workers, [_job_weight(f"{s.folder}/", len(s.sizes)) for s in specs])
+    return DrawnFigures(figure_jobs(specs), workers, [_job_weight(s) for s in specs])
 
 
 def _save_figure(fig, stem: Path) -> list[Path]:

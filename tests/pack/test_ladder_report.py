@@ -377,10 +377,15 @@ def test_summary_ladder_section_is_the_librarys(pack, library_ladder, mirror):
     assert not re.findall(r"\d", rest.replace("under-3s", " ")), rest
 
 
+def _figures(specs) -> list:
+    """The figures of the ladder's specs, each page of a PackPages laid out (as the writer's job does)."""
+    return [page for spec in specs for page in (spec.pages() if isinstance(spec, R.PackPages) else [spec])]
+
+
 @pytest.fixture(scope="module")
 def drawn(data) -> dict:
     """The ladder figures of the real inputs, drawn once (A4 only), by name."""
-    return {spec.name: spec.draw(spec.sizes[0]) for spec in LR.report_figures(data)}
+    return {spec.name: spec.draw(spec.sizes[0]) for spec in _figures(LR.report_figures(data))}
 
 
 @pytest.mark.slow
@@ -439,7 +444,7 @@ def test_a_rebuild_of_the_ladder_files_is_byte_identical(pack, data, drawn, tmp_
     bytes; tests/pack/test_report.py rebuilds the whole pack, slides included."""
     for name, frame in LR.report_tables(data).items():
         assert R._csv_bytes(frame) == (pack / "tables" / f"{name}.csv").read_bytes(), name
-    for spec in LR.report_figures(data):
+    for spec in _figures(LR.report_figures(data)):
         stem = f"{spec.name}_{R._size_suffix(spec.sizes[0])}"
         for path in R._save_figure(drawn[spec.name], tmp_path / stem):
             assert path.read_bytes() == (pack / spec.folder / path.name).read_bytes(), path.name
@@ -452,10 +457,15 @@ def test_without_foi_no_area_is_at_level_1_or_0_and_no_page_is_flagged(mirror):
     assert not set(tables["ladder_areas"]["level"].dropna()) & {"1", "0"}
     assert (tables["ladder_summary"]["areas_level_1"] == 0).all()
     assert tables["published_record"].empty  # "2019" is known only at the end of 2019
-    figures = LR.report_figures(plain)
+    specs = LR.report_figures(plain)
+    table = next(f for f in specs if f.name == "ladder_england_table")
+    assert isinstance(table, R.PackPages)  # England's table: laid out when drawn, over as many pages as needed
+    figures = _figures(specs)
     names = [f.name for f in figures]
     assert names[:2] == ["ladder_uk", "ladder_england"]
-    assert "ladder_england_table" in names and "charts" in {f.folder for f in figures}
+    pages = [n for n in names if n.startswith("ladder_england_table")]
+    assert pages == ["ladder_england_table"] + [f"ladder_england_table_{k}" for k in range(2, len(pages) + 1)]
+    assert len(pages) >= 2 and "charts" in {f.folder for f in figures}  # 221 areas: more than one page
     assert len(tables["ladder_areas"]) == 221
     ((title, sentences, _),) = LR.report_summary(plain, tables)
     assert title == "Provision ladder" and not any("SYNTHETIC" in s or "FOI file `" in s for s in sentences)

@@ -50,7 +50,7 @@ def _specs() -> list[Spec]:
             Spec("charts", "third", ("a4-half",), lambda size: _line("Third", "a4"))]
 
 
-def _serial(specs: list[Spec]) -> dict[str, bytes]:
+def _serial(specs: list[Any]) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for spec in specs:
         for size in spec.sizes:
@@ -67,6 +67,31 @@ def test_two_processes_give_the_files_of_one_in_the_same_order():
     assert list(files) == list(serial)  # the pack's order, though the maps were drawn first
     assert files == serial
     assert "charts/third_a4half.png" in files
+
+
+def test_pages_laid_out_when_drawn_are_one_job_whose_files_are_each_pages():
+    """SYNTHETIC: a PackPages of three pages, laid out only by the job that draws it, gives the files three
+    PackFigures give, in the pack's order."""
+    laid_out: list[int] = []
+
+    def page(k: int) -> R.PackFigure:
+        return R.PackFigure("maps", "table" + (f"_{k + 1}" if k else ""), ("a4",), lambda size: _line(f"Page {k}", size))
+
+    def pages() -> list[R.PackFigure]:
+        laid_out.append(1)
+        return [page(k) for k in range(3)]
+
+    specs: list[Any] = [_specs()[0], R.PackPages("maps", "table", pages, weight=5), _specs()[2]]
+    assert [label for label, _ in W.figure_jobs(specs)] == ["charts/first", "maps/table", "charts/third"]
+    assert laid_out == []  # listing the jobs lays nothing out
+    expected = _serial([specs[0], *pages(), specs[2]])
+    laid_out.clear()
+    for workers in (1, 2):
+        with W.drawn_figures(specs, workers=workers) as drawing:
+            files = drawing.result()
+        assert list(files) == list(expected) and files == expected
+    assert laid_out == [1]  # in this process only when drawn here (the pool's worker laid it out for itself)
+    assert [W._job_weight(s) for s in specs] == [2, 5, 1]
 
 
 def test_one_worker_draws_in_this_process(monkeypatch):
