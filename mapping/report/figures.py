@@ -34,6 +34,9 @@ class PackFigure:
     # size (one of ``sizes``) -> matplotlib Figure; Any because each drawing function takes its own
     # Literal set of sizes and checks the value itself.
     draw: Callable[[Any], object]
+    # The cost of drawing it at all its sizes, in chart sizes (a map's size is 2, the default), where it is
+    # known to differ: the writer starts the costliest jobs first (mapping.report.writer.drawn_figures).
+    weight: float | None = None
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,7 @@ class PackPages:
     folder: str
     name: str
     pages: Callable[[], list[PackFigure]]
-    weight: int  # the cost of drawing them all, in chart sizes (a map's size is 2): the costliest jobs start first
+    weight: float  # the cost of drawing them all, in chart sizes (a map's size is 2): the costliest start first
 
 
 def _size_suffix(size: str) -> str:

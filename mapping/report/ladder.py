@@ -602,6 +602,14 @@ def table_pages(areas: pd.DataFrame, nation: str, table: pd.DataFrame,
     raise ReportError(f"the table of {nation}'s {len(table)} areas does not fit on {most} pages")
 
 
+def _page_weight(areas: gpd.GeoDataFrame) -> float:
+    """A nation page's rough cost in chart sizes, to order the pack's jobs: about one, and one more per thousand
+    polygons, each hatched and outlined (Scotland's islands)."""
+    import shapely
+
+    return 1.0 + float(shapely.get_num_geometries(np.asarray(areas.geometry.values)).sum()) / 1000
+
+
 def _table_page_figures(areas: pd.DataFrame, nation: str, table: pd.DataFrame,
                         page_text: Callable[[int, int, pd.DataFrame], F.FigureText], name: str) -> list[PackFigure]:
     """A nation's table of areas laid out over its pages (:func:`table_pages`) as pack figures, ``name``,
@@ -806,7 +814,8 @@ def report_figures(data) -> list:
                      f"Each area at the level of most of its children aged 0-2, teams on {as_of}; "
                      f"{_split_text(row)}; {where}", nation)
         figs.append(PackFigure("maps", f"ladder_{nation_slug(nation)}", ("a4",),
-                               partial(_draw_nation_page, ladder, nation, text, None if own_page else rows)))
+                               partial(_draw_nation_page, ladder, nation, text, None if own_page else rows),
+                               weight=_page_weight(ladder[ladder["nation"] == nation])))
         if own_page:
             prefix, suffix = common_affixes(rows["area"])
             affixes = " and ".join(f'"{a.strip()}"' for a in (prefix, suffix) if a)

@@ -318,12 +318,11 @@ def _figures_of(spec: Any) -> list[Any]:
     return spec.pages() if hasattr(spec, "pages") else [spec]
 
 
-def _job_weight(spec: Any) -> int:
-    """A job's rough cost, to start the costliest first: a map costs about twice a chart, per size; pages say
-    their own."""
-    if hasattr(spec, "pages"):
-        return int(spec.weight)
-    return len(spec.sizes) * (2 if spec.folder == "maps" else 1)
+def _job_weight(spec: Any) -> float:
+    """A job's rough cost, to start the costliest first: the spec's ``weight`` where it gives one, else a map
+    costs about twice a chart, per size."""
+    weight = getattr(spec, "weight", None)
+    return float(weight) if weight is not None else len(spec.sizes) * (2.0 if spec.folder == "maps" else 1.0)
 
 
 # --- PDF fonts, each subset once per set of letters ------------------------------------------------------------
@@ -435,10 +434,10 @@ class DrawnFigures:
     them and returns every file, in the jobs' order."""
 
     def __init__(self, jobs: Sequence[tuple[str, Callable[[], dict[str, bytes]]]], workers: int | None = None,
-                 weights: Sequence[int] | None = None):
+                 weights: Sequence[float] | None = None):
         global _JOBS
         self.labels = [label for label, _ in jobs]
-        self._weights = list(weights) if weights is not None else [1] * len(jobs)
+        self._weights = list(weights) if weights is not None else [1.0] * len(jobs)
         self._jobs = [job for _, job in jobs]
         self.workers = figure_workers(len(jobs), workers)
         self._pool: ProcessPoolExecutor | None = None

@@ -91,7 +91,7 @@ def test_pages_laid_out_when_drawn_are_one_job_whose_files_are_each_pages():
             files = drawing.result()
         assert list(files) == list(expected) and files == expected
     assert laid_out == [1]  # in this process only when drawn here (the pool's worker laid it out for itself)
-    assert [W._job_weight(s) for s in specs] == [2, 5, 1]
+    assert [W._job_weight(s) for s in specs] == [2.0, 5.0, 1.0]
 
 
 def test_one_worker_draws_in_this_process(monkeypatch):
