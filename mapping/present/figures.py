@@ -374,11 +374,79 @@ def footer(fig: Figure, text: FigureText, *, font: float, x: float = MARGIN, wid
 
 
 def _parts(areas: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Areas exploded to single polygons in EPSG:27700, split into (main map, Orkney and Shetland)."""
-    parts = areas.to_crs(PRINT_MAP).explode(index_parts=False).reset_index(drop=True)
-    centre = parts.geometry.centroid
-    isles = (centre.x > NORTHERN_ISLES[0]) & (centre.y > NORTHERN_ISLES[1])
+    """Areas exploded to single polygons in EPSG:27700, split into (main map, Orkney and Shetland), each polygon
+    with its area's columns. The polygons are made once for the same shapes (:data:`_PARTS`)."""
+    geoms, rows, isles = _part_shapes(areas)
+    columns = areas.drop(columns=areas.geometry.name).iloc[rows].reset_index(drop=True)
+    parts = gpd.GeoDataFrame(columns, geometry=geoms, crs=PRINT_MAP)
     return parts[~isles].reset_index(drop=True), parts[isles].reset_index(drop=True)
+
+
+# Areas' polygons in EPSG:27700 already made, by _shapes_key of the areas: (polygons, the row of the area each
+# comes from, whether each is on Orkney or Shetland). A pack draws the same UK areas on several maps, each at two
+# sizes, so the same polygons are drawn again and their matplotlib patches are made once (_PATCHES). A few are
+# kept (each the size of one layer).
+_PARTS: OrderedDict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = OrderedDict()
+_PARTS_KEPT = 4
+
+
+def _part_shapes(areas: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    key = _shapes_key(areas)
+    cached = _PARTS.get(key)
+    if cached is None:
+        shapes = gpd.GeoSeries(np.asarray(areas.geometry.values), crs=areas.crs).to_crs(PRINT_MAP)
+        exploded = shapes.explode(index_parts=False)
+        centre = exploded.centroid
+        isles = ((centre.x > NORTHERN_ISLES[0]) & (centre.y > NORTHERN_ISLES[1])).to_numpy()
+        cached = (np.asarray(exploded.values), exploded.index.to_numpy(), isles)
+        _PARTS[key] = cached
+        if len(_PARTS) > _PARTS_KEPT:
+            _PARTS.popitem(last=False)
+            _PATCHES.clear()  # only the kept polygons' patches are kept
+            for kept in _PARTS.values():
+                _register_patches(kept[0])
+        else:
+            _register_patches(cached[0])
+    _PARTS.move_to_end(key)
+    return cached
+
+
+# The matplotlib patch of each cached polygon (_PARTS), made the first time geopandas draws it, by geopandas' own
+# _PolygonPatch, so it is the patch geopandas would make: geopandas makes a patch per polygon per map, much of the
+# time of drawing one. geopandas draws each polygon normalised, so the patches are kept by the normalised polygon's
+# WKB (the same bytes: the same rings, so the same patch). A collection only reads a patch's path, so one patch
+# serves every map of the polygon.
+_PATCHES: dict[bytes, Any] = {}
+_patches_installed = False
+
+
+def _register_patches(polygons: np.ndarray) -> None:
+    for wkb in shapely.to_wkb(shapely.normalize(polygons)):
+        _PATCHES.setdefault(wkb, None)
+
+
+def _install_polygon_patches() -> None:
+    """Wrap geopandas' patch maker once, so the cached polygons' patches are made once (others as before)."""
+    global _patches_installed
+    if _patches_installed:
+        return
+    from geopandas import plotting
+
+    original = getattr(plotting, "_PolygonPatch", None)
+    if original is None:  # another geopandas: patches are made as it makes them
+        return
+
+    def _PolygonPatch(polygon: Any, **kwargs: Any) -> Any:  # noqa: N802 - geopandas' name
+        key = polygon.wkb
+        if kwargs or key not in _PATCHES:
+            return original(polygon, **kwargs)
+        patch = _PATCHES[key]
+        if patch is None:
+            patch = _PATCHES[key] = original(polygon)
+        return patch
+
+    plotting._PolygonPatch = _PolygonPatch
+    _patches_installed = True
 
 
 def _shapes_key(areas: gpd.GeoDataFrame) -> str:
@@ -427,6 +495,7 @@ def draw_classes(ax: Axes, parts: gpd.GeoDataFrame, column: str, styles: Mapping
     """Fill each area of ``parts`` with its class's colour and hatch (``styles[value of column]``), then
     the area edges in white (``edge_width`` points) and the coast and national borders (``coast_width``)
     from ``nations``. Values without a style are not drawn: :func:`class_map` refuses them first."""
+    _install_polygon_patches()
     for value, style in styles.items():
         chosen = parts[parts[column] == value]
         if chosen.empty:

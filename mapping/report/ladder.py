@@ -438,11 +438,14 @@ def _fit_table(fig: Figure, rows: pd.DataFrame, width: float, height: float, *, 
     return None
 
 
-def _map_parts(areas: gpd.GeoDataFrame, column: str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Areas as single polygons in EPSG:27700, and the nation's outline the same way."""
+def _map_parts(areas: gpd.GeoDataFrame, column: str, nations: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame,
+                                                                                      gpd.GeoDataFrame]:
+    """Areas as single polygons in EPSG:27700, and their nation's outline the same way, taken from ``nations``
+    (:func:`mapping.present.figures.nation_outlines` of all the pack's areas, dissolved once for every map and
+    page: the same union of the same areas as dissolving the nation's own)."""
     frame = areas[["nation", column, "geometry"]].to_crs(PRINT_MAP)
     parts = frame.explode(index_parts=False).reset_index(drop=True)
-    outline = frame.dissolve("nation").reset_index()[["nation", "geometry"]]
+    outline = nations[nations["nation"].isin(set(frame["nation"]))].reset_index(drop=True)[["nation", "geometry"]]
     outline = outline.explode(index_parts=False).reset_index(drop=True)
     return parts, outline
 
@@ -509,7 +512,7 @@ def ladder_nation_page(areas: gpd.GeoDataFrame, nation: str, *, text: F.FigureTe
     if frame.empty:
         raise ReportError(f"no areas in {nation!r}")
     frame[column] = _level_keys(frame["level"])
-    parts, outline = _map_parts(frame, column)
+    parts, outline = _map_parts(frame, column, F.nation_outlines(areas))
     with mpl.rc_context(F.RC):
         fig = F.new_figure("a4")
         pad = _inch_y(fig, 0.12)
