@@ -94,6 +94,30 @@ def test_pages_laid_out_when_drawn_are_one_job_whose_files_are_each_pages():
     assert [W._job_weight(s) for s in specs] == [2.0, 5.0, 1.0]
 
 
+def test_the_heap_is_frozen_while_figures_are_drawn_and_thawed_after():
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    seen: list[int] = []
+
+    def draw(size: str) -> Figure:
+        seen.append(gc.get_freeze_count())
+        return _line("F", size)
+
+    specs = [Spec("charts", "frozen", ("a4",), draw)]
+    with W.drawn_figures(specs, workers=1) as drawing:
+        drawing.result()
+    assert seen and seen[0] > 0  # drawn with the inputs out of the collector's walks
+    assert gc.get_freeze_count() == 0  # and collected as before afterwards
+    gc.freeze()  # someone else's frozen objects are left as they are
+    try:
+        with W._frozen_heap():
+            pass
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
 def test_one_worker_draws_in_this_process(monkeypatch):
     def no_pool(*args, **kwargs):
         raise AssertionError("no pool should start for one worker")
