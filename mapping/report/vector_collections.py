@@ -5,8 +5,9 @@ for each path the graphics context is set again from the collection's colours, w
 converting each colour anew, then the path is written. A map's collection of a thousand areas has one face
 colour, one edge colour, one width: every path gets the same settings. Within :func:`uniform_collections`,
 such a collection has its settings applied once and each path written with them, which writes what
-matplotlib writes (the renderers' ``draw_path`` is called with the same context, path, transform and face),
-so the files are byte-identical (``tests/pack/test_pack_vector_collections.py``). A collection whose paths
+matplotlib writes (its SVG and PDF ``draw_path`` with the same context, path, transform and face, with what is
+the same for every path worked out once: :func:`_draw_paths`), so the files are byte-identical
+(``tests/pack/test_pack_vector_collections.py``). A collection whose paths
 differ in any setting, transform or offset is drawn as matplotlib draws it, and so is everything outside the
 context.
 """
@@ -61,12 +62,50 @@ def _install() -> None:
                 if xo != 0 or yo != 0:
                     transform = transform.frozen()
                     transform.translate(xo, yo)
-                for path in paths:
-                    self.draw_path(gc0, path, transform, face)
+                _draw_paths(self, gc0, paths, transform, face)
             return None
 
         RendererBase.draw_path_collection = draw_path_collection  # type: ignore[method-assign]
         _installed = True
+
+
+def _draw_paths(renderer: Any, gc: Any, paths: Any, transform: Any, face: Any) -> None:
+    """``renderer.draw_path(gc, path, transform, face)`` for each path, as matplotlib's SVG and PDF renderers
+    write it, with what is the same for every path worked out once: for SVG the flipped transform, the clip and
+    the style (the renderer keeps the clip's and hatch's ids after their first use, so later uses give the same
+    words); for PDF the graphics state, which the first path sets and which then needs no change."""
+    from matplotlib.backends.backend_pdf import RendererPdf
+    from matplotlib.backends.backend_svg import RendererSVG
+
+    if not paths:
+        return
+    kind = type(renderer)
+    if kind.draw_path is RendererSVG.draw_path:
+        flipped = renderer._make_flip_transform(transform)
+        clip = face is None and gc.get_hatch_path() is None
+        sketch = gc.get_sketch_params()
+        url = gc.get_url()
+        attributes = renderer._get_clip_attrs(gc)
+        style = renderer._get_style(gc, face)
+        writer = renderer.writer
+        for path in paths:
+            data = renderer._convert_path(path, flipped, clip=clip, simplify=path.should_simplify and clip,
+                                          sketch=sketch)
+            if url is not None:
+                writer.start("a", {"xlink:href": url, "target": "_blank"})
+            writer.element("path", d=data, **attributes, style=style)
+            if url is not None:
+                writer.end("a")
+    elif kind.draw_path is RendererPdf.draw_path:
+        renderer.draw_path(gc, paths[0], transform, face)  # sets the graphics state for the rest
+        clip = face is None and gc.get_hatch_path() is None
+        sketch = gc.get_sketch_params()
+        for path in paths[1:]:
+            renderer.file.writePath(path, transform, clip, sketch)
+            renderer.file.output(renderer.gc.paint())
+    else:
+        for path in paths:
+            renderer.draw_path(gc, path, transform, face)
 
 
 @contextlib.contextmanager

@@ -33,14 +33,16 @@ def _save(fig: Figure, ext: str) -> bytes:
 
 
 def _figure() -> Figure:
-    """SYNTHETIC: hatched and plain areas of one style each, areas of many colours, dashed and plain lines of one
-    style, lines of several widths, a scatter (one path at many offsets) and a transparent-edged collection."""
+    """SYNTHETIC: hatched and plain areas of one style each, areas of many colours, outlines with a link, dashed
+    and plain lines of one style, lines of several widths and a scatter (one path at many offsets)."""
     fig = Figure(figsize=(4.0, 3.0), facecolor="white")
     ax = fig.add_axes((0.05, 0.05, 0.9, 0.9))
     cells = gpd.GeoSeries([shapely.box(i, j, i + 0.9, j + 0.9) for i in range(6) for j in range(4)])
     cells[:8].plot(ax=ax, facecolor="#9ecae1", edgecolor="#08519c", linewidth=0.0, hatch="///")
     cells[8:16].plot(ax=ax, facecolor="#fdd49e", edgecolor="none", linewidth=0.0)
     cells[16:].plot(ax=ax, color=["#ff0000", "#00ff00", "#0000ff", "#777777"] * 2)
+    cells[:4].plot(ax=ax, facecolor="none", edgecolor="#444444", linewidth=0.3)
+    ax.collections[-1].set_urls(["https://example.invalid/synthetic"])  # one link for every path
     cells.boundary.plot(ax=ax, color="white", linewidth=0.25)
     cells[:6].boundary.plot(ax=ax, color="#333333", linewidth=0.7, linestyle=(0, (3, 2)))
     ax.add_collection(LineCollection([[(0, 0), (6, 4)], [(0, 4), (6, 0)]], linewidths=[0.5, 2.0], colors="black"))
