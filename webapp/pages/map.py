@@ -77,11 +77,13 @@ def map_by_measure(view: View, version: str) -> None:
     (or the table's switch) reruns only these elements, not the page's figures, sidebar and menu (issue 16: a
     measure change under 0.2 s). Its own run writes the new measure to the URL, as the whole page's run does."""
     measures = map_measures()
+    withheld = [m for m in webmap.MEASURES.values() if m.id not in measures]  # why: map_measures' rule, said
     st.radio("Map measure", measures, key="measure", horizontal=True, format_func=lambda m: webmap.MEASURES[m].label,
-             help=" ".join(([] if st.session_state.get("foi") is not None else
-                            ["Load FOI replies (page 'FOI replies') to map their classes."])
-                           + ([] if view.since is not None else
-                              ["Choose an earlier date to compare with (in the sidebar) to map the change."])) or None)
+             help=" ".join((["Load FOI replies (page 'FOI replies') to map their classes."]
+                            if any(m.needs_foi for m in withheld) else [])
+                           + (["Choose an earlier date to compare with (in the sidebar) to map the change."]
+                              if any(m.needs_change for m in withheld) else [])) or None)
+    # The fragment's own rerun is called with the page's last view: the measure is the radio's, as chosen now.
     view = replace(view, measure=st.session_state["measure"])
     measure, properties, legend = measure_layer(view, version)
     areas = webmap.areas_layer(shapes_url(version, view.geography), properties, measure)
