@@ -18,7 +18,7 @@ from webapp.foi_session import load_foi_file_from_env, show_synthetic_warning
 from webapp.formatting import escape_markdown
 from webapp.pages import PAGE_FAILED, about, compare, foi, ladder, profile, tables, teams
 from webapp.pages import map as national_map
-from webapp.state import PAGES, View, current_view, init_state, navigate, sidebar, sync_url
+from webapp.state import PAGES, View, current_view, init_state, navigate, sidebar, sync_url, take_notes
 
 TITLE = "Parent-Infant Provision Map"
 PAGE_FUNCTIONS = {"map": national_map.page_map, "ladder": ladder.page_ladder, "profile": profile.page_profile,
@@ -48,6 +48,15 @@ def show_page(view: View) -> None:
         st.error(PAGE_FAILED)
 
 
+def show_notes() -> None:
+    """Say what the link (or the last change of view) asked for that the view could not take, once; the values
+    came from a link, so they are shown as text."""
+    notes = take_notes()
+    if notes:
+        st.warning("Part of this view could not be shown as asked:")
+        st.text("\n".join(notes))
+
+
 def draw_page() -> None:
     """What every st.Page runs: the page the navigation chose, for the view the sidebar holds."""
     show_page(current_view())
@@ -62,6 +71,7 @@ def main() -> None:
     st.set_page_config(page_title=f"{PAGES[st.session_state['page']]} · {TITLE}")
     sidebar()
     st.title(TITLE)
+    show_notes()
     page.run()
     sync_url(current_view())
 

@@ -115,27 +115,72 @@ def since_options(when: str, today: date | None = None) -> list[str]:
     return [NO_COMPARISON, *[w for w in date_options(today) if w != "today" and as_of_date(w, today) < end]]
 
 
-def _valid(value: str | None, options, default):
-    return value if value in options else default
+# What the link (the URL's query string) asked for that this view cannot show, in words: each refused value is
+# said once, on the page, with what is shown instead and the values that work (never a silent change).
+LINK_NOTES = "link_notes"
+_QUOTED = 60  # characters of a refused value quoted back in a note
+
+
+def quoted(value: str) -> str:
+    """A value from a link, quoted for a note: cut to :data:`_QUOTED` characters (saying how long it was)."""
+    if not value:
+        return "an empty value"
+    text = value if len(value) <= _QUOTED else f"{value[:_QUOTED]}… ({len(value):,} characters)"
+    return f"“{text}”"
+
+
+def link_note(what: str, value: str, why: str, shown: str, options) -> str:
+    """The one wording of a refused link value: what the link asked, why it cannot be shown, what is shown
+    instead, and the values that work."""
+    return (f"The link asks for {what} {quoted(value)}, {why}, so the app shows {shown} instead. "
+            f"To fix the link, use one of: {', '.join(str(o) for o in options)}.")
+
+
+def _from_link(name: str, options, default, what: str, notes: list[str], *, label=str):
+    """``?name=`` if it is one of ``options``, else ``default`` (a note saying so when the link gave one)."""
+    value = st.query_params.get(name)
+    if value is None or value in options:
+        return default if value is None else value
+    notes.append(link_note(what, value, "which is not one the app knows", label(default), options))
+    return default
 
 
 def init_state() -> None:
-    """On a session's first run, take the view from the URL (anything invalid falls back to the default)."""
+    """On a session's first run, take the view from the URL; anything invalid falls back to the default, and
+    the page says so (:data:`LINK_NOTES`)."""
     if st.session_state.get("_initialised"):
         return
-    params = st.query_params
-    st.session_state["geo"] = _valid(params.get("geo"), GEOGRAPHY_ORDER, default_geography())
+    notes: list[str] = []
+    page = st.query_params.get("page")
+    if page is not None and page not in PAGES:
+        notes.append(link_note("the page", page, "which is not one the app knows",
+                               f"the page '{PAGES[DEFAULT_PAGE]}'", PAGES))
+    geo = _from_link("geo", GEOGRAPHY_ORDER, default_geography(), "the geography", notes,
+                     label=lambda g: f"{g} ({boundaries.get_geography(g).label})")
+    st.session_state["geo"] = geo
     years = [str(y) for y in boundaries.POPULATION_YEARS]
-    st.session_state["year"] = int(_valid(params.get("year"), years, years[-1]))
-    st.session_state["when"] = _valid(params.get("date"), date_options(), "today")
-    st.session_state["measure"] = _valid(params.get("measure"), webmap.MEASURES, "share_covered")
-    st.session_state["nation"] = _valid(params.get("nation"), ("UK", *boundaries.NATIONS), "UK")
-    st.session_state["area"] = params.get("area") or None
-    st.session_state["grades"] = _valid(params.get("grades"), GRADE_CHOICES, "all")
-    st.session_state["since"] = _valid(params.get("since"), since_options(st.session_state["when"]), NO_COMPARISON)
-    codes, notes = compare_codes(params.get("compare"), st.session_state["geo"])
+    st.session_state["year"] = int(_from_link("year", years, years[-1], "the population year", notes,
+                                              label=lambda y: f"mid-{y}"))
+    when = _from_link("date", date_options(), "today", "the date of the teams", notes,
+                      label=lambda w: "the teams as of today")
+    st.session_state["when"] = when
+    st.session_state["measure"] = _from_link("measure", webmap.MEASURES, "share_covered", "the map's measure", notes,
+                                             label=lambda m: f"'{webmap.MEASURES[m].label}'")
+    st.session_state["nation"] = _from_link("nation", ("UK", *boundaries.NATIONS), "UK", "the nation", notes,
+                                            label=lambda n: "the whole UK")
+    st.session_state["area"] = st.query_params.get("area") or None
+    st.session_state["grades"] = _from_link("grades", GRADE_CHOICES, "all", "the teams counted", notes,
+                                            label=lambda g: GRADE_CHOICE_LABELS[g])
+    since = st.query_params.get("since")
+    if since is not None and since not in since_options(when):
+        notes.append(link_note("a comparison with", since, "which is not a date before the teams shown",
+                               "no comparison", since_options(when)))
+        since = None
+    st.session_state["since"] = since or NO_COMPARISON
+    codes, compare_notes = compare_codes(st.query_params.get("compare"), geo)
     st.session_state["compare"] = codes
-    st.session_state[COMPARE_NOTES] = notes
+    st.session_state[COMPARE_NOTES] = compare_notes
+    st.session_state[LINK_NOTES] = notes
     st.session_state["_initialised"] = True
 
 
@@ -146,22 +191,28 @@ def compare_codes(text: str | None, geography: str) -> tuple[tuple[str, ...], li
     wanted = list(dict.fromkeys(c.strip() for c in (text or "").split(",") if c.strip()))
     if not wanted:
         return (), []
-    try:
-        known = set(boundaries.area_table(geography)["code"].astype(str))
-    except PimapError as exc:  # the geography's areas cannot be read: say so, and show none
-        return (), [f"The areas to compare could not be checked: {exc}"]
-    missing = [c for c in wanted if c not in known]
-    found = [c for c in wanted if c in known]
-    notes = []
-    if missing:
-        notes.append(f"{'Area code' if len(missing) == 1 else 'Area codes'} {', '.join(missing)} "
-                     f"{'was' if len(missing) == 1 else 'were'} not found in {geography} "
-                     f"({boundaries.get_geography(geography).label}), so {'it is' if len(missing) == 1 else 'they are'}"
-                     " not shown.")
+    found, notes = known_areas(wanted, geography)
     if len(found) > MAX_COMPARE:
         notes.append(f"Up to {MAX_COMPARE} areas can be compared: the first {MAX_COMPARE} of the link's "
                      f"{len(found)} are shown ({', '.join(found[MAX_COMPARE:])} left out).")
     return tuple(found[:MAX_COMPARE]), notes
+
+
+def known_areas(codes: list[str], geography: str) -> tuple[list[str], list[str]]:
+    """The ``codes`` that are areas of ``geography``, in order, and a note naming those that are not (the one
+    rule for an area code from a link or a change of geography: never dropped silently)."""
+    try:
+        known = set(boundaries.area_table(geography)["code"].astype(str))
+    except PimapError as exc:  # the geography's areas cannot be read: say so, and show none
+        return [], [f"The areas could not be checked: {exc}"]
+    missing = [c for c in codes if c not in known]
+    if not missing:
+        return codes, []
+    one = len(missing) == 1
+    return [c for c in codes if c in known], [
+        f"{'Area code' if one else 'Area codes'} {', '.join(quoted(c) for c in missing)} {'was' if one else 'were'} "
+        f"not found in {geography} ({boundaries.get_geography(geography).label}), so {'it is' if one else 'they are'} "
+        "not shown."]
 
 
 def navigate(draw: Callable[[], None]) -> StreamlitPage:
@@ -217,8 +268,24 @@ def map_measures() -> list[str]:
     comparing = st.session_state.get("since", NO_COMPARISON) != NO_COMPARISON
     ids = [m.id for m in webmap.MEASURES.values() if (foi_loaded or not m.needs_foi) and (comparing or not m.needs_change)]
     chosen = st.session_state.get("measure")
-    st.session_state["measure"] = chosen if chosen in ids else "share_covered"
+    if chosen not in ids:
+        if chosen in webmap.MEASURES:  # a link's measure, or one the view no longer offers: said, not silent
+            needs = ("FOI replies loaded (page 'FOI replies')" if webmap.MEASURES[chosen].needs_foi
+                     else "an earlier date to compare with (sidebar: 'Compare with an earlier date')")
+            _say(f"The map's measure '{webmap.MEASURES[chosen].label}' needs {needs}, so the map shows "
+                 f"'{webmap.MEASURES['share_covered'].label}' instead.")
+        st.session_state["measure"] = "share_covered"
     return ids
+
+
+def _say(note: str) -> None:
+    """Keep ``note`` for the page to say once (:data:`LINK_NOTES`)."""
+    st.session_state[LINK_NOTES] = [*st.session_state.get(LINK_NOTES, []), note]
+
+
+def take_notes() -> list[str]:
+    """What the view could not take (from the link or a change of view) since the page last said it, once."""
+    return st.session_state.pop(LINK_NOTES, None) or []
 
 
 def current_view() -> View:
@@ -252,6 +319,8 @@ def sidebar() -> View:
                + ("" if in_force == st.session_state["geo"] else " (not the geography shown)") + ".")
     since = since_options(st.session_state["when"])
     if st.session_state.get("since") not in since:
+        _say(f"A comparison with 1 July {st.session_state.get('since')} needs the teams shown for a later date, "
+             "so the app shows no comparison.")
         st.session_state["since"] = NO_COMPARISON
     sb.selectbox("Compare with an earlier date", since, key="since",
                  format_func=lambda w: "no comparison" if w == NO_COMPARISON else f"1 July {w}",
@@ -265,7 +334,16 @@ def sidebar() -> View:
     map_measures()  # the measure chosen on the map's page stays valid (and kept) on every page
     nations = [n for n in boundaries.NATIONS if n in boundaries.get_geography(st.session_state["geo"]).nations]
     if st.session_state.get("nation") not in ("UK", *nations):
+        geo = st.session_state["geo"]
+        _say(f"{st.session_state.get('nation')} is not part of {geo} ({boundaries.get_geography(geo).label}), so "
+             f"the app shows all of it instead. To see {st.session_state.get('nation')}, choose a geography that "
+             "covers it.")
         st.session_state["nation"] = "UK"
+    if st.session_state.get("area"):  # from a link, or kept from another geography
+        found, notes = known_areas([st.session_state["area"]], st.session_state["geo"])
+        for note in notes:
+            _say(note)
+        st.session_state["area"] = found[0] if found else None
     sb.selectbox("Nation (filters tables, zooms the map)", ["UK", *nations], key="nation")
     from webapp.register_session import register_line
 

@@ -181,10 +181,10 @@ def test_a_compare_link_keeps_known_codes_in_order_and_names_the_rest(monkeypatc
     assert compare_codes(" A2 , A1,A2,", "uk2026") == (("A2", "A1"), [])
     codes, notes = compare_codes("A1,Q9,A3", "uk2026")
     assert codes == ("A1", "A3") and len(notes) == 1
-    assert notes[0].startswith("Area code Q9 was not found in uk2026")
+    assert notes[0].startswith("Area code “Q9” was not found in uk2026")
     codes, notes = compare_codes(",".join(f"A{i}" for i in range(7)) + ",Z1,Z2", "uk2026")
     assert codes == tuple(f"A{i}" for i in range(MAX_COMPARE))
-    assert "Area codes Z1, Z2 were not found" in notes[0]
+    assert "Area codes “Z1”, “Z2” were not found" in notes[0]
     assert notes[1].startswith("Up to 5 areas can be compared") and "A5, A6 left out" in notes[1]
 
 
@@ -196,5 +196,5 @@ def test_a_compare_link_whose_areas_cannot_be_read_says_so(monkeypatch) -> None:
         raise PimapError("the boundaries file is missing")
 
     monkeypatch.setattr(boundaries, "area_table", fail)
-    assert compare_codes("A1", "uk2026") == ((), ["The areas to compare could not be checked: the boundaries file "
+    assert compare_codes("A1", "uk2026") == ((), ["The areas could not be checked: the boundaries file "
                                                   "is missing"])
