@@ -254,6 +254,9 @@ export default function drawMap(component) {
     var box = childOf(parent, "pimap-map", "region");
     box.style.height = data.height + "px";
     box.setAttribute("aria-label", data.label);
+    (data.layers || []).forEach(function (spec) {  // the shapes download while Leaflet loads, not after it
+        if (spec.url) { fetchShapes(spec.url).catch(function () {}); }
+    });
     loadLeaflet(data.leaflet).then(function (L) {
         return draw(L, box, data, component.setTriggerValue);
     }).catch(function (error) {
