@@ -11,6 +11,7 @@ place. The subpackage is split by job:
 - :mod:`mapping.report.figures`: :func:`pack_figures`, the maps and charts as drawing specs;
 - :mod:`mapping.report.writer`: the files as bytes (the figures drawn in up to two forked processes while
   the tables are made, the same bytes as one process draws), the manifest, a folder written safely, a ZIP;
+  :mod:`mapping.report.font_cache` keeps the PDFs' cut-down fonts on disk for later packs;
 - :mod:`mapping.report.sections`: how other modules add tables, summary sections and figures
   (:func:`register_section`); :mod:`mapping.report.ladder` registers the provision ladder's, and is
   imported below by name.

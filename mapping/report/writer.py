@@ -40,6 +40,7 @@ from boundaries.fetch import sha256_of
 from mapping.errors import PackFolderError
 from mapping.inputs.vocabulary import grade_choice
 from mapping.present.downloads import neutralise
+from mapping.report import font_cache
 
 __all__ = ["PACKAGE", "PACK_FOLDERS", "MAX_WORKERS", "xlsx_bytes", "csv_bytes", "figure_bytes", "figure_jobs",
            "drawn_figures", "DrawnFigures", "figure_workers", "font_subsets", "check_out", "write_files", "zip_bytes", "manifest_for",
@@ -332,11 +333,30 @@ def _job_weight(spec: Any) -> float:
 # fontTools; that takes about 0.2 s a font whatever the glyphs, some 10% of a pack's time. A figure's A4 and
 # slide PDFs use the same glyphs, so within font_subsets() the cut font's bytes are kept by (font file, face,
 # glyphs) and the second PDF is given the same bytes. The bytes are those one cut gives (fontTools is
-# deterministic and saves no time stamp), so the PDFs are byte-identical to uncached ones. Outside
-# font_subsets() (and with a matplotlib whose private helper differs) nothing changes.
+# deterministic and saves no time stamp), so the PDFs are byte-identical to uncached ones. Each cut is also kept
+# on disk, checksummed, for later packs (mapping.report.font_cache): a pack built again cuts no font at all.
+# Outside font_subsets() (and with a matplotlib whose private helper differs) nothing changes.
 _SUBSETS: contextvars.ContextVar[dict | None] = contextvars.ContextVar("pimap_font_subsets", default=None)
 _SUBSET_LOCK = threading.Lock()
 _subset_installed = False
+# Whether cuts are also kept on disk for later packs (mapping.report.font_cache); the tests turn it off to compare.
+_DISK_SUBSETS = True
+
+
+def _stored_subset(fontfile: str, face_index: int, glyphs: frozenset[int]) -> tuple[bytes, dict[int, int]] | None:
+    """A cut kept on disk by an earlier pack (mapping.report.font_cache), or None (then it is cut here)."""
+    try:
+        return font_cache.load(font_cache.subset_key(fontfile, face_index, glyphs))
+    except OSError:  # the font file itself unreadable: matplotlib's own cut says why
+        return None
+
+
+def _store_subset(fontfile: str, face_index: int, glyphs: frozenset[int], data: bytes,
+                  index_map: dict[int, int]) -> None:
+    try:
+        font_cache.store(font_cache.subset_key(fontfile, face_index, glyphs), data, index_map)
+    except OSError:
+        pass
 
 
 class _SubsetFont:
@@ -379,8 +399,12 @@ def _install_subset_cache() -> bool:
                 return original(fontfile, glyphs)
             key = (str(fontfile), getattr(fontfile, "face_index", 0), frozenset(glyphs))
             if key not in cache:
-                with original(fontfile, glyphs) as cut:
-                    cache[key] = (pdf_ps.font_as_file(cut.font).getvalue(), dict(cut.glyph_index_map))
+                cache[key] = _stored_subset(*key) if _DISK_SUBSETS else None
+                if cache[key] is None:
+                    with original(fontfile, glyphs) as cut:
+                        cache[key] = (pdf_ps.font_as_file(cut.font).getvalue(), dict(cut.glyph_index_map))
+                    if _DISK_SUBSETS:
+                        _store_subset(*key, *cache[key])
             data, index_map = cache[key]
             return results(_SubsetFont(data), dict(index_map))._as_cm()
 

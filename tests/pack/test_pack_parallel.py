@@ -201,6 +201,7 @@ def test_pdf_fonts_cut_once_give_the_bytes_of_fonts_cut_each_time(monkeypatch):
         return cut(self, font)
 
     monkeypatch.setattr(subset.Subsetter, "subset", counted)
+    monkeypatch.setattr(W, "_DISK_SUBSETS", False)  # kept in memory only (on disk: test_pack_font_cache.py)
     with W.font_subsets():
         cached = {size: W.figure_bytes(_line("Fonts: ÅBÇ 123", size), "f")["f.pdf"] for size in ("a4", "slide")}
         again = W.figure_bytes(_line("Fonts: ÅBÇ 123", "a4"), "f")["f.pdf"]
