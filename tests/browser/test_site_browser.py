@@ -232,6 +232,31 @@ def test_area_in_the_fragment_is_picked(browser, site_dir: Path) -> None:
     page.close()
 
 
+def test_a_link_the_map_cannot_show_is_said_as_text(browser, site_dir: Path) -> None:
+    hostile = "<b>bold</b>" + "x" * 500
+    url = (site_dir / "index.html").as_uri() + f"#measure={hostile}&nation=Atlantis&area=E99999999"
+    page, watch, _ = _open(browser, url, ("file://",))
+    note = page.locator("#link-note")
+    assert note.is_visible()
+    lines = note.locator("p").all_inner_texts()
+    assert len(lines) == 3
+    assert lines[0].startswith("The link asks for the measure \u201c<b>bold</b>xx")  # as text, cut
+    assert "(511 characters)" in lines[0] and "To fix the link, use one of: share_covered" in lines[0]
+    assert note.locator("b").count() == 0
+    assert "the nation \u201cAtlantis\u201d" in lines[1] and "England" in lines[1]
+    assert "the area \u201cE99999999\u201d, which is not an area of this map" in lines[2]
+    assert page.locator("body").get_attribute("data-measure") == "share_covered"
+    assert "measure=share_covered" in page.url and "Atlantis" not in page.url
+    page.select_option("#measure", "age0_2")  # a view chosen on the page: the link's notes are done with
+    assert note.is_hidden()
+    _check_clean(watch)
+    page.close()
+    page, watch, _ = _open(browser, (site_dir / "index.html").as_uri() + "#measure=age0_2&nation=Wales", ("file://",))
+    assert page.locator("#link-note").is_hidden()
+    _check_clean(watch)
+    page.close()
+
+
 def test_served_on_loopback_embedded_and_accessible(browser, served: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 

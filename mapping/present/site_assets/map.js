@@ -22,16 +22,54 @@
     site.measures.forEach(function (m) { measures[m.id] = m; });
     var state = {measure: site.measures[0].id, nation: "", area: ""};
 
+    // A value the link gave that the map cannot show, in words (the app's wording, webapp.state.link_note).
+    function refusal(what, value, why, shown, options) {
+        var text = value.length > 60 ? value.slice(0, 60) + "\u2026 (" + value.length + " characters)" : value;
+        return "The link asks for " + what + " " + (value ? "\u201c" + text + "\u201d" : "an empty value") + ", "
+            + why + ", so the map shows " + shown + " instead. To fix the link, use one of: " + options.join(", ") + ".";
+    }
+
+    // The view the fragment asks for; what it asks that the map cannot show is kept in ``refused``, to be said.
     function readFragment() {
-        var out = {measure: site.measures[0].id, nation: "", area: ""};
+        var out = {measure: site.measures[0].id, nation: "", area: "", refused: []};
         location.hash.replace(/^#/, "").split("&").forEach(function (part) {
-            var pair = part.split("="), key = decodeURIComponent(pair[0] || ""), value;
-            try { value = decodeURIComponent((pair[1] || "").replace(/\+/g, " ")); } catch (e) { return; }
-            if (key === "measure" && has(measures, value)) { out.measure = value; }
-            if (key === "nation" && has(site.views, value)) { out.nation = value; }
-            if (key === "area") { out.area = value; }
+            if (!part) { return; }
+            var pair = part.split("="), key, value;
+            try {
+                key = decodeURIComponent(pair[0] || "");
+                value = decodeURIComponent((pair.slice(1).join("=")).replace(/\+/g, " "));
+            } catch (e) {
+                out.refused.push("Part of the link (" + part.slice(0, 60) + ") is not readable text, so it is ignored.");
+                return;
+            }
+            if (key === "measure") {
+                if (has(measures, value)) { out.measure = value; } else {
+                    out.refused.push(refusal("the measure", value, "which this map does not have",
+                                             "'" + measures[site.measures[0].id].label + "'", Object.keys(measures)));
+                }
+            } else if (key === "nation") {
+                if (has(site.views, value)) { out.nation = value; } else {
+                    out.refused.push(refusal("the nation", value, "which this map does not have", "every area",
+                                             Object.keys(site.views).filter(function (n) { return n; })));
+                }
+            } else if (key === "area") {
+                out.area = value;  // checked against the map's areas once they are drawn (apply)
+            }
         });
         return out;
+    }
+
+    // Say what the link asked for that the map could not show (as text), or nothing.
+    function sayRefused(notes) {
+        var box = document.getElementById("link-note");
+        if (!box) { return; }
+        while (box.firstChild) { box.removeChild(box.firstChild); }
+        notes.forEach(function (note) {
+            var line = document.createElement("p");
+            line.textContent = note;
+            box.appendChild(line);
+        });
+        box.hidden = notes.length === 0;
     }
 
     function writeFragment() {
@@ -161,6 +199,14 @@
     }
 
     function apply(view, opening) {
+        if (view.refused) {  // a view read from the link: say what of it cannot be shown
+            var notes = view.refused.slice();
+            if (view.area && !has(byCode, view.area)) {
+                notes.push("The link asks for the area \u201c" + view.area.slice(0, 60) + "\u201d, which is not an area "
+                           + "of this map, so no area is picked. To fix the link, use an area code from the table.");
+            }
+            sayRefused(notes);
+        }
         var nationChanged = !opening && view.nation !== state.nation;
         var measureChanged = !opening && view.measure !== state.measure;
         state.measure = view.measure;
@@ -176,10 +222,10 @@
     }
 
     document.getElementById("measure").addEventListener("change", function (e) {
-        apply({measure: e.target.value, nation: state.nation, area: state.area}, false);
+        apply({measure: e.target.value, nation: state.nation, area: state.area, refused: []}, false);
     });
     document.getElementById("nation").addEventListener("change", function (e) {
-        apply({measure: state.measure, nation: e.target.value, area: ""}, false);
+        apply({measure: state.measure, nation: e.target.value, area: "", refused: []}, false);
     });
     window.addEventListener("hashchange", function () {
         var view = readFragment();
