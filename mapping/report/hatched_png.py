@@ -16,6 +16,8 @@ Only what is provably the same is joined: a collection with a hatch, one face co
 one hatch colour, no lines (line width 0), no per-path transforms or offsets, finite vertices; a path that
 Agg would snap to whole pixels (every segment horizontal or vertical, at most 1,024 vertices) is drawn on
 its own. Anything else goes to Agg unchanged. SVG and PDF are not touched.
+
+Its text is Agg's, each glyph rendered once per position within a pixel (:mod:`mapping.report.agg_text`).
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from typing import Any
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.path import Path
+
+from mapping.report import agg_text
 
 __all__ = ["BACKEND", "FigureCanvas", "layers"]
 
@@ -124,6 +128,17 @@ class _Renderer(RendererAgg):
             paths = [paths[g[0]] if len(g) == 1 else Path.make_compound_path(*(paths[i] for i in g))
                      for g in layers(paths, master_transform)]
         self._agg_collection(gc, master_transform, paths, *rest, **extra)
+
+
+    def _draw_text_glyphs_and_boxes(self, gc: Any, x: float, y: float, angle: float, glyphs: Any,
+                                    boxes: Any) -> None:
+        """Agg's text loop with each glyph's bitmap rendered once per position within a pixel
+        (:mod:`mapping.report.agg_text`), then the boxes (mathtext's rules) as Agg draws them."""
+        if not agg_text.usable():
+            super()._draw_text_glyphs_and_boxes(gc, x, y, angle, glyphs, boxes)
+            return
+        agg_text.draw_glyphs(self, gc, x, y, angle, glyphs)
+        super()._draw_text_glyphs_and_boxes(gc, x, y, angle, (), boxes)
 
 
 class FigureCanvas(FigureCanvasAgg):
