@@ -22,7 +22,9 @@ Its text is Agg's, each glyph rendered once per position within a pixel (:mod:`m
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import contextvars
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -141,6 +143,30 @@ class _Renderer(RendererAgg):
         super()._draw_text_glyphs_and_boxes(gc, x, y, angle, (), boxes)
 
 
+# Within kept_renderers(), the renderers made, by (width, height, dpi): a page's pixels (35 MB for A4 at 300 dpi)
+# are allocated once per page size, not once per PNG, as matplotlib reuses a canvas's renderer when it is drawn
+# again (FigureCanvasAgg.draw clears it first). Outside it (the default) every PNG gets a new one.
+_KEPT: contextvars.ContextVar[dict[tuple[int, int, float], RendererAgg] | None] = contextvars.ContextVar(
+    "pimap_kept_renderers", default=None)
+
+
+@contextlib.contextmanager
+def kept_renderers() -> Iterator[None]:
+    """Within this (in this thread), PNGs of one page size and dpi are drawn on one renderer, cleared each time;
+    they are let go at the end."""
+    token = _KEPT.set({})
+    try:
+        yield
+    finally:
+        _KEPT.reset(token)
+
+
+def keep_renderers() -> None:
+    """As :func:`kept_renderers`, for the rest of this thread (a worker process that draws a pack's figures and
+    then ends)."""
+    _KEPT.set({})
+
+
 class FigureCanvas(FigureCanvasAgg):
     """The Agg canvas with :class:`_Renderer` (for ``savefig``'s ``backend``: :data:`BACKEND`)."""
 
@@ -148,6 +174,12 @@ class FigureCanvas(FigureCanvasAgg):
         width, height = self.get_width_height(physical=True)
         key = width, height, self.figure.dpi
         if self._lastKey != key:
-            self.renderer = _Renderer(width, height, self.figure.dpi)
+            kept = _KEPT.get()
+            renderer = kept.get(key) if kept is not None else None
+            if renderer is None:
+                renderer = _Renderer(width, height, self.figure.dpi)
+                if kept is not None:
+                    kept[key] = renderer
+            self.renderer = renderer
             self._lastKey = key
         return self.renderer

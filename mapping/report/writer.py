@@ -462,6 +462,14 @@ def _frozen_heap() -> Iterator[None]:
         gc.unfreeze()
 
 
+def _start_worker() -> None:
+    """A worker draws PNGs of a page size on one renderer for its life (it ends with the pack):
+    :func:`mapping.report.hatched_png.keep_renderers`."""
+    from mapping.report.hatched_png import keep_renderers
+
+    keep_renderers()
+
+
 def _run_job(index: int) -> dict[str, bytes] | None:
     """A worker's job: the figure's files, or None when it failed (it is drawn again by the pack's own process,
     so the error reaches the user as a serial pack gives it; exceptions are never pickled between processes)."""
@@ -488,7 +496,8 @@ class DrawnFigures:
             return
         _JOBS = self._jobs
         try:
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"),
+                                             initializer=_start_worker)
             # The costliest figures (maps, and figures with two sizes) first, so the workers finish together
             # rather than one drawing the last map while the other waits (stable: the pack's order otherwise).
             order = sorted(range(len(self._jobs)), key=lambda i: -self._weights[i])
@@ -502,9 +511,11 @@ class DrawnFigures:
     def result(self) -> dict[str, bytes]:
         """Every figure's files in the jobs' order; a job that failed in a worker (or every job, without a
         pool) is drawn here, raising its error as a serial pack does."""
+        from mapping.report.hatched_png import kept_renderers
+
         files: dict[str, bytes] = {}
         try:
-            with _frozen_heap():
+            with _frozen_heap(), kept_renderers():
                 for i, job in enumerate(self._jobs):
                     drawn = None
                     if self._futures:

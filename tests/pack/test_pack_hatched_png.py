@@ -162,3 +162,24 @@ def plain_png(fig: Figure) -> bytes:
     with mpl.rc_context(RC):
         fig.savefig(buffer, format="png", dpi=W.DPI, metadata={"Title": title})
     return buffer.getvalue()
+
+
+def test_kept_renderers_draw_pngs_of_one_size_on_one_renderer_with_plain_aggs_bytes(monkeypatch):
+    made: list[tuple[int, int]] = []
+
+    class Counted(H._Renderer):
+        def __init__(self, width, height, dpi):
+            made.append((width, height))
+            super().__init__(width, height, dpi)
+
+    monkeypatch.setattr(H, "_Renderer", Counted)
+    small, large, other = _map((3.0, 1.6)), _map((8.27, 4.2)), _map((3.0, 1.6))
+    other.axes[0].set_xlim(-3, 25)  # SYNTHETIC: the same page size, another drawing on it
+    plain = [_png(fig, None) for fig in (small, large, other, small)]
+    with H.kept_renderers():
+        kept = [_png(fig, H.BACKEND) for fig in (small, large, other, small)]
+    assert kept == plain  # each page cleared before it is drawn: nothing of the one before shows
+    assert len(made) == 2  # one renderer per page size
+    made.clear()
+    assert [_png(fig, H.BACKEND) for fig in (small, other)] == [plain[0], plain[2]]
+    assert len(made) == 2  # outside: one per PNG, as matplotlib does
