@@ -256,13 +256,15 @@ def figure_bytes(fig, name: str) -> dict[str, bytes]:
 
     from mapping.present.figures import RC
     from mapping.report.hatched_png import BACKEND
+    from mapping.report.svg_writer import fast_elements
     from mapping.report.vector_collections import uniform_collections
 
     title = next((t.get_text() for t in fig.texts), "")
     out = {}
     # RC holds valid rcParams keys (mapping.present.figures). The SVG's and PDF's collections of one style have
-    # it set once, not for every path: the same bytes (mapping.report.vector_collections).
-    with mpl.rc_context(cast("dict[Any, Any]", RC)), uniform_collections():
+    # it set once, not for every path, and the SVG's elements are written as one string each: the same bytes
+    # (mapping.report.vector_collections, mapping.report.svg_writer).
+    with mpl.rc_context(cast("dict[Any, Any]", RC)), uniform_collections(), fast_elements():
         for ext in FIGURE_FORMATS:
             metadata = {"png": {"Title": title},
                         "svg": {"Title": title, "Date": None},
