@@ -125,8 +125,10 @@ def pack_figures(data: PackInputs) -> list[PackFigure | PackPages]:
             attribution=data.attribution,
             flag=flag,
         )
+        # About twice another chart's cost (a point and a label per area, at A4 and slide): started among the
+        # maps, so the last jobs are the cheapest and the two processes finish together.
         figs.append(PackFigure("charts", "foi_shares", ("a4", "slide"),
-                               lambda size: F.foi_share_chart(f.own, text=share_text, size=size)))
+                               lambda size: F.foi_share_chart(f.own, text=share_text, size=size), weight=4.0))
     for section in registered_sections():
         if section.figures is not None:
             figs.extend(section.figures(data))
