@@ -34,7 +34,8 @@ def _save(fig: Figure, ext: str) -> bytes:
 
 def _figure() -> Figure:
     """SYNTHETIC: hatched and plain areas of one style each, areas of many colours, outlines with a link, dashed
-    and plain lines of one style, lines of several widths and a scatter (one path at many offsets)."""
+    and plain lines of one style, lines of several widths, short lines of one style and a scatter (one path at
+    many offsets)."""
     fig = Figure(figsize=(4.0, 3.0), facecolor="white")
     ax = fig.add_axes((0.05, 0.05, 0.9, 0.9))
     cells = gpd.GeoSeries([shapely.box(i, j, i + 0.9, j + 0.9) for i in range(6) for j in range(4)])
@@ -46,6 +47,8 @@ def _figure() -> Figure:
     cells.boundary.plot(ax=ax, color="white", linewidth=0.25)
     cells[:6].boundary.plot(ax=ax, color="#333333", linewidth=0.7, linestyle=(0, (3, 2)))
     ax.add_collection(LineCollection([[(0, 0), (6, 4)], [(0, 4), (6, 0)]], linewidths=[0.5, 2.0], colors="black"))
+    # Short lines of one style: a PDF path under a line's length is written without the newline a long one has.
+    ax.add_collection(LineCollection([[(i, 0.1), (i + 0.2, 0.3)] for i in range(6)], linewidths=0.4, colors="#555555"))
     ax.scatter(np.arange(6) + 0.45, np.full(6, 2.0), s=30, marker="s", facecolor="white", edgecolor="black")
     ax.set_xlim(-0.5, 6.5)
     ax.set_ylim(-0.5, 4.5)
