@@ -7,7 +7,8 @@ and drawing the costliest figure (from the one-process run). Each run also print
 took (its workers' included), which other work on the machine changes much less than the wall time. Medians
 of the three runs are printed with their ratios to the one-process pack and to the floor; the target is 15 s.
 The runs share one process, so what the pack keeps in memory (text sizes, the maps' polygons) is warm after
-the first.
+the first; the PDFs' cut-down fonts are kept on disk (mapping.report.font_cache), so only a first pack on a
+machine (or after a fontTools or matplotlib upgrade) cuts them.
 """
 
 from __future__ import annotations
