@@ -88,20 +88,14 @@ def _draw_paths(renderer: Any, gc: Any, paths: Any, transform: Any, face: Any) -
         attributes = renderer._get_clip_attrs(gc)
         style = renderer._get_style(gc, face)
         writer = renderer.writer
-        element = None
         for path in paths:
             data = renderer._convert_path(path, flipped, clip=clip, simplify=path.should_simplify and clip,
                                           sketch=sketch)
-            if element is not None:
-                element(data)
-                continue
             if url is not None:
                 writer.start("a", {"xlink:href": url, "target": "_blank"})
             writer.element("path", d=data, **attributes, style=style)
             if url is not None:
                 writer.end("a")
-            else:
-                element = _path_element(writer, attributes, style)
     elif kind.draw_path is RendererPdf.draw_path:
         renderer.draw_path(gc, paths[0], transform, face)  # sets the graphics state for the rest
         clip = face is None and gc.get_hatch_path() is None
@@ -139,32 +133,6 @@ def _write_pdf_paths(file: Any, paths: Any, transform: Any, clip: bool, sketch: 
             chunk, size = [], 0
     if chunk:
         file.write(b"".join(chunk))
-
-
-def _path_element(writer: Any, attributes: dict[str, str], style: str) -> Any:
-    """A function writing ``writer.element("path", d=data, **attributes, style=style)``'s text as one string, for a
-    writer that has just written such an element (so no tag is open and no text waits); None where this
-    matplotlib's writer keeps its state under other names (then every element is written by the writer)."""
-    from matplotlib.backends.backend_svg import _escape_cdata, _quote_escape_attrib
-
-    try:
-        write = writer._XMLWriter__write
-        if writer._XMLWriter__open or writer._XMLWriter__data:
-            return None
-        indent = writer._XMLWriter__indentation[:len(writer._XMLWriter__tags)]
-    except AttributeError:
-        return None
-    # As _XMLWriter.start and end write it: the indent, the tag, each attribute with a value, then "/>".
-    rest = "".join(f" {_escape_cdata(k)}={_quote_escape_attrib(v)}" for k, v in {**attributes, "style": style}.items()
-                   if v and k != "d") + "/>\n"
-    if "d" in attributes:
-        return None
-    start = f"{indent}<path"
-
-    def element(data: str) -> None:
-        write(f"{start} d={_quote_escape_attrib(data)}{rest}" if data else f"{start}{rest}")
-
-    return element
 
 
 @contextlib.contextmanager
