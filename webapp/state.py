@@ -136,12 +136,13 @@ def link_note(what: str, value: str, why: str, shown: str, options) -> str:
             f"To fix the link, use one of: {', '.join(str(o) for o in options)}.")
 
 
-def _from_link(name: str, options, default, what: str, notes: list[str], *, label=str):
+def _from_link(name: str, options, default, what: str, notes: list[str], *, label=str,
+               why: str = "which is not one the app knows"):
     """``?name=`` if it is one of ``options``, else ``default`` (a note saying so when the link gave one)."""
     value = st.query_params.get(name)
     if value is None or value in options:
         return default if value is None else value
-    notes.append(link_note(what, value, "which is not one the app knows", label(default), options))
+    notes.append(link_note(what, value, why, label(default), options))
     return default
 
 
@@ -151,10 +152,8 @@ def init_state() -> None:
     if st.session_state.get("_initialised"):
         return
     notes: list[str] = []
-    page = st.query_params.get("page")
-    if page is not None and page not in PAGES:
-        notes.append(link_note("the page", page, "which is not one the app knows",
-                               f"the page '{PAGES[DEFAULT_PAGE]}'", PAGES))
+    _from_link("page", PAGES, DEFAULT_PAGE, "the page", notes,  # the page itself is navigate's to choose
+               label=lambda p: f"the page '{PAGES[p]}'")
     geo = _from_link("geo", GEOGRAPHY_ORDER, default_geography(), "the geography", notes,
                      label=lambda g: f"{g} ({boundaries.get_geography(g).label})")
     st.session_state["geo"] = geo
@@ -171,12 +170,9 @@ def init_state() -> None:
     st.session_state["area"] = st.query_params.get("area") or None
     st.session_state["grades"] = _from_link("grades", GRADE_CHOICES, "all", "the teams counted", notes,
                                             label=lambda g: GRADE_CHOICE_LABELS[g])
-    since = st.query_params.get("since")
-    if since is not None and since not in since_options(when):
-        notes.append(link_note("a comparison with", since, "which is not a date before the teams shown",
-                               "no comparison", since_options(when)))
-        since = None
-    st.session_state["since"] = since or NO_COMPARISON
+    st.session_state["since"] = _from_link("since", since_options(when), NO_COMPARISON, "a comparison with", notes,
+                                           label=lambda _: "no comparison",
+                                           why="which is not a date before the teams shown")
     codes, compare_notes = compare_codes(st.query_params.get("compare"), geo)
     st.session_state["compare"] = codes
     st.session_state[COMPARE_NOTES] = compare_notes

@@ -228,7 +228,7 @@ def test_the_map_says_so_when_leaflet_cannot_be_loaded():
     assert drawn == "error" and box == "error"
     assert visible and role == "alert"
     assert "The map could not be drawn" in text and leaflet_js in text and "table of the map" in text
-    assert fetched <= 1  # the shapes download beside Leaflet (webapp/map.js), once, and are not asked for again
+    assert fetched == 1  # the shapes download beside Leaflet (webapp/map.js), once, and are not asked for again
 
 
 # What a page sends back for a click is the browser's to choose: a forged or careless value is never followed.

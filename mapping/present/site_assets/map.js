@@ -22,11 +22,17 @@
     site.measures.forEach(function (m) { measures[m.id] = m; });
     var state = {measure: site.measures[0].id, nation: "", area: ""};
 
+    // A value from the link, quoted for a note: cut at 60 characters, saying how long it was (webapp.state.quoted).
+    function quoted(value) {
+        if (!value) { return "an empty value"; }
+        var text = value.length > 60 ? value.slice(0, 60) + "\u2026 (" + value.length + " characters)" : value;
+        return "\u201c" + text + "\u201d";
+    }
+
     // A value the link gave that the map cannot show, in words (the app's wording, webapp.state.link_note).
     function refusal(what, value, why, shown, options) {
-        var text = value.length > 60 ? value.slice(0, 60) + "\u2026 (" + value.length + " characters)" : value;
-        return "The link asks for " + what + " " + (value ? "\u201c" + text + "\u201d" : "an empty value") + ", "
-            + why + ", so the map shows " + shown + " instead. To fix the link, use one of: " + options.join(", ") + ".";
+        return "The link asks for " + what + " " + quoted(value) + ", " + why + ", so the map shows " + shown
+            + " instead. To fix the link, use one of: " + options.join(", ") + ".";
     }
 
     // The view the fragment asks for; what it asks that the map cannot show is kept in ``refused``, to be said.
@@ -39,7 +45,7 @@
                 key = decodeURIComponent(pair[0] || "");
                 value = decodeURIComponent((pair.slice(1).join("=")).replace(/\+/g, " "));
             } catch (e) {
-                out.refused.push("Part of the link (" + part.slice(0, 60) + ") is not readable text, so it is ignored.");
+                out.refused.push("Part of the link, " + quoted(part) + ", is not readable text, so it is ignored.");
                 return;
             }
             if (key === "measure") {
@@ -202,8 +208,8 @@
         if (view.refused) {  // a view read from the link: say what of it cannot be shown
             var notes = view.refused.slice();
             if (view.area && !has(byCode, view.area)) {
-                notes.push("The link asks for the area \u201c" + view.area.slice(0, 60) + "\u201d, which is not an area "
-                           + "of this map, so no area is picked. To fix the link, use an area code from the table.");
+                notes.push("The link asks for the area " + quoted(view.area) + ", which is not an area of this map, "
+                           + "so no area is picked. To fix the link, use an area code from the table.");
             }
             sayRefused(notes);
         }
