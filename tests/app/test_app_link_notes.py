@@ -92,19 +92,16 @@ def test_a_measure_the_view_does_not_offer_is_said(mirror):
     assert at.session_state["measure"] == "share_covered"
 
 
-def test_a_nation_outside_a_new_geography_is_said(mirror):
-    at = run_app(geo="uk2023", nation="Scotland")
+@pytest.mark.parametrize("link, widget, key, value, said, state, reset", [
+    ({"geo": "uk2023", "nation": "Scotland"}, "selectbox", "geo", "ccg2019", "Scotland is not part of ccg2019",
+     "nation", "UK"),
+    ({"date": "2023", "since": "2021"}, "select_slider", "when", "2020",
+     "A comparison with 1 July 2021 needs the teams shown for a later date", "since", "none"),
+])
+def test_a_choice_a_change_of_view_makes_impossible_is_said(mirror, link, widget, key, value, said, state, reset):
+    at = run_app(**link)
     assert notes(at) == ""
-    at.selectbox(key="geo").set_value("ccg2019").run()
+    getattr(at, widget)(key=key).set_value(value).run()
     assert_no_failure(at)
-    assert "Scotland is not part of ccg2019" in notes(at)
-    assert at.session_state["nation"] == "UK"
-
-
-def test_a_comparison_no_longer_earlier_is_said(mirror):
-    at = run_app(date="2023", since="2021")
-    assert notes(at) == ""
-    at.select_slider(key="when").set_value("2020").run()
-    assert_no_failure(at)
-    assert "A comparison with 1 July 2021 needs the teams shown for a later date" in notes(at)
-    assert at.session_state["since"] == "none"
+    assert said in notes(at)
+    assert at.session_state[state] == reset
