@@ -131,7 +131,6 @@ class _Renderer(RendererAgg):
                      for g in layers(paths, master_transform)]
         self._agg_collection(gc, master_transform, paths, *rest, **extra)
 
-
     def _draw_text_glyphs_and_boxes(self, gc: Any, x: float, y: float, angle: float, glyphs: Any,
                                     boxes: Any) -> None:
         """Agg's text loop with each glyph's bitmap rendered once per position within a pixel
