@@ -224,6 +224,40 @@ def remove_stale_temps(directory: Path, is_ours: Callable[[str], bool]) -> list[
     return removed
 
 
+def read_checked(path: Path, kind: bytes) -> bytes | None:
+    """The body of a file :func:`write_checked` wrote with the first line ``kind``, or None when it is missing,
+    unreadable, of another kind or version, or its body does not match the sha256 on its second line (damaged
+    or truncated): the caller computes it again and writes it anew."""
+    try:
+        content = path.read_bytes()
+    except (OSError, ValueError):
+        return None
+    if not content.startswith(kind):
+        return None
+    digest, _, body = content[len(kind):].partition(b"\n")
+    return body if hashlib.sha256(body).hexdigest().encode() == digest else None
+
+
+def write_checked(path: Path, kind: bytes, body: bytes) -> bool:
+    """Keep ``body`` at ``path`` under the line ``kind`` (``b"<format> <version>\\n"``) and its sha256, written to
+    a temporary file beside it and moved into place, so a reader sees a whole file or none; False (nothing
+    written) when the cache cannot be written, which only costs the work of computing it again."""
+    try:
+        fd, tmp = temp_beside(path)
+    except (OSError, CacheError):
+        return False
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(kind + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+        os.chmod(tmp, 0o644)  # a cache file like any other, not owner-only as mkstemp leaves it
+        install(tmp, path)
+    except (OSError, CacheError):
+        return False
+    finally:
+        tmp.unlink(missing_ok=True)
+    return True
+
+
 # --- raw files ------------------------------------------------------------------------------------------
 
 # path -> (size, mtime_ns, inode) of a copy whose hash matched, so repeated reads in one process don't rehash.

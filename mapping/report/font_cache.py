@@ -8,10 +8,11 @@ folder (:func:`boundaries.fetch.cache_dir`, as the processed layers), under ``fo
 The key is a hash of everything a cut depends on: the font file's bytes, the face, the glyphs, and the
 versions of fontTools and matplotlib (matplotlib chooses the subsetter's options). fontTools is deterministic
 and saves no time stamp, so a stored cut is the bytes a new cut gives, and the PDFs are byte-identical
-(``tests/pack/test_pack_font_cache.py``). Each file holds the sha256 of its contents, checked on every read: a
-damaged, truncated or unreadable file is cut again and replaced. Files are written to a temporary name beside
-the target and moved into place, so a reader (another process drawing figures) sees a whole file or none. A
-cache that cannot be written only costs the cut: the pack is never refused for it.
+(``tests/pack/test_pack_font_cache.py``). Each file is written and read by the project's one rule for a
+checked cache file (:func:`boundaries.fetch.write_checked`, :func:`boundaries.fetch.read_checked`): it holds the
+sha256 of its contents, checked on every read, so a damaged, truncated or unreadable file is cut again and
+replaced, and it is moved into place whole, so a reader (another process drawing figures) sees a whole file or
+none. A cache that cannot be written only costs the cut: the pack is never refused for it.
 """
 
 from __future__ import annotations
@@ -65,17 +66,11 @@ def subset_key(fontfile: str, face_index: int, glyphs: frozenset[int]) -> str:
 
 
 def _encode(data: bytes, index_map: dict[int, int]) -> bytes:
-    body = json.dumps(sorted((int(k), int(v)) for k, v in index_map.items())).encode() + b"\n" + data
-    return FORMAT + hashlib.sha256(body).hexdigest().encode() + b"\n" + body
+    return json.dumps(sorted((int(k), int(v)) for k, v in index_map.items())).encode() + b"\n" + data
 
 
-def _decode(content: bytes) -> tuple[bytes, dict[int, int]] | None:
-    """The cut font's bytes and glyph map, or None when the file is not a whole, intact one."""
-    if not content.startswith(FORMAT):
-        return None
-    digest, _, body = content[len(FORMAT):].partition(b"\n")
-    if hashlib.sha256(body).hexdigest().encode() != digest:
-        return None
+def _decode(body: bytes) -> tuple[bytes, dict[int, int]] | None:
+    """The cut font's bytes and glyph map from an intact file's body, or None when it holds no glyph map."""
     pairs, _, data = body.partition(b"\n")
     try:
         index_map = {int(k): int(v) for k, v in json.loads(pairs)}
@@ -86,30 +81,14 @@ def _decode(content: bytes) -> tuple[bytes, dict[int, int]] | None:
 
 def load(key: str) -> tuple[bytes, dict[int, int]] | None:
     """The stored cut under ``key``, or None when there is none or it is damaged (then it is cut again)."""
-    try:
-        content = (subsets_dir() / f"{key}{_SUFFIX}").read_bytes()
-    except (OSError, ValueError):
-        return None
-    return _decode(content)
+    from boundaries.fetch import read_checked
+
+    body = read_checked(subsets_dir() / f"{key}{_SUFFIX}", FORMAT)
+    return None if body is None else _decode(body)
 
 
 def store(key: str, data: bytes, index_map: dict[int, int]) -> bool:
     """Keep a cut under ``key`` (replacing a damaged file); False when the cache cannot be written."""
-    from boundaries.fetch import install, temp_beside
-    from mapping.errors import CacheError
+    from boundaries.fetch import write_checked
 
-    target = subsets_dir() / f"{key}{_SUFFIX}"
-    try:
-        fd, tmp = temp_beside(target)
-    except (OSError, CacheError):
-        return False
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(_encode(data, index_map))
-        os.chmod(tmp, 0o644)  # a cache file like any other, not owner-only as mkstemp leaves it
-        install(tmp, target)
-    except (OSError, CacheError):
-        return False
-    finally:
-        tmp.unlink(missing_ok=True)
-    return True
+    return write_checked(subsets_dir() / f"{key}{_SUFFIX}", FORMAT, _encode(data, index_map))
