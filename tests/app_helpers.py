@@ -27,6 +27,16 @@ def run_app(**params):
     return at
 
 
+def fresh_figures_on_disk(monkeypatch, tmp_path: Path) -> Path:
+    """An empty folder for the figures the app keeps on disk (webapp.figure_store), so a test that counts
+    computations sees none read from another test's run (the processed layers' cache is left shared)."""
+    from webapp import figure_store
+
+    folder = tmp_path / "figures"
+    monkeypatch.setattr(figure_store, "figures_dir", lambda: folder)
+    return folder
+
+
 def open_page(at, page: str) -> None:
     """Follow a link to another page in the same session (st.navigation: the page is in the query string)."""
     at.query_params["page"] = page

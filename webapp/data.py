@@ -4,9 +4,10 @@ Each cached figure builds one :class:`mapping.analysis.selection.Selection` (geo
 the built-in register) and computes from its inputs (:func:`selection_inputs`), so every page's figures come from
 the same lookup, population and teams, loaded once per selection. Every cache is keyed by :func:`data_version`
 (a hash of the data files, the package version and the code that computes the figures), so a changed file or an
-upgrade is never served stale. The caches live in memory only: Streamlit's ``persist="disk"`` pickles carry no
-checksum (one flipped bit changed a figure silently, and a truncated one failed every visit), while every layer
-these tables are computed from is already a checksummed, self-repairing file (``boundaries.catalogue``).
+upgrade is never served stale. Streamlit's caches live in memory only: its ``persist="disk"`` pickles carry no
+checksum (one flipped bit changed a figure silently, and a truncated one failed every visit). The figures a map
+page's first run needs (``@on_disk``) are also kept on disk, checked on every read and only for the register the
+server serves (:mod:`webapp.figure_store`), so a restarted server draws its first map without computing them.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from mapping.present.downloads import (
     to_geojson_bytes,
     to_xlsx_bytes,
 )
+from webapp.figure_store import on_disk
 
 T = TypeVar("T")
 Grades = tuple[str, ...] | None  # the evidence grades that count as a team (Selection.grades); None: every grade
@@ -112,6 +114,7 @@ def teams_table(version: str, *, register: Register | None = None, grades: Grade
 
 
 @_cached
+@on_disk
 def gaps_table(version: str, geography: str, year: int, as_of: date, *,
         register: Register | None = None, grades: Grades = None) -> pd.DataFrame:
     """The per-area gaps table without geometry (mapping.analysis.coverage.compute_gaps)."""
@@ -133,6 +136,7 @@ def shapes_url(version: str, geography: str) -> str:
 
 
 @st.cache_data(show_spinner=False)
+@on_disk
 def nation_view(version: str, geography: str, nation: str | None) -> list[list[float]] | None:
     """The bounds to zoom to for a nation (all areas when ``nation`` is None)."""
     return webmap.nation_bounds(boundaries.load_geography(geography, simplified=True), nation)
@@ -151,6 +155,7 @@ def team_shapes(version: str, as_of: date, *, register: Register | None = None, 
 
 
 @_cached
+@on_disk
 def team_overlays(version: str, as_of: date, *, register: Register | None = None, grades: Grades = None,
                   ) -> tuple[str, str]:
     """The national map's layers over the areas (catchments, specialist areas, team bases) as JSON text, and a
@@ -168,6 +173,7 @@ def team_overlays(version: str, as_of: date, *, register: Register | None = None
 
 
 @_cached
+@on_disk
 def summary_of(version: str, geography: str, year: int, as_of: date, *,
         register: Register | None = None, grades: Grades = None) -> dict:
     from mapping.analysis.coverage import summarise
@@ -203,6 +209,7 @@ def ladder_table(version: str, geography: str, year: int, as_of: date, *,
 
 
 @_cached
+@on_disk
 def styled_areas(version: str, geography: str, year: int, as_of: date, measure_id: str, since: date | None = None, *,
                  register: Register | None = None, grades: Grades = None):
     """Per-area tooltip text and colour for a measure (not the FOI one; the ladder without FOI; the map of change
@@ -393,6 +400,7 @@ def list_sentence(geography: str, year: int, as_of: date, nation: str | None = N
 
 
 @_cached
+@on_disk
 def _list_sentence(version: str, geography: str, year: int, as_of: date, nation: str | None, *,
                    register: Register | None = None, grades: Grades = None) -> str:
     """:func:`list_sentence`, computed once per view (it counts the whole register against the published

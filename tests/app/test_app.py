@@ -10,7 +10,16 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from app_helpers import APP_YEAR, FOI_FIXTURE, assert_no_failure, frame, open_page, run_app, show_map_table
+from app_helpers import (
+    APP_YEAR,
+    FOI_FIXTURE,
+    assert_no_failure,
+    frame,
+    fresh_figures_on_disk,
+    open_page,
+    run_app,
+    show_map_table,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -83,7 +92,7 @@ def test_bad_url_values_fall_back_to_defaults(mirror):
     assert (at.select_slider(key="when").value, at.selectbox(key="nation").value) == ("today", "UK")
 
 
-def test_widget_changes_recompute_only_what_changed(mirror, monkeypatch):
+def test_widget_changes_recompute_only_what_changed(mirror, monkeypatch, tmp_path):
     import streamlit as st
 
     import mapping.analysis.coverage
@@ -96,6 +105,7 @@ def test_widget_changes_recompute_only_what_changed(mirror, monkeypatch):
         return real(*args, **kwargs)
 
     st.cache_data.clear()
+    fresh_figures_on_disk(monkeypatch, tmp_path)
     monkeypatch.setattr(mapping.analysis.coverage, "compute_gaps", counting)
     at = run_app(geo="uk2018", date="2021")
     assert len(calls) == 1
@@ -107,6 +117,31 @@ def test_widget_changes_recompute_only_what_changed(mirror, monkeypatch):
     assert_no_failure(at)
     assert len(calls) == 2 and calls[-1] == date(2022, 7, 1)
     assert at.query_params["date"] == "2022" and at.query_params["nation"] == "Scotland"
+
+
+def test_a_restarted_server_draws_the_first_map_from_the_figures_on_disk(mirror, monkeypatch, tmp_path):
+    """The first map's figures of the built-in register are kept on disk (webapp.figure_store): a new process
+    (Streamlit's memory caches cleared) draws the same map and figures without computing the gaps again."""
+    import streamlit as st
+
+    import mapping.analysis.coverage
+
+    expected = expected_metrics(summary("uk2018", 2019, date(2021, 7, 1))["nations"]["Wales"])
+    st.cache_data.clear()
+    folder = fresh_figures_on_disk(monkeypatch, tmp_path)
+    first = run_app(geo="uk2018", year="2019", date="2021", nation="Wales")
+    assert {p.name.split("-")[0] for p in folder.rglob("*.figure")} >= {
+        "summary_of", "styled_areas", "team_overlays", "list_sentence", "nation_view"}
+
+    def never(*args, **kwargs):
+        raise AssertionError("the gaps were computed again")
+
+    st.cache_data.clear()  # as a new server process
+    monkeypatch.setattr(mapping.analysis.coverage, "compute_gaps", never)
+    again = run_app(geo="uk2018", year="2019", date="2021", nation="Wales")
+    assert metrics(again) == metrics(first) == expected
+    assert [c.value for c in again.caption] == [c.value for c in first.caption]
+    assert [m.value for m in again.markdown] == [m.value for m in first.markdown]
 
 
 # --- area profile ----------------------------------------------------------------------------------

@@ -15,7 +15,17 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from app_helpers import APP_YEAR, FOI_FIXTURE, REPO, assert_no_failure, frame, open_page, run_app, show_map_table
+from app_helpers import (
+    APP_YEAR,
+    FOI_FIXTURE,
+    REPO,
+    assert_no_failure,
+    frame,
+    fresh_figures_on_disk,
+    open_page,
+    run_app,
+    show_map_table,
+)
 
 pytestmark = pytest.mark.slow
 LADDER_LABEL = "Provision ladder"
@@ -102,7 +112,7 @@ def test_ladder_measure_renders_with_the_library_levels(mirror):
     assert "Legend in words (Provision ladder)" in legend and "unknown: nothing known either way" in legend
 
 
-def test_ladder_is_computed_once_per_data_choice(mirror, monkeypatch):
+def test_ladder_is_computed_once_per_data_choice(mirror, monkeypatch, tmp_path):
     import streamlit as st
 
     import mapping.analysis.ladder
@@ -115,6 +125,7 @@ def test_ladder_is_computed_once_per_data_choice(mirror, monkeypatch):
         return real(*args, **kwargs)
 
     st.cache_data.clear()
+    fresh_figures_on_disk(monkeypatch, tmp_path)
     monkeypatch.setattr(mapping.analysis.ladder, "compute_ladder", counting)
     at = run_app(measure="ladder_level", geo="uk2018", date="2021")
     assert len(calls) == 1
