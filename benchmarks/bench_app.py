@@ -352,7 +352,7 @@ STATIC_FLOOR_HTML = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8
 <link rel="stylesheet" href="leaflet/leaflet.css"><style>#map{height:680px}</style></head>
 <body><div id="map"></div><script src="leaflet/leaflet.js"></script><script>
 var map = L.map("map", {preferCanvas: true}).fitBounds([[49.86, -8.65], [60.86, 1.77]]);
-fetch("shapes.json").then(function (r) { return r.json(); }).then(function (shapes) {
+fetch("shapes.json").then(function (r) { return r.json(); }).then(/*STEPS_JS*/).then(function (shapes) {
   L.geoJSON(shapes, {style: {color: "#555555", weight: 0.6, fillColor: "#E69F00", fillOpacity: 0.75}}).addTo(map);
   requestAnimationFrame(function () { document.body.dataset.areasDrawn = "Areas: static floor"; });
 });
@@ -372,7 +372,9 @@ def static_floor(shapes: Path) -> Iterator[str]:
     try:
         shutil.copytree(LEAFLET_DIR, folder / "leaflet")
         shutil.copy(shapes, folder / "shapes.json")
-        (folder / "index.html").write_text(STATIC_FLOOR_HTML, encoding="utf-8")
+        from mapping.present.webmap import STEPS_JS  # the app's own undoing of the shapes' steps
+
+        (folder / "index.html").write_text(STATIC_FLOOR_HTML.replace("/*STEPS_JS*/", STEPS_JS), encoding="utf-8")
 
         class Handler(http.server.SimpleHTTPRequestHandler):
             def log_message(self, *args) -> None:

@@ -8,6 +8,7 @@
    layer list, which sets names as HTML. */
 var textTable = /*TOOLTIP_JS*/;
 var drawMarker = /*MARKER_JS*/;
+var unstepped = /*STEPS_JS*/;  // shapes arrive as steps (mapping.present.webmap.stepped): made GeoJSON again
 var KEPT = "__pimapMap";
 
 function has(object, key) { return Object.prototype.hasOwnProperty.call(object, key); }
@@ -46,7 +47,7 @@ function fetchShapes(url) {
     if (!kept[url]) {
         kept[url] = fetch(url).then(function (response) {
             if (!response.ok) { throw new Error("HTTP " + response.status); }
-            return response.json();
+            return response.json().then(unstepped);
         });
         kept[url].catch(function () { delete kept[url]; });
     }
@@ -79,7 +80,7 @@ function tooltipOf(labels, values, sticky, direction) {
 // only takes the pointer on its line.
 function shapesLayer(L, kept, spec) {
     kept.svg = kept.svg || L.svg({padding: 0.5});
-    return L.geoJSON(spec.data, {
+    return L.geoJSON(unstepped(spec.data), {
         smoothFactor: 0.5,
         renderer: kept.svg,
         style: function (feature) { return feature.properties.style; },

@@ -33,7 +33,8 @@ MAP_CSS = """
 def _script() -> str:
     """The map's script, with the tooltip and marker code every web map shares (mapping.present.webmap)."""
     text = (HERE / "map.js").read_text(encoding="utf-8")
-    return text.replace("/*TOOLTIP_JS*/", webmap.TEXT_TOOLTIP_JS).replace("/*MARKER_JS*/", webmap.MARKER_JS)
+    return (text.replace("/*TOOLTIP_JS*/", webmap.TEXT_TOOLTIP_JS).replace("/*MARKER_JS*/", webmap.MARKER_JS)
+            .replace("/*STEPS_JS*/", webmap.STEPS_JS))
 
 
 # Registered once, when the module is first imported (Streamlit keeps one definition per name).

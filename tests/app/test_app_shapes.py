@@ -13,6 +13,7 @@ import pytest
 import shapely.geometry
 
 from mapping.errors import OutputError
+from mapping.present.webmap import unstepped
 from webapp.shapes import shapes_intact, shapes_path, url_for, write_shapes
 
 SQUARES = [{"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]},
@@ -31,7 +32,9 @@ def test_shapes_file_holds_each_code_with_its_shape(tmp_path):
     write_shapes(path, _layer(["A1", "A2"], SQUARES))
     data = json.loads(path.read_text())
     assert [f["properties"] for f in data["features"]] == [{"code": "A1"}, {"code": "A2"}]
-    assert [f["geometry"] for f in data["features"]] == SQUARES
+    assert [f["geometry"]["steps"] for f in data["features"]] == [  # each position from the one before
+        [[0, 0, 10000, 0, 0, 10000, -10000, 0, 0, -10000]], [[10000, 0, 10000, 0, 0, 10000, -10000, 0, 0, -10000]]]
+    assert [unstepped(f["geometry"]) for f in data["features"]] == SQUARES
     assert path.stat().st_mode & 0o777 == 0o644  # served to anyone, like any static file
 
 

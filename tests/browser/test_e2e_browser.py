@@ -243,6 +243,37 @@ def test_tooltip_figures_and_measure_change_without_sending_shapes_or_overlays_a
     assert change and sum(map(len, change)) < 0.5 * sum(map(len, first)), (sum(map(len, change)), sum(map(len, first)))
 
 
+def test_the_shapes_drawn_are_the_boundaries_own_coordinates(server, page):
+    """The area shapes and the catchments travel as steps (mapping.present.webmap.stepped, 41% of GeoJSON's
+    bytes); what the browser's script makes of them is exactly the web layer's and the catchments' coordinates."""
+    import json
+
+    import boundaries
+    from mapping.present import webmap
+    from webapp import data
+
+    page.goto(f"{server}/{VIEW}", wait_until="domcontentloaded")
+    bench.wait_for_map(page, measure_label=SHARE)
+    areas = page.evaluate("""() => Promise.all(Object.values(window.pimapShapes)).then(function (all) {
+        var geometries = {};
+        all.forEach(function (c) { c.features.forEach(function (f) { geometries[f.properties.code] = f.geometry; }); });
+        return geometries;
+    })""")
+    layer = boundaries.load_geography("uk2023", simplified=True)
+    expected = {f["properties"]["code"]: f["geometry"]
+                for f in json.loads(layer[["code", "geometry"]].to_json(drop_id=True))["features"]}
+    assert areas.keys() == expected.keys()
+    assert all(areas[code] == json.loads(json.dumps(expected[code])) for code in expected)  # as JSON: tuples, lists
+
+    drawn = page.evaluate("""() => Object.values(window.pimapOverlays)[0].filter(function (layer) {
+        return layer.name === "Team catchments (operating)";
+    })[0].data.features.map(function (f) { return [f.properties.tooltip[0], f.geometry]; })""")
+    catchments, _ = data.team_shapes(data.data_version(), date.today())
+    sent = {n: g for n, g in zip(catchments["name"], json.loads(catchments[["geometry"]].to_json(drop_id=True))["features"])}
+    assert drawn and all(geometry == sent[name]["geometry"] for name, geometry in drawn)
+    assert all("steps" not in geometry and webmap.unstepped(webmap.stepped(geometry)) == geometry for _, geometry in drawn)
+
+
 def choose(page, label: str, option: str) -> None:
     """Pick ``option`` of the select box ``label`` as a visitor does: open it (again, if a run of the page closed
     it), then click the option."""

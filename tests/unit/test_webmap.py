@@ -223,9 +223,53 @@ def test_catchment_layer_is_outlines_with_the_teams_name_and_status():
     assert [f["properties"]["tooltip"] for f in features] == [["SYNTHETIC outline 0", "operating"],
                                                               ["SYNTHETIC outline 1", "in development"]]
     assert all(f["properties"]["style"] == style and f["properties"]["style"] is not style for f in features)
-    assert features[1]["geometry"]["type"] == "Polygon"
-    xs = [x for x, _ in features[1]["geometry"]["coordinates"][0]]
-    assert (min(xs), max(xs)) == (1.0, 2.0)  # the second box's own shape
+    assert features[1]["geometry"]["type"] == "Polygon" and "coordinates" not in features[1]["geometry"]
+    xs = [x for x, _ in webmap.unstepped(features[1]["geometry"])["coordinates"][0]]
+    assert (min(xs), max(xs)) == (1.0, 2.0)  # the second box's own shape, sent as steps
+
+
+# SYNTHETIC geometries on the web layers' grid (1e-4 degree), one of each kind.
+ON_THE_GRID = [
+    {"type": "Polygon", "coordinates": [[[-5.5488, 54.2914], [-5.5504, 54.2965], [-5.5437, 54.2971],
+                                         [-5.5488, 54.2914]]]},
+    {"type": "MultiPolygon", "coordinates": [[[[0.0, 50.0], [1.0, 50.0], [1.0, 51.0], [0.0, 50.0]],
+                                              [[0.2, 50.1], [0.3, 50.1], [0.3, 50.2], [0.2, 50.1]]],
+                                             [[[-1.2345, 49.9999], [-1.2344, 49.9999], [-1.2345, 50.0001],
+                                               [-1.2345, 49.9999]]]]},
+    {"type": "LineString", "coordinates": [[-179.9999, -89.9999], [179.9999, 89.9999]]},
+    {"type": "MultiLineString", "coordinates": [[[0.0001, 0.0001], [0.0002, 0.0002]], [[3.0, 4.0], [5.0, 6.0]]]},
+]
+
+
+@pytest.mark.parametrize("geometry", ON_THE_GRID, ids=[g["type"] for g in ON_THE_GRID])
+def test_steps_give_back_exactly_the_coordinates_on_the_grid(geometry):
+    steps = webmap.stepped(geometry)
+    assert set(steps) == {"type", "steps"} and steps["type"] == geometry["type"]
+    flat = steps["steps"]
+    while isinstance(flat[0], list):
+        flat = [n for part in flat for n in part]
+    assert all(type(n) is int for n in flat)
+    assert webmap.unstepped(steps) == geometry  # the same floats, not merely close
+
+
+def test_steps_are_each_position_from_the_one_before_and_points_stay_as_they_are():
+    ring = webmap.stepped(ON_THE_GRID[0])["steps"][0]
+    assert ring[:2] == [-55488, 542914] and ring[2:4] == [-16, 51]  # the first from 0, then the differences
+    point = {"type": "Point", "coordinates": [-2.5, 52.2]}
+    assert webmap.stepped(point) is point and webmap.unstepped(point) is point
+    grid_off = {"type": "LineString", "coordinates": [[0.00004, 0.00006], [1.0, 1.0]]}  # off the grid: the nearest step
+    assert webmap.unstepped(webmap.stepped(grid_off))["coordinates"][0] == [0.0, 0.0001]
+
+
+def test_steps_take_under_half_the_bytes_of_geojson_decimals():
+    """SYNTHETIC: a 2,000-position ring on the grid, as the web layers' rings are, written both ways."""
+    import json
+    import math
+
+    ring = [[round(-3 + math.cos(i / 318.3) * 2.5, 4), round(54 + math.sin(i / 318.3) * 3.1, 4)] for i in range(2000)]
+    polygon = {"type": "Polygon", "coordinates": [ring + [ring[0]]]}
+    as_json = len(json.dumps(polygon, separators=(",", ":")))
+    assert len(json.dumps(webmap.stepped(polygon), separators=(",", ":"))) < 0.5 * as_json
 
 
 def test_team_overlays_are_catchments_then_specialists_then_the_bases():
