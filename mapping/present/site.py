@@ -107,7 +107,8 @@ def _rounded(coords: Any) -> Any:
 
 def shapes_geojson(layer: gpd.GeoDataFrame) -> dict:
     """The layer's shapes, each with its ``code`` only, snapped to :data:`COORD_PLACES` decimal places
-    (``shapely.set_precision`` keeps each shape valid and drops the points that fall together), sorted by code."""
+    (``shapely.set_precision`` keeps each shape valid and drops the points that fall together), sorted by code,
+    their lines as steps as the app sends them (:func:`mapping.present.webmap.stepped`; the site's script undoes it)."""
     import shapely
 
     frame = layer[["code", "geometry"]].sort_values("code", kind="stable").reset_index(drop=True)
@@ -116,8 +117,8 @@ def shapes_geojson(layer: gpd.GeoDataFrame) -> dict:
     for code, geometry, original in zip(frame["code"], snapped, frame.geometry.values):
         shape = original if geometry is None or geometry.is_empty else geometry
         mapping = shapely.geometry.mapping(shape)
-        features.append({"type": "Feature", "properties": {"code": str(code)},
-                         "geometry": {"type": mapping["type"], "coordinates": _rounded(_lists(mapping["coordinates"]))}})
+        rounded = {"type": mapping["type"], "coordinates": _rounded(_lists(mapping["coordinates"]))}
+        features.append({"type": "Feature", "properties": {"code": str(code)}, "geometry": webmap.stepped(rounded)})
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -267,7 +268,8 @@ def site_files(*, shapes: dict, views: Mapping[str, list[list[float]]], figures:
         "index.html": page.encode("utf-8"),
         "site.css": (ASSETS / "site.css").read_bytes(),
         "map.js": (ASSETS / "map.js").read_text(encoding="utf-8").replace(
-            "/*TOOLTIP_JS*/", webmap.TEXT_TOOLTIP_JS).replace("/*MARKER_JS*/", webmap.MARKER_JS).encode("utf-8"),
+            "/*TOOLTIP_JS*/", webmap.TEXT_TOOLTIP_JS).replace("/*MARKER_JS*/", webmap.MARKER_JS).replace(
+            "/*STEPS_JS*/", webmap.STEPS_JS).encode("utf-8"),
         "data/shapes.js": _js_data("pimapShapes", shapes),
         "data/figures.js": _js_data("pimapSite", data),
         download_path: download[1],

@@ -147,7 +147,7 @@ FLOOR_HTML = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><titl
 <script src="vendor/leaflet/leaflet.js"></script><script src="data/shapes.js"></script><script src="floor.js"></script>
 </body></html>"""
 FLOOR_JS = """var map = L.map("map", {preferCanvas: true}).fitBounds([[49.86, -8.65], [60.86, 1.77]]);
-L.geoJSON(window.pimapShapes).addTo(map);
+L.geoJSON((/*STEPS_JS*/)(window.pimapShapes)).addTo(map);
 requestAnimationFrame(function () {
     document.body.dataset.drawnMs = String(Math.round(performance.now()));
     document.body.dataset.areasDrawn = "floor";
@@ -161,7 +161,9 @@ def _floor(site_dir: Path, tmp_path: Path) -> Path:
     (floor / "data").mkdir()
     shutil.copy(site_dir / "data" / "shapes.js", floor / "data" / "shapes.js")
     (floor / "index.html").write_text(FLOOR_HTML, encoding="utf-8")
-    (floor / "floor.js").write_text(FLOOR_JS, encoding="utf-8")
+    from mapping.present.webmap import STEPS_JS  # the shapes' steps undone as the site undoes them
+
+    (floor / "floor.js").write_text(FLOOR_JS.replace("/*STEPS_JS*/", STEPS_JS), encoding="utf-8")
     return floor / "index.html"
 
 

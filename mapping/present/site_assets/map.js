@@ -17,6 +17,7 @@
     body.classList.add("pimap-drawing");
     var textTable = /*TOOLTIP_JS*/;
     var drawMarker = /*MARKER_JS*/;
+    shapes = (/*STEPS_JS*/)(shapes);  // the lines arrive as steps (mapping.present.webmap.stepped): GeoJSON again
     var has = function (object, key) { return Object.prototype.hasOwnProperty.call(object, key); };
     var measures = {};
     site.measures.forEach(function (m) { measures[m.id] = m; });
