@@ -73,7 +73,14 @@ def _installed() -> str:
     """The source of this package and the versions of Python and the libraries, once per process."""
     here = Path(__file__).parent
     source = config.tree_digest(sorted(here.rglob("*.py")), root=here)
-    return "|".join([sys.version, source, *(f"{name} {metadata.version(name)}" for name in LIBRARIES)])
+    return "|".join([sys.version, source, *(f"{name} {_version(name)}" for name in LIBRARIES)])
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:  # not installed (an optional one): part of the key all the same
+        return "absent"
 
 
 def _hosted_register() -> str:
