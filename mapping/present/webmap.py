@@ -511,10 +511,7 @@ def stepped(geometry: dict) -> dict:
             x0, y0 = x1, y1
         return steps
 
-    def walk(part, level: int):
-        return line(part) if level == 0 else [walk(p, level - 1) for p in part]
-
-    return {"type": geometry["type"], "steps": walk(geometry["coordinates"], depth)}
+    return {"type": geometry["type"], "steps": _each_line(geometry["coordinates"], depth, line)}
 
 
 def unstepped(geometry: dict) -> dict:
@@ -529,10 +526,12 @@ def unstepped(geometry: dict) -> dict:
             positions.append([x / STEPS_PER_DEGREE, y / STEPS_PER_DEGREE])
         return positions
 
-    def walk(part, level: int):
-        return line(part) if level == 0 else [walk(p, level - 1) for p in part]
+    return {"type": geometry["type"], "coordinates": _each_line(geometry["steps"], _STEPPED_DEPTH[geometry["type"]], line)}
 
-    return {"type": geometry["type"], "coordinates": walk(geometry["steps"], _STEPPED_DEPTH[geometry["type"]])}
+
+def _each_line(part: Any, depth: int, line: Callable[[Any], Any]) -> Any:
+    """``line`` of each line (or ring) of a geometry's nested parts, ``depth`` lists above the lines."""
+    return line(part) if depth == 0 else [_each_line(p, depth - 1, line) for p in part]
 
 
 # The browser's :func:`unstepped`, for the map's script (webapp/map.js) and the benchmarks' static floor: a
