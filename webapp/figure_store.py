@@ -19,8 +19,10 @@ process computed the default view again before its first map: about 1.3 s of a n
 - **Bounded:** when a process first writes a figure, the files of other data versions are removed (only the
   names this module writes), and a version keeps at most :data:`MAX_FILES` figures, the oldest removed first.
 
-The figures are pickled: the files are the project's own output, written only by this module into the user's
-cache folder, and read with the same trust as the installed code; nothing a visitor sends is ever read as one.
+The figures are pickled, and read back by an unpickler that builds only what a figure is made of (frames,
+arrays, dates, the legend's classes: :data:`FIGURE_PARTS`): a file that names anything else, such as a function
+to call, is refused and computed again like a damaged one, so a figure file is never a way to run code, even
+in a cache folder others can write to. Nothing a visitor sends is ever read as one.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import inspect
+import io
 import os
 import pickle
 import re
@@ -42,13 +45,30 @@ from typing import Any, TypeVar
 from boundaries import config
 from boundaries.fetch import read_checked, remove_stale_temps, write_checked
 
-__all__ = ["KIND", "MAX_FILES", "figures_dir", "on_disk"]
+__all__ = ["FIGURE_PARTS", "KIND", "MAX_FILES", "figures_dir", "on_disk", "read_figure"]
 
 T = TypeVar("T")
 KIND = b"pimap figure 1\n"  # the first line of every file; a file of another kind or version is computed again
 MAX_FILES = 2000  # per data version: a few days of every view visitors open (a figure is 1-200 kB)
 LIBRARIES = ("pandas", "numpy", "pyarrow", "geopandas", "shapely", "pyproj")  # whose objects the figures hold
 _PLAIN = (str, int, float, date, type(None))
+# Everything a kept figure is built from (module: names), and nothing that does anything: no reader, writer or
+# callable beyond the constructors pickle uses to rebuild frames, arrays and dates.
+FIGURE_PARTS: dict[str, frozenset[str]] = {module: frozenset(names) for module, names in {
+    "builtins": ("slice", "set", "frozenset", "complex", "range"),
+    "datetime": ("date", "datetime", "timedelta", "timezone"),
+    "numpy": ("dtype", "ndarray"),
+    "numpy._core.multiarray": ("_reconstruct", "scalar"),
+    "numpy._core.numeric": ("_frombuffer",),
+    "pandas": ("DataFrame", "Series", "Index", "RangeIndex", "MultiIndex", "NA", "NaT", "Timestamp", "StringDtype",
+               "CategoricalDtype", "Categorical"),
+    "pandas.arrays": ("ArrowStringArray", "StringArray", "BooleanArray", "IntegerArray", "FloatingArray"),
+    "pandas._libs.internals": ("_unpickle_block",),
+    "pandas.core.indexes.base": ("_new_Index",),
+    "pandas.core.internals.managers": ("BlockManager", "SingleBlockManager"),
+    "pyarrow.lib": ("_restore_array", "py_buffer", "type_for_alias"),
+    "mapping.present.webmap": ("ColourClass",),
+}.items()}
 _FILE = re.compile(r"^[a-z0-9_]+-[0-9a-f]{32}\.figure$")
 _VERSION = re.compile(r"^[0-9a-f]{16}$")
 _tidied: set[str] = set()
@@ -98,6 +118,20 @@ def _hosted_register() -> str:
 def _key(name: str, arguments: tuple[tuple[str, Any], ...]) -> str:
     text = repr((KIND, name, arguments, _installed(), _hosted_register()))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+class _FigureUnpickler(pickle.Unpickler):
+    """Builds only :data:`FIGURE_PARTS`; anything else a file names is refused (pickle.UnpicklingError)."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if name not in FIGURE_PARTS.get(module, ()):
+            raise pickle.UnpicklingError(f"{module}.{name} is not part of a figure")
+        return super().find_class(module, name)
+
+
+def read_figure(body: bytes) -> Any:
+    """The figure a file's body holds, built from :data:`FIGURE_PARTS` only."""
+    return _FigureUnpickler(io.BytesIO(body)).load()
 
 
 def _tidy(folder: Path) -> None:
@@ -155,8 +189,8 @@ def on_disk(func: Callable[..., T]) -> Callable[..., T]:
         body = read_checked(path, KIND)
         if body is not None:
             try:
-                return pickle.loads(body)
-            except Exception:  # noqa: BLE001 - a file that no longer reads back as a figure: computed again
+                return read_figure(body)
+            except Exception:  # noqa: BLE001 - a file that does not read back as a figure: computed again
                 pass
         value = func(version, *args, **kwargs)
         _tidy(folder)

@@ -179,3 +179,41 @@ def test_a_cache_that_cannot_be_written_only_costs_the_computation(tmp_path, mon
     second = counted.figure(VERSION, "E1", date(2024, 7, 1))
     assert counted.calls == 2
     pd.testing.assert_frame_equal(first, second)
+
+
+class Runs:
+    """SYNTHETIC: a pickle that, unpickled without care, would call a function (here one that only records)."""
+
+    def __reduce__(self):
+        return (os.makedirs, ("SHOULD-NOT-EXIST",))
+
+
+def test_a_file_that_names_a_function_is_refused_never_run_and_computed_again(folder, tmp_path, monkeypatch):
+    import hashlib
+    import pickle
+
+    monkeypatch.chdir(tmp_path)
+    counted = Counted()
+    counted.figure(VERSION, "E1", date(2024, 7, 1))
+    (path,) = _files(folder)
+    good = path.read_bytes()
+    body = pickle.dumps(Runs())
+    path.write_bytes(figure_store.KIND + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)  # intact checksum
+    with pytest.raises(pickle.UnpicklingError, match="os.makedirs is not part of a figure|posix.makedirs"):
+        figure_store.read_figure(body)
+    later = Counted()
+    frame = later.figure(VERSION, "E1", date(2024, 7, 1))
+    assert later.calls == 1 and list(frame["code"]) == ["E1", "E2"]
+    assert not (tmp_path / "SHOULD-NOT-EXIST").exists() and path.read_bytes() == good
+
+
+def test_every_part_a_figure_is_made_of_is_a_constructor_not_a_reader_or_writer():
+    """The allowed names are classes, or pickle's own constructors of arrays and blocks (their names start with
+    an underscore or say what they build): never a function that reads, writes or runs anything."""
+    import importlib
+
+    for module, names in figure_store.FIGURE_PARTS.items():
+        for name in names:
+            thing = getattr(importlib.import_module(module), name)
+            assert isinstance(thing, type) or name.startswith("_") or name in {"NA", "NaT", "scalar", "py_buffer",
+                                                                                "type_for_alias"}, (module, name)
