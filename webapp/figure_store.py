@@ -21,8 +21,10 @@ process computed the default view again before its first map: about 1.3 s of a n
 
 The figures are pickled, and read back by an unpickler that builds only what a figure is made of (frames,
 arrays, dates, the legend's classes: :data:`FIGURE_PARTS`): a file that names anything else, such as a function
-to call, is refused and computed again like a damaged one, so a figure file is never a way to run code, even
-in a cache folder others can write to. Nothing a visitor sends is ever read as one.
+to call, is refused and computed again like a damaged one, so a figure file is never a way to run code.
+Nothing a visitor sends is ever read as one. The checksum finds damage, not intent: like the processed
+layers, the cache folder is for the app's own user to write, since a file written there on purpose, with its
+checksum, would be shown as a figure.
 """
 
 from __future__ import annotations
