@@ -581,7 +581,8 @@ def text_layer(features: Iterable[tuple[dict, dict, Sequence[str]]], labels: Seq
     """Shapes (or points, drawn as circle markers) each with a Leaflet path style of its own and a tooltip of text
     nodes (:data:`TEXT_TOOLTIP_JS`): one layer of the map, as data for its script.
 
-    ``features`` are (GeoJSON geometry, Leaflet path style, tooltip values) triples. Every value is a JSON string
+    ``features`` are (GeoJSON geometry, as it is or as :func:`stepped`, Leaflet path style, tooltip values) triples;
+    the script undoes steps (:data:`STEPS_JS`) and draws either. Every value is a JSON string
     that the script only ever sets as text, so nothing in it is ever markup (the layer's name too: the script
     escapes it for Leaflet's layer list, which sets names as HTML).
     """
