@@ -13,6 +13,8 @@ The floors:
 - ``floor_app.py``: one streamlit-folium map of one triangle, with a radio recolouring it (how the app drew
   its map before webapp/mapview.py);
 - ``floor_streamlit.py``: a Streamlit page with one line of text (no map drawn in Streamlit comes sooner);
+- ``floor_map_alone.py``: the app's own map of the default view alone on a Streamlit page (not a floor of the
+  stack but of the app's page: what is left above it is the page's other elements);
 - a static page with nothing but Leaflet drawing the same area shapes on a canvas, served from loopback
   (the limit: no server work and no Streamlit at all).
 
@@ -73,18 +75,31 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _served_with_app_static(script: Path) -> Path:
+    """``script``, or for one outside the repository's root (a floor) a copy of it in a folder of its own beside
+    a link to the app's static folder: Streamlit serves /app/static/ from the folder of the script it runs, and
+    the map alone (floor_map_alone.py) fetches the app's shapes and Leaflet from there, as the app does."""
+    if script.parent == REPO:
+        return script
+    folder = Path(tempfile.mkdtemp(prefix="pimap-bench-floor-"))
+    (folder / "static").symlink_to(REPO / "static", target_is_directory=True)
+    shutil.copy2(script, folder / script.name)
+    return folder / script.name
+
+
 @contextlib.contextmanager
 def app_process(home: Path | None = None, extra_env: dict | None = None,
                 script: Path = REPO / "app.py", start_timeout: float = 120) -> Iterator[tuple[str, float, subprocess.Popen]]:
     """Start ``streamlit run <script>`` (the app by default) on loopback; yield (url, start time, process); stop it
     afterwards, also on SIGTERM (a CI runner's ``timeout``), and have it die with this process however it dies."""
     port = free_port()
+    served = _served_with_app_static(script)
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
     if home is not None:
         env["HOME"] = str(home)
         env.pop("PIMAP_CACHE_DIR", None)
     env.setdefault("PIMAP_DATA_MIRROR", str(REPO.parent / "shared" / "data" / "raw"))
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
+    cmd = [sys.executable, "-m", "streamlit", "run", str(served), "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
            "--server.fileWatcherType", "none"]
     log = tempfile.TemporaryFile()
@@ -118,6 +133,10 @@ def app_process(home: Path | None = None, extra_env: dict | None = None,
         log.close()
         if previous is not None:
             _on_sigterm(previous)
+        if served != script:  # the floor's own folder: its copy and the link (never what the link points to)
+            (served.parent / "static").unlink()
+            served.unlink()
+            served.parent.rmdir()
 
 
 @contextlib.contextmanager
@@ -462,6 +481,7 @@ def main() -> None:
         uncomputed = [first_map(home, forget_figures=True) for _ in range(3)]
         folium_floor = [first_map(home, script=HERE / "floor_app.py") for _ in range(3)]
         page_floor = [first_map(home, script=HERE / "floor_streamlit.py") for _ in range(3)]
+        map_alone = [first_map(home, script=HERE / "floor_map_alone.py") for _ in range(3)]
         a, f, p = (median(r.map_drawn for r in runs) for runs in (app, folium_floor, page_floor))
         mid = sorted(app, key=lambda r: r.map_drawn)[1]
         print(f"server start to first map, warm cache: app {_runs([r.map_drawn for r in app])} (target under 2 s)")
@@ -470,6 +490,8 @@ def main() -> None:
         print(f"  floors: streamlit-folium triangle {_runs([r.map_drawn for r in folium_floor])}; "
               f"Streamlit page of one line {_runs([r.map_drawn for r in page_floor])}")
         print(f"  app / streamlit-folium floor {a / f:.2f}; app / Streamlit floor {a / p:.2f}")
+        print(f"  the app's map alone on a Streamlit page (floor_map_alone.py: the same imports, figures and map, "
+              f"no other element) {_runs([r.map_drawn for r in map_alone])}")
         print(f"  the median run's stages: server answering {mid.server_ready:.2f} s; Streamlit's page loaded and session "
               f"open {mid.session_open:.2f} s (before any app code runs); app run, map sent and drawn "
               f"{mid.map_drawn - mid.session_open:.2f} s")
@@ -477,12 +499,16 @@ def main() -> None:
         visitors = new_visitor_map(home)
         folium_visitors = new_visitor_map(home, HERE / "floor_app.py")
         page_visitors = new_visitor_map(home, HERE / "floor_streamlit.py")
+        alone_visitors = new_visitor_map(home, HERE / "floor_map_alone.py")
         static_visitors = static_floor_visitors(REPO / "static" / "shapes" / mid.shapes_file)
         v, fv, pv, sv = (median(t) for t in (visitors, folium_visitors, page_visitors, static_visitors))
         print(f"new visitor to a running server, page opened to map drawn: app {_runs(visitors)} (target under 1.0 s)")
         print(f"  floors: streamlit-folium triangle {_runs(folium_visitors)}; Streamlit page of one line "
               f"{_runs(page_visitors)}; static Leaflet page of the same shapes ({mid.shapes_file}) {_runs(static_visitors)}")
         print(f"  app / static floor {v / sv:.2f}; app / streamlit-folium floor {v / fv:.2f}; app / Streamlit floor {v / pv:.2f}")
+        av = median(alone_visitors)
+        print(f"  the app's map alone on a Streamlit page (floor_map_alone.py) {_runs(alone_visitors)}: the map's own "
+              f"share {av - pv:.2f} s above the one-line page, the rest of the app's page {v - av:.2f} s more")
 
         changes = measure_change(home)
         floor_changes = measure_change(home, HERE / "floor_app.py")
