@@ -136,7 +136,8 @@ def app_process(home: Path | None = None, extra_env: dict | None = None,
         if served != script:  # the floor's own folder: its copy and the link (never what the link points to)
             (served.parent / "static").unlink()
             served.unlink()
-            served.parent.rmdir()
+            with contextlib.suppress(OSError):  # anything else in it was not written here: left, with the folder
+                served.parent.rmdir()
 
 
 @contextlib.contextmanager
