@@ -4,7 +4,10 @@ nothing else, however the map page changes."""
 
 from __future__ import annotations
 
+import pytest
 from app_helpers import REPO, run_app
+
+pytestmark = pytest.mark.slow  # the real app and its data
 
 
 def _recorder(sent: dict, name: str):
