@@ -64,3 +64,20 @@ def show_map_table(at) -> None:
     """Switch on the national map's table (sent only when asked for)."""
     at.toggle(key="map_table_shown").set_value(True).run()
     assert_no_failure(at)
+
+
+def capture_downloads(patch) -> dict[str, bytes]:
+    """From now until ``patch`` (a pytest MonkeyPatch) is undone, every file a download button offers, as the
+    browser would get it: its bytes, by file name, in the dict returned."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    found: dict[str, bytes] = {}
+    real_add = MediaFileManager.add
+
+    def add(self, data, mimetype, coordinates, file_name=None, *args, **kwargs):
+        if file_name and isinstance(data, bytes):
+            found[file_name] = data
+        return real_add(self, data, mimetype, coordinates, file_name, *args, **kwargs)
+
+    patch.setattr(MediaFileManager, "add", add)
+    return found

@@ -19,10 +19,12 @@ Tables go through :func:`csv_text`, which applies the one neutralising rule of
 from __future__ import annotations
 
 import errno
+import io
 import os
 import shutil
 import stat
 import tempfile
+import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -31,8 +33,10 @@ import pandas as pd
 from mapping.errors import OutputError, OutputExistsError
 
 __all__ = ["OutputError", "OutputExistsError", "check_output_file", "write_output", "write_output_with",
-           "csv_text", "csv_line_end", "describe_os_error"]
+           "csv_text", "csv_line_end", "describe_os_error", "zip_bytes", "ZIP_EPOCH"]
 
+# The time every entry of a ZIP this project writes carries (the earliest a ZIP can hold), so none holds a clock time.
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 # Mode of a new output file: what ``open()`` would give under the usual umask (mkstemp gives 0600).
 NEW_FILE_MODE = 0o644
 
@@ -222,3 +226,16 @@ def replace_folder(folder: Path, files: Mapping[str, bytes]) -> None:
             shutil.rmtree(staging, ignore_errors=True)
         if aside is not None:
             shutil.rmtree(aside, ignore_errors=True)  # the earlier folder: only files the caller checked are its own
+
+
+def zip_bytes(files: Mapping[str, bytes], folder: str) -> bytes:
+    """Files (``{relative path: bytes}``) as one ZIP, every file under ``folder/``, entries in path order with
+    :data:`ZIP_EPOCH` as their time: the same files always give the same bytes (the report pack, the static site)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(files, key=lambda n: n.split("/")):
+            entry = zipfile.ZipInfo(f"{folder}/{name}", date_time=ZIP_EPOCH)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            archive.writestr(entry, files[name])
+    return buffer.getvalue()

@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -49,8 +50,8 @@ if TYPE_CHECKING:
 
     from mapping.analysis.selection import Inputs, Selection
 
-__all__ = ["SITE_MEASURES", "MANIFEST", "SiteFigures", "site_measures", "site_figures", "site_files", "build_site",
-           "write_site", "check_site_folder", "leaflet_files"]
+__all__ = ["SITE_MEASURES", "SITE_TITLE", "MANIFEST", "SiteFigures", "site_measures", "site_figures", "site_files",
+           "build_site", "write_site", "check_site_folder", "leaflet_files", "view_fragment", "embed_snippet"]
 
 PACKAGE = "parent-infant-provision-map"
 MANIFEST = "site.json"
@@ -61,6 +62,7 @@ SITE_MEASURES = tuple(m for m in webmap.MEASURES.values() if not m.needs_foi and
 COORD_PLACES = 3  # about 100 m: finer than a pixel at every zoom the site allows (MAX_ZOOM)
 SNAP = 10.0 ** -COORD_PLACES
 MAX_ZOOM = 10
+SITE_TITLE = "Parent-infant teams and babies aged 0-2, by area"
 NATION_ORDER = ("England", "Scotland", "Wales", "Northern Ireland")
 LEAFLET_FILES = ("leaflet.js", "leaflet.css", "images/layers.png", "images/layers-2x.png", "images/marker-icon.png",
                  "images/marker-icon-2x.png", "images/marker-shadow.png")
@@ -291,7 +293,7 @@ def site_text(selection: Selection, inputs: Inputs) -> SiteText:
     teams_by, teams_line = teams_credit(selection.register, brought="given by the user")
     as_of = selection.as_of.isoformat()
     return SiteText(
-        title="Parent-infant teams and babies aged 0-2, by area",
+        title=SITE_TITLE,
         geography_label=geo.label,
         data_date=data_date_line(selection.geography, selection.year, selection.as_of),
         attribution=boundaries.ATTRIBUTION + teams_by,
@@ -327,6 +329,30 @@ def build_site(selection: Selection, *, leaflet_dir: Path | None = None) -> dict
     return site_files(shapes=shapes_geojson(inputs.layer), views=nation_views(inputs.layer), figures=figures,
                       teams=webmap.team_features(inputs.teams), text=text, download=(name, to_csv_bytes(gaps, meta)),
                       leaflet=leaflet)
+
+
+# --- linking to a view, and embedding ------------------------------------------------------------------
+
+
+def view_fragment(*, measure: str | None = None, nation: str | None = None, area: str | None = None) -> str:
+    """The part of a site's link after ``#`` that opens a view, written as the site's script writes it
+    (``measure=...&nation=...&area=...``, each value as JavaScript's ``encodeURIComponent``); a measure the site
+    does not show (the FOI and change measures) is left out, so the link opens on the site's first."""
+    shown = {m.id for m in SITE_MEASURES}
+    pairs = [("measure", measure if measure in shown else None), ("nation", nation), ("area", area)]
+    return "&".join(f"{key}={quote(str(value), safe=_URI_COMPONENT_SAFE)}" for key, value in pairs if value)
+
+
+# The characters encodeURIComponent leaves as they are, beside letters and digits.
+_URI_COMPONENT_SAFE = "-_.!~*'()"
+
+
+def embed_snippet(page_url: str, fragment: str = "") -> str:
+    """The ``<iframe>`` that puts a site (its ``index.html`` at ``page_url``) on another page, opening on the
+    view ``fragment`` (:func:`view_fragment`): the map and its key fit a frame of this height (docs/embedding.md)."""
+    src = page_url + (f"#{fragment}" if fragment else "")
+    return (f'<iframe src="{_e(src)}"\n        title="{_e(SITE_TITLE)}"\n'
+            '        width="100%" height="640" style="border:0" loading="lazy"></iframe>')
 
 
 # --- writing the folder -----------------------------------------------------------------------------

@@ -40,6 +40,7 @@ from boundaries.fetch import sha256_of
 from mapping.errors import PackFolderError
 from mapping.inputs.vocabulary import grade_choice
 from mapping.present.downloads import neutralise
+from mapping.present.outputs import ZIP_EPOCH, zip_bytes
 from mapping.report import font_cache
 
 __all__ = ["PACKAGE", "PACK_FOLDERS", "MAX_WORKERS", "xlsx_bytes", "csv_bytes", "figure_bytes", "figure_jobs",
@@ -50,7 +51,6 @@ PACKAGE = "parent-infant-provision-map"
 FIGURE_FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
 DPI = 300
 # Files in a pack are written with this fixed time (the zip epoch), so a rebuild is byte-identical.
-_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _XLSX_STAMP = "2000-01-01T00:00:00Z"
 
 
@@ -71,7 +71,7 @@ def _normalise_zip(data: bytes) -> bytes:
             if info.filename == "docProps/core.xml":
                 content = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)",
                                  rb"\g<1>" + _XLSX_STAMP.encode() + rb"\g<3>", content)
-            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_EPOCH)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
             target.writestr(entry, content)
@@ -646,19 +646,6 @@ def write_files(files: Mapping[str, bytes], out: str | os.PathLike, *, owned: di
         raise _folder_error(out, exc) from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-
-
-def zip_bytes(files: Mapping[str, bytes], folder: str) -> bytes:
-    """The pack as one ZIP, every file under ``folder/``, entries in path order with the zip epoch as
-    their time: the same files always give the same bytes."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in sorted(files, key=lambda n: n.split("/")):
-            entry = zipfile.ZipInfo(f"{folder}/{name}", date_time=_ZIP_EPOCH)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            archive.writestr(entry, files[name])
-    return buffer.getvalue()
 
 
 check_out = _check_out

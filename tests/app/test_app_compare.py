@@ -7,7 +7,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from app_helpers import APP_YEAR, assert_no_failure, run_app
+from app_helpers import APP_YEAR, assert_no_failure, capture_downloads, run_app
 
 from mapping.analysis import history
 from webapp.state import MAX_COMPARE
@@ -41,19 +41,8 @@ def _gaps(when: date | None = None, year: int = APP_YEAR) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def downloads():
     """Every file a download button offers in this module, by file name."""
-    from streamlit.runtime.media_file_manager import MediaFileManager
-
-    found: dict[str, bytes] = {}
-    real_add = MediaFileManager.add
-
-    def add(self, data, mimetype, coordinates, file_name=None, *args, **kwargs):
-        if file_name and isinstance(data, bytes):
-            found[file_name] = data
-        return real_add(self, data, mimetype, coordinates, file_name, *args, **kwargs)
-
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(MediaFileManager, "add", add)
-        yield found
+        yield capture_downloads(patch)
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,7 @@ from app_helpers import (
     FOI_FIXTURE,
     REPO,
     assert_no_failure,
+    capture_downloads,
     frame,
     fresh_figures_on_disk,
     open_page,
@@ -232,17 +233,7 @@ def test_pack_is_explained_for_other_geographies(mirror):
 
 def test_pack_download_is_a_zip_listed_by_its_manifest(mirror, monkeypatch):
     """Builds a real pack (about a minute) with this session's FOI upload."""
-    from streamlit.runtime.media_file_manager import MediaFileManager
-
-    downloads: dict[str, bytes] = {}
-    real_add = MediaFileManager.add
-
-    def add(self, path_or_data, mimetype, coordinates, file_name=None, *args, **kwargs):
-        if file_name:
-            downloads[file_name] = path_or_data
-        return real_add(self, path_or_data, mimetype, coordinates, file_name, *args, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add", add)
+    downloads = capture_downloads(monkeypatch)
     import mapping.report
 
     foi_given = []

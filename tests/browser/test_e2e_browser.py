@@ -153,6 +153,42 @@ def test_map_postcode_profile_and_csv_download(server, page):
                                                                             abs=0.5)
 
 
+def test_the_map_for_a_website_downloads_as_a_zip_that_draws_from_disk(server, page, tmp_path):
+    """Page 'Tables and downloads' builds the view's static site; the ZIP the browser saves, unzipped, draws the
+    map from disk on the view its snippet names, asking nothing of any other place."""
+    import zipfile
+
+    page.goto(f"{server}/tables?geo=uk2026&nation=Wales&measure=births", wait_until="domcontentloaded")
+    build = page.get_by_role("button", name="Build the map for your website")
+    build.wait_for(timeout=60_000)
+    build.click()
+    button = page.get_by_role("button", name="Download the map for your website")
+    button.wait_for(timeout=60_000)
+    with page.expect_download(timeout=60_000) as info:
+        button.click()
+    download = info.value
+    name = download.suggested_filename
+    assert name.startswith("pimap-site-uk2026-pop") and name.endswith(f"-teams{date.today().isoformat()}.zip")
+    zipfile.ZipFile(download.path()).extractall(tmp_path)
+    snippet = page.locator("[data-testid='stCode']").filter(has_text="<iframe").first.inner_text()
+    fragment = snippet.split("#", 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    assert fragment == "measure=births&nation=Wales"
+    index = tmp_path / name.removesuffix(".zip") / "index.html"
+    site = page.context.browser.new_page()  # the same browser, a page of its own (the app's page stays watched)
+    asked: list[str] = []
+    errors: list[str] = []
+    site.on("request", lambda r: asked.append(r.url))
+    site.on("pageerror", lambda e: errors.append(str(e)))
+    site.goto(f"{index.as_uri()}#{fragment}")
+    site.wait_for_selector("body[data-areas-drawn]", state="attached", timeout=30_000)
+    assert int(site.evaluate("document.body.dataset.areasDrawn")) > 0
+    assert site.evaluate("document.body.dataset.measure") == "births"
+    assert site.locator("#area-table tbody tr:not([hidden])").count() == 7  # Wales's health boards
+    site.close()
+    assert errors == []
+    assert asked and all(url.startswith(index.parent.as_uri() + "/") for url in asked), asked
+
+
 def assert_profile_map_drawn(page, code: str) -> None:
     """The profile's map of the area (the same component, key profile_map_<code>) is drawn, alone, with its layers."""
     drawn = page.locator(f".st-key-profile_map_{code} {bench.MAP}[data-drawn]").first

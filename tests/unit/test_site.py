@@ -196,3 +196,23 @@ def test_folder_rules(tmp_path: Path) -> None:
     (tmp_path / "afile").write_text("x")
     with pytest.raises(OutputError, match="not a folder"):
         site.write_site(files, tmp_path / "afile")
+
+
+def test_a_views_link_is_written_as_the_sites_script_writes_it() -> None:
+    assert site.view_fragment(measure="births", nation="Northern Ireland", area="N09000003") == \
+        "measure=births&nation=Northern%20Ireland&area=N09000003"
+    assert site.view_fragment() == ""
+    # The FOI and change measures are the app's only: the link opens on the site's first measure instead.
+    for measure in ("foi_class", "coverage_change", "not_a_measure"):
+        assert site.view_fragment(measure=measure, nation="Wales") == "nation=Wales"
+    assert {m.id for m in site.SITE_MEASURES} == {"share_covered", "uncovered_age0_2", "age0_2", "ladder_level", "births"}
+
+
+def test_the_embed_snippet_is_the_one_the_docs_give_and_escapes_its_address() -> None:
+    snippet = site.embed_snippet("https://example.org/pimap-site/index.html", "measure=share_covered")
+    root = Path(__file__).resolve().parents[2]
+    for doc in ("README.md", "docs/embedding.md"):
+        assert snippet in (root / doc).read_text(encoding="utf-8"), doc
+    odd = site.embed_snippet('https://example.org/"><script>x</script>/index.html', "measure=a&nation=b")
+    assert "<script>" not in odd and "&quot;&gt;&lt;script&gt;" in odd
+    assert 'index.html#measure=a&amp;nation=b"' in odd

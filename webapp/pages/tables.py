@@ -1,7 +1,9 @@
-"""Page 'Tables and downloads': the gaps and teams tables with their downloads, and the report pack."""
+"""Page 'Tables and downloads': the gaps and teams tables with their downloads, the report pack, and the map as a
+static site for a campaign's own website."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import streamlit as st
@@ -79,6 +81,7 @@ def page_tables(view: View) -> None:
                             on_click="ignore")
 
     pack_section(view)
+    site_section(view)
 
     st.subheader("FOI validation report")
     report = st.session_state.get("foi_report")
@@ -90,6 +93,29 @@ def page_tables(view: View) -> None:
         st.download_button("Download FOI validation report (CSV)", to_csv_bytes(issues, foi_meta(view)),
                            key="dl_foi_report", file_name=download_name("foi-report", view.geography, "csv"),
                            mime="text/csv", on_click="ignore")
+
+
+def built_on_request(state: str, wanted: tuple, *, button: str, button_key: str, doing: str, failed: str,
+                     build: Callable[[], dict]) -> dict | None:
+    """What ``build`` made for the view ``wanted``, kept in this session under ``state``; until the visitor asks
+    (``button``), None. A build for another view is let go, freeing its memory; a refusal (PimapError) is shown as
+    text after ``failed``. Both downloads made on request (the report pack, the site) go through here."""
+    kept = st.session_state.get(state)
+    if kept is not None and kept["key"] != wanted:  # built for another view: free the memory
+        st.session_state.pop(state)
+        kept = None
+    if kept is not None:
+        return kept
+    if st.button(button, key=button_key):
+        with st.spinner(doing):
+            try:
+                built = build()
+            except PimapError as exc:
+                st.error(f"{failed}: {escape_markdown(exc)}")
+                return None
+        st.session_state[state] = {"key": wanted, **built}
+        st.rerun()
+    return None
 
 
 def pack_section(view: View) -> None:
@@ -110,29 +136,56 @@ def pack_section(view: View) -> None:
         + ". Always the whole UK (the nation filter does not apply). Building takes about a minute. The pack is "
           "built in a temporary directory that is deleted as soon as the ZIP is made; the ZIP stays only in "
           "this session.")
-    pack = st.session_state.get("report_pack")
-    if pack is not None and pack["key"] != wanted:  # built for another view: free the memory
-        st.session_state.pop("report_pack")
-        pack = None
+
+    def build() -> dict:
+        foi = (foi_name, st.session_state["foi_bytes"]) if foi_name else None
+        name, data, manifest = pack_zip(view.geography, view.year, view.as_of, foi, view.register, view.grades)
+        return {"name": name, "data": data, "files": len(manifest["files"]) + 1}  # + 1: manifest.json itself
+
+    pack = built_on_request("report_pack", wanted, button="Build the report pack", button_key="build_pack",
+                            doing="Building the report pack (about a minute)...", failed="The pack could not be built",
+                            build=build)
     if pack is None:
-        if st.button("Build the report pack", key="build_pack"):
-            foi = (foi_name, st.session_state["foi_bytes"]) if foi_name else None
-            with st.spinner("Building the report pack (about a minute)..."):
-                try:
-                    name, data, manifest = pack_zip(view.geography, view.year, view.as_of, foi, view.register,
-                                                    view.grades)
-                except PimapError as exc:
-                    st.error(f"The pack could not be built: {escape_markdown(exc)}")
-                    return
-            # + 1: manifest.json, which lists every other file
-            st.session_state["report_pack"] = {"key": wanted, "name": name, "data": data,
-                                               "files": len(manifest["files"]) + 1}
-            st.rerun()
         return
     st.download_button(f"Download the report pack ({pack['files']} files, {len(pack['data']) / 1e6:.1f} MB ZIP)",
                        pack["data"], file_name=pack["name"], mime="application/zip", key="dl_pack",
                        on_click="ignore", type="primary")
     st.caption(f"{pack['name']}: built for this view. Change the geography, year, date or FOI file to build another.")
+
+
+def site_section(view: View) -> None:
+    """Build the map of the view as a static site (``pimap site``) on request and offer it as one ZIP, with the
+    snippet that puts it on another website: what a campaign asks for when it wants the map on its own pages."""
+    from mapping.present.site import SITE_MEASURES, embed_snippet, view_fragment
+
+    st.subheader("The map for your own website (ZIP)")
+    shown = ", ".join(m.label.lower() for m in SITE_MEASURES)
+    st.markdown(
+        f"The national map of {view.geography}, population mid-{view.year}, teams as of {view.as_of.isoformat()}, as "
+        f"a folder of plain files: the map with its key ({shown}), a table of every area's figures, the gaps "
+        "download, the attribution and the sources. It needs no server and nothing from another site: unzip it "
+        "and open `index.html`, or upload the folder to any web host and put it on a page with the snippet below. "
+        "The FOI replies are never part of it.")
+    wanted = (view.geography, view.year, view.as_of.isoformat(), view.register, view.grades)
+
+    def build() -> dict:
+        name, data, files = site_zip(view.geography, view.year, view.as_of, view.register, view.grades)
+        return {"name": name, "data": data, "files": files}
+
+    site = built_on_request("site_zip", wanted, button="Build the map for your website", button_key="build_site",
+                            doing="Building the map for your website...", failed="The site could not be built",
+                            build=build)
+    if site is None:
+        return
+    st.download_button(f"Download the map for your website ({site['files']} files, {len(site['data']) / 1e3:,.0f} kB "
+                       "ZIP)", site["data"], file_name=site["name"], mime="application/zip", key="dl_site",
+                       on_click="ignore", type="primary")
+    folder = site["name"].removesuffix(".zip")
+    st.caption(f"Put it on a page with this, once the folder {folder}/ is on your web host (with your host's "
+               "address for example.org). The part after # opens the view shown here: measure=, nation= and area= "
+               "(an area's code) open another, and the map writes its view there as a visitor uses it.")
+    st.code(embed_snippet(f"https://example.org/{folder}/index.html",
+                          view_fragment(measure=view.measure, nation=view.nation)), language="html")
 
 
 def pack_zip(geography: str, year: int, as_of: date, foi: tuple[str, bytes] | None,
@@ -154,3 +207,17 @@ def pack_zip(geography: str, year: int, as_of: date, foi: tuple[str, bytes] | No
     inputs = load_inputs(selection)
     data, manifest = pack_zip_bytes(inputs, name.removesuffix(".zip"))
     return name, data, manifest
+
+
+def site_zip(geography: str, year: int, as_of: date, register: Register | None = None,
+             grades: tuple[str, ...] | None = None) -> tuple[str, bytes, int]:
+    """The static site of the view (mapping.present.site.build_site, as ``pimap site`` writes it) as one ZIP,
+    built in memory: its name, its bytes (every file under one folder of the same name) and its number of files."""
+    from mapping.analysis.selection import Selection
+    from mapping.present.outputs import zip_bytes
+    from mapping.present.site import build_site
+
+    name = download_name("site", geography, "zip",
+                         parts=[f"pop{year}", f"teams{as_of.isoformat()}", *(["foundation-named"] if grades else [])])
+    files = build_site(Selection(geography=geography, year=year, as_of=as_of, register=register, grades=grades))
+    return name, zip_bytes(files, name.removesuffix(".zip")), len(files)
