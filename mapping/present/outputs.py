@@ -33,7 +33,7 @@ import pandas as pd
 from mapping.errors import OutputError, OutputExistsError
 
 __all__ = ["OutputError", "OutputExistsError", "check_output_file", "write_output", "write_output_with",
-           "csv_text", "csv_line_end", "describe_os_error", "zip_bytes", "ZIP_EPOCH"]
+           "csv_text", "csv_line_end", "describe_os_error", "zip_bytes", "zip_entry", "ZIP_EPOCH"]
 
 # The time every entry of a ZIP this project writes carries (the earliest a ZIP can hold), so none holds a clock time.
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -228,14 +228,20 @@ def replace_folder(folder: Path, files: Mapping[str, bytes]) -> None:
             shutil.rmtree(aside, ignore_errors=True)  # the earlier folder: only files the caller checked are its own
 
 
+def zip_entry(name: str) -> zipfile.ZipInfo:
+    """A ZIP entry as this project writes every one: deflated, read-write for its owner and readable by all, with
+    :data:`ZIP_EPOCH` as its time, so the same content gives the same bytes."""
+    entry = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.external_attr = 0o644 << 16
+    return entry
+
+
 def zip_bytes(files: Mapping[str, bytes], folder: str) -> bytes:
-    """Files (``{relative path: bytes}``) as one ZIP, every file under ``folder/``, entries in path order with
-    :data:`ZIP_EPOCH` as their time: the same files always give the same bytes (the report pack, the static site)."""
+    """Files (``{relative path: bytes}``) as one ZIP, every file under ``folder/``, entries (:func:`zip_entry`) in
+    path order: the same files always give the same bytes (the report pack, the static site)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in sorted(files, key=lambda n: n.split("/")):
-            entry = zipfile.ZipInfo(f"{folder}/{name}", date_time=ZIP_EPOCH)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            archive.writestr(entry, files[name])
+            archive.writestr(zip_entry(f"{folder}/{name}"), files[name])
     return buffer.getvalue()

@@ -40,7 +40,7 @@ from boundaries.fetch import sha256_of
 from mapping.errors import PackFolderError
 from mapping.inputs.vocabulary import grade_choice
 from mapping.present.downloads import neutralise
-from mapping.present.outputs import ZIP_EPOCH, zip_bytes
+from mapping.present.outputs import zip_bytes, zip_entry
 from mapping.report import font_cache
 
 __all__ = ["PACKAGE", "PACK_FOLDERS", "MAX_WORKERS", "xlsx_bytes", "csv_bytes", "figure_bytes", "figure_jobs",
@@ -50,7 +50,8 @@ __all__ = ["PACKAGE", "PACK_FOLDERS", "MAX_WORKERS", "xlsx_bytes", "csv_bytes", 
 PACKAGE = "parent-infant-provision-map"
 FIGURE_FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
 DPI = 300
-# Files in a pack are written with this fixed time (the zip epoch), so a rebuild is byte-identical.
+# The XLSX's own creation and change times, fixed (its entries' times are outputs.ZIP_EPOCH), so a rebuild is
+# byte-identical.
 _XLSX_STAMP = "2000-01-01T00:00:00Z"
 
 
@@ -71,10 +72,7 @@ def _normalise_zip(data: bytes) -> bytes:
             if info.filename == "docProps/core.xml":
                 content = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)",
                                  rb"\g<1>" + _XLSX_STAMP.encode() + rb"\g<3>", content)
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_EPOCH)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, content)
+            target.writestr(zip_entry(info.filename), content)
     return out.getvalue()
 
 
