@@ -9,20 +9,11 @@ layout before the map's component is laid out.
 
 import streamlit as st
 
-from mapping.present import webmap
-from webapp.data import data_version, nation_view, shapes_url, team_overlays
-from webapp.mapview import show_map
-from webapp.pages.map import MAP_HEIGHT, measure_layer
+from webapp.data import data_version
+from webapp.pages.map import national_map, show_national_map
 from webapp.state import current_view, init_state
 
 st.set_page_config(layout="wide")
 init_state()  # the default view, as the app takes it from an empty link
 st.session_state["page"] = "map"
-view = current_view()
-version = data_version()
-measure, properties, _ = measure_layer(view, version)
-areas = webmap.areas_layer(shapes_url(version, view.geography), properties, measure)
-overlays = team_overlays(version, view.as_of, register=view.register, grades=view.grades)
-bounds = nation_view(version, view.geography, view.nation) or webmap.UK_BOUNDS
-show_map(webmap.map_spec([areas], bounds, clickable=True, label="The app's map alone"), key="national_map",
-         height=MAP_HEIGHT, overlays=overlays)
+show_national_map(national_map(current_view(), data_version()))

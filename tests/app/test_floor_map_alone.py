@@ -22,13 +22,12 @@ def _recorder(sent: dict, name: str):
 def test_the_map_alone_is_the_map_the_national_map_page_sends(monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    import webapp.mapview
     import webapp.pages.map
 
     sent: dict = {}
     monkeypatch.setattr(webapp.pages.map, "show_map", _recorder(sent, "app"))
     run_app()
-    monkeypatch.setattr(webapp.mapview, "show_map", _recorder(sent, "alone"))  # the floor imports it when run
+    monkeypatch.setattr(webapp.pages.map, "show_map", _recorder(sent, "alone"))  # the floor draws through the page
     alone = AppTest.from_file(str(REPO / "benchmarks" / "floor_map_alone.py"), default_timeout=300)
     alone.run()
     assert not alone.exception, [e.value for e in alone.exception]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -85,18 +86,13 @@ def map_by_measure(view: View, version: str) -> None:
                               if any(m.needs_change for m in withheld) else [])) or None)
     # The fragment's own rerun is called with the page's last view: the measure is the radio's, as chosen now.
     view = replace(view, measure=st.session_state["measure"])
-    measure, properties, legend = measure_layer(view, version)
-    areas = webmap.areas_layer(shapes_url(version, view.geography), properties, measure)
-    overlays = team_overlays(version, view.as_of, register=view.register, grades=view.grades)
-    bounds = nation_view(version, view.geography, view.nation) or webmap.UK_BOUNDS  # None: no areas to zoom to
-    spec = webmap.map_spec([areas], bounds, clickable=True,
-                           label=f"Map of {view.scope}: areas coloured by {measure.label}, team bases and catchments; "
-                                 "the table of the map gives the same figures")
+    drawn = national_map(view, version)
+    measure, properties, legend = drawn.measure, drawn.properties, drawn.legend
     with st.container(key=MAP_KEY):
         # The key beside the map (below it on a phone, where the columns stack), never over land or a tooltip.
         map_col, legend_col = st.columns([5, 1])
         with map_col:
-            clicked = show_map(spec, key="national_map", height=MAP_HEIGHT, overlays=overlays)
+            clicked = show_national_map(drawn)
         with legend_col:
             st.markdown(webmap.legend_html(measure.label, legend, markers=True), unsafe_allow_html=True)
     open_clicked_area(properties, clicked)
@@ -109,6 +105,35 @@ def map_by_measure(view: View, version: str) -> None:
         show_ladder_note(" Babies at each level, the table of every area and the published record: page "
                          "'Provision ladder'.")
     sync_url(view)
+
+
+@dataclass(frozen=True)
+class NationalMap:
+    """The national map of a view: its measure, the areas' properties and the key's classes it is coloured with,
+    the map's spec (layers, bounds, label) and the team overlays drawn on it."""
+
+    measure: webmap.Measure
+    properties: pd.DataFrame
+    legend: list[webmap.ColourClass]
+    spec: dict[str, Any]
+    overlays: tuple[str, str]
+
+
+def national_map(view: View, version: str) -> NationalMap:
+    """What the national map of ``view`` draws (the page's map, and the app benchmark's map alone)."""
+    measure, properties, legend = measure_layer(view, version)
+    areas = webmap.areas_layer(shapes_url(version, view.geography), properties, measure)
+    overlays = team_overlays(version, view.as_of, register=view.register, grades=view.grades)
+    bounds = nation_view(version, view.geography, view.nation) or webmap.UK_BOUNDS  # None: no areas to zoom to
+    spec = webmap.map_spec([areas], bounds, clickable=True,
+                           label=f"Map of {view.scope}: areas coloured by {measure.label}, team bases and catchments; "
+                                 "the table of the map gives the same figures")
+    return NationalMap(measure=measure, properties=properties, legend=legend, spec=spec, overlays=overlays)
+
+
+def show_national_map(drawn: NationalMap) -> object:
+    """Draw it (webapp.mapview.show_map, at the page's height): what the page sent back for a click, unchecked."""
+    return show_map(drawn.spec, key="national_map", height=MAP_HEIGHT, overlays=drawn.overlays)
 
 
 def measure_layer(view: View, version: str) -> tuple[webmap.Measure, pd.DataFrame, list[webmap.ColourClass]]:
