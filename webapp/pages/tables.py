@@ -188,6 +188,13 @@ def site_section(view: View) -> None:
                           view_fragment(measure=view.measure, nation=view.nation)), language="html")
 
 
+def zip_name(kind: str, geography: str, year: int, as_of: date, grades: tuple[str, ...] | None, *more: str) -> str:
+    """A ZIP built on request for a view (the pack, the site): named after its kind, geography, population year,
+    date, whether only the Foundation's teams count, then ``more``."""
+    return download_name(kind, geography, "zip", parts=[f"pop{year}", f"teams{as_of.isoformat()}",
+                                                          *(["foundation-named"] if grades else []), *more])
+
+
 def pack_zip(geography: str, year: int, as_of: date, foi: tuple[str, bytes] | None,
              register: Register | None = None, grades: tuple[str, ...] | None = None) -> tuple[str, bytes, dict]:
     """Build the pack in memory (mapping.report.pack_zip_bytes): the ZIP's name, its bytes (files under
@@ -199,9 +206,7 @@ def pack_zip(geography: str, year: int, as_of: date, foi: tuple[str, bytes] | No
     from mapping.report import load_inputs, pack_zip_bytes
     from mapping.report.inputs import pack_selection
 
-    name = download_name("report-pack", geography, "zip",
-                         parts=[f"pop{year}", f"teams{as_of.isoformat()}", *(["foundation-named"] if grades else []),
-                                *(["foi"] if foi else [])])
+    name = zip_name("report-pack", geography, year, as_of, grades, *(["foi"] if foi else []))
     selection = dataclasses.replace(pack_selection(geography, year, as_of=as_of, foi=foi), register=register,
                                     grades=grades)
     inputs = load_inputs(selection)
@@ -217,7 +222,6 @@ def site_zip(geography: str, year: int, as_of: date, register: Register | None =
     from mapping.present.outputs import zip_bytes
     from mapping.present.site import build_site
 
-    name = download_name("site", geography, "zip",
-                         parts=[f"pop{year}", f"teams{as_of.isoformat()}", *(["foundation-named"] if grades else [])])
+    name = zip_name("site", geography, year, as_of, grades)
     files = build_site(Selection(geography=geography, year=year, as_of=as_of, register=register, grades=grades))
     return name, zip_bytes(files, name.removesuffix(".zip")), len(files)
