@@ -334,6 +334,10 @@ def build_site(selection: Selection, *, leaflet_dir: Path | None = None) -> dict
 # --- linking to a view, and embedding ------------------------------------------------------------------
 
 
+# The characters encodeURIComponent leaves as they are, beside letters and digits.
+_URI_COMPONENT_SAFE = "-_.!~*'()"
+
+
 def view_fragment(*, measure: str | None = None, nation: str | None = None, area: str | None = None) -> str:
     """The part of a site's link after ``#`` that opens a view, written as the site's script writes it
     (``measure=...&nation=...&area=...``, each value as JavaScript's ``encodeURIComponent``); a measure the site
@@ -341,10 +345,6 @@ def view_fragment(*, measure: str | None = None, nation: str | None = None, area
     shown = {m.id for m in SITE_MEASURES}
     pairs = [("measure", measure if measure in shown else None), ("nation", nation), ("area", area)]
     return "&".join(f"{key}={quote(str(value), safe=_URI_COMPONENT_SAFE)}" for key, value in pairs if value)
-
-
-# The characters encodeURIComponent leaves as they are, beside letters and digits.
-_URI_COMPONENT_SAFE = "-_.!~*'()"
 
 
 def embed_snippet(page_url: str, fragment: str = "") -> str:
