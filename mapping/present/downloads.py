@@ -23,6 +23,7 @@ import pandas as pd
 
 from boundaries.crs import WGS84
 from mapping.inputs.provenance import Source
+from mapping.inputs.vocabulary import grade_choice
 
 if TYPE_CHECKING:
     from mapping.analysis.selection import Register
@@ -316,6 +317,16 @@ def source_line(source: Source, *, sha256: bool = False) -> str:
     url = f" {source.url}" if source.url else (f" ({source.id} in the project)" if own_file else "")
     digest = f" sha256 {source.sha256}" if sha256 and source.sha256 else ""
     return f"{source.description}{licence}{url}{digest}"
+
+
+def counted_part(grades: Sequence[str] | None) -> tuple[str, ...]:
+    """What a download's name says of the teams counted: nothing when every grade counts (the default), else
+    ``foundation-named`` (the one other choice, GRADE_CHOICES) or the grades, so the files of one view under
+    two choices never share a name."""
+    if grades is None:
+        return ()
+    choice = grade_choice(tuple(grades))
+    return ("foundation-named",) if choice == "foundation" else ("grades-" + "-".join(grades),)
 
 
 def download_name(kind: str, geography: str, extension: str, *, parts: Sequence[str] = ()) -> str:

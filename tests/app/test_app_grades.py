@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from app_helpers import assert_no_failure, open_page, run_app
+from app_helpers import APP_YEAR, assert_no_failure, capture_downloads, open_page, run_app
 
 from mapping.analysis.list_count import list_count_of
 from mapping.analysis.selection import Selection, load_inputs
@@ -51,3 +51,24 @@ def test_foundation_only_changes_every_count_and_is_kept_in_the_url(mirror):
     assert teams_operating(again) == teams_operating(at)
     odd = run_app(geo="uk2023", year="2020", date="2022", grades="<b>all</b>")
     assert teams_operating(odd) == every and "grades" not in odd.query_params
+
+
+def test_every_download_of_the_view_says_when_only_foundation_teams_count(mirror, monkeypatch):
+    """The file names of the tables page's, the map of change's and the compare page's downloads say
+    'foundation-named' under that choice (as the pack's and the site's ZIPs do), and only under it."""
+    def names(grades: str) -> list[str]:
+        downloads = capture_downloads(monkeypatch)
+        view = {"geo": "uk2026", "date": "2022", "grades": grades}
+        run_app(page="tables", **view)
+        run_app(page="compare", compare="E54000036,W11000029", **view)
+        run_app(page="map", since="2019", **view)
+        monkeypatch.undo()
+        return sorted(downloads)
+
+    every, foundation = names("all"), names("foundation")
+    kinds = ("gaps", "teams", "compare", "compare-over-time", "team-changes", "coverage-changes")
+    for found in (every, foundation):  # each kind was offered, so the names below are not vacuous
+        assert all(any(name.startswith(f"pimap-{kind}-uk2026-") for name in found) for kind in kinds), found
+    assert not [name for name in every if "foundation-named" in name]
+    assert len(foundation) == len(every) and all("-foundation-named" in name for name in foundation), foundation
+    assert f"pimap-gaps-uk2026-pop{APP_YEAR}-teams2022-07-01-foundation-named.csv" in foundation

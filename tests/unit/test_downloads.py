@@ -122,3 +122,15 @@ def test_reader_tables_have_whole_babies_the_estimated_flag_and_headers_in_words
     _, rows = csv_rows(to_csv_bytes(table, META))
     assert rows[1][1] == "12025" and rows[2][1] == ""  # written whole, the missing count empty (never <NA>)
     assert "estimated" in BABIES_NOTE
+
+
+def test_counted_part_names_the_teams_counted_in_a_file_name():
+    from mapping.inputs.vocabulary import GRADE_CHOICES
+    from mapping.present.downloads import counted_part
+
+    assert counted_part(GRADE_CHOICES["all"]) == ()
+    assert counted_part(GRADE_CHOICES["foundation"]) == ("foundation-named",)
+    # another set of grades (not a choice the app offers) is named by its grades, never as one of the choices
+    assert counted_part(("foundation", "service")) == ("grades-foundation-service",)
+    assert download_name("gaps", "uk2023", "csv", parts=["pop2020", *counted_part(("foundation", "service"))]) == \
+        "pimap-gaps-uk2023-pop2020-grades-foundation-service.csv"

@@ -26,7 +26,7 @@ from mapping.analysis.history import (
     side_by_side,
     similar_areas,
 )
-from mapping.present.downloads import BABIES_NOTE, download_name, to_csv_bytes
+from mapping.present.downloads import BABIES_NOTE, counted_part, download_name, to_csv_bytes
 from webapp.data import births_table, capacity_table, data_version, download_meta, gaps_table, ladder_table
 from webapp.formatting import escape_markdown
 from webapp.history import history_table
@@ -179,7 +179,7 @@ def _downloads(view: View, today: pd.DataFrame, history: pd.DataFrame, codes: li
     meta_history = download_meta(f"Areas compared over time, 1 July 2019 to today ({where})", view.geography,
                                  view.year, view.as_of, tuple(dict.fromkeys(extra)), register=view.register,
                                  grades=view.grades)
-    parts = [*codes, f"teams{view.as_of.isoformat()}"]
+    parts = [*codes, f"teams{view.as_of.isoformat()}", *counted_part(view.grades)]
     cols = st.columns(2)
     cols[0].download_button("Download the side-by-side table (CSV)", to_csv_bytes(reader_history(today), meta_today),
                             key="dl_compare_csv", mime="text/csv", on_click="ignore",
@@ -187,4 +187,4 @@ def _downloads(view: View, today: pd.DataFrame, history: pd.DataFrame, codes: li
     cols[1].download_button("Download the figures over time (CSV)", to_csv_bytes(reader_history(history), meta_history),
                             key="dl_compare_history_csv", mime="text/csv", on_click="ignore",
                             file_name=download_name("compare-over-time", view.geography, "csv",
-                                                    parts=[*codes, date.today().isoformat()]))
+                                                    parts=[*codes, date.today().isoformat(), *counted_part(view.grades)]))

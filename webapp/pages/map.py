@@ -10,7 +10,7 @@ import streamlit as st
 
 import boundaries
 from mapping.present import style, webmap
-from mapping.present.downloads import download_name, reader_table, to_csv_bytes
+from mapping.present.downloads import counted_part, download_name, reader_table, to_csv_bytes
 from webapp.data import (
     changes_between,
     data_version,
@@ -196,7 +196,7 @@ def show_changes(view: View, version: str) -> None:
     meta = download_meta(title, view.geography, view.year, view.as_of, register=view.register, grades=view.grades,
                          extra=(f"Changes: teams on {since.isoformat()} and on {view.as_of.isoformat()}, the same "
                                 "population and areas",))
-    parts = [f"pop{view.year}", f"{since.isoformat()}-to-{view.as_of.isoformat()}"]
+    parts = [f"pop{view.year}", f"{since.isoformat()}-to-{view.as_of.isoformat()}", *counted_part(view.grades)]
     cols = st.columns(2)
     team_changes = to_csv_bytes(reader_table(changes["teams"], CHANGE_TEAM_COLUMNS), meta)
     cols[0].download_button("Download team changes (CSV)", team_changes, mime="text/csv",

@@ -11,7 +11,14 @@ import streamlit as st
 import boundaries
 from mapping.analysis.selection import Register
 from mapping.errors import PimapError
-from mapping.present.downloads import BABIES_NOTE, download_name, reader_table, to_csv_bytes, to_xlsx_bytes
+from mapping.present.downloads import (
+    BABIES_NOTE,
+    counted_part,
+    download_name,
+    reader_table,
+    to_csv_bytes,
+    to_xlsx_bytes,
+)
 from webapp.data import (
     data_version,
     download_meta,
@@ -52,7 +59,8 @@ def page_tables(view: View) -> None:
     st.caption(BABIES_NOTE)
     files = gaps_downloads(version, view.geography, view.year, view.as_of, view.nation, session_synthetic(),
                            register=view.register, grades=view.grades)
-    parts = [f"pop{view.year}", f"teams{view.as_of.isoformat()}", *([view.nation] if view.nation else [])]
+    parts = [f"pop{view.year}", f"teams{view.as_of.isoformat()}", *counted_part(view.grades),
+             *([view.nation] if view.nation else [])]
     cols = st.columns(3)
     for col, (ext, mime) in zip(cols, (("csv", "text/csv"), ("xlsx", "application/vnd.openxmlformats-officedocument"
                                                                         ".spreadsheetml.sheet"),
@@ -192,7 +200,7 @@ def zip_name(kind: str, geography: str, year: int, as_of: date, grades: tuple[st
     """A ZIP built on request for a view (the pack, the site): named after its kind, geography, population year,
     date, whether only the Foundation's teams count, then ``more``."""
     return download_name(kind, geography, "zip", parts=[f"pop{year}", f"teams{as_of.isoformat()}",
-                                                          *(["foundation-named"] if grades else []), *more])
+                                                          *counted_part(grades), *more])
 
 
 def pack_zip(geography: str, year: int, as_of: date, foi: tuple[str, bytes] | None,
