@@ -21,11 +21,10 @@ $(VENDOR): scripts/vendor_js.py | $(STAMP)
 	$(BIN)/python scripts/vendor_js.py
 	touch $(VENDOR)
 
-# The project's own modules are compiled to bytecode first, as pip leaves an installed package's: where Python
-# writes none itself (PYTHONDONTWRITEBYTECODE), every start compiled them again, 0.2 s before the first map.
+# The project's own modules are compiled to bytecode first (scripts/compile_modules.py says why).
 run: $(STAMP) $(VENDOR)
 	$(BIN)/pimap data fetch
-	$(BIN)/python -m compileall -q app.py boundaries mapping webapp
+	$(BIN)/python scripts/compile_modules.py
 	$(BIN)/streamlit run app.py --server.headless true
 
 test: $(STAMP) $(VENDOR)

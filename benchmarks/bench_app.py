@@ -471,8 +471,7 @@ def main() -> None:
         return
     print(f"load average at the start: {os.getloadavg()[0]:.2f}")
     # The project's modules as bytecode, as `make run` leaves them before it starts the app.
-    subprocess.run([sys.executable, "-m", "compileall", "-q", "app.py", "boundaries", "mapping", "webapp"], cwd=REPO,
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, str(REPO / "scripts" / "compile_modules.py")], check=True)
     home = Path(tempfile.mkdtemp(prefix="pimap-bench-home-"))
     median = statistics.median
     try:
