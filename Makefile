@@ -25,7 +25,7 @@ $(VENDOR): scripts/vendor_js.py | $(STAMP)
 run: $(STAMP) $(VENDOR)
 	$(BIN)/pimap data fetch
 	$(BIN)/python scripts/compile_modules.py
-	$(BIN)/streamlit run app.py --server.headless true
+	$(BIN)/streamlit run server.py --server.headless true
 
 test: $(STAMP) $(VENDOR)
 	$(BIN)/pytest

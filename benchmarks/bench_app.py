@@ -3,7 +3,8 @@
 Prints, each against its floors measured in the same run (three runs each):
 - server start to first map drawn in the browser, with a cold cache (a fresh HOME: no processed layers, no
   figures on disk; raw files copied from the mirror), then warm (same HOME again: the layers and the first map's
-  figures on disk), and with the layers but not the figures (as the first start of a new data version);
+  figures on disk), with the layers but not the figures (as the first start of a new data version), and warm
+  but started as ``streamlit run app.py`` (no preload of the app's modules: webapp/preload.py);
 - a new visitor (a new browser, nothing cached) to a server already running: page opened to map drawn;
 - the time from clicking another measure to the new map drawn, and what the map's own redraw took of it;
 - the bytes the browser received for the UK view: Streamlit's websocket and the area shapes;
@@ -46,6 +47,8 @@ from typing import NamedTuple
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+# The app as `make run` serves it: st.App over app.py, its modules imported as the server starts (server.py).
+APP = REPO / "server.py"
 CHROMIUM = "/usr/bin/chromium"
 LEAFLET_DIR = REPO / "static" / "vendor" / "leaflet"  # the app's own copy (scripts/vendor_js.py)
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -89,7 +92,7 @@ def _served_with_app_static(script: Path) -> Path:
 
 @contextlib.contextmanager
 def app_process(home: Path | None = None, extra_env: dict | None = None,
-                script: Path = REPO / "app.py", start_timeout: float = 120) -> Iterator[tuple[str, float, subprocess.Popen]]:
+                script: Path = APP, start_timeout: float = 120) -> Iterator[tuple[str, float, subprocess.Popen]]:
     """Start ``streamlit run <script>`` (the app by default) on loopback; yield (url, start time, process); stop it
     afterwards, also on SIGTERM (a CI runner's ``timeout``), and have it die with this process however it dies."""
     port = free_port()
@@ -142,7 +145,7 @@ def app_process(home: Path | None = None, extra_env: dict | None = None,
 
 @contextlib.contextmanager
 def app_server(home: Path | None = None, extra_env: dict | None = None,
-               script: Path = REPO / "app.py") -> Iterator[tuple[str, float]]:
+               script: Path = APP) -> Iterator[tuple[str, float]]:
     """:func:`app_process`, yielding (url, start time)."""
     with app_process(home, extra_env, script) as (url, started, _):
         yield url, started
@@ -249,7 +252,7 @@ def figures_folder(home: Path) -> Path:
     return Path(found.stdout.strip())
 
 
-def first_map(home: Path, query: str = "", script: Path = REPO / "app.py", forget_figures: bool = False) -> FirstMap:
+def first_map(home: Path, query: str = "", script: Path = APP, forget_figures: bool = False) -> FirstMap:
     """Server start to the first map drawn (``script``: the app, or the floor), with its stages; ``forget_figures``:
     the first map's figures kept on disk are removed first, so the server computes them (the layers stay)."""
     if forget_figures:
@@ -271,7 +274,7 @@ def first_map(home: Path, query: str = "", script: Path = REPO / "app.py", forge
                             sum(len(r.body()) for r in shapes if "/app/static/vendor/" in r.url), names[0] if names else "")
 
 
-def new_visitor_map(home: Path, script: Path = REPO / "app.py") -> list[float]:
+def new_visitor_map(home: Path, script: Path = APP) -> list[float]:
     """Seconds from opening the page to the map drawn (``script``: the app, or a floor), for new visitors (a new
     browser each, nothing cached) to a server that is already running."""
     wait = FLOORS.get(script.name, wait_for_map)
@@ -340,7 +343,7 @@ def drawn_at(page, label: str, floor: bool, timeout_ms: int = 120_000) -> float:
                 raise
 
 
-def measure_change(home: Path, script: Path = REPO / "app.py") -> list[Change]:
+def measure_change(home: Path, script: Path = APP) -> list[Change]:
     """Three measure changes on a warm server (the app's, or the floor's radio), each from the click to its map."""
     floor = script.name == "floor_app.py"
     changes, received = [], []
@@ -479,6 +482,7 @@ def main() -> None:
         print(f"server start to first map, cold cache (fresh HOME, layers built from the mirror): {cold.map_drawn:.2f} s")
         app = [first_map(home) for _ in range(3)]
         uncomputed = [first_map(home, forget_figures=True) for _ in range(3)]
+        unloaded = [first_map(home, script=REPO / "app.py") for _ in range(3)]
         folium_floor = [first_map(home, script=HERE / "floor_app.py") for _ in range(3)]
         page_floor = [first_map(home, script=HERE / "floor_streamlit.py") for _ in range(3)]
         map_alone = [first_map(home, script=HERE / "floor_map_alone.py") for _ in range(3)]
@@ -487,6 +491,8 @@ def main() -> None:
         print(f"server start to first map, warm cache: app {_runs([r.map_drawn for r in app])} (target under 2 s)")
         print(f"  the same with the layers cached but not the first map's figures (webapp/figure_store.py; as a "
               f"new data version starts): {_runs([r.map_drawn for r in uncomputed])}")
+        print(f"  the same without the preload of the app's modules at the server's start (streamlit run app.py, not "
+              f"server.py): {_runs([r.map_drawn for r in unloaded])}")
         print(f"  floors: streamlit-folium triangle {_runs([r.map_drawn for r in folium_floor])}; "
               f"Streamlit page of one line {_runs([r.map_drawn for r in page_floor])}")
         print(f"  app / streamlit-folium floor {a / f:.2f}; app / Streamlit floor {a / p:.2f}")

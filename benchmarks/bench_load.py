@@ -1,15 +1,14 @@
 """Load test: how many visitors at once one app process serves with a first map under 3 s.
 
-One ``streamlit run app.py`` on loopback, then lightweight clients in place of browsers: each opens
-Streamlit's websocket (``/_stcore/stream``) as the browser does, sends the rerun request the browser sends
-on connecting (a ``BackMsg`` with ``rerun_script``: the query string, no widget states), and reads the
-``ForwardMsg`` stream until the map element arrives (the national map's component: a component instance, a
-bidirectional component, an iframe, or HTML with a Leaflet script: whichever the map page uses) and then
-``script_finished``. When the element names area shapes under ``/app/static/shapes/``, the client fetches
-them (gzip accepted), as the map's script does: the first map is the element received and its shapes in. A
-client runs none of the page's scripts and fetches neither Leaflet nor Streamlit's own page and scripts
-(static files, cheap to serve), so it costs the server what a visitor's session costs it: a session, a run
-of app.py, the bytes.
+One app process (``streamlit run server.py``, as ``make run`` starts it) on loopback, then lightweight clients in
+place of browsers: each opens Streamlit's websocket (``/_stcore/stream``) as the browser does, sends the rerun
+request the browser sends on connecting (a ``BackMsg`` with ``rerun_script``: the query string, no widget states),
+and reads the ``ForwardMsg`` stream until the map element arrives (the national map's component: a component
+instance, a bidirectional component, an iframe, or HTML with a Leaflet script: whichever the map page uses) and
+then ``script_finished``. When the element names area shapes under ``/app/static/shapes/``, the client fetches them
+(gzip accepted), as the map's script does: the first map is the element received and its shapes in. A client runs
+none of the page's scripts and fetches neither Leaflet nor Streamlit's own page and scripts (static files, cheap to
+serve), so it costs the server what a visitor's session costs it: a session, a run of app.py, the bytes.
 
 Steps of 1, 2, 4, 8, 16, 32 clients connect at once, two rounds each (pooled); each round is capped in
 time; the ramp stops after a step where a client failed (an error, or no map in 30 s), and no round
@@ -287,7 +286,7 @@ async def run_step(url: str, pid: int, clients: int, timeout: float) -> Step:
 
 @contextlib.contextmanager
 def server() -> Iterator[tuple[str, subprocess.Popen]]:
-    """``streamlit run app.py`` on a free loopback port; yields (url, process); always stopped afterwards
+    """The app (``streamlit run server.py``) on a free loopback port; yields (url, process); always stopped afterwards
     (bench_app.app_process)."""
     from bench_app import app_process
 

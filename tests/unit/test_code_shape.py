@@ -15,7 +15,8 @@ from pathlib import Path
 from mapping.inputs.vocabulary import TeamStatus
 
 REPO = Path(__file__).resolve().parents[2]
-SOURCES = sorted([REPO / "app.py", *(p for d in ("mapping", "boundaries", "webapp") for p in (REPO / d).rglob("*.py"))])
+SOURCES = sorted([REPO / "app.py", REPO / "server.py",
+                  *(p for d in ("mapping", "boundaries", "webapp") for p in (REPO / d).rglob("*.py"))])
 VOCABULARY = REPO / "mapping" / "inputs" / "vocabulary.py"
 # Column names that happen to spell a status: the count of operating teams per year (not a status word).
 COLUMN_NAMES = {("mapping/inputs/teams.py", "operating"), ("mapping/analysis/growth.py", "operating")}

@@ -62,7 +62,7 @@ def test_every_variable_is_declared_once_and_documented_in_the_readme():
     assert len(declared) == len(set(declared))
     sources = [p for folder in ("boundaries", "mapping", "webapp", "tests", "benchmarks", "scripts")
                for p in (REPO / folder).rglob("*.py")]
-    sources += [REPO / "app.py", REPO / "Makefile"]
+    sources += [REPO / "app.py", REPO / "server.py", REPO / "Makefile"]
     assert _names_in(sources) <= set(declared)
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     rows = set(re.findall(r"^\| `(PIMAP_[A-Z_]+)` \|", readme, flags=re.MULTILINE))
