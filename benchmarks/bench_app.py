@@ -279,7 +279,7 @@ def new_visitor_map(home: Path, script: Path = APP) -> list[float]:
     browser each, nothing cached) to a server that is already running."""
     wait = FLOORS.get(script.name, wait_for_map)
     with app_server(home, script=script) as (url, _):
-        with browser_page() as page:  # the first visitor pays for the server's imports
+        with browser_page() as page:  # the first visitor pays for loading the data (and any import left)
             page.goto(url, wait_until="domcontentloaded")
             wait(page)
         return _new_visitors(url, wait)

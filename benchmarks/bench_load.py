@@ -296,7 +296,7 @@ def server() -> Iterator[tuple[str, subprocess.Popen]]:
 
 async def ramp(url: str, pid: int, max_clients: int, budget: float,
                rounds: int = 2) -> tuple[ClientResult, list[float], list[Step]]:
-    """The first visitor (who pays for the server's imports and data), the floor (three lone clients),
+    """The first visitor (who pays for loading the data, and waits for the preload), the floor (three lone clients),
     then the steps (``rounds`` rounds each, pooled), up to the cap, until a step where a client failed
     or the time budget is spent."""
     started = time.perf_counter()
@@ -345,7 +345,7 @@ def main(argv: list[str] | None = None) -> None:
         peak = _read_rss(proc.pid, "VmHWM")
     floor_s = statistics.median(floor) if floor else None
     print(f"server answering after {ready:.2f} s, {idle / 1024 if idle else 0:.0f} MB before any session; "
-          f"first visitor's first map {first.first_map:.2f} s (pays for the imports and the data)")
+          f"first visitor's first map {first.first_map:.2f} s (waits for the preload of the app's modules, then loads the data)")
     print(f"floor: one client alone on the warm server, first map {_s(floor_s)} s "
           f"(median of {', '.join(f'{t:.2f}' for t in floor)}); per visit {first.received_bytes / 1e6:.2f} MB "
           f"over the websocket and {first.shapes_bytes / 1e6:.2f} MB of area shapes (gzip)")
