@@ -10,6 +10,7 @@ a module the start-up is still importing.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 from collections.abc import AsyncIterator, Callable
@@ -45,7 +46,8 @@ class Preload:
         except Exception:
             _LOG.exception("preloading the app's modules failed")
         finally:
-            loop.call_soon_threadsafe(self._done.set)
+            with contextlib.suppress(RuntimeError):  # the server stopped (its loop closed) before the imports ended
+                loop.call_soon_threadsafe(self._done.set)
 
     @asynccontextmanager
     async def at_start(self, app: Any = None) -> AsyncIterator[None]:

@@ -96,3 +96,10 @@ def test_a_session_does_not_wait_for_a_preload_that_never_started():
 
     asyncio.run(asyncio.wait_for(SessionsAfterPreload(app, preload=Preload())({"type": "websocket"}, None, None), 5))
     assert reached == ["websocket"]
+
+
+def test_a_preload_ending_after_the_server_stopped_raises_nothing():
+    """The server's loop closed while the imports ran (a stop during start-up): the thread ends quietly."""
+    loop = asyncio.new_event_loop()
+    loop.close()
+    Preload(load=lambda: None)._run(loop)  # would raise RuntimeError('Event loop is closed') unguarded
