@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-MODULES = ("app.py", "boundaries", "mapping", "webapp")  # what the app imports from the project
+MODULES = ("server.py", "app.py", "boundaries", "mapping", "webapp")  # what the app imports from the project
 
 
 def compile_modules() -> bool:
