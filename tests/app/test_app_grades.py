@@ -57,12 +57,12 @@ def test_every_download_of_the_view_says_when_only_foundation_teams_count(mirror
     """The file names of the tables page's, the map of change's and the compare page's downloads say
     'foundation-named' under that choice (as the pack's and the site's ZIPs do), and only under it."""
     def names(grades: str) -> list[str]:
-        downloads = capture_downloads(monkeypatch)
-        view = {"geo": "uk2026", "date": "2022", "grades": grades}
-        run_app(page="tables", **view)
-        run_app(page="compare", compare="E54000036,W11000029", **view)
-        run_app(page="map", since="2019", **view)
-        monkeypatch.undo()
+        with monkeypatch.context() as patch:  # downloads caught for this choice's runs only
+            downloads = capture_downloads(patch)
+            view = {"geo": "uk2026", "date": "2022", "grades": grades}
+            run_app(page="tables", **view)
+            run_app(page="compare", compare="E54000036,W11000029", **view)
+            run_app(page="map", since="2019", **view)
         return sorted(downloads)
 
     every, foundation = names("all"), names("foundation")

@@ -45,9 +45,9 @@ def test_the_preload_imports_every_page_and_all_that_app_py_imports():
     assert [m for m in found["new"] if m.split(".")[0] in HEAVY] == []
 
 
-def _session_order(preload: Preload, kinds: tuple[str, ...]) -> list[str]:
-    """Run the middleware for requests of ``kinds`` while the preload is held, then let it finish: the order in
-    which the requests reached the app behind it ("released" marks the preload's end)."""
+def _session_order(preload: Preload, release: threading.Event, kinds: tuple[str, ...]) -> list[str]:
+    """Run the middleware for requests of ``kinds`` while the preload (its load waiting on ``release``) is held,
+    then let it finish: the order in which the requests reached the app behind it ("released" marks its end)."""
     reached: list[str] = []
 
     async def app(scope, receive, send):
@@ -66,24 +66,21 @@ def _session_order(preload: Preload, kinds: tuple[str, ...]) -> list[str]:
     return reached
 
 
-release = threading.Event()
-
-
 def test_a_session_opens_after_the_preload_and_other_requests_at_once():
-    release.clear()
+    release = threading.Event()
     preload = Preload(load=lambda: release.wait(10))
-    assert _session_order(preload, ("websocket", "http", "http")) == ["http", "http", "released", "websocket"]
+    assert _session_order(preload, release, ("websocket", "http", "http")) == ["http", "http", "released", "websocket"]
 
 
 def test_a_failed_preload_is_logged_and_lets_sessions_open(caplog):
-    release.clear()
+    release = threading.Event()
 
     def load() -> None:
         release.wait(10)
         raise ImportError("no module named 'boom'")
 
     with caplog.at_level(logging.ERROR, logger="pimap.preload"):
-        assert _session_order(Preload(load=load), ("websocket",)) == ["released", "websocket"]
+        assert _session_order(Preload(load=load), release, ("websocket",)) == ["released", "websocket"]
     assert "preloading the app's modules failed" in caplog.text and "boom" in caplog.text
 
 
