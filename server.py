@@ -1,14 +1,29 @@
-"""The app's server: Streamlit's own (``st.App`` over ``app.py``), which imports the app's modules as it starts,
-while a first visitor's browser is still loading Streamlit's page (webapp/preload.py says why; issue 16).
+"""The app's server: Streamlit's own (``st.App`` over ``app.py``). As it starts, its listening sockets are set to
+send each response at once (webapp/sockets.py says why), and the app's modules are imported while a first
+visitor's browser is still loading Streamlit's page (webapp/preload.py says why; issue 16).
 
-``make run`` starts it (``streamlit run server.py``); ``streamlit run app.py`` serves the same app, without the
-head start.
+``make run`` starts it (``streamlit run server.py``); ``streamlit run app.py`` serves the same app, without either.
 """
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 
 import streamlit as st
 from starlette.middleware import Middleware
 
 from webapp.preload import Preload, SessionsAfterPreload
+from webapp.sockets import no_delay_on_listening_sockets
 
 PRELOAD = Preload()
-app = st.App("app.py", lifespan=PRELOAD.at_start, middleware=[Middleware(SessionsAfterPreload, preload=PRELOAD)])
+
+
+@asynccontextmanager
+async def at_start(app: Any = None) -> AsyncIterator[None]:
+    """The server's start (its socket is bound and listening; nothing is accepted yet)."""
+    no_delay_on_listening_sockets()
+    async with PRELOAD.at_start(app):
+        yield
+
+
+app = st.App("app.py", lifespan=at_start, middleware=[Middleware(SessionsAfterPreload, preload=PRELOAD)])
