@@ -254,7 +254,7 @@ def first_map(home: Path, query: str = "", script: Path = APP, forget_figures: b
             ready = time.perf_counter() - started
             page.goto(f"{url}/{query}", wait_until="domcontentloaded")
             # The page's clock (ms since the epoch) on this one's: the same system clock, another origin.
-            elapsed = drawn_at(page) / 1000 - (time.time() - time.perf_counter()) - started
+            elapsed = shown_at(page) / 1000 - (time.time() - time.perf_counter()) - started
             time.sleep(0.5)  # let the last frames of the run arrive
             names = [r.url.rsplit("/", 1)[-1] for r in shapes if "/app/static/shapes/" in r.url]
             return FirstMap(ready, opened[0] - started, elapsed, sum(received),
@@ -269,12 +269,12 @@ def new_visitor_map(home: Path, script: Path = APP) -> list[float]:
         with browser_page() as page:  # the first visitor pays for loading the data (and any import left)
             watch_for_map(page, script)
             page.goto(url, wait_until="domcontentloaded")
-            drawn_at(page)
+            shown_at(page)
         return _new_visitors(url, script)
 
 
 def _new_visitors(url: str, script: Path, visitors: int = 3) -> list[float]:
-    """Seconds from opening ``url`` to the page of ``script`` showing its map (:func:`drawn_at`), for each of
+    """Seconds from opening ``url`` to the page of ``script`` showing its map (:func:`shown_at`), for each of
     ``visitors`` new browsers."""
     times = []
     for _ in range(visitors):
@@ -282,7 +282,7 @@ def _new_visitors(url: str, script: Path, visitors: int = 3) -> list[float]:
             watch_for_map(page, script)
             opened = time.time()
             page.goto(url, wait_until="domcontentloaded")
-            times.append(drawn_at(page) / 1000 - opened)
+            times.append(shown_at(page) / 1000 - opened)
     return times
 
 
@@ -327,30 +327,36 @@ FLOOR_DRAWN_AT = """label => Array.from(document.querySelectorAll("iframe")).som
 FLOOR_PAGE_DRAWN_AT = """() => document.body.innerText.includes("Floor: one line of text.")
   ? performance.timeOrigin + performance.now() : 0"""
 DRAWN_AT = {"floor_app.py": FLOOR_DRAWN_AT, "floor_streamlit.py": FLOOR_PAGE_DRAWN_AT}
-# Run in the page from its start (an init script): ``pimapWatch(label)`` looks at every animation frame until
-# one shows the map, and keeps that frame's time; the top page watches for its first map at once.
-WATCH = """window.pimapWatch = label => {
-  window.pimapDrawnAt = 0;
-  const shown = SHOWN;
-  const look = () => { const at = document.body ? shown(label) : 0;
-    if (at) { window.pimapDrawnAt = at; } else { requestAnimationFrame(look); } };
+# In the page, from its start (an init script): ``pimapWatch(shown, arg)`` looks at every animation frame until
+# ``shown(arg)`` gives a time, and keeps it as ``pimapShownAt``.
+WATCH = """window.pimapWatch = (shown, arg) => {
+  window.pimapShownAt = 0;
+  const look = () => { const at = document.body ? shown(arg) : 0;
+    if (at) { window.pimapShownAt = at; } else { requestAnimationFrame(look); } };
   requestAnimationFrame(look);
-};
-if (window === window.top) { window.pimapWatch(null); }"""
+};"""
 
 
 def watch_for_map(page, script: Path = APP) -> None:
     """Before the page of ``script`` is opened: have it keep the time of the first frame showing its map (or the
-    Streamlit floor its line), for :func:`drawn_at`."""
-    page.add_init_script(WATCH.replace("SHOWN", DRAWN_AT.get(script.name, APP_DRAWN_AT)))
+    Streamlit floor its line), for :func:`shown_at`."""
+    page.add_init_script(WATCH + f"\nif (window === window.top) {{ window.pimapWatch({_drawn(script)}, null); }}")
 
 
-def drawn_at(page, timeout_ms: int = 120_000) -> float:
-    """When (ms since the epoch) the map the page watches for (:func:`watch_for_map`; after a change,
-    ``pimapWatch(label)``) was first shown, by the page's own clock at that frame. (Timing a locator's wait
-    instead adds Playwright's polling, at growing intervals up to 500 ms: a quarter of a second on average to
-    a first map.)"""
-    at = page.wait_for_function("() => window.pimapDrawnAt", polling="raf", timeout=timeout_ms).json_value()
+def _drawn(script: Path) -> str:
+    return DRAWN_AT.get(script.name, APP_DRAWN_AT)
+
+
+def watch_again(page, shown: str, arg: str) -> None:
+    """From now on, look for the first frame where ``shown(arg)`` gives a time (the page has :data:`WATCH`)."""
+    page.evaluate(f"arg => window.pimapWatch({shown}, arg)", arg)
+
+
+def shown_at(page, timeout_ms: int = 120_000) -> float:
+    """When (ms since the epoch) what the page watches for was first shown, by the page's own clock at that frame.
+    (Timing a locator's wait instead adds Playwright's polling, at growing intervals up to 500 ms: a quarter of
+    a second on average to a first map.)"""
+    at = page.wait_for_function("() => window.pimapShownAt", polling="raf", timeout=timeout_ms).json_value()
     if at < 0:
         raise AssertionError("the map says it could not be drawn: " + page.locator(MAP).first.inner_text()[:300])
     return at
@@ -367,14 +373,14 @@ def measure_change(home: Path, script: Path = APP) -> list[Change]:
         page.add_init_script(CLICK_CLOCK)
         watch_for_map(page, script)
         page.goto(url, wait_until="domcontentloaded")
-        drawn_at(page)
+        shown_at(page)
         for label in FLOOR_MEASURES if floor else APP_MEASURES:
             time.sleep(0.5)
             received.clear()
-            page.evaluate("label => window.pimapWatch(label)", label)
+            watch_again(page, _drawn(script), label)
             started = time.perf_counter()
             choose_measure(page, label)
-            shown = drawn_at(page)
+            shown = shown_at(page)
             waited = time.perf_counter() - started
             seconds = (shown - page.evaluate("window.pimapClickedAt")) / 1000
             redraw = None if floor else page.evaluate(
@@ -447,29 +453,26 @@ def static_floor_visitors(shapes: Path) -> list[float]:
         return _new_visitors(url, APP)  # it marks the page as the app's map does
 
 
-# In the page: the time (ms since the epoch) of the next Enter key, and of the first animation frame after it
-# showing ``text``.
-TEXT_WATCH = """text => {
-  window.pimapTextAt = 0;
-  window.addEventListener("keydown", e => { if (e.key === "Enter") window.pimapEnterAt = performance.timeOrigin + performance.now(); },
-                          {capture: true, once: true});
-  const look = () => { if (window.pimapEnterAt && document.body.innerText.includes(text)) {
-    window.pimapTextAt = performance.timeOrigin + performance.now(); } else { requestAnimationFrame(look); } };
-  requestAnimationFrame(look);
-}"""
+# The page keeps the time of the last Enter key (as CLICK_CLOCK); the profile counts as shown at the first
+# frame after it with the area's code in the page's text.
+ENTER_CLOCK = ("window.addEventListener('keydown', e => { if (e.key === 'Enter') "
+               "window.pimapEnterAt = performance.timeOrigin + performance.now(); }, true)")
+TEXT_SHOWN_AT = """text => window.pimapEnterAt && document.body.innerText.includes(text)
+  ? performance.timeOrigin + performance.now() : 0"""
 
 
 def browser_postcode(home: Path, postcode: str = "TR21 0HU") -> float:
     """Seconds from pressing Enter in the profile's search box to the area's profile shown, by the page's clock."""
     with app_server(home) as (url, _), browser_page() as page:
+        page.add_init_script(ENTER_CLOCK)
+        page.add_init_script(WATCH)
         page.goto(f"{url}/?page=profile&geo=uk2023", wait_until="domcontentloaded")
         box = page.get_by_label(SEARCH_LABEL).first
         box.wait_for(timeout=120_000)
         box.fill(postcode)
-        page.evaluate(TEXT_WATCH, "E38000089")
+        watch_again(page, TEXT_SHOWN_AT, "E38000089")
         box.press("Enter")
-        shown = page.wait_for_function("() => window.pimapTextAt", polling="raf", timeout=60_000).json_value()
-        return (shown - page.evaluate("window.pimapEnterAt")) / 1000
+        return (shown_at(page, 60_000) - page.evaluate("window.pimapEnterAt")) / 1000
 
 
 def library_postcode() -> tuple[float, float]:
