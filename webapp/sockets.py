@@ -29,8 +29,13 @@ def _listening_tcp_socket(fd: int) -> socket.socket | None:
     try:
         if not stat.S_ISSOCK(os.fstat(fd).st_mode):
             return None
-        sock = socket.socket(fileno=os.dup(fd))
-    except OSError:  # closed meanwhile (the listing's own descriptor is), or not a socket Python can read
+        duplicate = os.dup(fd)
+    except OSError:  # closed meanwhile (the listing's own descriptor is)
+        return None
+    try:
+        sock = socket.socket(fileno=duplicate)
+    except OSError:  # a socket Python cannot read
+        os.close(duplicate)
         return None
     try:
         if (sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM

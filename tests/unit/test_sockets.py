@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import sys
 from pathlib import Path
@@ -90,3 +91,11 @@ def test_the_servers_start_sets_no_delay_and_starts_the_preload(monkeypatch):
         asyncio.run(start())
         assert listener.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
     assert loaded == [True]
+
+
+def test_no_descriptor_is_left_open():
+    with _listener(), socket.socket(socket.AF_INET, socket.SOCK_DGRAM), socket.socket(socket.AF_UNIX):
+        before = sorted(os.listdir(sockets.FD_DIR))
+        for _ in range(20):
+            sockets.no_delay_on_listening_sockets()
+        assert sorted(os.listdir(sockets.FD_DIR)) == before
