@@ -17,7 +17,7 @@ import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-from browser_helpers import MISSING, bench  # noqa: E402
+from browser_helpers import MISSING, bench, wait_for_layer_list  # noqa: E402
 
 if MISSING:
     pytest.skip(f"browser test skipped: {MISSING}", allow_module_level=True)
@@ -186,12 +186,7 @@ def test_the_map_layers_by_keyboard(server, page):
     tab_to(page, "(e) => e && e.classList.contains('leaflet-control-layers-toggle') && !!e.closest('.pimap-map')",
            limit=60)
     page.keyboard.press("Enter")
-    # Leaflet 1.9.4's layer control, opened by a key or a click, refuses clicks in its list (preventDefault on
-    # the list, which undoes a box's change) until a zero-delay timer has run (Control.Layers._expandSafely).
-    # Chromium runs key input before timers, so Space pressed some 25 ms later, as a test presses keys, could
-    # reach the box first: about one full-file run in three failed so. A timer set now runs after Leaflet's
-    # (timers of equal delay run in the order set: HTML's timer rule), so after it the list takes clicks.
-    page.evaluate("() => new Promise((done) => setTimeout(done, 0))")
+    wait_for_layer_list(page)
     control = page.locator(f"{bench.MAP} .leaflet-control-layers").first
     assert "leaflet-control-layers-expanded" in (control.get_attribute("class") or "")
     tab_to(page, "(e) => e && e.type === 'checkbox' && e.closest('label').textContent.includes('Areas:')", limit=20)

@@ -23,7 +23,7 @@ import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-from browser_helpers import MISSING, bench  # noqa: E402
+from browser_helpers import MISSING, bench, wait_for_layer_list  # noqa: E402
 
 if MISSING:
     pytest.skip(f"browser test skipped: {MISSING}", allow_module_level=True)
@@ -224,6 +224,7 @@ def test_the_map_asks_nothing_of_another_site_and_the_street_map_waits_to_be_ask
 
     # Ticked, the street map asks openstreetmap.org for tiles (refused here): the watch would have seen any.
     page.locator(f"{bench.MAP} .leaflet-control-layers").first.hover()
+    wait_for_layer_list(page)
     street.locator("input").check()
     page.wait_for_timeout(1500)
     asked = watch.off_the_machine()
