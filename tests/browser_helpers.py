@@ -1,5 +1,6 @@
 """What every browser test starts with: the benchmark's app server and browser page (benchmarks/bench_app.py,
-loaded by path since benchmarks/ is not a package), and the reason to skip when chromium or Leaflet is missing."""
+loaded by path since benchmarks/ is not a package), and the reason to skip when chromium or Leaflet is missing;
+and the one wait the map's layer control needs before a test uses its list."""
 
 from __future__ import annotations
 
