@@ -1,8 +1,9 @@
 """The app's server: Streamlit's own (``st.App`` over ``app.py``). As it starts, its listening sockets are set to
 send each response at once (webapp/sockets.py says why), and the app's modules are imported while a first
-visitor's browser is still loading Streamlit's page (webapp/preload.py says why; issue 16).
+visitor's browser is still loading Streamlit's page (webapp/preload.py says why), and the pages with a map ask for
+its scripts, Leaflet and shapes with the page itself (webapp/page_links.py says why; issue 16).
 
-``make run`` starts it (``streamlit run server.py``); ``streamlit run app.py`` serves the same app, without either.
+``make run`` starts it (``streamlit run server.py``); ``streamlit run app.py`` serves the same app, without these.
 """
 
 from collections.abc import AsyncIterator
@@ -12,6 +13,7 @@ from typing import Any
 import streamlit as st
 from starlette.middleware import Middleware
 
+from webapp.page_links import PageLinks
 from webapp.preload import Preload, SessionsAfterPreload
 from webapp.sockets import no_delay_on_listening_sockets
 
@@ -26,4 +28,5 @@ async def at_start(app: Any = None) -> AsyncIterator[None]:
         yield
 
 
-app = st.App("app.py", lifespan=at_start, middleware=[Middleware(SessionsAfterPreload, preload=PRELOAD)])
+app = st.App("app.py", lifespan=at_start, middleware=[Middleware(SessionsAfterPreload, preload=PRELOAD),
+                                                       Middleware(PageLinks)])

@@ -446,3 +446,21 @@ def test_on_a_phone_the_map_is_on_the_first_screen_and_fills_the_width(server, o
     assert map_box["width"] >= 390 - 2 * 24, map_box  # the width, less the page's margins
     figures = page.locator("[data-testid='stMetric']").first.bounding_box()
     assert figures["y"] > map_box["y"] + map_box["height"] - 1, (figures, map_box)
+
+
+def test_a_new_visitor_asks_for_the_maps_scripts_and_shapes_with_the_page_once(server, open_page):
+    """Streamlit's page names the map's component script, Leaflet and the view's shapes (webapp/page_links.py):
+    each is fetched once, by that link, and used (Chromium warns of a preload unused within about 3 s, or one
+    whose request differs from the map's)."""
+    page, watch = open_page()
+    warnings: list[str] = []
+    page.on("console", lambda msg: warnings.append(msg.text) if msg.type == "warning" else None)
+    page.goto(f"{server}/", wait_until="domcontentloaded")
+    bench.wait_for_map(page, measure_label=SHARE)
+    linked = page.evaluate("() => Array.from(document.querySelectorAll("
+                           "'link[rel=preload], link[rel=modulepreload]'), link => link.href)")
+    for part in ("/static/js/BidiComponent.", "/app/static/vendor/leaflet/leaflet.js", "/app/static/shapes/uk2026-"):
+        asked = [url for url in watch.requests if part in url]
+        assert len(asked) == 1 and asked[0] in linked, (part, asked)
+    page.wait_for_timeout(3_500)
+    assert [w for w in warnings if "preload" in w.lower()] == []
