@@ -13,23 +13,21 @@ import logging
 import streamlit as st
 
 from mapping.errors import PimapError
+from webapp import first_view
 from webapp.data import list_sentence
 from webapp.foi_session import load_foi_file_from_env, show_synthetic_warning
 from webapp.formatting import escape_markdown
+from webapp.layout import APP_CSS
 from webapp.pages import PAGE_FAILED, about, compare, foi, ladder, profile, tables, teams
 from webapp.pages import map as national_map
-from webapp.state import PAGES, View, current_view, init_state, navigate, sidebar, sync_url, take_notes
+from webapp.state import PAGES, View, check_view, current_view, init_state, navigate, sidebar, sync_url, take_notes
 
 TITLE = "Parent-Infant Provision Map"
 PAGE_FUNCTIONS = {"map": national_map.page_map, "ladder": ladder.page_ladder, "profile": profile.page_profile,
                   "compare": compare.page_compare, "tables": tables.page_tables, "teams": teams.page_teams,
                   "foi": foi.page_foi, "about": about.page_about}
 _LOG = logging.getLogger("pimap.app")
-# Layout and contrast only: captions at full strength (Streamlit draws them at 60% opacity, 3.9:1 on white,
-# where WCAG 2.2 AA asks 4.5:1), and a smaller title on phones so the page's content starts on the first screen.
-APP_STYLE = ("<style>[data-testid='stCaptionContainer'] { opacity: 1; color: #5f5e5c; }"
-             "@media (max-width: 699.98px) { [data-testid='stMain'] h1 { font-size: 1.6rem; } "
-             "[data-testid='stMain'] h2 { font-size: 1.5rem; } }</style>")
+APP_STYLE = f"<style>{APP_CSS}</style>"  # every page's (the map's own style has it too: webapp.mapview)
 
 
 def show_page(view: View) -> None:
@@ -64,14 +62,18 @@ def draw_page() -> None:
 
 def main() -> None:
     st.set_page_config(page_title=TITLE, layout="wide")
-    st.html(APP_STYLE)
+    first_run = not st.session_state.get("_initialised")
     init_state()
     load_foi_file_from_env()  # before the sidebar, so it offers the FOI measure when the file loaded
     page = navigate(draw_page)
+    first_view.start(first_run, st.session_state["page"])
+    first_view.keep_place(lambda: st.html(APP_STYLE))  # a style only: Streamlit keeps it out of the page's elements
     st.set_page_config(page_title=f"{PAGES[st.session_state['page']]} · {TITLE}")
-    sidebar()
+    check_view()  # the sidebar's rules for the view, before the page (its widgets may come a run later)
+    first_view.keep_place(sidebar)
     st.title(TITLE)
-    show_notes()
+    with st.container():
+        first_view.keep_place(show_notes)
     page.run()
     sync_url(current_view())
 

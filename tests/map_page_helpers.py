@@ -169,10 +169,11 @@ def _route(files: dict[str, Any], not_found: set[str]):
 
 @contextlib.contextmanager
 def map_page(data: dict[str, Any], *, files: dict[str, Any] | None = None, not_found: Iterable[str] = (),
-             width: int = 900, height: int = 600, wait: bool = True) -> Iterator[MapPage]:
+             stalled: Iterable[str] = (), width: int = 900, height: int = 600, wait: bool = True) -> Iterator[MapPage]:
     """A page at http://pimap.test/ drawing ``data`` (:func:`view_data`) with webapp/map.js; ``files`` maps a path
-    on that origin to the JSON it answers (the areas' shapes), ``not_found`` lists paths answered 404. Waits for
-    the first drawing unless ``wait`` is false. Skips the test when chromium, Playwright or Leaflet is missing."""
+    on that origin to the JSON it answers (the areas' shapes), ``not_found`` lists paths answered 404, ``stalled``
+    paths never answered. Waits for the first drawing unless ``wait`` is false. Skips the test when chromium,
+    Playwright or Leaflet is missing."""
     if MISSING:
         pytest.skip(f"browser test skipped: {MISSING}")
     from playwright.sync_api import sync_playwright
@@ -180,6 +181,7 @@ def map_page(data: dict[str, Any], *, files: dict[str, Any] | None = None, not_f
     page_html = index_html(data)
     served = dict(files or {})
     missing = set(not_found)
+    never = set(stalled)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=bench.CHROMIUM, args=bench.CHROMIUM_ARGS)
         try:
@@ -190,6 +192,8 @@ def map_page(data: dict[str, Any], *, files: dict[str, Any] | None = None, not_f
             def answer(request_route) -> None:
                 if request_route.request.url in (ORIGIN + "/", ORIGIN + "/index.html"):
                     request_route.fulfill(status=200, content_type="text/html; charset=utf-8", body=page_html)
+                elif urlsplit(request_route.request.url).path in never:
+                    return  # never answered: the request stays open until the page closes
                 else:
                     route(request_route)
 

@@ -245,13 +245,35 @@ function draw(L, box, data, send) {
             document.body.dataset.drawnMs = String(Math.round(performance.now()));
             document.body.dataset.areasDrawn = areasName || "none";
             box.dataset.drawn = areasName || "none";
+            if (data.tell_drawn) { tellDrawn(send); }
         });
     });
+}
+
+// A new visitor's first view (webapp/first_view.py): the map comes first, and says once when it is drawn, so that
+// the app sends the rest of the page. It says so too if it could not be drawn, or is not drawn within 5 s, so the
+// page is never left without its controls. The body is marked while the page waits for the rest (the tests
+// wait for the whole page).
+function tellDrawn(send) {
+    if (!window.pimapToldDrawn) {
+        window.pimapToldDrawn = true;
+        send("drawn", true);
+    }
+}
+
+function firstView(data, send) {
+    if (data.tell_drawn) {
+        document.body.dataset.mapFirst = "waiting";
+        setTimeout(function () { tellDrawn(send); }, 5000);
+    } else {
+        delete document.body.dataset.mapFirst;
+    }
 }
 
 export default function drawMap(component) {
     document.body.dataset.mapCalledMs = String(Math.round(performance.now()));  // the view arrived (browser clock)
     var data = component.data, parent = component.parentElement;
+    firstView(data, component.setTriggerValue);
     var box = childOf(parent, "pimap-map", "region");
     box.style.height = data.height + "px";
     box.setAttribute("aria-label", data.label);
@@ -265,5 +287,6 @@ export default function drawMap(component) {
             + "The table of the map gives the same figures.");
         document.body.dataset.areasDrawn = "error";
         box.dataset.drawn = "error";
+        if (data.tell_drawn) { tellDrawn(component.setTriggerValue); }
     });
 }

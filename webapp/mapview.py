@@ -16,12 +16,15 @@ from typing import Any
 import streamlit as st
 
 from mapping.present import webmap
+from webapp import first_view
+from webapp.layout import APP_CSS, MAP_PAGE_CSS
 from webapp.shapes import static_url
 
 HERE = Path(__file__).resolve().parent
 # Tooltips wrap rather than run off the map's edge (the ladder's evidence and FOI classes are long); the map
-# says when it cannot be drawn, over the map, in words.
-MAP_CSS = """
+# says when it cannot be drawn, over the map, in words. With every page's style and the national map page's
+# (webapp.layout says why).
+MAP_CSS = APP_CSS + MAP_PAGE_CSS + """
 .pimap-map { width: 100%; background: #dde6ec; }
 .leaflet-tooltip.pimap-tooltip { white-space: normal; width: max-content; max-width: 340px; font-size: 12px; }
 .pimap-tooltip th { text-align: left; vertical-align: top; padding-right: 6px; }
@@ -68,10 +71,13 @@ def show_map(spec: dict[str, Any], *, key: str, height: int, overlays: tuple[str
         text, ref = overlays
         data["overlays"] = {"ref": ref, "json": "" if ref in sent else text}
         sent.add(ref)
-    result = _MAP(key=key, data=data, height="content", on_area_change=_no_op, on_missing_change=_no_op)
+    data["tell_drawn"] = first_view.map_first()  # the page's script says when the map is drawn (webapp/map.js)
+    result = _MAP(key=key, data=data, height="content", on_area_change=_no_op, on_missing_change=_no_op,
+                  on_drawn_change=_no_op)
     if overlays is not None and getattr(result, "missing", None) == overlays[1]:
         sent.discard(overlays[1])
         st.rerun()
+    first_view.after_map(getattr(result, "drawn", None))
     return getattr(result, "area", None)
 
 

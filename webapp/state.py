@@ -296,9 +296,36 @@ def current_view() -> View:
                 tuple(st.session_state.get("compare") or ()))
 
 
+def nations_of(geography: str) -> list[str]:
+    """The nations a geography has areas in, in the UK's order."""
+    return [n for n in boundaries.NATIONS if n in boundaries.get_geography(geography).nations]
+
+
+def check_view() -> None:
+    """Make the view the widgets hold one the app can show, saying what it changed (:func:`_say`): a comparison
+    date before the teams' date, a measure the view offers, a nation of the geography, an area of it. Run before
+    the page on every run (the sidebar's widgets may be drawn after it: webapp.first_view)."""
+    if st.session_state.get("since") not in since_options(st.session_state["when"]):
+        _say(f"A comparison with 1 July {st.session_state.get('since')} needs the teams shown for a later date, "
+             "so the app shows no comparison.")
+        st.session_state["since"] = NO_COMPARISON
+    map_measures()  # the measure chosen on the map's page stays valid (and kept) on every page
+    if st.session_state.get("nation") not in ("UK", *nations_of(st.session_state["geo"])):
+        geo = st.session_state["geo"]
+        _say(f"{st.session_state.get('nation')} is not part of {geo} ({boundaries.get_geography(geo).label}), so "
+             f"the app shows all of it instead. To see {st.session_state.get('nation')}, choose a geography that "
+             "covers it.")
+        st.session_state["nation"] = "UK"
+    if st.session_state.get("area"):  # from a link, or kept from another geography
+        found, notes = known_areas([st.session_state["area"]], st.session_state["geo"])
+        for note in notes:
+            _say(note)
+        st.session_state["area"] = found[0] if found else None
+
+
 def sidebar() -> View:
-    """The controls every page shares, below the navigation's menu (drawn by the entry script, before the page,
-    so each keeps its value from page to page)."""
+    """The controls every page shares, below the navigation's menu (drawn by the entry script, so each keeps its
+    value from page to page; after :func:`check_view`)."""
     sb = st.sidebar
     sb.selectbox("Geography", GEOGRAPHY_ORDER, key="geo",
                  format_func=lambda g: f"{g}: {boundaries.get_geography(g).label}")
@@ -313,12 +340,7 @@ def sidebar() -> View:
     in_force = boundaries.catalogue.in_force(when)
     sb.caption(f"UK commissioning areas in force on {when.day} {when:%B %Y}: {in_force}"
                + ("" if in_force == st.session_state["geo"] else " (not the geography shown)") + ".")
-    since = since_options(st.session_state["when"])
-    if st.session_state.get("since") not in since:
-        _say(f"A comparison with 1 July {st.session_state.get('since')} needs the teams shown for a later date, "
-             "so the app shows no comparison.")
-        st.session_state["since"] = NO_COMPARISON
-    sb.selectbox("Compare with an earlier date", since, key="since",
+    sb.selectbox("Compare with an earlier date", since_options(st.session_state["when"]), key="since",
                  format_func=lambda w: "no comparison" if w == NO_COMPARISON else f"1 July {w}",
                  help="The map of change: which teams started, closed or changed catchment since that date, and the "
                       "babies whose coverage changed (the map's measure 'Change in babies covered').")
@@ -327,20 +349,7 @@ def sidebar() -> View:
              help="Our list holds every team or service named in public sources, each with its evidence grade: named by "
                   "the Parent-Infant Foundation, described by its own NHS body, or only mentioned (page 'Methodology "
                   "and sources'). Choose which count as a team in every figure.")
-    map_measures()  # the measure chosen on the map's page stays valid (and kept) on every page
-    nations = [n for n in boundaries.NATIONS if n in boundaries.get_geography(st.session_state["geo"]).nations]
-    if st.session_state.get("nation") not in ("UK", *nations):
-        geo = st.session_state["geo"]
-        _say(f"{st.session_state.get('nation')} is not part of {geo} ({boundaries.get_geography(geo).label}), so "
-             f"the app shows all of it instead. To see {st.session_state.get('nation')}, choose a geography that "
-             "covers it.")
-        st.session_state["nation"] = "UK"
-    if st.session_state.get("area"):  # from a link, or kept from another geography
-        found, notes = known_areas([st.session_state["area"]], st.session_state["geo"])
-        for note in notes:
-            _say(note)
-        st.session_state["area"] = found[0] if found else None
-    sb.selectbox("Nation (filters tables, zooms the map)", ["UK", *nations], key="nation")
+    sb.selectbox("Nation (filters tables, zooms the map)", ["UK", *nations_of(st.session_state["geo"])], key="nation")
     from webapp.register_session import register_line
 
     view = current_view()

@@ -249,3 +249,52 @@ def test_a_click_sending_anything_but_one_of_the_maps_codes_opens_nothing(sent):
 def test_a_click_on_one_of_the_maps_areas_opens_that_area(code):
     assert mapview.clicked_area(code, CODES) == code
     assert mapview.clicked_area(code, iter(CODES)) == code  # any iterable of codes, as a table's column is
+
+
+# --- a new visitor's first view (webapp/first_view.py) ---------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_a_first_view_map_says_once_that_it_is_drawn_and_marks_the_page_until_the_whole_page_comes():
+    data = {**view_data(_spec()), "tell_drawn": True}
+    with map_page(data, files={SHAPES_URL: SHAPES}) as held:
+        held.page.wait_for_function("() => (window.pimapSent || []).length > 0")
+        waiting = held.page.evaluate("() => document.body.dataset.mapFirst")
+        held.draw(data)  # drawn again in the first view (the fragment's own run): said only once
+        said = held.sent()
+        held.draw({**data, "tell_drawn": False})  # the whole page's run
+        after = held.page.evaluate("() => document.body.dataset.mapFirst === undefined")
+        held.page.wait_for_timeout(300)
+        assert held.errors == []
+        final = held.sent()
+    assert waiting == "waiting" and said == [["drawn", True]]
+    assert after and final == [["drawn", True]]
+
+
+@pytest.mark.browser
+def test_a_map_of_the_whole_page_never_says_it_is_drawn():
+    with map_page(view_data(_spec()), files={SHAPES_URL: SHAPES}) as held:
+        held.page.wait_for_timeout(300)
+        assert held.sent() == [] and held.page.evaluate("() => document.body.dataset.mapFirst === undefined")
+
+
+@pytest.mark.browser
+def test_a_first_view_map_that_cannot_be_drawn_says_so_too_so_the_page_gets_its_controls():
+    leaflet_js = mapview.leaflet_urls()["js"]
+    data = {**view_data(_spec()), "tell_drawn": True}
+    with map_page(data, files={SHAPES_URL: SHAPES}, not_found={leaflet_js}) as held:
+        assert held.wait_drawn() == "error"
+        held.page.wait_for_function("() => (window.pimapSent || []).length > 0")
+        assert held.sent() == [["drawn", True]]
+
+
+@pytest.mark.browser
+def test_a_first_view_map_not_drawn_within_5_s_says_so_then():
+    """Its shapes never arrive (a stalled request): the page is not left without its controls."""
+    data = {**view_data(_spec()), "tell_drawn": True}
+    with map_page(data, stalled={SHAPES_URL}, wait=False) as held:
+        held.page.wait_for_timeout(3_000)
+        before = held.sent()
+        held.page.wait_for_function("() => (window.pimapSent || []).length > 0", timeout=8_000)
+        assert held.page.evaluate("() => document.body.dataset.areasDrawn === undefined")  # still not drawn
+        assert before == [] and held.sent() == [["drawn", True]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -22,32 +23,20 @@ from webapp.data import (
     summary_of,
     team_overlays,
 )
+from webapp.first_view import keep_place, map_first
 from webapp.foi_session import foi_classes, session_ladder, show_ladder_note
 from webapp.formatting import escape_markdown, fmt_int, fmt_share
+from webapp.layout import FIGURES_KEY, MAP_KEY, MEASURE_KEY
 from webapp.mapview import clicked_area, show_map
 from webapp.register_session import register_line
 from webapp.state import View, map_measures, sync_url
 
 MAP_HEIGHT = 680
-# The map with its key, and the headline figures, which the phone layout moves below it (class: st-key-<key>).
-MAP_KEY, FIGURES_KEY = "map_block", "map_figures"
-# On a screen under 700 px wide the map (its columns stacked, so it fills the width, the key below it) comes
-# before the headline figures: the page's blocks are a flex column and only the figures' order changes
-# (layout only; Streamlit wraps a keyed container in a layout wrapper, which is the flex item). The measures
-# above the map are one row there, scrolled sideways, rather than four lines of choices. The headings are a
-# size smaller there, so the map starts on the first screen of a 390 x 844 phone.
-PHONE_CSS = (f"<style>@media (max-width: 699.98px) {{ [data-testid='stLayoutWrapper']:has(> .st-key-{FIGURES_KEY}) "
-             "{ order: 1; } .st-key-measure { max-width: 100%; } .st-key-measure [role='radiogroup'] "
-             "{ flex-wrap: nowrap; overflow-x: auto; padding-bottom: 0.25rem; } "
-             ".st-key-measure [role='radiogroup'] > div { flex-shrink: 0; } "
-             ".st-key-measure [data-testid='stRadioOption'] p { white-space: nowrap; } }</style>")
-# (The heading sizes on phones: app.APP_STYLE, for every page.)
 
 
 def page_map(view: View) -> None:
     version = data_version()
     summary = summary_of(version, view.geography, view.year, view.as_of, register=view.register, grades=view.grades)
-    st.html(PHONE_CSS)  # a style only: Streamlit adds it to the page without a block of its own
     st.header(f"Babies aged 0-2 and parent-infant teams: {view.scope}")
     st.caption(f"{boundaries.get_geography(view.geography).label}; population mid-{view.year}; "
                f"teams as of {view.as_of.day} {view.as_of:%B %Y}.")
@@ -60,16 +49,18 @@ def page_map(view: View) -> None:
 def show_figures(view: View, version: str, summary: dict) -> None:
     """The headline figures, and the change since the earlier date."""
     scope = summary["nations"].get(view.nation, summary) if view.nation else summary
-    cols = st.columns(4)
-    cols[0].metric("Teams operating", scope["teams_operating"],
-                   help="Operating teams named in public documents whose catchment includes part of this area.")
-    cols[1].metric("Babies aged 0-2 with no team", fmt_int(scope["age0_2_uncovered"]))
-    cols[2].metric("Share of babies aged 0-2 covered", fmt_share(scope["share_covered"]))
-    cols[3].metric("Areas with no team", f"{scope['areas_without_team']} of {scope['areas']}")
+    figures = [("Teams operating", scope["teams_operating"],
+                "Operating teams named in public documents whose catchment includes part of this area."),
+               ("Babies aged 0-2 with no team", fmt_int(scope["age0_2_uncovered"]), None),
+               ("Share of babies aged 0-2 covered", fmt_share(scope["share_covered"]), None),
+               ("Areas with no team", f"{scope['areas_without_team']} of {scope['areas']}", None)]
+    for col, (label, value, help_text) in zip(st.columns(4), figures):
+        with col:  # a new visitor's first view keeps their places (webapp.first_view)
+            keep_place(partial(st.metric, label, value, help=help_text))
     if scope.get("estimated"):
         st.caption(f"Includes estimates. {boundaries.population.ESTIMATES_NOTE}")
     if view.since_date is not None:
-        show_changes(view, version)
+        keep_place(partial(show_changes, view, version))
 
 
 @st.fragment
@@ -79,11 +70,13 @@ def map_by_measure(view: View, version: str) -> None:
     measure change under 0.2 s). Its own run writes the new measure to the URL, as the whole page's run does."""
     measures = map_measures()
     withheld = [m for m in webmap.MEASURES.values() if m.id not in measures]  # why: map_measures' rule, said
-    st.radio("Map measure", measures, key="measure", horizontal=True, format_func=lambda m: webmap.MEASURES[m].label,
-             help=" ".join((["Load FOI replies (page 'FOI replies') to map their classes."]
-                            if any(m.needs_foi for m in withheld) else [])
-                           + (["Choose an earlier date to compare with (in the sidebar) to map the change."]
-                              if any(m.needs_change for m in withheld) else [])) or None)
+    with st.container(key=MEASURE_KEY):
+        keep_place(lambda: st.radio(
+            "Map measure", measures, key="measure", horizontal=True, format_func=lambda m: webmap.MEASURES[m].label,
+            help=" ".join((["Load FOI replies (page 'FOI replies') to map their classes."]
+                           if any(m.needs_foi for m in withheld) else [])
+                          + (["Choose an earlier date to compare with (in the sidebar) to map the change."]
+                             if any(m.needs_change for m in withheld) else [])) or None))
     # The fragment's own rerun is called with the page's last view: the measure is the radio's, as chosen now.
     view = replace(view, measure=st.session_state["measure"])
     drawn = national_map(view, version)
@@ -93,6 +86,9 @@ def map_by_measure(view: View, version: str) -> None:
         map_col, legend_col = st.columns([5, 1])
         with map_col:
             clicked = show_national_map(drawn)
+        if map_first():  # the rest once the map is drawn (webapp.first_view)
+            sync_url(view)
+            return
         with legend_col:
             st.markdown(webmap.legend_html(measure.label, legend, markers=True), unsafe_allow_html=True)
     open_clicked_area(properties, clicked)
