@@ -109,19 +109,22 @@ def _shapes(tmp_path: Path, name: str, data: bytes = b'{"type":"FeatureCollectio
     return path
 
 
-def test_the_map_pages_links_name_the_intact_shapes_of_the_views_geography(tmp_path, monkeypatch):
+def test_the_map_pages_links_name_the_intact_shapes_of_the_views_geography_and_data_version(tmp_path, monkeypatch):
+    import webapp.data
     import webapp.shapes
     import webapp.state
 
     monkeypatch.setattr(webapp.shapes, "SHAPES_DIR", tmp_path)
     monkeypatch.setattr(webapp.state, "default_geography", lambda: "uk2026")
+    monkeypatch.setattr(webapp.data, "data_version", lambda: "0123456789abcdef")
     _shapes(tmp_path, "uk2026-0123456789abcdef.json")
-    _shapes(tmp_path, "uk2023-fedcba9876543210.json", checksum=b"0" * 64 + b"\n")  # damaged
+    _shapes(tmp_path, "uk2023-0123456789abcdef.json", checksum=b"0" * 64 + b"\n")  # damaged
+    _shapes(tmp_path, "uk2018-fedcba9876543210.json")  # another data version's, which the page would not fetch
     links = map_page_links("", b"")
     assert 'href="/app/static/shapes/uk2026-0123456789abcdef.json"' in links
     assert 'leaflet.js' in links and 'BidiComponent.' in links
     assert "shapes" not in map_page_links("", b"geo=uk2023")  # damaged: the page's run writes it again
-    assert "shapes" not in map_page_links("", b"geo=uk2018")  # not written yet
+    assert "shapes" not in map_page_links("", b"geo=uk2018")  # this version's not written yet
     assert "shapes" not in map_page_links("profile", b"") and "leaflet.js" in map_page_links("profile", b"")
 
 
