@@ -395,6 +395,8 @@ def measure_change(home: Path, script: Path = APP) -> list[Change]:
         watch_for_map(page, script)
         page.goto(url, wait_until="domcontentloaded")
         shown_at(page)
+        if not floor:
+            wait_for_map(page)  # and the whole page, which follows a new visitor's first map (webapp/first_view.py)
         for label in FLOOR_MEASURES if floor else APP_MEASURES:
             time.sleep(0.5)
             received.clear()
