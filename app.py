@@ -67,13 +67,17 @@ def main() -> None:
     load_foi_file_from_env()  # before the sidebar, so it offers the FOI measure when the file loaded
     page = navigate(draw_page)
     first_view.start(first_run, st.session_state["page"])
-    first_view.keep_place(lambda: st.html(APP_STYLE))  # a style only: Streamlit keeps it out of the page's elements
+    whole_page = not first_view.map_first()  # else the headings and the map, the rest a run later
+    if whole_page:
+        st.html(APP_STYLE)  # a style only: Streamlit keeps it out of the page's elements
     st.set_page_config(page_title=f"{PAGES[st.session_state['page']]} · {TITLE}")
     check_view()  # the sidebar's rules for the view, before the page (its widgets may come a run later)
-    first_view.keep_place(sidebar)
+    if whole_page:
+        sidebar()
     st.title(TITLE)
-    with st.container():
-        first_view.keep_place(show_notes)
+    with st.container():  # one place, with notes or without, so what follows keeps its place
+        if whole_page:
+            show_notes()
     page.run()
     sync_url(current_view())
 

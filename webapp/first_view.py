@@ -42,11 +42,13 @@ def map_first() -> bool:
 
 
 def keep_place(draw: Callable[[], Any]) -> None:
-    """``draw()``, except on a map-first run. Each caller draws in a container of its own (a column, a keyed
-    container), which both runs draw: so every element after it, the map among them, keeps its place in the page,
-    and Streamlit keeps the map drawn when the next run fills the rest (webapp.layout keeps the container's
-    height)."""
-    if not map_first():
+    """``draw()``, or on a map-first run an empty element in its place. Each caller draws in a container of its
+    own (a column, a keyed container), which both runs draw, and the empty element has Streamlit draw it at the
+    height webapp.layout keeps for it: so every element after it, the map among them, keeps its place in the page,
+    and Streamlit keeps the map drawn when the next run fills the rest."""
+    if map_first():
+        st.empty()
+    else:
         draw()
 
 

@@ -464,3 +464,25 @@ def test_a_new_visitor_asks_for_the_maps_scripts_and_shapes_with_the_page_once(s
         assert len(asked) == 1 and asked[0] in linked, (part, asked)
     page.wait_for_timeout(3_500)
     assert [w for w in warnings if "preload" in w.lower()] == []
+
+
+@pytest.mark.parametrize("width,height", [(1400, 1000), (1024, 800), (390, 844)])
+def test_the_map_does_not_move_when_the_rest_of_a_new_visitors_page_comes(server, open_page, width, height):
+    """A new visitor's first view (webapp/first_view.py) draws the map where the whole page has it: every element
+    above it keeps its place (webapp/layout.py). The first view is held by telling the map's script it has
+    already said it is drawn, so the rest never comes."""
+    page, _ = open_page(width, height)
+    places = []
+    for hold in (False, True):  # the whole page, then the page opened again (a new session), held
+        if hold:
+            page.add_init_script("window.pimapToldDrawn = true;")
+        page.goto(f"{server}/", wait_until="domcontentloaded")
+        if hold:
+            page.wait_for_function("() => document.body.dataset.areasDrawn && document.body.dataset.mapFirst")
+        else:
+            bench.wait_for_map(page)
+        page.wait_for_timeout(1_000)
+        assert page.locator("[data-testid='stMetric']").count() == (0 if hold else 4)
+        box = page.locator(bench.MAP).first.bounding_box()
+        places.append((round(box["x"]), round(box["y"]), round(box["width"])))
+    assert places[0] == places[1], places
