@@ -88,7 +88,8 @@ def test_another_page_is_drawn_whole_even_on_a_sessions_first_run(enabled):
 
 
 def test_a_link_that_asks_for_what_the_view_cannot_take_is_said_on_the_whole_page(enabled, monkeypatch):
-    """The note is kept for the whole page (a first view says nothing of it, and moves nothing when it comes)."""
+    """The note is kept for the whole page: a first view says nothing of it (on such a link, the note then moves
+    the map down when it comes: a link the app could not take as asked is worth the jump)."""
     at = _app(geo="uk2023", nation="Atlantis")
     at.run()
     assert not at.warning
