@@ -2,8 +2,9 @@
 a new visitor's page open to map drawn under a second).
 
 Why: Streamlit's page loads the script of each kind of element (a select box, a slider, a metric, a radio, HTML)
-only when the page first shows one, and React shows none of the elements waiting on such a script until all
-of them can be shown, at least half a second after the first was asked for. The map waited for them: measured
+only when the page first shows one, and React (18, in Streamlit 1.67) holds back the elements whose scripts have
+come while others still wait, for up to half a second after the last placeholder it showed, so they appear
+together. The map (itself such an element) waited with them: measured
 on this project's 2-core machine, 1.2 s from page open to map drawn with the whole page, 0.77 s for the same
 page with the map and its headings only.
 
