@@ -283,8 +283,9 @@ def _new_visitors(url: str, script: Path, visitors: int = 3, whole: list[float] 
     for _ in range(visitors):
         with browser_page() as page:
             watch_for_map(page, script)
-            if whole is not None:
-                page.add_init_script(WHOLE_PAGE_WATCH)
+            if whole is not None:  # after watch_for_map's script, which defines pimapWatch
+                page.add_init_script(f"if (window === window.top) {{ window.pimapWatch({WHOLE_PAGE_AT}, null, "
+                                     "'pimapWholeAt'); }")
             opened = time.time()
             page.goto(url, wait_until="domcontentloaded")
             times.append(shown_at(page) / 1000 - opened)
@@ -335,27 +336,24 @@ FLOOR_DRAWN_AT = """label => Array.from(document.querySelectorAll("iframe")).som
 FLOOR_PAGE_DRAWN_AT = """() => document.body.innerText.includes("Floor: one line of text.")
   ? performance.timeOrigin + performance.now() : 0"""
 DRAWN_AT = {"floor_app.py": FLOOR_DRAWN_AT, "floor_streamlit.py": FLOOR_PAGE_DRAWN_AT}
-# In the page, from its start (an init script): ``pimapWatch(shown, arg)`` looks at every animation frame until
-# ``shown(arg)`` gives a time, and keeps it as ``pimapShownAt``.
-WATCH = """window.pimapWatch = (shown, arg) => {
-  window.pimapShownAt = 0;
+# In the page, from its start (an init script): ``pimapWatch(shown, arg, kept)`` looks at every animation frame
+# until ``shown(arg)`` gives a time, and keeps it as ``window[kept]`` (``pimapShownAt`` unless named).
+WATCH = """window.pimapWatch = (shown, arg, kept = "pimapShownAt") => {
+  window[kept] = 0;
   const look = () => { const at = document.body ? shown(arg) : 0;
-    if (at) { window.pimapShownAt = at; } else { requestAnimationFrame(look); } };
+    if (at) { window[kept] = at; } else { requestAnimationFrame(look); } };
   requestAnimationFrame(look);
 };"""
 
 
-# The app's whole page shown (ms since the epoch, on the first frame showing it): the map drawn, and no longer a
-# new visitor's first view of it (webapp/first_view.py), the sidebar's controls, the four headline figures, the
-# measure's choice and the map's key there, and no element still waiting for its script (Streamlit's skeleton).
-WHOLE_PAGE_WATCH = """(() => { const look = () => {
-  const b = document.body, q = s => document.querySelector(s);
-  const whole = b && (b.dataset.areasDrawn || "").startsWith("Areas:") && b.dataset.mapFirst === undefined
+# The app's whole page shown (as APP_DRAWN_AT, for :data:`WATCH`): the map drawn, and no longer a new visitor's
+# first view of it (webapp/first_view.py), the sidebar's controls, the four headline figures, the measure's choice
+# and the map's key there, and no element still waiting for its script (Streamlit's skeleton).
+WHOLE_PAGE_AT = """() => { const b = document.body, q = s => document.querySelector(s);
+  return (b.dataset.areasDrawn || "").startsWith("Areas:") && b.dataset.mapFirst === undefined
     && document.querySelectorAll("[data-testid='stMetric']").length >= 4 && q("[data-testid='stRadio']")
     && q("[data-testid='stSidebarUserContent'] [data-testid='stSelectbox']") && q(".pimap-legend")
-    && !q("[data-testid='stSkeleton']");
-  if (whole) { window.pimapWholeAt = performance.timeOrigin + performance.now(); } else { requestAnimationFrame(look); }
-}; if (window === window.top) { requestAnimationFrame(look); } })();"""
+    && !q("[data-testid='stSkeleton']") ? performance.timeOrigin + performance.now() : 0; }"""
 
 
 def watch_for_map(page, script: Path = APP) -> None:
