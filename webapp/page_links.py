@@ -157,7 +157,7 @@ class PageLinks:
             await send_page(b"".join(body))
 
         async def send_page(content: bytes) -> None:
-            headers = [(k, v) for k, v in start.get("headers", [])]
+            headers = list(start.get("headers", []))
             names = {k.lower() for k, _ in headers}
             is_html = any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers)
             changed = (with_links(content, tags) if start.get("status") == 200 and is_html
